@@ -1,0 +1,84 @@
+//! The HTTP surface: the OpenLineage push endpoint, Marquez-shaped reads, operations.
+//!
+//! Built as a plain `axum::Router` over [`AppState`] so tests can drive it without a
+//! socket, and `server.rs` can serve it with graceful shutdown.
+
+pub mod error;
+pub mod ops;
+pub mod push;
+pub mod read;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::metrics::Metrics;
+use crate::pipeline::WriterHandle;
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store, for reads.
+    pub store: Store,
+    /// The writer task, for writes.
+    pub writer: WriterHandle,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// (name, SHA-256) of API tokens; empty means authentication is off.
+    pub tokens: Arc<Vec<(String, Vec<u8>)>>,
+    /// Largest body accepted (after decompression).
+    pub max_body_bytes: usize,
+}
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    let limit = state.max_body_bytes;
+    Router::new()
+        .route(
+            "/api/v1/lineage",
+            post(push::post_lineage).get(read::lineage),
+        )
+        .route("/api/v1/column-lineage", get(read::column_lineage))
+        .route("/api/v1/namespaces", get(read::namespaces))
+        .route("/api/v1/namespaces/{ns}", get(read::namespace))
+        .route("/api/v1/namespaces/{ns}/datasets", get(read::datasets))
+        .route(
+            "/api/v1/namespaces/{ns}/datasets/{name}",
+            get(read::dataset),
+        )
+        .route(
+            "/api/v1/namespaces/{ns}/datasets/{name}/versions",
+            get(read::dataset_versions),
+        )
+        .route("/api/v1/namespaces/{ns}/jobs", get(read::jobs))
+        .route("/api/v1/namespaces/{ns}/jobs/{name}", get(read::job))
+        .route("/api/v1/namespaces/{ns}/jobs/{name}/runs", get(read::runs))
+        .route("/api/v1/runs/{id}", get(read::run))
+        .route("/api/v1/jobs/runs/{id}", get(read::run))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        // The limit applies to the body as sent; push.rs applies it again after gzip.
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    state.metrics.observe_request(&route, started.elapsed());
+    resp
+}

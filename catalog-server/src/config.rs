@@ -1,0 +1,243 @@
+//! Configuration: flags, then `WEFT_*` environment variables, then `weft.toml`, then
+//! defaults — in that order of precedence.
+//!
+//! clap reads flags and environment variables into `Option`s; whatever is still unset
+//! is taken from the TOML file, and then from the defaults documented on each field.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Settings shared by every command, as clap parses them (all optional).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CommonArgs {
+    /// Directory for the embedded SQLite database [default: ./weft-data]
+    #[arg(long, env = "WEFT_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Use PostgreSQL (`postgres://user@host:5432/db`) instead of the embedded SQLite file
+    #[arg(long, env = "WEFT_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Configuration file [default: ./weft.toml when it exists]
+    #[arg(long, env = "WEFT_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Log format: text or json
+    #[arg(long, env = "WEFT_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+    /// SQLite durability: FULL (survives power loss) or NORMAL (survives process crashes) [default: FULL]
+    #[arg(long, env = "WEFT_SQLITE_SYNCHRONOUS", global = true)]
+    pub sqlite_synchronous: Option<String>,
+}
+
+/// `weft serve` settings, as clap parses them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:5000]
+    #[arg(long, env = "WEFT_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Largest accepted request body in bytes, after gzip decompression [default: 16 MiB]
+    #[arg(long, env = "WEFT_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// API token as NAME=SECRET (repeatable; WEFT_TOKENS takes a comma-separated list).
+    /// Authentication is off until at least one token is configured.
+    #[arg(long = "token", env = "WEFT_TOKENS", value_delimiter = ',')]
+    pub tokens: Vec<String>,
+}
+
+/// The file form (`weft.toml`); every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// See [`CommonArgs::data_dir`].
+    pub data_dir: Option<PathBuf>,
+    /// See [`CommonArgs::database_url`].
+    pub database_url: Option<String>,
+    /// See [`CommonArgs::log_format`].
+    pub log_format: Option<String>,
+    /// See [`CommonArgs::sqlite_synchronous`].
+    pub sqlite_synchronous: Option<String>,
+    /// See [`ServeArgs::listen`].
+    pub listen: Option<SocketAddr>,
+    /// See [`ServeArgs::max_body_bytes`].
+    pub max_body_bytes: Option<usize>,
+    /// `[[tokens]]` entries.
+    #[serde(default)]
+    pub tokens: Vec<TokenConfig>,
+}
+
+/// An API token in the file: the secret in clear, or its SHA-256 in hex (preferred, so
+/// the file holds no secret).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenConfig {
+    /// Recorded as the actor of every change made with the token.
+    pub name: String,
+    /// The secret itself.
+    pub secret: Option<String>,
+    /// Hex SHA-256 of the secret.
+    pub sha256: Option<String>,
+}
+
+/// Settings after merging every source.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the SQLite file (and later the search index) lives.
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL, when not embedded.
+    pub database_url: Option<String>,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// SQLite `synchronous` pragma.
+    pub sqlite_synchronous: String,
+    /// Listen address for `serve`.
+    pub listen: SocketAddr,
+    /// Body size limit.
+    pub max_body_bytes: usize,
+    /// (name, SHA-256 of secret) pairs.
+    pub tokens: Vec<(String, Vec<u8>)>,
+}
+
+/// Errors reading configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The TOML file did not parse.
+    #[error("parsing {path}: {source}")]
+    Parse {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: toml::de::Error,
+    },
+    /// A value was malformed.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Merges flags/env (already in `common`/`serve`) over the file over the defaults.
+    pub fn load(common: &CommonArgs, serve: &ServeArgs) -> Result<Config, ConfigError> {
+        let file = match &common.config {
+            Some(p) => read_file(p)?,
+            None if Path::new("weft.toml").exists() => read_file(Path::new("weft.toml"))?,
+            None => FileConfig::default(),
+        };
+        let mut tokens = Vec::new();
+        for t in &serve.tokens {
+            let (name, secret) = t.split_once('=').ok_or_else(|| {
+                ConfigError::Invalid(format!("token {t:?}: expected NAME=SECRET"))
+            })?;
+            tokens.push((name.to_owned(), crate::auth::hash_secret(secret)));
+        }
+        if serve.tokens.is_empty() {
+            for t in &file.tokens {
+                let hash = match (&t.secret, &t.sha256) {
+                    (Some(s), _) => crate::auth::hash_secret(s),
+                    (None, Some(h)) => decode_hex(h).ok_or_else(|| {
+                        ConfigError::Invalid(format!("token {}: sha256 is not hex", t.name))
+                    })?,
+                    (None, None) => {
+                        return Err(ConfigError::Invalid(format!(
+                            "token {}: needs secret or sha256",
+                            t.name
+                        )));
+                    }
+                };
+                tokens.push((t.name.clone(), hash));
+            }
+        }
+        Ok(Config {
+            data_dir: common
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("weft-data")),
+            database_url: common.database_url.clone().or(file.database_url),
+            log_format: common
+                .log_format
+                .clone()
+                .or(file.log_format)
+                .unwrap_or_else(|| "text".into()),
+            sqlite_synchronous: common
+                .sqlite_synchronous
+                .clone()
+                .or(file.sqlite_synchronous)
+                .unwrap_or_else(|| "FULL".into()),
+            listen: serve
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 5000))),
+            max_body_bytes: serve
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(16 * 1024 * 1024),
+            tokens,
+        })
+    }
+}
+
+fn read_file(p: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+        path: p.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: p.to_owned(),
+        source,
+    })
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_beat_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:7000\"\ndata_dir = \"/from/file\"\n",
+        )
+        .expect("write");
+        let common = CommonArgs {
+            config: Some(path),
+            data_dir: Some("/from/flag".into()),
+            ..Default::default()
+        };
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.data_dir, PathBuf::from("/from/flag"));
+        assert_eq!(cfg.listen.port(), 7000);
+        assert_eq!(cfg.max_body_bytes, 16 * 1024 * 1024);
+        assert!(cfg.tokens.is_empty());
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        std::fs::write(&path, "lisen = \"x\"\n").expect("write");
+        let common = CommonArgs {
+            config: Some(path),
+            ..Default::default()
+        };
+        assert!(Config::load(&common, &ServeArgs::default()).is_err());
+    }
+}

@@ -1,0 +1,186 @@
+//! Prometheus metrics, kept as atomics and rendered as text on `GET /metrics`.
+//!
+//! A handful of counters and one histogram do not justify a metrics framework; the text
+//! format is stable and simple.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Upper bounds (seconds) of the request-latency histogram buckets.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// The server's metrics.
+#[derive(Default)]
+pub struct Metrics {
+    accepted: AtomicU64,
+    duplicates: AtomicU64,
+    rejected: Mutex<BTreeMap<&'static str, u64>>,
+    latency: Mutex<BTreeMap<String, Histogram>>,
+    seq: AtomicI64,
+    commits: AtomicU64,
+    committed_changes: AtomicU64,
+    view_seq: Mutex<BTreeMap<String, i64>>,
+}
+
+#[derive(Default, Clone)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Metrics {
+    /// Counts events that were stored (or recognised as already stored).
+    pub fn accepted(&self, n: u64, duplicates: u64) {
+        self.accepted.fetch_add(n, Ordering::Relaxed);
+        self.duplicates.fetch_add(duplicates, Ordering::Relaxed);
+    }
+
+    /// Counts a refused event by reason (`invalid`, `too_large`, `unauthorized`, …).
+    pub fn rejected(&self, reason: &'static str) {
+        if let Ok(mut m) = self.rejected.lock() {
+            *m.entry(reason).or_default() += 1;
+        }
+    }
+
+    /// Records one request's latency under its route.
+    pub fn observe_request(&self, route: &str, took: Duration) {
+        let secs = took.as_secs_f64();
+        if let Ok(mut m) = self.latency.lock() {
+            let h = m.entry(route.to_owned()).or_default();
+            for (i, b) in BUCKETS.iter().enumerate() {
+                if secs <= *b {
+                    h.counts[i] += 1;
+                }
+            }
+            h.count += 1;
+            h.sum += secs;
+        }
+    }
+
+    /// Records one writer commit.
+    pub fn observe_commit(&self, _took: Duration, changes: usize) {
+        self.commits.fetch_add(1, Ordering::Relaxed);
+        self.committed_changes
+            .fetch_add(changes as u64, Ordering::Relaxed);
+    }
+
+    /// Sets the last committed change-log sequence number.
+    pub fn set_seq(&self, seq: i64) {
+        self.seq.store(seq, Ordering::Relaxed);
+    }
+
+    /// Sets how far a derived view has read.
+    pub fn set_view_seq(&self, view: &str, seq: i64) {
+        if let Ok(mut m) = self.view_seq.lock() {
+            m.insert(view.to_owned(), seq);
+        }
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# HELP weft_events_accepted_total OpenLineage events stored or recognised as already stored."
+        );
+        let _ = writeln!(s, "# TYPE weft_events_accepted_total counter");
+        let _ = writeln!(
+            s,
+            "weft_events_accepted_total {}",
+            self.accepted.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_events_duplicate_total Accepted events that were already in the change log."
+        );
+        let _ = writeln!(s, "# TYPE weft_events_duplicate_total counter");
+        let _ = writeln!(
+            s,
+            "weft_events_duplicate_total {}",
+            self.duplicates.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_events_rejected_total OpenLineage events refused, by reason."
+        );
+        let _ = writeln!(s, "# TYPE weft_events_rejected_total counter");
+        if let Ok(m) = self.rejected.lock() {
+            for (reason, n) in m.iter() {
+                let _ = writeln!(s, "weft_events_rejected_total{{reason=\"{reason}\"}} {n}");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "# HELP weft_http_request_duration_seconds HTTP request latency by route."
+        );
+        let _ = writeln!(s, "# TYPE weft_http_request_duration_seconds histogram");
+        if let Ok(m) = self.latency.lock() {
+            for (route, h) in m.iter() {
+                for (i, b) in BUCKETS.iter().enumerate() {
+                    let _ = writeln!(
+                        s,
+                        "weft_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
+                        h.counts[i]
+                    );
+                }
+                let _ = writeln!(
+                    s,
+                    "weft_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    s,
+                    "weft_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    s,
+                    "weft_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    h.count
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            "# HELP weft_change_log_seq Last committed change-log sequence number."
+        );
+        let _ = writeln!(s, "# TYPE weft_change_log_seq gauge");
+        let _ = writeln!(
+            s,
+            "weft_change_log_seq {}",
+            self.seq.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_writer_commits_total Writer transactions committed."
+        );
+        let _ = writeln!(s, "# TYPE weft_writer_commits_total counter");
+        let _ = writeln!(
+            s,
+            "weft_writer_commits_total {}",
+            self.commits.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "weft_writer_committed_changes_total {}",
+            self.committed_changes.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_view_seq How far each derived view has applied the change log."
+        );
+        let _ = writeln!(s, "# TYPE weft_view_seq gauge");
+        if let Ok(m) = self.view_seq.lock() {
+            for (view, seq) in m.iter() {
+                let _ = writeln!(s, "weft_view_seq{{view=\"{view}\"}} {seq}");
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,85 @@
+//! `weft serve`: open the store, start the writer and the derived views, serve HTTP,
+//! and on SIGTERM or Ctrl-C stop accepting, finish in-flight writes, then exit.
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::api::{AppState, router};
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::store::Store;
+use crate::views::counters::NamespaceCounters;
+use crate::{EDGE_REFRESH_MICROS, pipeline, store_config, views};
+
+/// Errors that stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The store failed to open.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The listener or the connection loop failed.
+    #[error("http: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the server until a shutdown signal.
+pub async fn serve(cfg: Config) -> Result<(), ServeError> {
+    let store = Store::open(&store_config(&cfg)).await?;
+    let metrics = Arc::new(Metrics::default());
+    let (writer, writer_task) =
+        pipeline::spawn(store.clone(), metrics.clone(), EDGE_REFRESH_MICROS).await?;
+    let (stop_views, views_stopped) = watch::channel(false);
+    let counters = views::spawn(
+        NamespaceCounters,
+        store.clone(),
+        writer.committed(),
+        views_stopped,
+        metrics.clone(),
+    );
+    let state = AppState {
+        store: store.clone(),
+        writer,
+        metrics,
+        tokens: Arc::new(cfg.tokens.clone()),
+        max_body_bytes: cfg.max_body_bytes,
+    };
+    let listener = TcpListener::bind(cfg.listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, store = %store.describe(), auth = !cfg.tokens.is_empty(), "serving");
+    println!("Weft is serving http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    // The router (and with it every writer handle) is gone: the writer drains its queue
+    // and stops; only then are the views stopped and the pool closed.
+    tracing::info!("shutting down: finishing in-flight writes");
+    let _ = writer_task.await;
+    let _ = stop_views.send(true);
+    let _ = counters.await;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

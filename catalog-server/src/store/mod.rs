@@ -1,0 +1,264 @@
+//! The store: one database (SQLite file by default, PostgreSQL at scale) holding the
+//! change log and the current state derived from it.
+//!
+//! Both backends run the same SQL through sqlx's `Any` driver; where their dialects
+//! differ (placeholders, transaction start, locking) [`Backend`] says how. Only this
+//! module knows SQL; the rest of the server sees typed functions.
+
+pub mod bulk;
+pub mod log;
+pub mod read;
+pub mod writer;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+/// Errors from the store; they carry sqlx's error, never a half-written state (every
+/// write is one transaction).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database refused or failed a statement.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Running migrations failed.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data did not decode (a bug or a newer Weft's data).
+    #[error("stored data: {0}")]
+    Corrupt(String),
+    /// The data directory could not be created.
+    #[error("data dir: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Which database the store runs on; decides the few dialect differences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file in WAL mode.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The `n`th (1-based) bind placeholder.
+    pub fn placeholder(self, n: usize, out: &mut String) {
+        match self {
+            Backend::Sqlite => out.push('?'),
+            Backend::Postgres => {
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+        }
+    }
+
+    /// Rewrites a statement written with `?` placeholders for this backend.
+    pub fn sql(self, q: &str) -> String {
+        match self {
+            Backend::Sqlite => q.to_owned(),
+            Backend::Postgres => {
+                let mut out = String::with_capacity(q.len() + 8);
+                let mut n = 0;
+                let mut in_str = false;
+                for c in q.chars() {
+                    if c == '\'' {
+                        in_str = !in_str;
+                    }
+                    if c == '?' && !in_str {
+                        n += 1;
+                        self.placeholder(n, &mut out);
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// Largest number of bind parameters one statement may carry.
+    pub fn max_params(self) -> usize {
+        match self {
+            Backend::Sqlite => 32_000,
+            Backend::Postgres => 65_000,
+        }
+    }
+}
+
+/// A handle on the store; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+/// How the store should open its database.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// `postgres://…` for PostgreSQL; `None` for the embedded SQLite file.
+    pub database_url: Option<String>,
+    /// Where the SQLite file lives.
+    pub data_dir: std::path::PathBuf,
+    /// SQLite `synchronous`: `FULL` also survives power loss; `NORMAL` survives process
+    /// crashes (a `kill -9`) and is faster.
+    pub sqlite_synchronous: String,
+    /// Connections in the pool.
+    pub max_connections: u32,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and runs migrations.
+    pub async fn open(cfg: &StoreConfig) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match &cfg.database_url {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                (u.clone(), Backend::Postgres)
+            }
+            Some(u) if u.starts_with("sqlite:") => (u.clone(), Backend::Sqlite),
+            Some(u) => {
+                return Err(StoreError::Corrupt(format!(
+                    "unsupported database URL {u:?}: use postgres://… or sqlite:…"
+                )));
+            }
+            None => {
+                std::fs::create_dir_all(&cfg.data_dir)?;
+                let file = cfg.data_dir.join("weft.db");
+                (sqlite_url(&file), Backend::Sqlite)
+            }
+        };
+        let opts = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = match backend {
+            Backend::Sqlite => {
+                let sync = match cfg.sqlite_synchronous.to_ascii_uppercase().as_str() {
+                    "NORMAL" => "NORMAL",
+                    "OFF" => "OFF",
+                    _ => "FULL",
+                };
+                // WAL lets readers run beside the single writer; the pragma is persistent.
+                let first = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone())
+                    .await?;
+                first.execute("PRAGMA journal_mode=WAL").await?;
+                first.close().await;
+                let setup = format!(
+                    "PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY"
+                );
+                AnyPoolOptions::new()
+                    .max_connections(cfg.max_connections.max(2))
+                    .after_connect(move |conn, _| {
+                        let setup = setup.clone();
+                        Box::pin(async move {
+                            conn.execute(sqlx::AssertSqlSafe(setup)).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(opts)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(cfg.max_connections.max(2))
+                    .connect_with(opts)
+                    .await?
+            }
+        };
+        let store = Store { pool, backend, url };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// The connection pool, for modules of the store.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The database URL, with any password removed, for logs.
+    pub fn describe(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => self.url.clone(),
+            Backend::Postgres => redact_password(&self.url),
+        }
+    }
+
+    /// Answers whether the database takes a trivial query (readiness).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn sqlite_url(file: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", file.display())
+}
+
+fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Microseconds since the Unix epoch, now.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_translate_outside_strings() {
+        assert_eq!(
+            Backend::Postgres.sql("SELECT '?' , ? WHERE a = ?"),
+            "SELECT '?' , $1 WHERE a = $2"
+        );
+        assert_eq!(Backend::Sqlite.sql("a = ?"), "a = ?");
+    }
+
+    #[test]
+    fn password_is_redacted() {
+        assert_eq!(
+            redact_password("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

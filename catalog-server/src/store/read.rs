@@ -1,0 +1,908 @@
+//! Read queries, answered in Marquez's JSON shapes.
+//!
+//! Existing tools (Marquez's web UI, its Python client, scripts) read `/api/v1/…` and
+//! expect Marquez's field names, so the projections are built here as JSON values with
+//! those names, plus what Marquez lacks (edge transformations, owners, namespace
+//! counters). Everything is read from current-state tables; raw events are never parsed
+//! at query time (Marquez's facet-reading regret).
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use chrono::{TimeZone, Utc};
+use serde_json::{Map, Value, json};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::bulk::Val;
+use super::{Store, StoreError};
+
+/// Renders stored microseconds as RFC 3339 (what Marquez emits).
+pub fn iso(micros: Option<i64>) -> Value {
+    match micros.and_then(|m| Utc.timestamp_micros(m).single()) {
+        Some(t) => Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        None => Value::Null,
+    }
+}
+
+/// A page request.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// Rows at most.
+    pub limit: i64,
+    /// Rows to skip.
+    pub offset: i64,
+}
+
+impl Store {
+    async fn rows(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<AnyRow>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        super::bulk::fetch(&mut conn, self.backend().sql(sql), binds).await
+    }
+
+    async fn count(&self, sql: &str, binds: Vec<Val>) -> Result<i64, StoreError> {
+        let rows = self.rows(sql, binds).await?;
+        match rows.first() {
+            Some(r) => Ok(r.try_get(0)?),
+            None => Ok(0),
+        }
+    }
+
+    async fn namespace_id(&self, ns: &str) -> Result<Option<i64>, StoreError> {
+        let rows = self
+            .rows("SELECT id FROM namespaces WHERE name = ?", vec![ns.into()])
+            .await?;
+        rows.first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    /// `GET /namespaces`, with the counters view's figures.
+    pub async fn list_namespaces(&self, page: Page) -> Result<Value, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT n.name, n.created_at, n.description, n.owner_name, s.events, s.run_events, s.last_event_at \
+                 FROM namespaces n LEFT JOIN namespace_stats s ON s.namespace = n.name \
+                 ORDER BY n.name LIMIT ? OFFSET ?",
+                vec![page.limit.into(), page.offset.into()],
+            )
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let created: i64 = r.try_get(1)?;
+            out.push(json!({
+                "name": r.try_get::<String, _>(0)?,
+                "createdAt": iso(Some(created)),
+                "updatedAt": iso(r.try_get::<Option<i64>, _>(6)?.or(Some(created))),
+                "description": r.try_get::<Option<String>, _>(2)?,
+                "ownerName": r.try_get::<Option<String>, _>(3)?.unwrap_or_else(|| "anonymous".into()),
+                "isHidden": false,
+                "stats": {
+                    "events": r.try_get::<Option<i64>, _>(4)?.unwrap_or(0),
+                    "runEvents": r.try_get::<Option<i64>, _>(5)?.unwrap_or(0),
+                },
+            }));
+        }
+        let total = self
+            .count("SELECT COUNT(*) FROM namespaces", vec![])
+            .await?;
+        Ok(json!({"totalCount": total, "namespaces": out}))
+    }
+
+    /// `GET /namespaces/{ns}`.
+    pub async fn get_namespace(&self, ns: &str) -> Result<Option<Value>, StoreError> {
+        let page = self
+            .list_namespaces(Page {
+                limit: i64::MAX / 2,
+                offset: 0,
+            })
+            .await?;
+        Ok(page["namespaces"]
+            .as_array()
+            .and_then(|a| a.iter().find(|n| n["name"] == ns).cloned()))
+    }
+
+    /// `GET /namespaces/{ns}/datasets`.
+    pub async fn list_datasets(&self, ns: &str, page: Page) -> Result<Option<Value>, StoreError> {
+        let Some(ns_id) = self.namespace_id(ns).await? else {
+            return Ok(None);
+        };
+        let rows = self
+            .rows(
+                "SELECT id FROM datasets WHERE namespace_id = ? ORDER BY name LIMIT ? OFFSET ?",
+                vec![ns_id.into(), page.limit.into(), page.offset.into()],
+            )
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            if let Some(d) = self.dataset_by_id(r.try_get(0)?).await? {
+                out.push(d);
+            }
+        }
+        let total = self
+            .count(
+                "SELECT COUNT(*) FROM datasets WHERE namespace_id = ?",
+                vec![ns_id.into()],
+            )
+            .await?;
+        Ok(Some(json!({"totalCount": total, "datasets": out})))
+    }
+
+    async fn dataset_key(&self, ns: &str, name: &str) -> Result<Option<i64>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE n.name = ? AND d.name = ?",
+                vec![ns.into(), name.into()],
+            )
+            .await?;
+        rows.first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    /// `GET /namespaces/{ns}/datasets/{name}`.
+    pub async fn get_dataset(&self, ns: &str, name: &str) -> Result<Option<Value>, StoreError> {
+        match self.dataset_key(ns, name).await? {
+            Some(id) => self.dataset_by_id(id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn dataset_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT n.name, d.name, d.type, d.source_name, d.description, d.lifecycle, d.current_version, d.created_at, d.updated_at \
+                 FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE d.id = ?",
+                vec![id.into()],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let ns: String = r.try_get(0)?;
+        let name: String = r.try_get(1)?;
+        let version: i64 = r.try_get(6)?;
+        let mut col_tags: HashMap<String, Vec<Value>> = HashMap::new();
+        let mut ds_tags = Vec::new();
+        for t in self
+            .rows(
+                "SELECT column_name, key, value, source, origin FROM tags WHERE dataset_id = ? ORDER BY column_name, key",
+                vec![id.into()],
+            )
+            .await?
+        {
+            let column: String = t.try_get(0)?;
+            let key: String = t.try_get(1)?;
+            if column.is_empty() {
+                ds_tags.push(Value::String(key));
+            } else {
+                col_tags.entry(column).or_default().push(Value::String(key));
+            }
+        }
+        let fields: Vec<Value> = self
+            .rows(
+                "SELECT name, data_type, description FROM columns WHERE dataset_id = ? AND last_version = ? ORDER BY ordinal",
+                vec![id.into(), version.into()],
+            )
+            .await?
+            .into_iter()
+            .map(|c| -> Result<Value, StoreError> {
+                let field: String = c.try_get(0)?;
+                Ok(json!({
+                    "name": field,
+                    "type": c.try_get::<Option<String>, _>(1)?,
+                    "tags": col_tags.get(&field).cloned().unwrap_or_default(),
+                    "description": c.try_get::<Option<String>, _>(2)?,
+                }))
+            })
+            .collect::<Result<_, _>>()?;
+        let facets = self
+            .facets(
+                "SELECT key, value FROM dataset_facets WHERE dataset_id = ?",
+                id,
+            )
+            .await?;
+        let owners = self.owners("dataset", id).await?;
+        let modified = self
+            .rows(
+                "SELECT MAX(r.ended_at) FROM run_io io JOIN runs r ON r.id = io.run_id \
+                 WHERE io.dataset_id = ? AND io.direction = 'out' AND r.state = 'COMPLETE'",
+                vec![id.into()],
+            )
+            .await?;
+        let last_modified: Option<i64> = match modified.first() {
+            Some(m) => m.try_get(0)?,
+            None => None,
+        };
+        let lifecycle: Option<String> = r.try_get(5)?;
+        Ok(Some(json!({
+            "id": {"namespace": ns, "name": name},
+            "type": r.try_get::<String, _>(2)?,
+            "name": name,
+            "physicalName": name,
+            "createdAt": iso(Some(r.try_get(7)?)),
+            "updatedAt": iso(Some(r.try_get(8)?)),
+            "namespace": ns,
+            "sourceName": r.try_get::<Option<String>, _>(3)?.unwrap_or_else(|| ns.clone()),
+            "fields": fields,
+            "tags": ds_tags,
+            "owners": owners,
+            "lastModifiedAt": iso(last_modified),
+            "lastLifecycleState": lifecycle.clone().unwrap_or_default(),
+            "description": r.try_get::<Option<String>, _>(4)?,
+            "currentVersion": version,
+            "facets": facets,
+            "deleted": lifecycle.as_deref() == Some("DROP"),
+        })))
+    }
+
+    async fn facets(&self, sql: &str, id: i64) -> Result<Value, StoreError> {
+        let mut map = Map::new();
+        for f in self.rows(sql, vec![id.into()]).await? {
+            let text: String = f.try_get(1)?;
+            let v = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            map.insert(f.try_get(0)?, v);
+        }
+        Ok(Value::Object(map))
+    }
+
+    async fn owners(&self, kind: &str, id: i64) -> Result<Vec<Value>, StoreError> {
+        self.rows(
+            "SELECT name, owner_type FROM owners WHERE entity_type = ? AND entity_id = ? ORDER BY name",
+            vec![kind.into(), id.into()],
+        )
+        .await?
+        .into_iter()
+        .map(|o| Ok(json!({"name": o.try_get::<String, _>(0)?, "type": o.try_get::<Option<String>, _>(1)?})))
+        .collect()
+    }
+
+    /// `GET /namespaces/{ns}/datasets/{name}/versions`: one entry per schema version.
+    pub async fn dataset_versions(
+        &self,
+        ns: &str,
+        name: &str,
+        page: Page,
+    ) -> Result<Option<Value>, StoreError> {
+        let Some(id) = self.dataset_key(ns, name).await? else {
+            return Ok(None);
+        };
+        let rows = self
+            .rows(
+                "SELECT version, fields, run_id, created_at FROM dataset_versions WHERE dataset_id = ? ORDER BY version DESC LIMIT ? OFFSET ?",
+                vec![id.into(), page.limit.into(), page.offset.into()],
+            )
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let fields: String = r.try_get(1)?;
+            let run: Option<String> = r.try_get(2)?;
+            out.push(json!({
+                "id": {"namespace": ns, "name": name},
+                "name": name,
+                "namespace": ns,
+                "version": r.try_get::<i64, _>(0)?,
+                "createdAt": iso(Some(r.try_get(3)?)),
+                "fields": serde_json::from_str::<Value>(&fields).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                "createdByRun": run.map(|id| json!({"id": id})),
+            }));
+        }
+        let total = self
+            .count(
+                "SELECT COUNT(*) FROM dataset_versions WHERE dataset_id = ?",
+                vec![id.into()],
+            )
+            .await?;
+        Ok(Some(json!({"totalCount": total, "versions": out})))
+    }
+
+    /// `GET /namespaces/{ns}/jobs`.
+    pub async fn list_jobs(&self, ns: &str, page: Page) -> Result<Option<Value>, StoreError> {
+        let Some(ns_id) = self.namespace_id(ns).await? else {
+            return Ok(None);
+        };
+        let rows = self
+            .rows(
+                "SELECT id FROM jobs WHERE namespace_id = ? ORDER BY name LIMIT ? OFFSET ?",
+                vec![ns_id.into(), page.limit.into(), page.offset.into()],
+            )
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            if let Some(j) = self.job_by_id(r.try_get(0)?).await? {
+                out.push(j);
+            }
+        }
+        let total = self
+            .count(
+                "SELECT COUNT(*) FROM jobs WHERE namespace_id = ?",
+                vec![ns_id.into()],
+            )
+            .await?;
+        Ok(Some(json!({"totalCount": total, "jobs": out})))
+    }
+
+    async fn job_key(&self, ns: &str, name: &str) -> Result<Option<i64>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT j.id FROM jobs j JOIN namespaces n ON n.id = j.namespace_id WHERE n.name = ? AND j.name = ?",
+                vec![ns.into(), name.into()],
+            )
+            .await?;
+        rows.first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    /// `GET /namespaces/{ns}/jobs/{name}`.
+    pub async fn get_job(&self, ns: &str, name: &str) -> Result<Option<Value>, StoreError> {
+        match self.job_key(ns, name).await? {
+            Some(id) => self.job_by_id(id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT n.name, j.name, j.type, j.description, j.sql, j.created_at, j.updated_at \
+                 FROM jobs j JOIN namespaces n ON n.id = j.namespace_id WHERE j.id = ?",
+                vec![id.into()],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let ns: String = r.try_get(0)?;
+        let name: String = r.try_get(1)?;
+        let mut inputs = Vec::new();
+        let mut outputs = Vec::new();
+        for io in self
+            .rows(
+                "SELECT n.name, d.name, io.direction FROM job_io io JOIN datasets d ON d.id = io.dataset_id \
+                 JOIN namespaces n ON n.id = d.namespace_id WHERE io.job_id = ? ORDER BY n.name, d.name",
+                vec![id.into()],
+            )
+            .await?
+        {
+            let v = json!({"namespace": io.try_get::<String, _>(0)?, "name": io.try_get::<String, _>(1)?});
+            if io.try_get::<String, _>(2)? == "out" {
+                outputs.push(v);
+            } else {
+                inputs.push(v);
+            }
+        }
+        let latest = self
+            .rows(
+                "SELECT id FROM runs WHERE job_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+                vec![id.into()],
+            )
+            .await?;
+        let latest_run = match latest.first() {
+            Some(l) => self.get_run(&l.try_get::<String, _>(0)?).await?,
+            None => None,
+        };
+        let facets = self
+            .facets("SELECT key, value FROM job_facets WHERE job_id = ?", id)
+            .await?;
+        let simple = name.rsplit('.').next().unwrap_or(&name).to_owned();
+        let parent = name.rsplit_once('.').map(|(p, _)| p.to_owned());
+        Ok(Some(json!({
+            "id": {"namespace": ns, "name": name},
+            "type": r.try_get::<Option<String>, _>(2)?.unwrap_or_else(|| "BATCH".into()),
+            "name": name,
+            "simpleName": simple,
+            "parentJobName": parent,
+            "createdAt": iso(Some(r.try_get(5)?)),
+            "updatedAt": iso(Some(r.try_get(6)?)),
+            "namespace": ns,
+            "inputs": inputs,
+            "outputs": outputs,
+            "location": facets.pointer("/sourceCodeLocation/url").cloned(),
+            "description": r.try_get::<Option<String>, _>(3)?,
+            "sql": r.try_get::<Option<String>, _>(4)?,
+            "owners": self.owners("job", id).await?,
+            "latestRun": latest_run,
+            "facets": facets,
+        })))
+    }
+
+    /// `GET /namespaces/{ns}/jobs/{job}/runs`, newest first.
+    pub async fn list_runs(
+        &self,
+        ns: &str,
+        job: &str,
+        page: Page,
+    ) -> Result<Option<Value>, StoreError> {
+        let Some(job_id) = self.job_key(ns, job).await? else {
+            return Ok(None);
+        };
+        let rows = self
+            .rows(
+                "SELECT id FROM runs WHERE job_id = ? ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT ? OFFSET ?",
+                vec![job_id.into(), page.limit.into(), page.offset.into()],
+            )
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            if let Some(run) = self.get_run(&r.try_get::<String, _>(0)?).await? {
+                out.push(run);
+            }
+        }
+        let total = self
+            .count(
+                "SELECT COUNT(*) FROM runs WHERE job_id = ?",
+                vec![job_id.into()],
+            )
+            .await?;
+        Ok(Some(json!({"totalCount": total, "runs": out})))
+    }
+
+    /// `GET /runs/{id}`; accepts the UUID or the id as the producer sent it.
+    pub async fn get_run(&self, id: &str) -> Result<Option<Value>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT r.id, r.external_id, r.state, r.started_at, r.ended_at, r.nominal_start, r.nominal_end, \
+                 r.parent_run_id, r.created_at, r.updated_at, n.name, j.name \
+                 FROM runs r JOIN jobs j ON j.id = r.job_id JOIN namespaces n ON n.id = j.namespace_id \
+                 WHERE r.id = ? OR r.external_id = ? LIMIT 1",
+                vec![id.to_ascii_lowercase().into(), id.into()],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let run_id: String = r.try_get(0)?;
+        let started: Option<i64> = r.try_get(3)?;
+        let ended: Option<i64> = r.try_get(4)?;
+        let mut inputs = Vec::new();
+        let mut outputs = Vec::new();
+        for io in self
+            .rows(
+                "SELECT n.name, d.name, io.direction, io.dataset_version FROM run_io io JOIN datasets d ON d.id = io.dataset_id \
+                 JOIN namespaces n ON n.id = d.namespace_id WHERE io.run_id = ? ORDER BY n.name, d.name",
+                vec![run_id.clone().into()],
+            )
+            .await?
+        {
+            let v = json!({
+                "datasetVersionId": {
+                    "namespace": io.try_get::<String, _>(0)?,
+                    "name": io.try_get::<String, _>(1)?,
+                    "version": io.try_get::<i64, _>(3)?,
+                }
+            });
+            if io.try_get::<String, _>(2)? == "out" {
+                outputs.push(v);
+            } else {
+                inputs.push(v);
+            }
+        }
+        let mut facets = Map::new();
+        for f in self
+            .rows(
+                "SELECT key, value FROM run_facets WHERE run_id = ?",
+                vec![run_id.clone().into()],
+            )
+            .await?
+        {
+            let text: String = f.try_get(1)?;
+            facets.insert(
+                f.try_get(0)?,
+                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            );
+        }
+        Ok(Some(json!({
+            "id": run_id,
+            "externalId": r.try_get::<String, _>(1)?,
+            "createdAt": iso(Some(r.try_get(8)?)),
+            "updatedAt": iso(Some(r.try_get(9)?)),
+            "nominalStartTime": iso(r.try_get(5)?),
+            "nominalEndTime": iso(r.try_get(6)?),
+            "state": r.try_get::<Option<String>, _>(2)?.unwrap_or_else(|| "NEW".into()),
+            "startedAt": iso(started),
+            "endedAt": iso(ended),
+            "durationMs": match (started, ended) { (Some(s), Some(e)) => json!((e - s) / 1000), _ => Value::Null },
+            "args": {},
+            "jobId": {"namespace": r.try_get::<String, _>(10)?, "name": r.try_get::<String, _>(11)?},
+            "parentRunId": r.try_get::<Option<String>, _>(7)?,
+            "inputDatasetVersions": inputs,
+            "outputDatasetVersions": outputs,
+            "facets": facets,
+        })))
+    }
+
+    /// `GET /lineage?nodeId=…&depth=N`: datasets and jobs within `depth` job hops of the
+    /// node, as Marquez's `{"graph": [node…]}`.
+    pub async fn lineage(&self, node: &NodeId, depth: u32) -> Result<Option<Value>, StoreError> {
+        let start = match node {
+            NodeId::Dataset { namespace, name } => match self.dataset_key(namespace, name).await? {
+                Some(id) => Vertex::Dataset(id),
+                None => return Ok(None),
+            },
+            NodeId::Job { namespace, name } => match self.job_key(namespace, name).await? {
+                Some(id) => Vertex::Job(id),
+                None => return Ok(None),
+            },
+            NodeId::DatasetField { .. } => return Ok(None),
+        };
+        // Breadth-first over job_io: dataset → jobs that read/write it → their datasets.
+        let mut seen: HashSet<Vertex> = HashSet::from([start]);
+        let mut queue = VecDeque::from([(start, 0u32)]);
+        let mut edges: HashSet<(Vertex, Vertex)> = HashSet::new();
+        while let Some((v, d)) = queue.pop_front() {
+            let (sql, id) = match v {
+                Vertex::Dataset(id) => (
+                    "SELECT job_id, dataset_id, direction FROM job_io WHERE dataset_id = ?",
+                    id,
+                ),
+                Vertex::Job(id) => (
+                    "SELECT job_id, dataset_id, direction FROM job_io WHERE job_id = ?",
+                    id,
+                ),
+            };
+            for r in self.rows(sql, vec![id.into()]).await? {
+                let job = Vertex::Job(r.try_get(0)?);
+                let ds = Vertex::Dataset(r.try_get(1)?);
+                let out = r.try_get::<String, _>(2)? == "out";
+                edges.insert(if out { (job, ds) } else { (ds, job) });
+                let next = if matches!(v, Vertex::Dataset(_)) {
+                    job
+                } else {
+                    ds
+                };
+                // A job is half a hop: depth counts jobs between datasets, as Marquez does.
+                let nd = if matches!(next, Vertex::Job(_)) {
+                    d + 1
+                } else {
+                    d
+                };
+                if nd <= depth && seen.insert(next) {
+                    queue.push_back((next, nd));
+                }
+            }
+        }
+        let mut ids: BTreeMap<Vertex, (String, Value)> = BTreeMap::new();
+        for v in &seen {
+            let (key, data, ty) = match v {
+                Vertex::Dataset(id) => {
+                    let Some(d) = self.dataset_by_id(*id).await? else {
+                        continue;
+                    };
+                    (
+                        format!(
+                            "dataset:{}:{}",
+                            d["namespace"].as_str().unwrap_or(""),
+                            d["name"].as_str().unwrap_or("")
+                        ),
+                        d,
+                        "DATASET",
+                    )
+                }
+                Vertex::Job(id) => {
+                    let Some(j) = self.job_by_id(*id).await? else {
+                        continue;
+                    };
+                    (
+                        format!(
+                            "job:{}:{}",
+                            j["namespace"].as_str().unwrap_or(""),
+                            j["name"].as_str().unwrap_or("")
+                        ),
+                        j,
+                        "JOB",
+                    )
+                }
+            };
+            ids.insert(*v, (key, json!({"type": ty, "data": data})));
+        }
+        let mut graph = Vec::new();
+        for (v, (key, node)) in &ids {
+            let ins: Vec<Value> = edges
+                .iter()
+                .filter(|(_, to)| to == v)
+                .filter_map(|(from, _)| {
+                    ids.get(from)
+                        .map(|(k, _)| json!({"origin": k, "destination": key}))
+                })
+                .collect();
+            let outs: Vec<Value> = edges
+                .iter()
+                .filter(|(from, _)| from == v)
+                .filter_map(|(_, to)| {
+                    ids.get(to)
+                        .map(|(k, _)| json!({"origin": key, "destination": k}))
+                })
+                .collect();
+            graph.push(json!({"id": key, "type": node["type"], "data": node["data"], "inEdges": ins, "outEdges": outs}));
+        }
+        graph.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        Ok(Some(json!({"graph": graph})))
+    }
+
+    /// `GET /column-lineage?nodeId=…&depth=N&withDownstream=…`: columns within `depth`
+    /// edges upstream (and downstream when asked) of a column, or of every column of a
+    /// dataset, with each edge's transformations.
+    pub async fn column_lineage(
+        &self,
+        node: &NodeId,
+        depth: u32,
+        downstream: bool,
+    ) -> Result<Option<Value>, StoreError> {
+        let (ds, field) = match node {
+            NodeId::Dataset { namespace, name } => (self.dataset_key(namespace, name).await?, None),
+            NodeId::DatasetField {
+                namespace,
+                name,
+                field,
+            } => (
+                self.dataset_key(namespace, name).await?,
+                Some(field.clone()),
+            ),
+            NodeId::Job { .. } => return Ok(None),
+        };
+        let Some(ds) = ds else { return Ok(None) };
+        let mut frontier: Vec<(i64, String)> = match field {
+            Some(f) => vec![(ds, f)],
+            None => {
+                let mut cols: Vec<(i64, String)> = self
+                    .rows(
+                        "SELECT c.name FROM columns c JOIN datasets d ON d.id = c.dataset_id WHERE c.dataset_id = ? AND c.last_version = d.current_version",
+                        vec![ds.into()],
+                    )
+                    .await?
+                    .into_iter()
+                    .map(|r| r.try_get::<String, _>(0).map(|c| (ds, c)))
+                    .collect::<Result<_, _>>()?;
+                for r in self
+                    .rows("SELECT DISTINCT dst_column FROM column_edges WHERE dst_dataset_id = ? AND dst_column <> ''", vec![ds.into()])
+                    .await?
+                {
+                    let c: String = r.try_get(0)?;
+                    if !cols.iter().any(|(_, x)| *x == c) {
+                        cols.push((ds, c));
+                    }
+                }
+                cols
+            }
+        };
+        let mut seen: HashSet<(i64, String)> = frontier.iter().cloned().collect();
+        // (src, dst) → transformations, description
+        let mut edges: BTreeMap<((i64, String), (i64, String)), (Value, Option<String>)> =
+            BTreeMap::new();
+        for _ in 0..depth.max(1) {
+            let mut next = Vec::new();
+            for (d, c) in &frontier {
+                let mut queries = vec![(
+                    "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description FROM column_edges WHERE dst_dataset_id = ? AND dst_column = ?",
+                    true,
+                )];
+                if downstream {
+                    queries.push((
+                        "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description FROM column_edges WHERE src_dataset_id = ? AND src_column = ? AND dst_column <> ''",
+                        false,
+                    ));
+                }
+                for (sql, up) in queries {
+                    for r in self.rows(sql, vec![(*d).into(), c.clone().into()]).await? {
+                        let src = (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?);
+                        let dst = (r.try_get::<i64, _>(2)?, r.try_get::<String, _>(3)?);
+                        let t: String = r.try_get(4)?;
+                        let t = serde_json::from_str(&t).unwrap_or(Value::Array(Vec::new()));
+                        edges.insert((src.clone(), dst.clone()), (t, r.try_get(5)?));
+                        let other = if up { src } else { dst };
+                        if seen.insert(other.clone()) {
+                            next.push(other);
+                        }
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        let mut names: HashMap<i64, (String, String)> = HashMap::new();
+        for (d, _) in &seen {
+            if names.contains_key(d) {
+                continue;
+            }
+            let r = self
+                .rows("SELECT n.name, d.name FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE d.id = ?", vec![(*d).into()])
+                .await?;
+            if let Some(r) = r.first() {
+                names.insert(*d, (r.try_get(0)?, r.try_get(1)?));
+            }
+        }
+        let key = |c: &(i64, String)| {
+            let (ns, name) = names.get(&c.0).cloned().unwrap_or_default();
+            format!("datasetField:{ns}:{name}:{}", c.1)
+        };
+        let mut graph = Vec::new();
+        let mut sorted: Vec<&(i64, String)> = seen.iter().collect();
+        sorted.sort();
+        for col in sorted {
+            let (ns, name) = names.get(&col.0).cloned().unwrap_or_default();
+            let inputs: Vec<Value> = edges
+                .iter()
+                .filter(|((_, dst), _)| dst == col)
+                .map(|((src, _), (t, desc))| {
+                    let (sns, sname) = names.get(&src.0).cloned().unwrap_or_default();
+                    json!({"namespace": sns, "dataset": sname, "field": src.1, "transformations": t,
+                           "transformationDescription": desc, "transformationType": legacy_type(t)})
+                })
+                .collect();
+            let field_type = self
+                .rows(
+                    "SELECT data_type FROM columns WHERE dataset_id = ? AND name = ?",
+                    vec![col.0.into(), col.1.clone().into()],
+                )
+                .await?
+                .first()
+                .map(|r| r.try_get::<Option<String>, _>(0))
+                .transpose()?
+                .flatten();
+            let first = inputs.first().cloned().unwrap_or(Value::Null);
+            graph.push(json!({
+                "id": key(col),
+                "type": "DATASET_FIELD",
+                "data": {
+                    "namespace": ns, "dataset": name, "field": col.1, "fieldType": field_type,
+                    "transformationDescription": first.get("transformationDescription").cloned().unwrap_or(Value::Null),
+                    "transformationType": first.get("transformationType").cloned().unwrap_or(Value::Null),
+                    "inputFields": inputs,
+                },
+                "inEdges": edges.keys().filter(|(_, d)| d == col && names.contains_key(&col.0)).map(|(s, d)| json!({"origin": key(s), "destination": key(d)})).collect::<Vec<_>>(),
+                "outEdges": edges.keys().filter(|(s, _)| s == col).map(|(s, d)| json!({"origin": key(s), "destination": key(d)})).collect::<Vec<_>>(),
+            }));
+        }
+        Ok(Some(json!({"graph": graph})))
+    }
+}
+
+/// Marquez's single `transformationType` for an edge: IDENTITY when every
+/// transformation is DIRECT/IDENTITY, else TRANSFORMATION.
+fn legacy_type(t: &Value) -> Value {
+    let all_identity = t.as_array().is_some_and(|a| {
+        !a.is_empty()
+            && a.iter()
+                .all(|x| x["type"] == "DIRECT" && x["subtype"] == "IDENTITY")
+    });
+    Value::from(if all_identity {
+        "IDENTITY"
+    } else {
+        "TRANSFORMATION"
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Vertex {
+    Dataset(i64),
+    Job(i64),
+}
+
+/// A Marquez node id: `dataset:NS:NAME`, `job:NS:NAME`, `datasetField:NS:NAME:FIELD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeId {
+    /// A dataset.
+    Dataset {
+        /// Namespace (may itself contain `:`).
+        namespace: String,
+        /// Dataset name.
+        name: String,
+    },
+    /// A job.
+    Job {
+        /// Namespace.
+        namespace: String,
+        /// Job name.
+        name: String,
+    },
+    /// A dataset's column.
+    DatasetField {
+        /// Namespace.
+        namespace: String,
+        /// Dataset name.
+        name: String,
+        /// Column.
+        field: String,
+    },
+}
+
+impl NodeId {
+    /// Parses a node id as Marquez does. Namespaces are URIs and may contain `:`
+    /// (`postgres://db:5432`), so the *last* colon separates the name (and for a field the
+    /// last two); a namespace's `scheme://host:port` is recognised so that a port is not
+    /// taken for a name.
+    pub fn parse(s: &str) -> Option<NodeId> {
+        let (kind, rest) = s.split_once(':')?;
+        match kind {
+            "dataset" | "job" => {
+                let (namespace, name) = split_ns(rest, 1)?;
+                let name = name.into_iter().next()?;
+                Some(if kind == "dataset" {
+                    NodeId::Dataset { namespace, name }
+                } else {
+                    NodeId::Job { namespace, name }
+                })
+            }
+            "datasetField" => {
+                let (namespace, mut parts) = split_ns(rest, 2)?;
+                let field = parts.pop()?;
+                let name = parts.pop()?;
+                Some(NodeId::DatasetField {
+                    namespace,
+                    name,
+                    field,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Splits `ns:part1[:part2]` where `ns` may contain colons: the trailing `n` parts are
+/// taken from the right.
+fn split_ns(rest: &str, n: usize) -> Option<(String, Vec<String>)> {
+    let mut parts = Vec::new();
+    let mut head = rest;
+    for _ in 0..n {
+        let (h, t) = head.rsplit_once(':')?;
+        parts.push(t.to_owned());
+        head = h;
+    }
+    parts.reverse();
+    if head.is_empty() || parts.iter().any(String::is_empty) {
+        return None;
+    }
+    // `postgres://db:5432:orders` splits fine from the right; but a name cannot be
+    // all digits right after `//host`, which means the split fell inside the authority.
+    Some((head.to_owned(), parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_ids_with_colons_in_namespace() {
+        assert_eq!(
+            NodeId::parse("dataset:postgres://db:5432:shop.public.orders"),
+            Some(NodeId::Dataset {
+                namespace: "postgres://db:5432".into(),
+                name: "shop.public.orders".into()
+            })
+        );
+        assert_eq!(
+            NodeId::parse("datasetField:postgres://db:5432:shop.public.orders:id"),
+            Some(NodeId::DatasetField {
+                namespace: "postgres://db:5432".into(),
+                name: "shop.public.orders".into(),
+                field: "id".into()
+            })
+        );
+        assert_eq!(
+            NodeId::parse("job:my-ns:etl.daily"),
+            Some(NodeId::Job {
+                namespace: "my-ns".into(),
+                name: "etl.daily".into()
+            })
+        );
+        assert_eq!(NodeId::parse("dataset:nons"), None);
+        assert_eq!(NodeId::parse("table:a:b"), None);
+    }
+
+    #[test]
+    fn legacy_type_is_identity_only_for_pure_identity() {
+        assert_eq!(
+            legacy_type(&json!([{"type":"DIRECT","subtype":"IDENTITY"}])),
+            "IDENTITY"
+        );
+        assert_eq!(
+            legacy_type(&json!([{"type":"DIRECT","subtype":"AGGREGATION"}])),
+            "TRANSFORMATION"
+        );
+    }
+}

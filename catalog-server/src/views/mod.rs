@@ -1,0 +1,143 @@
+//! Derived views: consumers of the change log.
+//!
+//! The change log is the truth; a derived view (the namespace counters today; the
+//! lineage graph, PII propagation, the search index and the change feed in later
+//! issues) reads committed entries after its cursor, applies them, and records the new
+//! cursor in `view_cursors`. That one mechanism gives every view the same properties:
+//!
+//! - **Resumable**: after a restart a view continues from its cursor.
+//! - **Rebuildable**: [`DerivedView::reset`] plus a cursor of 0 replays the whole log.
+//! - **Replica-safe**: a view wakes on its own writer's commits and also polls, so it
+//!   sees entries other replicas wrote to the same PostgreSQL database.
+//!
+//! A view that keeps its state in the database should write the cursor in the same
+//! transaction as its state ([`Store::set_view_cursor`] takes the transaction's
+//! connection): it then applies each entry exactly once. A view kept in memory or in a
+//! separate index applies then records, so it may see an entry twice after a crash and
+//! must apply idempotently.
+//!
+//! To add a view: implement [`DerivedView`] and start it with [`spawn`] in `server.rs`.
+
+pub mod counters;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{AnyConnection, Row};
+use tokio::sync::watch;
+
+use crate::metrics::Metrics;
+use crate::store::log::LogEntry;
+use crate::store::{Store, StoreError, now_micros};
+
+/// Entries read per step.
+const PAGE: i64 = 2000;
+
+/// A consumer of the change log.
+pub trait DerivedView: Send + 'static {
+    /// Unique, stable name: the key of its cursor.
+    fn name(&self) -> &'static str;
+
+    /// Whether [`DerivedView::apply`] needs payloads (reading them costs I/O).
+    fn needs_payload(&self) -> bool {
+        false
+    }
+
+    /// Applies entries (in order, all after the cursor) and records the cursor.
+    fn apply(
+        &mut self,
+        store: &Store,
+        entries: &[LogEntry],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Forgets all derived state, for a rebuild; the cursor is reset by the caller.
+    fn reset(&mut self, store: &Store) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+impl Store {
+    /// Where a view's cursor stands (0 when it has never run).
+    pub async fn view_cursor(&self, name: &str) -> Result<i64, StoreError> {
+        let sql = self
+            .backend()
+            .sql("SELECT seq FROM view_cursors WHERE name = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get(0)?,
+            None => 0,
+        })
+    }
+
+    /// Records a view's cursor on `conn` (inside the view's own transaction).
+    pub async fn set_view_cursor(
+        &self,
+        conn: &mut AnyConnection,
+        name: &str,
+        seq: i64,
+    ) -> Result<(), StoreError> {
+        let sql = self.backend().sql(
+            "INSERT INTO view_cursors (name, seq, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at",
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .bind(seq)
+            .bind(now_micros())
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Applies every entry after the view's cursor, then returns the cursor reached.
+pub async fn catch_up<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64, StoreError> {
+    let mut cursor = store.view_cursor(view.name()).await?;
+    loop {
+        let entries = store.read_log(cursor, PAGE, view.needs_payload()).await?;
+        let Some(last) = entries.last() else {
+            return Ok(cursor);
+        };
+        let last = last.seq;
+        view.apply(store, &entries).await?;
+        cursor = last;
+    }
+}
+
+/// Resets a view and its cursor so it will replay the log from the start.
+pub async fn reset<V: DerivedView>(view: &mut V, store: &Store) -> Result<(), StoreError> {
+    view.reset(store).await?;
+    let mut conn = store.pool().acquire().await?;
+    store.set_view_cursor(&mut conn, view.name(), 0).await
+}
+
+/// Runs a view until `shutdown` turns true: catch up, then wait for the next commit (or
+/// a poll interval, for other replicas' commits), and repeat.
+pub fn spawn<V: DerivedView>(
+    mut view: V,
+    store: Store,
+    mut committed: watch::Receiver<i64>,
+    mut shutdown: watch::Receiver<bool>,
+    metrics: Arc<Metrics>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match catch_up(&mut view, &store).await {
+                Ok(seq) => metrics.set_view_seq(view.name(), seq),
+                Err(e) => {
+                    tracing::warn!(view = view.name(), error = %e, "derived view failed; will retry")
+                }
+            }
+            tokio::select! {
+                _ = committed.changed() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    })
+}

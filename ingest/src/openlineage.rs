@@ -1,0 +1,406 @@
+//! OpenLineage events → [`MetadataChange`].
+//!
+//! Decoding (`weft_schemas::openlineage::Event`) already refused events that lack what a
+//! catalog needs; here the accepted event is read for what it says about runs, jobs and
+//! datasets. Facets stay verbatim; the few a catalog projects into columns (schema,
+//! columnLineage, tags, ownership, nominalTime, parent) are read through their typed
+//! models, and a facet that does not fit its model is flagged, not dropped.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use weft_schemas::change::{
+    ChangeBody, ChangeKind, ChangeWarning, ColumnEdge, DatasetRole, DatasetUpdate, FacetChanges,
+    Field, JobUpdate, LineageUpdate, MetadataChange, Owner, RunUpdate, Tag,
+};
+use weft_schemas::facets::{self, ColumnLineageDatasetFacet, SchemaField};
+use weft_schemas::openlineage::{Dataset, Event, Facets, Job, RunEvent, parse_event_time};
+
+use crate::runid::normalize_run_id;
+
+/// Why an event that decoded could still not be turned into a change.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NormalizeError {
+    /// `eventTime` did not parse (decoding normally catches this first).
+    #[error("eventTime: {0}")]
+    EventTime(String),
+    /// The event could not be serialized back to JSON (should not happen).
+    #[error("payload: {0}")]
+    Payload(#[from] serde_json::Error),
+}
+
+impl NormalizeError {
+    /// The JSON path of the offending field, for API error bodies.
+    pub fn path(&self) -> &'static str {
+        match self {
+            NormalizeError::EventTime(_) => "eventTime",
+            NormalizeError::Payload(_) => "",
+        }
+    }
+}
+
+/// Builds the change for one decoded event; `actor` is who pushed it.
+///
+/// The payload is the event's canonical JSON (facets verbatim, keys sorted), and the
+/// dedupe key its SHA-256, so a retried delivery of the same event is recognised however
+/// its keys were ordered on the wire.
+pub fn normalize(event: &Event, actor: &str) -> Result<MetadataChange, NormalizeError> {
+    let payload = serde_json::to_string(event)?;
+    let dedupe_key = Sha256::digest(payload.as_bytes()).to_vec();
+    normalize_with_payload(event, actor, payload, Some(dedupe_key))
+}
+
+/// Like [`normalize`], with the payload already known (a rebuild re-derives changes from
+/// the payloads in the change log and must not alter them).
+pub fn normalize_with_payload(
+    event: &Event,
+    actor: &str,
+    payload: String,
+    dedupe_key: Option<Vec<u8>>,
+) -> Result<MetadataChange, NormalizeError> {
+    let event_time = parse_event_time(event.event_time())
+        .map_err(|e| NormalizeError::EventTime(e.to_string()))?
+        .timestamp_micros();
+    let warnings = facets::check_known_facets(event)
+        .into_iter()
+        .map(|w| ChangeWarning {
+            path: w.path,
+            message: w.message,
+        })
+        .collect();
+    let mut update = LineageUpdate {
+        event_time,
+        warnings,
+        ..LineageUpdate::default()
+    };
+    let (kind, entity, namespace) = match event {
+        Event::Run(run_event) => {
+            let run = run_update(run_event, event_time);
+            let entity = format!("run:{}", run.id);
+            update.run = Some(run);
+            update.job = Some(job_update(&run_event.job));
+            push_datasets(&mut update, &run_event.inputs, &run_event.outputs);
+            (
+                ChangeKind::OpenLineageRun,
+                entity,
+                run_event.job.namespace.clone(),
+            )
+        }
+        Event::Job(job_event) => {
+            update.job = Some(job_update(&job_event.job));
+            push_datasets(&mut update, &job_event.inputs, &job_event.outputs);
+            let entity = format!("job:{}:{}", job_event.job.namespace, job_event.job.name);
+            (
+                ChangeKind::OpenLineageJob,
+                entity,
+                job_event.job.namespace.clone(),
+            )
+        }
+        Event::Dataset(dataset_event) => {
+            let d = &dataset_event.dataset;
+            update
+                .datasets
+                .push(dataset_update(d, DatasetRole::Subject));
+            (
+                ChangeKind::OpenLineageDataset,
+                format!("dataset:{}:{}", d.namespace, d.name),
+                d.namespace.clone(),
+            )
+        }
+    };
+    Ok(MetadataChange {
+        actor: actor.to_owned(),
+        kind,
+        entity,
+        namespace: Some(namespace),
+        payload,
+        dedupe_key,
+        body: ChangeBody::Lineage(update),
+    })
+}
+
+fn push_datasets(
+    update: &mut LineageUpdate,
+    inputs: &Option<Vec<Dataset>>,
+    outputs: &Option<Vec<Dataset>>,
+) {
+    for d in inputs.iter().flatten() {
+        update.datasets.push(dataset_update(d, DatasetRole::Input));
+    }
+    for d in outputs.iter().flatten() {
+        update.datasets.push(dataset_update(d, DatasetRole::Output));
+    }
+}
+
+/// Facet values keyed by name, with `_deleted: true` turned into a removal.
+fn facet_changes(facets: Option<&Facets>) -> FacetChanges {
+    facets
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            let value = if facets::is_deleted(v) {
+                None
+            } else {
+                Some(v.clone())
+            };
+            (k.clone(), value)
+        })
+        .collect()
+}
+
+fn job_update(job: &Job) -> JobUpdate {
+    JobUpdate {
+        namespace: job.namespace.clone(),
+        name: job.name.clone(),
+        facets: facet_changes(job.facets.as_ref()),
+    }
+}
+
+/// Rank of a state among events with the same time: terminal states win ties.
+fn state_rank(state: Option<&str>) -> i64 {
+    match state {
+        None => 0,
+        Some("START") => 1,
+        Some("RUNNING") => 2,
+        Some("COMPLETE" | "FAIL" | "ABORT") => 4,
+        Some(_) => 3,
+    }
+}
+
+fn run_update(event: &RunEvent, event_time: i64) -> RunUpdate {
+    let state = event
+        .event_type
+        .as_deref()
+        .map(|s| s.trim().to_ascii_uppercase());
+    let run_facets = event.run.facets.as_ref();
+    let nominal: Option<facets::NominalTimeRunFacet> =
+        facets::typed(run_facets, "nominalTime").and_then(Result::ok);
+    let parent: Option<facets::ParentRunFacet> =
+        facets::typed(run_facets, "parent").and_then(Result::ok);
+    let micros = |s: &str| parse_event_time(s).ok().map(|t| t.timestamp_micros());
+    RunUpdate {
+        id: normalize_run_id(&event.run.run_id),
+        external_id: event.run.run_id.clone(),
+        state_order: event_time
+            .saturating_mul(8)
+            .saturating_add(state_rank(state.as_deref())),
+        state,
+        nominal_start: nominal.as_ref().and_then(|n| micros(&n.nominal_start_time)),
+        nominal_end: nominal
+            .as_ref()
+            .and_then(|n| n.nominal_end_time.as_deref().and_then(micros)),
+        parent_run_id: parent.map(|p| normalize_run_id(&p.run.run_id)),
+        facets: facet_changes(run_facets),
+    }
+}
+
+fn dataset_update(d: &Dataset, role: DatasetRole) -> DatasetUpdate {
+    let facets = d.facets.as_ref();
+    let fields = facets::typed::<facets::SchemaDatasetFacet>(facets, "schema")
+        .and_then(Result::ok)
+        .map(|schema| flatten_fields(&schema.fields.unwrap_or_default()));
+    let edges = facets::typed::<ColumnLineageDatasetFacet>(facets, "columnLineage")
+        .and_then(Result::ok)
+        .map(|cl| column_edges(&cl))
+        .unwrap_or_default();
+    let tags = facets::typed::<facets::TagsFacet>(facets, "tags")
+        .and_then(Result::ok)
+        .map(|t| {
+            t.tags
+                .unwrap_or_default()
+                .into_iter()
+                .map(|tag| Tag {
+                    column: tag.field.unwrap_or_default(),
+                    key: tag.key,
+                    value: Some(tag.value).filter(|v| !v.is_empty()),
+                    source: tag.source,
+                })
+                .collect()
+        });
+    let owners = facets::typed::<facets::OwnershipFacet>(facets, "ownership")
+        .and_then(Result::ok)
+        .map(|o| {
+            o.owners
+                .unwrap_or_default()
+                .into_iter()
+                .map(|owner| Owner {
+                    name: owner.name,
+                    owner_type: owner.owner_type,
+                })
+                .collect()
+        });
+    DatasetUpdate {
+        namespace: d.namespace.clone(),
+        name: d.name.clone(),
+        role,
+        facets: facet_changes(facets),
+        fields,
+        edges,
+        tags,
+        owners,
+    }
+}
+
+/// Nested struct fields become dotted paths so each is a column of its own.
+fn flatten_fields(fields: &[SchemaField]) -> Vec<Field> {
+    fn walk(fields: &[SchemaField], prefix: &str, out: &mut Vec<Field>) {
+        for f in fields {
+            let name = if prefix.is_empty() {
+                f.name.clone()
+            } else {
+                format!("{prefix}.{}", f.name)
+            };
+            out.push(Field {
+                name: name.clone(),
+                data_type: f.field_type.clone(),
+                description: f.description.clone(),
+                ordinal: out.len() as i64,
+            });
+            if let Some(children) = &f.fields {
+                walk(children, &name, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(fields.len());
+    walk(fields, "", &mut out);
+    out
+}
+
+/// Maps the deprecated field-level `transformationType` onto 1-2-0 transformations.
+fn legacy_transformations(kind: &str, description: Option<&str>) -> Value {
+    let upper = kind.to_ascii_uppercase();
+    let subtype = if upper == "IDENTITY" {
+        "IDENTITY"
+    } else {
+        "TRANSFORMATION"
+    };
+    let mut t = serde_json::Map::new();
+    t.insert("type".into(), Value::from("DIRECT"));
+    t.insert("subtype".into(), Value::from(subtype));
+    if let Some(d) = description {
+        t.insert("description".into(), Value::from(d));
+    }
+    if upper.contains("MASK") {
+        t.insert("masking".into(), Value::from(true));
+    }
+    Value::Array(vec![Value::Object(t)])
+}
+
+fn column_edges(cl: &ColumnLineageDatasetFacet) -> Vec<ColumnEdge> {
+    let mut edges = Vec::new();
+    for (dst_field, field) in &cl.fields {
+        for input in &field.input_fields {
+            // An empty 1-2-0 list says nothing; the deprecated field then still speaks.
+            let listed = input.transformations.as_ref().filter(|ts| !ts.is_empty());
+            let transformations = match (listed, &field.transformation_type) {
+                (Some(ts), _) => serde_json::to_value(ts).unwrap_or(Value::Array(Vec::new())),
+                (None, Some(kind)) => {
+                    legacy_transformations(kind, field.transformation_description.as_deref())
+                }
+                (None, None) => Value::Array(Vec::new()),
+            };
+            edges.push(ColumnEdge {
+                src_namespace: input.namespace.clone(),
+                src_name: input.name.clone(),
+                src_field: input.field.clone(),
+                dst_field: dst_field.clone(),
+                transformations,
+                description: field.transformation_description.clone(),
+            });
+        }
+    }
+    for input in cl.dataset.iter().flatten() {
+        edges.push(ColumnEdge {
+            src_namespace: input.namespace.clone(),
+            src_name: input.name.clone(),
+            src_field: input.field.clone(),
+            dst_field: String::new(),
+            transformations: input
+                .transformations
+                .as_ref()
+                .and_then(|ts| serde_json::to_value(ts).ok())
+                .unwrap_or(Value::Array(Vec::new())),
+            description: None,
+        });
+    }
+    edges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(body: &str) -> MetadataChange {
+        let event = Event::from_slice(body.as_bytes()).expect("decodes");
+        normalize(&event, "tester").expect("normalizes")
+    }
+
+    fn lineage(c: &MetadataChange) -> &LineageUpdate {
+        match &c.body {
+            ChangeBody::Lineage(l) => l,
+        }
+    }
+
+    #[test]
+    fn run_event_yields_run_job_and_datasets_with_edges() {
+        let c = change(
+            r#"{"eventTime":"2024-05-01T10:00:00.123456789Z","producer":"p","eventType":"complete",
+            "run":{"runId":"not-a-uuid"},"job":{"namespace":"ns","name":"j"},
+            "inputs":[{"namespace":"pg","name":"a"}],
+            "outputs":[{"namespace":"pg","name":"b","facets":{
+              "schema":{"_producer":"p","_schemaURL":"s","fields":[{"name":"x","type":"int"},{"name":"s","type":"struct","fields":[{"name":"y"}]}]},
+              "columnLineage":{"_producer":"p","_schemaURL":"s","fields":{"x":{"inputFields":[{"namespace":"pg","name":"a","field":"x",
+                 "transformations":[{"type":"DIRECT","subtype":"IDENTITY"}]}]},
+                 "s.y":{"inputFields":[{"namespace":"pg","name":"a","field":"y"}],"transformationType":"MASKED"}},
+                 "dataset":[{"namespace":"pg","name":"a","field":"flag","transformations":[{"type":"INDIRECT","subtype":"FILTER"}]}]},
+              "old":{"_producer":"p","_schemaURL":"s","_deleted":true}}}]}"#,
+        );
+        assert_eq!(c.kind, ChangeKind::OpenLineageRun);
+        let l = lineage(&c);
+        let run = l.run.as_ref().expect("run");
+        assert_eq!(run.state.as_deref(), Some("COMPLETE"));
+        assert_eq!(run.external_id, "not-a-uuid");
+        assert!(crate::runid::is_uuid(&run.id));
+        assert_eq!(run.state_order, l.event_time * 8 + 4);
+        let out = &l.datasets[1];
+        assert_eq!(out.role, DatasetRole::Output);
+        let names: Vec<_> = out
+            .fields
+            .as_ref()
+            .expect("fields")
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["x", "s", "s.y"]);
+        assert_eq!(out.edges.len(), 3);
+        let masked = out
+            .edges
+            .iter()
+            .find(|e| e.dst_field == "s.y")
+            .expect("s.y");
+        assert_eq!(masked.transformations[0]["masking"], Value::Bool(true));
+        let ds_level = out
+            .edges
+            .iter()
+            .find(|e| e.dst_field.is_empty())
+            .expect("dataset-level");
+        assert_eq!(ds_level.src_field, "flag");
+        assert_eq!(
+            out.facets.get("old"),
+            Some(&None),
+            "_deleted becomes removal"
+        );
+    }
+
+    #[test]
+    fn same_event_same_dedupe_key_regardless_of_key_order() {
+        let a = change(
+            r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{"runId":"r"},"job":{"namespace":"n","name":"j"}}"#,
+        );
+        let b = change(
+            r#"{"job":{"name":"j","namespace":"n"},"run":{"runId":"r"},"producer":"p","eventTime":"2024-05-01T10:00:00Z"}"#,
+        );
+        assert_eq!(a.dedupe_key, b.dedupe_key);
+        assert_eq!(a.payload, b.payload);
+    }
+}

@@ -1,0 +1,225 @@
+//! `MetadataChange`: the one shape every input takes before it touches the store.
+//!
+//! A pushed OpenLineage event, a crawler's findings and a user's edit all become a
+//! [`MetadataChange`]. The store has a single write path that appends the change to the
+//! change log and applies its [`ChangeBody`] to current state, so every source of metadata
+//! is audited the same way and current state can always be rebuilt from the log.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// One unit of metadata to record: an entry for the change log plus what it does to
+/// current state.
+///
+/// The `payload` is what is kept forever (verbatim input, canonical JSON); the `body` is
+/// derived from it by `weft-ingest` and can be recomputed from the payload at any time,
+/// which is what `weft rebuild` does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetadataChange {
+    /// Who caused the change: a token's name, `anonymous`, or a crawler's name.
+    pub actor: String,
+    /// What kind of input this was; decides how the payload is re-derived on rebuild.
+    pub kind: ChangeKind,
+    /// The main entity the change is about (`run:<uuid>`, `dataset:<ns>:<name>`), so the
+    /// log can be filtered without decoding payloads.
+    pub entity: String,
+    /// The namespace the change belongs to (the job's, or the dataset's), so feeds and
+    /// counters can be kept per namespace without decoding payloads.
+    pub namespace: Option<String>,
+    /// The input, verbatim, as canonical JSON text.
+    pub payload: String,
+    /// Identifies a repeated delivery of the same input (clients retry): a change whose
+    /// key is already in the log is acknowledged but not applied again.
+    pub dedupe_key: Option<Vec<u8>>,
+    /// What the change does to current state.
+    pub body: ChangeBody,
+}
+
+/// The kinds of input that become changes; stored as text in the change log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// An OpenLineage RunEvent.
+    OpenLineageRun,
+    /// An OpenLineage DatasetEvent.
+    OpenLineageDataset,
+    /// An OpenLineage JobEvent.
+    OpenLineageJob,
+}
+
+impl ChangeKind {
+    /// The stable text stored in `change_log.kind`; never change a published value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::OpenLineageRun => "openlineage.run",
+            ChangeKind::OpenLineageDataset => "openlineage.dataset",
+            ChangeKind::OpenLineageJob => "openlineage.job",
+        }
+    }
+
+    /// Reads back a stored kind; `None` for kinds written by a newer Weft.
+    pub fn parse(s: &str) -> Option<ChangeKind> {
+        match s {
+            "openlineage.run" => Some(ChangeKind::OpenLineageRun),
+            "openlineage.dataset" => Some(ChangeKind::OpenLineageDataset),
+            "openlineage.job" => Some(ChangeKind::OpenLineageJob),
+            _ => None,
+        }
+    }
+}
+
+/// What a change does to current state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeBody {
+    /// Runs, jobs and datasets observed by a lineage producer.
+    Lineage(LineageUpdate),
+}
+
+/// A facet's new value, or its removal (`_deleted: true` in OpenLineage).
+pub type FacetChanges = BTreeMap<String, Option<Value>>;
+
+/// Everything one OpenLineage event says about current state, already validated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineageUpdate {
+    /// The event's own time (microseconds since the Unix epoch, UTC), used to order run
+    /// states, because clients send bursts and the network reorders them.
+    pub event_time: i64,
+    /// The job the event is about, if any.
+    pub job: Option<JobUpdate>,
+    /// The run the event is about (RunEvents only).
+    pub run: Option<RunUpdate>,
+    /// Every dataset the event names: inputs, outputs, or a DatasetEvent's subject.
+    pub datasets: Vec<DatasetUpdate>,
+    /// Facets that failed their typed model: kept verbatim, flagged here.
+    pub warnings: Vec<ChangeWarning>,
+}
+
+/// A problem found in otherwise accepted input, recorded against its change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeWarning {
+    /// Where in the input (`outputs[0].facets.ownership`).
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// A job as seen by one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobUpdate {
+    /// OpenLineage job namespace.
+    pub namespace: String,
+    /// OpenLineage job name.
+    pub name: String,
+    /// Job facets in this event; merged key by key into the job's current facets.
+    pub facets: FacetChanges,
+}
+
+/// A run as seen by one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunUpdate {
+    /// The run's id as a UUID (non-UUID ids are mapped to a name-based UUID, as Marquez does).
+    pub id: String,
+    /// The id exactly as the producer sent it.
+    pub external_id: String,
+    /// The run's state after this event (`START`, `RUNNING`, `COMPLETE`, `FAIL`, `ABORT`,
+    /// `OTHER`), or `None` when the event had no `eventType`.
+    pub state: Option<String>,
+    /// Sort key for states: the event time with a tie-break that lets a terminal state win
+    /// over a non-terminal one sent in the same microsecond.
+    pub state_order: i64,
+    /// Nominal schedule window, from the `nominalTime` facet (microseconds).
+    pub nominal_start: Option<i64>,
+    /// End of the nominal schedule window.
+    pub nominal_end: Option<i64>,
+    /// The parent run's id (UUID form), from the `parent` facet.
+    pub parent_run_id: Option<String>,
+    /// Run facets in this event.
+    pub facets: FacetChanges,
+}
+
+/// The part a dataset plays in an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatasetRole {
+    /// Read by the run or job.
+    Input,
+    /// Written by the run or job.
+    Output,
+    /// The subject of a DatasetEvent.
+    Subject,
+}
+
+/// A dataset as seen by one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetUpdate {
+    /// OpenLineage dataset namespace (`postgres://db:5432`).
+    pub namespace: String,
+    /// OpenLineage dataset name (`shop.public.orders`).
+    pub name: String,
+    /// Input, output, or subject.
+    pub role: DatasetRole,
+    /// Dataset facets in this event (not the per-run input/output facets).
+    pub facets: FacetChanges,
+    /// The schema, flattened (`address.city`), when the event carries a schema facet.
+    pub fields: Option<Vec<Field>>,
+    /// Column lineage into this dataset, from its columnLineage facet.
+    pub edges: Vec<ColumnEdge>,
+    /// Dataset and column tags, when the event carries a tags facet.
+    pub tags: Option<Vec<Tag>>,
+    /// Owners, when the event carries an ownership facet.
+    pub owners: Option<Vec<Owner>>,
+}
+
+/// One field of a dataset schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Dotted path for nested fields (`address.city`).
+    pub name: String,
+    /// Type as the producer names it.
+    pub data_type: Option<String>,
+    /// Producer-supplied description.
+    pub description: Option<String>,
+    /// Position in the flattened schema, from 0.
+    pub ordinal: i64,
+}
+
+/// A column-level lineage edge into the dataset that carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnEdge {
+    /// Source dataset namespace.
+    pub src_namespace: String,
+    /// Source dataset name.
+    pub src_name: String,
+    /// Source column.
+    pub src_field: String,
+    /// Target column in the carrying dataset; empty for a dataset-level dependency
+    /// (columnLineage's `dataset` list: inputs that affect every column, such as filters).
+    pub dst_field: String,
+    /// OpenLineage 1-2-0 transformations (`[{type, subtype, description, masking}]`); the
+    /// deprecated `transformationType` is mapped onto this form.
+    pub transformations: Value,
+    /// The field-level `transformationDescription`, when given.
+    pub description: Option<String>,
+}
+
+/// A tag on a dataset (`column` empty) or on one of its columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// Column the tag is on; empty for the dataset itself.
+    pub column: String,
+    /// Tag key as sent.
+    pub key: String,
+    /// Tag value as sent.
+    pub value: Option<String>,
+    /// Who assigned it, per the facet's `source`.
+    pub source: Option<String>,
+}
+
+/// An owner of a dataset or job, from the ownership facet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Owner {
+    /// Owner name (`team:data-eng`, `user:alice`).
+    pub name: String,
+    /// Owner type (`MAINTAINER`, …) when given.
+    pub owner_type: Option<String>,
+}

@@ -1,0 +1,150 @@
+//! The shared corpus of real events: accepted ones round-trip, refused ones name the
+//! field, and facets the corpus lists as invalid are flagged.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use weft_schemas::facets::check_known_facets;
+use weft_schemas::{DecodeErrorKind, Event, EventKind};
+
+/// Facet keys that `check_known_facets` models (the others are not checked).
+const MODELLED: &[&str] = &[
+    "schema",
+    "columnLineage",
+    "sql",
+    "dataSource",
+    "documentation",
+    "ownership",
+    "symlinks",
+    "tags",
+    "datasetType",
+    "lifecycleStateChange",
+    "storage",
+    "jobType",
+    "parent",
+    "errorMessage",
+    "processing_engine",
+    "nominalTime",
+];
+
+/// The refused (400) files and the path their error must name.
+const REFUSED: &[(&str, &str)] = &[
+    (
+        "ol_proxy_fluentd__event_invalid_run_facet.json",
+        "run.facets.parent.run.runId",
+    ),
+    ("ol_proxy_fluentd__event_no_run_id.json", "run.runId"),
+];
+
+#[test]
+fn accepted_events_round_trip_to_the_same_value() {
+    let mut checked = 0;
+    for s in common::samples()
+        .iter()
+        .filter(|s| s.expected_status() == 201)
+    {
+        let event =
+            Event::from_slice(&s.bytes).unwrap_or_else(|e| panic!("{}: refused: {e}", s.file));
+        let original: Value = serde_json::from_slice(&s.bytes).expect("corpus is JSON");
+        let back = serde_json::to_value(&event).expect("serializes");
+        assert!(back == original, "{}: round trip changed the event", s.file);
+        assert_eq!(event.kind().as_str(), s.index["kind"], "{}", s.file);
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} accepted events found");
+}
+
+#[test]
+fn refused_events_name_the_missing_field() {
+    let samples = common::samples();
+    let refused: Vec<_> = samples
+        .iter()
+        .filter(|s| s.expected_status() == 400)
+        .collect();
+    assert_eq!(
+        refused.len(),
+        REFUSED.len(),
+        "a 400 file is missing from REFUSED"
+    );
+    for s in refused {
+        let (_, path) = REFUSED
+            .iter()
+            .find(|(f, _)| *f == s.file)
+            .unwrap_or_else(|| panic!("{}: add it to REFUSED", s.file));
+        let err = Event::from_slice(&s.bytes).expect_err(&s.file);
+        assert_eq!(err.kind, DecodeErrorKind::Shape, "{}", s.file);
+        assert_eq!(err.path, *path, "{}: {err}", s.file);
+    }
+}
+
+/// The facet keys INDEX.json reports as failing their schema ("facet X: …").
+fn failing_facets(errors: &[String]) -> BTreeSet<String> {
+    errors
+        .iter()
+        .filter_map(|e| e.strip_prefix("facet "))
+        .filter_map(|rest| rest.split_once(':'))
+        .map(|(key, _)| key.to_owned())
+        .collect()
+}
+
+#[test]
+fn facets_that_fail_their_schema_are_flagged_and_only_those() {
+    let mut flagged = 0;
+    for s in common::samples()
+        .iter()
+        .filter(|s| s.expected_status() == 201)
+    {
+        let event = Event::from_slice(&s.bytes).expect("accepted");
+        let expected: BTreeSet<String> = failing_facets(&s.spec_errors())
+            .into_iter()
+            .filter(|k| MODELLED.contains(&k.as_str()))
+            .collect();
+        let warnings = check_known_facets(&event);
+        let got: BTreeSet<String> = warnings.iter().map(|w| w.facet.clone()).collect();
+        assert_eq!(got, expected, "{}: {warnings:?}", s.file);
+        flagged += warnings.len();
+    }
+    assert_eq!(flagged, 2, "the two invalid ownership facets");
+}
+
+#[test]
+fn invalid_ownership_facets_are_flagged_where_they_are() {
+    let samples = common::samples();
+    let warnings_of = |file: &str| {
+        let s = samples.iter().find(|s| s.file == file).expect(file);
+        check_known_facets(&Event::from_slice(&s.bytes).expect(file))
+    };
+    let dataset = warnings_of("ol_proxy_fluentd__event_invalid_dataset_facet.json");
+    assert_eq!(dataset.len(), 1);
+    assert_eq!(dataset[0].path, "outputs[0].facets.ownership");
+    assert_eq!(dataset[0].facet, "ownership");
+    assert_eq!(dataset[0].message, "owners[0].name: missing field `name`");
+    let job = warnings_of("ol_proxy_fluentd__event_invalid_job_facet.json");
+    assert_eq!(job.len(), 1);
+    assert_eq!(job[0].path, "job.facets.ownership");
+    // Facets not modelled (dataQualityMetrics, outputStatistics) are not checked.
+    for file in [
+        "ol_proxy_fluentd__event_invalid_input_dataset_facet.json",
+        "ol_proxy_fluentd__event_invalid_output_dataset_facet.json",
+    ] {
+        assert_eq!(warnings_of(file), [], "{file}");
+    }
+}
+
+#[test]
+fn every_event_kind_occurs_in_the_corpus() {
+    let kinds: BTreeSet<&str> = common::samples()
+        .iter()
+        .filter(|s| s.expected_status() == 201)
+        .map(|s| {
+            Event::from_slice(&s.bytes)
+                .expect("accepted")
+                .kind()
+                .as_str()
+        })
+        .collect();
+    let all = [EventKind::Run, EventKind::Dataset, EventKind::Job].map(EventKind::as_str);
+    assert_eq!(kinds, BTreeSet::from(all));
+}
