@@ -41,7 +41,7 @@ impl NormalizeError {
 
 /// Builds the change for one decoded event; `actor` is who pushed it.
 ///
-/// The payload is the event's canonical JSON (facets verbatim, keys sorted), and the
+/// The payload is the event's deterministic JSON (facets verbatim, map keys sorted), and the
 /// dedupe key its SHA-256, so a retried delivery of the same event is recognised however
 /// its keys were ordered on the wire.
 pub fn normalize(event: &Event, actor: &str) -> Result<MetadataChange, NormalizeError> {

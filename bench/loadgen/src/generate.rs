@@ -538,13 +538,13 @@ fn build_dataset(d: usize, rng: &mut SplitMix) -> Dataset {
     };
     let mut schema = String::with_capacity(1024);
     schema.push_str(SCHEMA_FACET_OPEN);
-    for i in 0..FIELDS_PER_DATASET {
+    for (i, &col) in columns.iter().enumerate() {
         if i > 0 {
             schema.push(',');
         }
         schema.push_str(r#"{"name":""#);
-        schema.push_str(dataset.field_name(i));
-        push_field_rest(&mut schema, usize::from(columns[i]));
+        schema.push_str(COLUMNS[usize::from(col)].0);
+        push_field_rest(&mut schema, usize::from(col));
     }
     schema.push_str("]}");
     dataset.base_schema = schema;
