@@ -35,7 +35,7 @@ build=1
 loadgen_extra=()
 
 usage() {
-    sed -n '/^# Usage:/,/^# Other WEFT_/p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '/^# Usage:/,/passed through\.$/p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do

@@ -195,7 +195,7 @@ fn read_file(p: &Path) -> Result<FileConfig, ConfigError> {
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

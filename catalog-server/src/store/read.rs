@@ -670,8 +670,7 @@ impl Store {
         };
         let mut seen: HashSet<(i64, String)> = frontier.iter().cloned().collect();
         // (src, dst) → transformations, description
-        let mut edges: BTreeMap<((i64, String), (i64, String)), (Value, Option<String>)> =
-            BTreeMap::new();
+        let mut edges: BTreeMap<(Column, Column), (Value, Option<String>)> = BTreeMap::new();
         for _ in 0..depth.max(1) {
             let mut next = Vec::new();
             for (d, c) in &frontier {
@@ -776,6 +775,9 @@ fn legacy_type(t: &Value) -> Value {
         "TRANSFORMATION"
     })
 }
+
+/// A column as (dataset id, column name).
+type Column = (i64, String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Vertex {

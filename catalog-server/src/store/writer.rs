@@ -42,6 +42,9 @@ const LOG_LOCK_KEY: i64 = 0x5745_4654; // "WEFT"
 
 type EdgeKey = (i64, String, i64, String, i64);
 
+/// Pending facet rows: (owner id, key) → new (digest, JSON) or removal.
+type FacetWrites = HashMap<(i64, String), Option<(Vec<u8>, String)>>;
+
 #[derive(Default)]
 struct Cache {
     namespaces: HashMap<String, i64>,
@@ -116,11 +119,11 @@ impl Writer {
         let mut warning_rows = Vec::new();
         let mut applied: Vec<(i64, &LineageUpdate)> = Vec::new();
         for c in changes {
-            if let Some(k) = &c.dedupe_key {
-                if existing.contains(k) || !seen.insert(k.as_slice()) {
-                    outcomes.push(Outcome::Duplicate);
-                    continue;
-                }
+            if let Some(k) = &c.dedupe_key
+                && (existing.contains(k) || !seen.insert(k.as_slice()))
+            {
+                outcomes.push(Outcome::Duplicate);
+                continue;
             }
             seq += 1;
             let digest = payload_digest(&c.payload);
@@ -426,8 +429,8 @@ struct Batch {
     jobs: HashMap<i64, JobRow>,
     ds_facets: HashMap<(i64, String), Vec<u8>>,
     job_facets: HashMap<(i64, String), Vec<u8>>,
-    ds_facet_writes: HashMap<(i64, String), Option<(Vec<u8>, String)>>,
-    job_facet_writes: HashMap<(i64, String), Option<(Vec<u8>, String)>>,
+    ds_facet_writes: FacetWrites,
+    job_facet_writes: FacetWrites,
     versions: Vec<Vec<Val>>,
     columns: Vec<Vec<Val>>,
     tags: HashMap<i64, Vec<Tag>>,
@@ -702,8 +705,10 @@ impl Batch {
             );
             let text = json.to_string();
             let digest = sha(text.as_bytes());
-            if let Some(row) = self.datasets.get_mut(&ds_id) {
-                if row.fields_digest.as_deref() != Some(digest.as_slice()) {
+            if let Some(row) = self.datasets.get_mut(&ds_id)
+                && row.fields_digest.as_deref() != Some(digest.as_slice())
+            {
+                {
                     row.version += 1;
                     row.fields_digest = Some(digest.clone());
                     row.dirty = true;
@@ -1105,7 +1110,7 @@ impl Batch {
 /// it changed.
 fn facet_change(
     current: &mut HashMap<(i64, String), Vec<u8>>,
-    writes: &mut HashMap<(i64, String), Option<(Vec<u8>, String)>>,
+    writes: &mut FacetWrites,
     id: i64,
     key: &str,
     value: Option<&Value>,
@@ -1137,7 +1142,7 @@ async fn write_facets(
     backend: Backend,
     table: &'static str,
     id_col: &'static str,
-    writes: HashMap<(i64, String), Option<(Vec<u8>, String)>>,
+    writes: FacetWrites,
     now: i64,
 ) -> Result<(), StoreError> {
     let mut rows = Vec::new();

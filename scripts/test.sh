@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: scripts/test.sh [cargo test args...]
+#
+# 1. Python: a venv at .venv with tests/python/requirements.txt (the OpenLineage
+#    client used by tests/tests/python_client.rs); exported as WEFT_TEST_PYTHON.
+# 2. PostgreSQL, exported as WEFT_TEST_DATABASE_URL (tests create and drop their
+#    own databases through it, so it must be allowed to create databases):
+#    - WEFT_TEST_DATABASE_URL if already set;
+#    - else a server on 127.0.0.1:5432 that lets user postgres in;
+#    - else a throwaway cluster (initdb, trust auth, a free port on 127.0.0.1),
+#      stopped and deleted when this script exits.
+#    WEFT_TEST_FORCE_THROWAWAY_PG=1 skips the first two (to test this script).
+#    With no PostgreSQL the Postgres variants skip with a note, except under CI,
+#    where this script fails.
+# 3. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+say() { echo "test.sh: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+in_ci() { [[ -n "${CI:-}" ]]; }
+
+# --- 1. Python ---------------------------------------------------------------
+
+requirements=tests/python/requirements.txt
+stamp=.venv/requirements.sha256
+want=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [[ -x .venv/bin/python ]] && .venv/bin/python -c '' 2>/dev/null &&
+    [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+    say "Python: .venv is up to date"
+else
+    say "Python: installing $requirements into .venv"
+    rm -rf .venv
+    python3 -m venv .venv || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$want" >"$stamp"
+fi
+export WEFT_TEST_PYTHON="$PWD/.venv/bin/python"
+
+# --- 2. PostgreSQL -----------------------------------------------------------
+
+# Succeeds when the URL accepts a query (never prompts for a password).
+pg_works() { PGCONNECT_TIMEOUT=3 psql -w "$1" -Atqc 'select 1' >/dev/null 2>&1; }
+
+# A PostgreSQL program from PATH, else from the newest /usr/lib/postgresql/*/bin.
+pg_bin() {
+    command -v "$1" 2>/dev/null ||
+        find /usr/lib/postgresql/*/bin -maxdepth 1 -name "$1" 2>/dev/null | sort -V | tail -n 1 | grep .
+}
+
+# initdb and postgres refuse to run as root: run them as user postgres then.
+as_postgres() {
+    if [[ $EUID -ne 0 ]]; then
+        "$@"
+    elif command -v runuser >/dev/null; then
+        runuser -u postgres -- "$@"
+    else
+        su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+    fi
+}
+
+pg_dir="" pg_ctl=""
+stop_throwaway_pg() {
+    [[ -n "$pg_dir" ]] || return 0
+    if [[ -f "$pg_dir/data/postmaster.pid" ]]; then
+        as_postgres "$pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$pg_dir"
+}
+
+# Starts a cluster in a temp dir; sets WEFT_TEST_DATABASE_URL, or returns 1.
+start_throwaway_pg() {
+    local initdb port
+    initdb=$(pg_bin initdb) || { say "no initdb found"; return 1; }
+    pg_ctl=$(pg_bin pg_ctl) || { say "no pg_ctl found"; return 1; }
+    if [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+        say "running as root and there is no postgres user to run initdb as"
+        return 1
+    fi
+    pg_dir=$(mktemp -d /tmp/weft-test-pg.XXXXXX)
+    trap stop_throwaway_pg EXIT
+    trap 'exit 130' INT TERM HUP # so that the EXIT trap runs
+    [[ $EUID -ne 0 ]] || chown postgres "$pg_dir"
+    port=$("$WEFT_TEST_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_postgres "$initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync >"$pg_dir/initdb.log" 2>&1 ||
+        { cat "$pg_dir/initdb.log" >&2; return 1; }
+    as_postgres "$pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -s start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$pg_dir -c fsync=off" ||
+        { cat "$pg_dir/server.log" >&2; return 1; }
+    WEFT_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+    say "PostgreSQL: throwaway cluster in $pg_dir on port $port"
+}
+
+local_url="postgres://postgres@127.0.0.1:5432/postgres"
+if ! command -v psql >/dev/null; then
+    # The tests create their databases with psql.
+    say "no psql found"
+    unset WEFT_TEST_DATABASE_URL
+elif [[ -n "${WEFT_TEST_FORCE_THROWAWAY_PG:-}" ]]; then
+    start_throwaway_pg || unset WEFT_TEST_DATABASE_URL
+elif [[ -n "${WEFT_TEST_DATABASE_URL:-}" ]]; then
+    say "PostgreSQL: WEFT_TEST_DATABASE_URL from the environment"
+elif pg_works "$local_url"; then
+    WEFT_TEST_DATABASE_URL=$local_url
+    say "PostgreSQL: the server on 127.0.0.1:5432"
+else
+    start_throwaway_pg || unset WEFT_TEST_DATABASE_URL
+fi
+
+if [[ -n "${WEFT_TEST_DATABASE_URL:-}" ]]; then
+    pg_works "$WEFT_TEST_DATABASE_URL" || die "PostgreSQL at WEFT_TEST_DATABASE_URL does not answer"
+    export WEFT_TEST_DATABASE_URL
+    pg_desc="with PostgreSQL"
+elif in_ci; then
+    die "no PostgreSQL for the tests, and CI is set: install PostgreSQL (initdb, pg_ctl, psql) or set WEFT_TEST_DATABASE_URL"
+else
+    say "warning: no PostgreSQL; the Postgres variants of the tests will skip"
+    pg_desc="WITHOUT PostgreSQL"
+fi
+
+# --- 3. Rust -----------------------------------------------------------------
+
+cargo build -p weft-catalog-server --bin weft
+if cargo test --workspace "$@"; then
+    say "PASSED: all tests ($pg_desc)"
+else
+    status=$?
+    say "FAILED: cargo test exited with $status"
+    exit "$status"
+fi
