@@ -365,7 +365,7 @@ impl Report {
              \x20 errors        {errors}\n\
              \x20 wall          {:.3} s\n\
              \x20 throughput    {:.0} events/s\n\
-             \x20 latency ms    p50 {p50:.2}  p90 {p90:.2}  p99 {p99:.2}  max {max:.2}\n\
+             \x20 latency ms    p50 {p50:.3}  p90 {p90:.3}  p99 {p99:.3}  max {max:.3}\n\
              \x20 avg event     {} bytes\n",
             self.workload.as_str(),
             self.url,
