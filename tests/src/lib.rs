@@ -61,11 +61,20 @@ pub fn shared_dir() -> PathBuf {
 }
 
 /// The `weft` binary, built on first use when missing.
+///
+/// Cargo puts test executables in `<target>/<profile>/deps/` and binaries in
+/// `<target>/<profile>/`, so the binary is found beside the running test wherever the
+/// target directory is (`CARGO_TARGET_DIR` included).
 pub fn weft_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("WEFT_BIN") {
         return PathBuf::from(p);
     }
-    let bin = workspace().join("target").join("debug").join("weft");
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable lives in <target>/<profile>/deps");
+    let bin = profile_dir.join(format!("weft{}", std::env::consts::EXE_SUFFIX));
     if !bin.exists() {
         let status = Command::new(env!("CARGO"))
             .args(["build", "-p", "weft-catalog-server", "--bin", "weft"])
@@ -74,6 +83,7 @@ pub fn weft_bin() -> PathBuf {
             .expect("cargo build runs");
         assert!(status.success(), "building weft failed");
     }
+    assert!(bin.exists(), "weft not found at {}", bin.display());
     bin
 }
 
