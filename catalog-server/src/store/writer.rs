@@ -708,33 +708,31 @@ impl Batch {
             if let Some(row) = self.datasets.get_mut(&ds_id)
                 && row.fields_digest.as_deref() != Some(digest.as_slice())
             {
-                {
-                    row.version += 1;
-                    row.fields_digest = Some(digest.clone());
-                    row.dirty = true;
-                    let version = row.version;
-                    let out_run = (d.role == DatasetRole::Output)
-                        .then(|| run_id.map(str::to_owned))
-                        .flatten();
-                    self.versions.push(vec![
+                row.version += 1;
+                row.fields_digest = Some(digest.clone());
+                row.dirty = true;
+                let version = row.version;
+                let out_run = (d.role == DatasetRole::Output)
+                    .then(|| run_id.map(str::to_owned))
+                    .flatten();
+                self.versions.push(vec![
+                    Val::I64(ds_id),
+                    Val::I64(version),
+                    digest.into(),
+                    text.into(),
+                    Val::OptText(out_run),
+                    Val::I64(at),
+                ]);
+                for f in fields {
+                    self.columns.push(vec![
                         Val::I64(ds_id),
+                        f.name.clone().into(),
+                        f.data_type.clone().into(),
+                        f.description.clone().into(),
+                        Val::I64(f.ordinal),
                         Val::I64(version),
-                        digest.into(),
-                        text.into(),
-                        Val::OptText(out_run),
-                        Val::I64(at),
+                        Val::I64(version),
                     ]);
-                    for f in fields {
-                        self.columns.push(vec![
-                            Val::I64(ds_id),
-                            f.name.clone().into(),
-                            f.data_type.clone().into(),
-                            f.description.clone().into(),
-                            Val::I64(f.ordinal),
-                            Val::I64(version),
-                            Val::I64(version),
-                        ]);
-                    }
                 }
             }
         }
