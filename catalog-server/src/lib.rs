@@ -32,5 +32,6 @@ pub fn store_config(cfg: &config::Config) -> store::StoreConfig {
         data_dir: cfg.data_dir.clone(),
         sqlite_synchronous: cfg.sqlite_synchronous.clone(),
         max_connections: 8,
+        auto_checkpoint: true,
     }
 }

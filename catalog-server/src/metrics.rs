@@ -22,6 +22,7 @@ pub struct Metrics {
     latency: Mutex<BTreeMap<String, Histogram>>,
     seq: AtomicI64,
     commits: AtomicU64,
+    commit_micros: AtomicU64,
     committed_changes: AtomicU64,
     view_seq: Mutex<BTreeMap<String, i64>>,
 }
@@ -63,8 +64,10 @@ impl Metrics {
     }
 
     /// Records one writer commit.
-    pub fn observe_commit(&self, _took: Duration, changes: usize) {
+    pub fn observe_commit(&self, took: Duration, changes: usize) {
         self.commits.fetch_add(1, Ordering::Relaxed);
+        self.commit_micros
+            .fetch_add(took.as_micros() as u64, Ordering::Relaxed);
         self.committed_changes
             .fetch_add(changes as u64, Ordering::Relaxed);
     }
@@ -170,6 +173,17 @@ impl Metrics {
             s,
             "weft_writer_committed_changes_total {}",
             self.committed_changes.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_writer_busy_seconds_total Time the writer spent in transactions: \
+             near the elapsed time, ingestion is bound by the single writer."
+        );
+        let _ = writeln!(s, "# TYPE weft_writer_busy_seconds_total counter");
+        let _ = writeln!(
+            s,
+            "weft_writer_busy_seconds_total {}",
+            self.commit_micros.load(Ordering::Relaxed) as f64 / 1e6
         );
         let _ = writeln!(
             s,

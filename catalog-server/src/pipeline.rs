@@ -5,6 +5,13 @@
 //! a transaction and its fsync, and at rest a single event commits at once. A batch
 //! that fails is retried submission by submission, so one bad submission cannot fail
 //! its neighbours.
+//!
+//! The writer runs on a thread of its own, with its own single-threaded runtime and its
+//! own database connection. Everything the server ingests passes through it, so it must
+//! not queue behind request handlers: on the shared runtime, each of a transaction's
+//! statements woke the writer from the database driver's thread into the runtime's
+//! global queue, behind dozens of handlers decoding events, and the writer spent most of
+//! its time waiting to be polled rather than writing.
 
 use std::sync::Arc;
 
@@ -12,15 +19,20 @@ use tokio::sync::{mpsc, oneshot, watch};
 use weft_schemas::change::MetadataChange;
 
 use crate::metrics::Metrics;
-use crate::store::Store;
 use crate::store::writer::{Outcome, Writer};
+use crate::store::{Store, StoreConfig, StoreError};
 
 /// Most changes in one transaction.
 const MAX_BATCH: usize = 1024;
 
+/// The answer to a submission. The changes travel back with it so the request's task
+/// frees them: dropping a batch of large events is real work, and the writer is the one
+/// task that must not do any it can hand off.
+type Reply = (Result<Vec<Outcome>, String>, Vec<MetadataChange>);
+
 struct Submission {
     changes: Vec<MetadataChange>,
-    reply: oneshot::Sender<Result<Vec<Outcome>, String>>,
+    reply: oneshot::Sender<Reply>,
 }
 
 /// Handle for submitting changes to the writer task; cheap to clone.
@@ -49,9 +61,9 @@ impl WriterHandle {
             .send(Submission { changes, reply })
             .await
             .map_err(|_| SubmitError::Stopped)?;
-        rx.await
-            .map_err(|_| SubmitError::Stopped)?
-            .map_err(SubmitError::Store)
+        let (result, changes) = rx.await.map_err(|_| SubmitError::Stopped)?;
+        drop(changes);
+        result.map_err(SubmitError::Store)
     }
 
     /// Follows the last committed sequence number (derived views wake on it).
@@ -60,19 +72,92 @@ impl WriterHandle {
     }
 }
 
-/// Starts the writer task. It ends when every [`WriterHandle`] is dropped and the queue
-/// is drained — which is how shutdown finishes in-flight writes.
+/// The running writer; [`WriterTask::join`] waits until it has drained and stopped.
+pub struct WriterTask {
+    done: oneshot::Receiver<()>,
+}
+
+impl WriterTask {
+    /// Waits for the writer to finish: it does once every [`WriterHandle`] is dropped
+    /// and the queue is drained.
+    pub async fn join(self) {
+        let _ = self.done.await;
+    }
+}
+
+/// Starts the writer on its own thread, over its own connection to the store `cfg`
+/// names (already migrated by the caller's [`Store::open`]). It ends when every
+/// [`WriterHandle`] is dropped and the queue is drained — which is how shutdown
+/// finishes in-flight writes.
 pub async fn spawn(
+    cfg: &StoreConfig,
+    metrics: Arc<Metrics>,
+    edge_refresh_micros: i64,
+) -> Result<(WriterHandle, WriterTask), StoreError> {
+    let cfg = StoreConfig {
+        max_connections: 1,
+        auto_checkpoint: false,
+        ..cfg.clone()
+    };
+    let (ready_tx, ready_rx) = oneshot::channel::<Result<(WriterHandle, WriterTask), StoreError>>();
+    std::thread::Builder::new()
+        .name("weft-writer".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(StoreError::Io(e)));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let store = match Store::open(&cfg).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                run(store, metrics, edge_refresh_micros, ready_tx).await;
+            });
+        })?;
+    ready_rx
+        .await
+        .map_err(|_| StoreError::Corrupt("the writer thread stopped while starting".into()))?
+}
+
+async fn run(
     store: Store,
     metrics: Arc<Metrics>,
     edge_refresh_micros: i64,
-) -> Result<(WriterHandle, tokio::task::JoinHandle<()>), crate::store::StoreError> {
-    let last = store.last_seq().await?;
+    ready: oneshot::Sender<Result<(WriterHandle, WriterTask), StoreError>>,
+) {
+    let last = match store.last_seq().await {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
     metrics.set_seq(last);
     let (tx, mut rx) = mpsc::channel::<Submission>(4096);
     let (seq_tx, seq_rx) = watch::channel(last);
-    let mut writer = Writer::new(store, edge_refresh_micros);
-    let task = tokio::spawn(async move {
+    let (done_tx, done_rx) = oneshot::channel();
+    let handle = WriterHandle {
+        tx,
+        committed: seq_rx,
+    };
+    if ready
+        .send(Ok((handle, WriterTask { done: done_rx })))
+        .is_err()
+    {
+        return;
+    }
+    let mut writer = Writer::new(store.clone(), edge_refresh_micros);
+    {
         let mut last = last;
         while let Some(first) = rx.recv().await {
             let mut batch = vec![first];
@@ -88,14 +173,17 @@ pub async fn spawn(
             }
             let all: Vec<&MetadataChange> = batch.iter().flat_map(|s| s.changes.iter()).collect();
             let started = std::time::Instant::now();
-            match writer.apply(&all).await {
+            let applied = writer.apply(&all).await;
+            let count = all.len();
+            drop(all);
+            match applied {
                 Ok(outcomes) => {
-                    metrics.observe_commit(started.elapsed(), all.len());
+                    metrics.observe_commit(started.elapsed(), count);
                     last = last.max(max_applied(&outcomes));
                     let mut it = outcomes.into_iter();
                     for s in batch {
                         let mine: Vec<Outcome> = it.by_ref().take(s.changes.len()).collect();
-                        let _ = s.reply.send(Ok(mine));
+                        let _ = s.reply.send((Ok(mine), s.changes));
                     }
                 }
                 Err(e) if batch.len() > 1 => {
@@ -103,16 +191,17 @@ pub async fn spawn(
                     for s in batch {
                         let refs: Vec<&MetadataChange> = s.changes.iter().collect();
                         let r = writer.apply(&refs).await.map_err(|e| e.to_string());
+                        drop(refs);
                         if let Ok(o) = &r {
                             last = last.max(max_applied(o));
                         }
-                        let _ = s.reply.send(r);
+                        let _ = s.reply.send((r, s.changes));
                     }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "write failed");
                     for s in batch {
-                        let _ = s.reply.send(Err(e.to_string()));
+                        let _ = s.reply.send((Err(e.to_string()), s.changes));
                     }
                 }
             }
@@ -120,14 +209,9 @@ pub async fn spawn(
             seq_tx.send_if_modified(|v| std::mem::replace(v, last) != last);
         }
         tracing::debug!("writer drained and stopped");
-    });
-    Ok((
-        WriterHandle {
-            tx,
-            committed: seq_rx,
-        },
-        task,
-    ))
+    }
+    store.close().await;
+    let _ = done_tx.send(());
 }
 
 fn max_applied(outcomes: &[Outcome]) -> i64 {

@@ -26,10 +26,11 @@ pub enum ServeError {
 
 /// Runs the server until a shutdown signal.
 pub async fn serve(cfg: Config) -> Result<(), ServeError> {
-    let store = Store::open(&store_config(&cfg)).await?;
+    let store_cfg = store_config(&cfg);
+    let store = Store::open(&store_cfg).await?;
     let metrics = Arc::new(Metrics::default());
     let (writer, writer_task) =
-        pipeline::spawn(store.clone(), metrics.clone(), EDGE_REFRESH_MICROS).await?;
+        pipeline::spawn(&store_cfg, metrics.clone(), EDGE_REFRESH_MICROS).await?;
     let (stop_views, views_stopped) = watch::channel(false);
     let counters = views::spawn(
         NamespaceCounters,
@@ -38,6 +39,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         views_stopped,
         metrics.clone(),
     );
+    let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
     let state = AppState {
         store: store.clone(),
         writer,
@@ -55,12 +57,35 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     // The router (and with it every writer handle) is gone: the writer drains its queue
     // and stops; only then are the views stopped and the pool closed.
     tracing::info!("shutting down: finishing in-flight writes");
-    let _ = writer_task.await;
+    writer_task.join().await;
     let _ = stop_views.send(true);
     let _ = counters.await;
+    let _ = checkpointer.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Checkpoints the SQLite WAL every second, off the writer's path (the writer's own
+/// connection never checkpoints; see [`crate::store::StoreConfig::auto_checkpoint`]).
+fn spawn_checkpointer(
+    store: Store,
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                _ = stop.changed() => {}
+            }
+            if let Err(e) = store.checkpoint().await {
+                tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+    })
 }
 
 async fn shutdown_signal() {

@@ -6,11 +6,14 @@
 //! columnLineage, tags, ownership, nominalTime, parent) are read through their typed
 //! models, and a facet that does not fit its model is flagged, not dropped.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use weft_schemas::change::{
     ChangeBody, ChangeKind, ChangeWarning, ColumnEdge, DatasetRole, DatasetUpdate, FacetChanges,
-    Field, JobUpdate, LineageUpdate, MetadataChange, Owner, RunUpdate, Tag,
+    FacetValue, Field, Fields, JobUpdate, LineageUpdate, MetadataChange, Owner, RunUpdate, Tag,
 };
 use weft_schemas::facets::{self, ColumnLineageDatasetFacet, SchemaField};
 use weft_schemas::openlineage::{Dataset, Event, Facets, Job, RunEvent, parse_event_time};
@@ -141,11 +144,48 @@ fn facet_changes(facets: Option<&Facets>) -> FacetChanges {
             let value = if facets::is_deleted(v) {
                 None
             } else {
-                Some(v.clone())
+                Some(facet_value(v))
             };
             (k.clone(), value)
         })
         .collect()
+}
+
+fn facet_value(v: &Value) -> FacetValue {
+    let json = v.to_string();
+    let digest = Sha256::digest(json.as_bytes()).to_vec();
+    FacetValue { json, digest }
+}
+
+/// The stored form of a schema: what a dataset version keeps, and its digest.
+fn fields_of(list: Vec<Field>) -> Fields {
+    /// Field order is the alphabetical order the stored text has always had, so digests
+    /// of schemas written by earlier builds still match.
+    #[derive(Serialize)]
+    struct Stored<'a> {
+        description: &'a Option<String>,
+        name: &'a str,
+        #[serde(rename = "type")]
+        data_type: &'a Option<String>,
+    }
+    let stored: Vec<Stored> = list
+        .iter()
+        .map(|f| Stored {
+            description: &f.description,
+            name: &f.name,
+            data_type: &f.data_type,
+        })
+        .collect();
+    let json = serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned());
+    let digest = Sha256::digest(json.as_bytes()).to_vec();
+    Fields { list, json, digest }
+}
+
+fn edge_fingerprint(transformations: &str, description: Option<&str>) -> u64 {
+    let mut h = DefaultHasher::new();
+    transformations.hash(&mut h);
+    description.hash(&mut h);
+    h.finish()
 }
 
 fn job_update(job: &Job) -> JobUpdate {
@@ -198,7 +238,7 @@ fn dataset_update(d: &Dataset, role: DatasetRole) -> DatasetUpdate {
     let facets = d.facets.as_ref();
     let fields = facets::typed::<facets::SchemaDatasetFacet>(facets, "schema")
         .and_then(Result::ok)
-        .map(|schema| flatten_fields(&schema.fields.unwrap_or_default()));
+        .map(|schema| fields_of(flatten_fields(&schema.fields.unwrap_or_default())));
     let edges = facets::typed::<ColumnLineageDatasetFacet>(facets, "columnLineage")
         .and_then(Result::ok)
         .map(|cl| column_edges(&cl))
@@ -267,7 +307,7 @@ fn flatten_fields(fields: &[SchemaField]) -> Vec<Field> {
 }
 
 /// Maps the deprecated field-level `transformationType` onto 1-2-0 transformations.
-fn legacy_transformations(kind: &str, description: Option<&str>) -> Value {
+fn legacy_transformations(kind: &str, description: Option<&str>) -> String {
     let upper = kind.to_ascii_uppercase();
     let subtype = if upper == "IDENTITY" {
         "IDENTITY"
@@ -283,7 +323,7 @@ fn legacy_transformations(kind: &str, description: Option<&str>) -> Value {
     if upper.contains("MASK") {
         t.insert("masking".into(), Value::from(true));
     }
-    Value::Array(vec![Value::Object(t)])
+    Value::Array(vec![Value::Object(t)]).to_string()
 }
 
 fn column_edges(cl: &ColumnLineageDatasetFacet) -> Vec<ColumnEdge> {
@@ -293,33 +333,37 @@ fn column_edges(cl: &ColumnLineageDatasetFacet) -> Vec<ColumnEdge> {
             // An empty 1-2-0 list says nothing; the deprecated field then still speaks.
             let listed = input.transformations.as_ref().filter(|ts| !ts.is_empty());
             let transformations = match (listed, &field.transformation_type) {
-                (Some(ts), _) => serde_json::to_value(ts).unwrap_or(Value::Array(Vec::new())),
+                (Some(ts), _) => serde_json::to_string(ts).unwrap_or_else(|_| "[]".to_owned()),
                 (None, Some(kind)) => {
                     legacy_transformations(kind, field.transformation_description.as_deref())
                 }
-                (None, None) => Value::Array(Vec::new()),
+                (None, None) => "[]".to_owned(),
             };
+            let description = field.transformation_description.clone();
             edges.push(ColumnEdge {
                 src_namespace: input.namespace.clone(),
                 src_name: input.name.clone(),
                 src_field: input.field.clone(),
                 dst_field: dst_field.clone(),
+                fingerprint: edge_fingerprint(&transformations, description.as_deref()),
                 transformations,
-                description: field.transformation_description.clone(),
+                description,
             });
         }
     }
     for input in cl.dataset.iter().flatten() {
+        let transformations = input
+            .transformations
+            .as_ref()
+            .and_then(|ts| serde_json::to_string(ts).ok())
+            .unwrap_or_else(|| "[]".to_owned());
         edges.push(ColumnEdge {
             src_namespace: input.namespace.clone(),
             src_name: input.name.clone(),
             src_field: input.field.clone(),
             dst_field: String::new(),
-            transformations: input
-                .transformations
-                .as_ref()
-                .and_then(|ts| serde_json::to_value(ts).ok())
-                .unwrap_or(Value::Array(Vec::new())),
+            fingerprint: edge_fingerprint(&transformations, None),
+            transformations,
             description: None,
         });
     }
@@ -368,6 +412,7 @@ mod tests {
             .fields
             .as_ref()
             .expect("fields")
+            .list
             .iter()
             .map(|f| f.name.as_str())
             .collect();
@@ -378,7 +423,8 @@ mod tests {
             .iter()
             .find(|e| e.dst_field == "s.y")
             .expect("s.y");
-        assert_eq!(masked.transformations[0]["masking"], Value::Bool(true));
+        let transformations: Value = serde_json::from_str(&masked.transformations).expect("json");
+        assert_eq!(transformations[0]["masking"], Value::Bool(true));
         let ds_level = out
             .edges
             .iter()

@@ -77,7 +77,29 @@ pub enum ChangeBody {
 }
 
 /// A facet's new value, or its removal (`_deleted: true` in OpenLineage).
-pub type FacetChanges = BTreeMap<String, Option<Value>>;
+pub type FacetChanges = BTreeMap<String, Option<FacetValue>>;
+
+/// A facet value as the store keeps it: its JSON text and a digest of that text.
+///
+/// Both are computed once, where the event is decoded (on the request's own task), so the
+/// single writer only compares digests to find the facets that changed: on a stream of
+/// runs that repeat yesterday's metadata that is almost all of them, and serializing
+/// them there would make the serial part of ingestion pay for every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetValue {
+    /// The facet as compact JSON, verbatim apart from whitespace.
+    pub json: String,
+    /// SHA-256 of `json`.
+    pub digest: Vec<u8>,
+}
+
+impl FacetValue {
+    /// The facet parsed back into a JSON value, for the few facets a catalog projects
+    /// into columns; `Null` if the text is not JSON (it always is when built by ingest).
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.json).unwrap_or(Value::Null)
+    }
+}
 
 /// Everything one OpenLineage event says about current state, already validated.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -161,13 +183,27 @@ pub struct DatasetUpdate {
     /// Dataset facets in this event (not the per-run input/output facets).
     pub facets: FacetChanges,
     /// The schema, flattened (`address.city`), when the event carries a schema facet.
-    pub fields: Option<Vec<Field>>,
+    pub fields: Option<Fields>,
     /// Column lineage into this dataset, from its columnLineage facet.
     pub edges: Vec<ColumnEdge>,
     /// Dataset and column tags, when the event carries a tags facet.
     pub tags: Option<Vec<Tag>>,
     /// Owners, when the event carries an ownership facet.
     pub owners: Option<Vec<Owner>>,
+}
+
+/// A dataset's schema as one event states it, with the text and digest that version it.
+///
+/// Schemas are versioned by content: the writer starts a new version only when `digest`
+/// differs from the current one, so the digest is computed here, off the serial path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fields {
+    /// The fields, flattened, in order.
+    pub list: Vec<Field>,
+    /// `[{"name", "type", "description"}, …]` as compact JSON: what a version stores.
+    pub json: String,
+    /// SHA-256 of `json`.
+    pub digest: Vec<u8>,
 }
 
 /// One field of a dataset schema.
@@ -195,11 +231,14 @@ pub struct ColumnEdge {
     /// Target column in the carrying dataset; empty for a dataset-level dependency
     /// (columnLineage's `dataset` list: inputs that affect every column, such as filters).
     pub dst_field: String,
-    /// OpenLineage 1-2-0 transformations (`[{type, subtype, description, masking}]`); the
-    /// deprecated `transformationType` is mapped onto this form.
-    pub transformations: Value,
+    /// OpenLineage 1-2-0 transformations (`[{type, subtype, description, masking}]`) as
+    /// compact JSON; the deprecated `transformationType` is mapped onto this form.
+    pub transformations: String,
     /// The field-level `transformationDescription`, when given.
     pub description: Option<String>,
+    /// A hash of `transformations` and `description`, so the writer can tell an unchanged
+    /// edge by comparing one number.
+    pub fingerprint: u64,
 }
 
 /// A tag on a dataset (`column` empty) or on one of its columns.

@@ -107,8 +107,13 @@ pub struct StoreConfig {
     /// SQLite `synchronous`: `FULL` also survives power loss; `NORMAL` survives process
     /// crashes (a `kill -9`) and is faster.
     pub sqlite_synchronous: String,
-    /// Connections in the pool.
+    /// Connections in the pool (at least one).
     pub max_connections: u32,
+    /// Whether commits on these connections may checkpoint the SQLite WAL. The server's
+    /// dedicated writer turns this off, so a checkpoint (copying the WAL into the
+    /// database and syncing it) never stalls ingestion; [`Store::checkpoint`] then runs
+    /// from a background task instead.
+    pub auto_checkpoint: bool,
 }
 
 impl Store {
@@ -146,11 +151,13 @@ impl Store {
                     .await?;
                 first.execute("PRAGMA journal_mode=WAL").await?;
                 first.close().await;
+                let checkpoint = if cfg.auto_checkpoint { 1000 } else { 0 };
                 let setup = format!(
-                    "PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY"
+                    "PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32000; \
+                     PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={checkpoint}"
                 );
                 AnyPoolOptions::new()
-                    .max_connections(cfg.max_connections.max(2))
+                    .max_connections(cfg.max_connections.max(1))
                     .after_connect(move |conn, _| {
                         let setup = setup.clone();
                         Box::pin(async move {
@@ -163,7 +170,7 @@ impl Store {
             }
             Backend::Postgres => {
                 AnyPoolOptions::new()
-                    .max_connections(cfg.max_connections.max(2))
+                    .max_connections(cfg.max_connections.max(1))
                     .connect_with(opts)
                     .await?
             }
@@ -185,6 +192,18 @@ impl Store {
                     .run(&self.pool)
                     .await?
             }
+        }
+        Ok(())
+    }
+
+    /// Copies what the SQLite WAL holds into the database file, without waiting for
+    /// readers or blocking the writer (`PASSIVE`); a no-op on PostgreSQL. Needed when the
+    /// writer runs without auto-checkpoints, or the WAL would grow without bound.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
         }
         Ok(())
     }

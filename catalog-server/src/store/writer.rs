@@ -14,14 +14,15 @@
 //! several writers (replicas on one PostgreSQL) stay correct. Anything compared for
 //! "did it change" is read inside the transaction. Any error clears every cache.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use weft_schemas::change::{
-    ChangeBody, DatasetRole, DatasetUpdate, JobUpdate, LineageUpdate, MetadataChange, Owner, Tag,
+    ChangeBody, DatasetRole, DatasetUpdate, FacetValue, JobUpdate, LineageUpdate, MetadataChange,
+    Owner, Tag,
 };
 
 use super::bulk::{Insert, Val, execute, fetch, in_list};
@@ -361,17 +362,6 @@ async fn existing_keys(
     Ok(out)
 }
 
-fn sha(bytes: &[u8]) -> Vec<u8> {
-    Sha256::digest(bytes).to_vec()
-}
-
-fn quick_hash(s: &str) -> u64 {
-    let d = Sha256::digest(s.as_bytes());
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&d[..8]);
-    u64::from_le_bytes(b)
-}
-
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -479,17 +469,21 @@ impl Batch {
             job_io: Vec::new(),
             edges: HashMap::new(),
         };
+        // One round trip per entity type: each row is an entity joined with one of its
+        // facet digests (or none), so the entity's columns repeat per facet.
         for r in select_in(
             conn,
             backend,
-            "SELECT id, namespace_id, name, type, source_name, description, lifecycle, current_version, fields_digest, created_at FROM datasets WHERE id IN ",
+            "SELECT d.id, d.namespace_id, d.name, d.type, d.source_name, d.description, d.lifecycle, \
+             d.current_version, d.fields_digest, d.created_at, f.key, f.digest \
+             FROM datasets d LEFT JOIN dataset_facets f ON f.dataset_id = d.id WHERE d.id IN ",
             &ds_ids,
         )
         .await?
         {
-            b.datasets.insert(
-                r.try_get(0)?,
-                DatasetRow {
+            let id: i64 = r.try_get(0)?;
+            if let Entry::Vacant(slot) = b.datasets.entry(id) {
+                slot.insert(DatasetRow {
                     namespace_id: r.try_get(1)?,
                     name: r.try_get(2)?,
                     kind: r.try_get(3)?,
@@ -500,31 +494,24 @@ impl Batch {
                     fields_digest: r.try_get(8)?,
                     created_at: r.try_get(9)?,
                     dirty: false,
-                },
-            );
+                });
+            }
+            if let Some(key) = r.try_get::<Option<String>, _>(10)? {
+                b.ds_facets.insert((id, key), r.try_get(11)?);
+            }
         }
         for r in select_in(
             conn,
             backend,
-            "SELECT dataset_id, key, digest FROM dataset_facets WHERE dataset_id IN ",
-            &ds_ids,
-        )
-        .await?
-        {
-            b.ds_facets
-                .insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
-        }
-        for r in select_in(
-            conn,
-            backend,
-            "SELECT id, namespace_id, name, type, description, sql, created_at FROM jobs WHERE id IN ",
+            "SELECT j.id, j.namespace_id, j.name, j.type, j.description, j.sql, j.created_at, f.key, f.digest \
+             FROM jobs j LEFT JOIN job_facets f ON f.job_id = j.id WHERE j.id IN ",
             &job_ids,
         )
         .await?
         {
-            b.jobs.insert(
-                r.try_get(0)?,
-                JobRow {
+            let id: i64 = r.try_get(0)?;
+            if let Entry::Vacant(slot) = b.jobs.entry(id) {
+                slot.insert(JobRow {
                     namespace_id: r.try_get(1)?,
                     name: r.try_get(2)?,
                     kind: r.try_get(3)?,
@@ -532,19 +519,11 @@ impl Batch {
                     sql: r.try_get(5)?,
                     created_at: r.try_get(6)?,
                     dirty: false,
-                },
-            );
-        }
-        for r in select_in(
-            conn,
-            backend,
-            "SELECT job_id, key, digest FROM job_facets WHERE job_id IN ",
-            &job_ids,
-        )
-        .await?
-        {
-            b.job_facets
-                .insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+                });
+            }
+            if let Some(key) = r.try_get::<Option<String>, _>(7)? {
+                b.job_facets.insert((id, key), r.try_get(8)?);
+            }
         }
         Ok(b)
     }
@@ -575,7 +554,7 @@ impl Batch {
                 }
             }
             for (k, v) in &run.facets {
-                let value = v.as_ref().map(|v| v.to_string());
+                let value = v.as_ref().map(|v| v.json.clone());
                 self.run_facets.insert((run.id.clone(), k.clone()), value);
             }
         }
@@ -596,8 +575,7 @@ impl Batch {
                     e.src_field.clone(),
                     job_id.unwrap_or(0),
                 );
-                let transformations = e.transformations.to_string();
-                let digest = quick_hash(&format!("{transformations}\u{0}{:?}", e.description));
+                let digest = e.fingerprint;
                 let fresh = match w.cache.edges.get(&key) {
                     Some((d0, seen)) => {
                         *d0 == digest
@@ -611,12 +589,14 @@ impl Batch {
                 }
                 w.cache.edges.insert(key.clone(), (digest, u.event_time));
                 let row = self.edges.entry(key).or_insert(EdgeRow {
-                    transformations: transformations.clone(),
+                    transformations: e.transformations.clone(),
                     description: e.description.clone(),
                     first_seen: u.event_time,
                     last_seen: u.event_time,
                 });
-                row.transformations = transformations;
+                if row.transformations != e.transformations {
+                    row.transformations.clone_from(&e.transformations);
+                }
                 row.description = e.description.clone();
                 row.first_seen = row.first_seen.min(u.event_time);
                 row.last_seen = row.last_seen.max(u.event_time);
@@ -673,7 +653,8 @@ impl Batch {
                 continue;
             };
             row.dirty = true;
-            let v = value.as_ref();
+            let parsed = value.as_ref().map(FacetValue::value);
+            let v = parsed.as_ref();
             match key.as_str() {
                 "sql" => row.sql = v.and_then(|v| str_at(v, "query")).map(str::to_owned),
                 "documentation" => {
@@ -694,46 +675,35 @@ impl Batch {
     }
 
     fn add_dataset(&mut self, ds_id: i64, d: &DatasetUpdate, at: i64, run_id: Option<&str>) {
-        if let Some(fields) = &d.fields {
-            let json = Value::Array(
-                fields
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({"name": f.name, "type": f.data_type, "description": f.description})
-                    })
-                    .collect(),
-            );
-            let text = json.to_string();
-            let digest = sha(text.as_bytes());
-            if let Some(row) = self.datasets.get_mut(&ds_id)
-                && row.fields_digest.as_deref() != Some(digest.as_slice())
-            {
-                row.version += 1;
-                row.fields_digest = Some(digest.clone());
-                row.dirty = true;
-                let version = row.version;
-                let out_run = (d.role == DatasetRole::Output)
-                    .then(|| run_id.map(str::to_owned))
-                    .flatten();
-                self.versions.push(vec![
+        if let Some(fields) = &d.fields
+            && let Some(row) = self.datasets.get_mut(&ds_id)
+            && row.fields_digest.as_deref() != Some(fields.digest.as_slice())
+        {
+            row.version += 1;
+            row.fields_digest = Some(fields.digest.clone());
+            row.dirty = true;
+            let version = row.version;
+            let out_run = (d.role == DatasetRole::Output)
+                .then(|| run_id.map(str::to_owned))
+                .flatten();
+            self.versions.push(vec![
+                Val::I64(ds_id),
+                Val::I64(version),
+                fields.digest.clone().into(),
+                fields.json.clone().into(),
+                Val::OptText(out_run),
+                Val::I64(at),
+            ]);
+            for f in &fields.list {
+                self.columns.push(vec![
                     Val::I64(ds_id),
+                    f.name.clone().into(),
+                    f.data_type.clone().into(),
+                    f.description.clone().into(),
+                    Val::I64(f.ordinal),
                     Val::I64(version),
-                    digest.into(),
-                    text.into(),
-                    Val::OptText(out_run),
-                    Val::I64(at),
+                    Val::I64(version),
                 ]);
-                for f in fields {
-                    self.columns.push(vec![
-                        Val::I64(ds_id),
-                        f.name.clone().into(),
-                        f.data_type.clone().into(),
-                        f.description.clone().into(),
-                        Val::I64(f.ordinal),
-                        Val::I64(version),
-                        Val::I64(version),
-                    ]);
-                }
             }
         }
         for (key, value) in &d.facets {
@@ -751,7 +721,8 @@ impl Batch {
                 continue;
             };
             row.dirty = true;
-            let v = value.as_ref();
+            let parsed = value.as_ref().map(FacetValue::value);
+            let v = parsed.as_ref();
             match key.as_str() {
                 "documentation" => {
                     row.description = v.and_then(|v| str_at(v, "description")).map(str::to_owned)
@@ -1111,18 +1082,16 @@ fn facet_change(
     writes: &mut FacetWrites,
     id: i64,
     key: &str,
-    value: Option<&Value>,
+    value: Option<&FacetValue>,
 ) -> bool {
     let k = (id, key.to_owned());
     match value {
         Some(v) => {
-            let text = v.to_string();
-            let digest = sha(text.as_bytes());
-            if current.get(&k) == Some(&digest) {
+            if current.get(&k) == Some(&v.digest) {
                 return false;
             }
-            current.insert(k.clone(), digest.clone());
-            writes.insert(k, Some((digest, text)));
+            current.insert(k.clone(), v.digest.clone());
+            writes.insert(k, Some((v.digest.clone(), v.json.clone())));
             true
         }
         None => {

@@ -34,6 +34,9 @@ use crate::store::{Store, StoreError, now_micros};
 /// Entries read per step.
 const PAGE: i64 = 2000;
 
+/// The shortest time between two catch-ups of a view.
+const MIN_INTERVAL: Duration = Duration::from_millis(250);
+
 /// A consumer of the change log.
 pub trait DerivedView: Send + 'static {
     /// Unique, stable name: the key of its cursor.
@@ -129,6 +132,16 @@ pub fn spawn<V: DerivedView>(
                 Err(e) => {
                     tracing::warn!(view = view.name(), error = %e, "derived view failed; will retry")
                 }
+            }
+            // At most one catch-up per interval: under load the writer commits hundreds
+            // of times a second, and a view transaction per commit would contend with it
+            // for the database's write lock. Entries simply arrive in bigger pages.
+            tokio::select! {
+                _ = tokio::time::sleep(MIN_INTERVAL) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
             }
             tokio::select! {
                 _ = committed.changed() => {}

@@ -7,7 +7,11 @@
 //! `parent` run facet must name its parent's `runId` (a child run without a resolvable
 //! parent would corrupt the run hierarchy).
 
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserializer as _;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::event::{Event, Run};
@@ -58,9 +62,16 @@ impl DecodeError {
 }
 
 pub(super) fn from_slice(bytes: &[u8]) -> Result<Event, DecodeError> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::syntax(e.to_string()))?;
-    from_value(value)
+    // A shallow pass validates the syntax and finds the top-level keys without building
+    // the document; the typed pass then reads the bytes once, straight into the event.
+    // Going through a `Value` first would build every facet twice.
+    let shape = Shape::of(bytes)?;
+    let event = match shape.kind()? {
+        Kind::Run => Event::Run(typed_slice(bytes)?),
+        Kind::Dataset => Event::Dataset(typed_slice(bytes)?),
+        Kind::Job => Event::Job(typed_slice(bytes)?),
+    };
+    checked(event)
 }
 
 pub(super) fn from_value(value: Value) -> Result<Event, DecodeError> {
@@ -70,24 +81,170 @@ pub(super) fn from_value(value: Value) -> Result<Event, DecodeError> {
             json_type(&value)
         )));
     };
-    let event = if object.contains_key("run") {
-        Event::Run(typed(value)?)
-    } else if object.contains_key("dataset") {
-        Event::Dataset(typed(value)?)
-    } else if object.contains_key("job") {
-        Event::Job(typed(value)?)
-    } else {
-        return Err(DecodeError::shape(
-            "run",
-            "missing field `run` (an event needs `run`, `dataset` or `job`)",
-        ));
+    let shape = Shape {
+        found: None,
+        run: object.contains_key("run"),
+        dataset: object.contains_key("dataset"),
+        job: object.contains_key("job"),
     };
+    let event = match shape.kind()? {
+        Kind::Run => Event::Run(typed(value)?),
+        Kind::Dataset => Event::Dataset(typed(value)?),
+        Kind::Job => Event::Job(typed(value)?),
+    };
+    checked(event)
+}
+
+/// The rules serde cannot express, applied to a decoded event.
+fn checked(event: Event) -> Result<Event, DecodeError> {
     parse_event_time(event.event_time())
         .map_err(|e| DecodeError::shape("eventTime", e.to_string()))?;
     if let Event::Run(run_event) = &event {
         check_parent(&run_event.run)?;
     }
     Ok(event)
+}
+
+enum Kind {
+    Run,
+    Dataset,
+    Job,
+}
+
+/// What the shallow pass learns: the JSON type of the body, and which of the keys that
+/// decide an event's kind it has.
+struct Shape {
+    /// `Some(type)` when the body is not an object.
+    found: Option<&'static str>,
+    run: bool,
+    dataset: bool,
+    job: bool,
+}
+
+impl Shape {
+    fn of(bytes: &[u8]) -> Result<Shape, DecodeError> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let shape = de
+            .deserialize_any(ShapeVisitor)
+            .and_then(|s| de.end().map(|()| s))
+            .map_err(|e| DecodeError::syntax(e.to_string()))?;
+        Ok(shape)
+    }
+
+    fn kind(&self) -> Result<Kind, DecodeError> {
+        if let Some(found) = self.found {
+            return Err(DecodeError::syntax(format!(
+                "expected a JSON object, found {found}"
+            )));
+        }
+        if self.run {
+            Ok(Kind::Run)
+        } else if self.dataset {
+            Ok(Kind::Dataset)
+        } else if self.job {
+            Ok(Kind::Job)
+        } else {
+            Err(DecodeError::shape(
+                "run",
+                "missing field `run` (an event needs `run`, `dataset` or `job`)",
+            ))
+        }
+    }
+
+    fn other(found: &'static str) -> Shape {
+        Shape {
+            found: Some(found),
+            run: false,
+            dataset: false,
+            job: false,
+        }
+    }
+}
+
+struct ShapeVisitor;
+
+impl<'de> Visitor<'de> for ShapeVisitor {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let mut shape = Shape {
+            found: None,
+            run: false,
+            dataset: false,
+            job: false,
+        };
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "run" => shape.run = true,
+                "dataset" => shape.dataset = true,
+                "job" => shape.job = true,
+                _ => {}
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(shape)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Shape::other("an array"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::other("null"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+        Ok(Shape::other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+        Ok(Shape::other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+        Ok(Shape::other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::other("a string"))
+    }
+}
+
+fn typed_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let (path, message) = json_path::locate(e);
+        DecodeError::shape(path, without_position(message))
+    })
+}
+
+/// Drops serde_json's ` at line L column C` suffix: a shape error already names its field
+/// by path, and the same event must get the same message whether it came alone (decoded
+/// from bytes) or inside a batch array (decoded from a value).
+fn without_position(mut message: String) -> String {
+    if let Some(at) = message.rfind(" at line ") {
+        let rest = &message[at + " at line ".len()..];
+        let positional = rest
+            .split_once(" column ")
+            .is_some_and(|(l, c)| is_number(l) && is_number(c));
+        if positional {
+            message.truncate(at);
+        }
+    }
+    message
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn typed<T: DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
