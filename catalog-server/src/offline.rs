@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::Value;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 use weft_ingest::openlineage::{normalize, normalize_with_payload};
 use weft_schemas::change::{ChangeBody, ChangeKind, LineageUpdate, MetadataChange};
 use weft_schemas::openlineage::Event;
@@ -116,11 +117,15 @@ type Decoded = Result<Event, (String, String)>;
 /// A file is one event, an array of events, or one event per line.
 fn split_events(bytes: &[u8]) -> Vec<Decoded> {
     let decode = |b: &[u8]| Event::from_slice(b).map_err(|e| (e.path, e.message));
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Array(items)) => items
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+        && let Ok(items) = serde_json::from_slice::<Vec<&RawValue>>(bytes)
+    {
+        return items
             .into_iter()
-            .map(|v| Event::from_value(v).map_err(|e| (e.path, e.message)))
-            .collect(),
+            .map(|raw| decode(raw.get().as_bytes()))
+            .collect();
+    }
+    match serde_json::from_slice::<IgnoredAny>(bytes) {
         Ok(_) => vec![decode(bytes)],
         Err(_) => bytes
             .split(|b| *b == b'\n')

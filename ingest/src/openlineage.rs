@@ -16,7 +16,9 @@ use weft_schemas::change::{
     FacetValue, Field, Fields, JobUpdate, LineageUpdate, MetadataChange, Owner, RunUpdate, Tag,
 };
 use weft_schemas::facets::{self, ColumnLineageDatasetFacet, SchemaField};
-use weft_schemas::openlineage::{Dataset, Event, Facets, Job, RunEvent, parse_event_time};
+use weft_schemas::openlineage::{
+    Dataset, Event, FacetJson, Facets, Job, RunEvent, parse_event_time,
+};
 
 use crate::runid::normalize_run_id;
 
@@ -151,8 +153,8 @@ fn facet_changes(facets: Option<&Facets>) -> FacetChanges {
         .collect()
 }
 
-fn facet_value(v: &Value) -> FacetValue {
-    let json = v.to_string();
+fn facet_value(v: &FacetJson) -> FacetValue {
+    let json = v.json().to_owned();
     let digest = Sha256::digest(json.as_bytes()).to_vec();
     FacetValue { json, digest }
 }

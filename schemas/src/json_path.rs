@@ -44,7 +44,7 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
 /// Path and message of a deserialization error, with a missing field named in the path.
 pub(crate) fn locate<E: Display>(err: serde_path_to_error::Error<E>) -> (String, String) {
     let mut path = render(err.path());
-    let message = err.into_inner().to_string();
+    let message = without_position(err.into_inner().to_string());
     if let Some(field) = missing_field(&message) {
         push_key(&mut path, field);
     }
@@ -57,6 +57,26 @@ fn missing_field(message: &str) -> Option<&str> {
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split_once('`'))
         .map(|(field, _)| field)
+}
+
+/// Drops serde_json's ` at line L column C` suffix: the error already names its field by
+/// path, and the same input must get the same message whether it was read from bytes
+/// (which have positions) or from a value (which has none).
+fn without_position(mut message: String) -> String {
+    if let Some(at) = message.rfind(" at line ") {
+        let rest = &message[at + " at line ".len()..];
+        let positional = rest
+            .split_once(" column ")
+            .is_some_and(|(l, c)| is_number(l) && is_number(c));
+        if positional {
+            message.truncate(at);
+        }
+    }
+    message
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

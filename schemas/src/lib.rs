@@ -11,7 +11,8 @@
 //! Three decisions shape the crate:
 //!
 //! * **Facets are kept verbatim.** Every facet map ([`Facets`]) holds the producer's JSON
-//!   values untouched, and unknown keys anywhere in the core model are kept in an
+//!   text byte for byte ([`openlineage::FacetJson`]; decoding validates it but builds no
+//!   tree, which is most of the cost of an event), and unknown keys in the core model are kept in an
 //!   [`Extra`] map. An event therefore survives decode → store → serialize without losing
 //!   anything, custom facets (`spark_properties`, `airflow`, `dbt_run`, …) included, so a
 //!   later Weft can re-derive from the raw payload with better code.

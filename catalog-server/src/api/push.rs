@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use weft_ingest::openlineage::normalize;
 use weft_schemas::change::MetadataChange;
@@ -129,7 +130,7 @@ async fn handle(
             decode(i, Event::from_slice(line));
         }
     } else {
-        let items: Vec<Value> = serde_json::from_slice(&body).map_err(|e| {
+        let items: Vec<&RawValue> = serde_json::from_slice(&body).map_err(|e| {
             (
                 "invalid",
                 ApiError {
@@ -140,7 +141,7 @@ async fn handle(
             )
         })?;
         for (i, item) in items.into_iter().enumerate() {
-            decode(i, Event::from_value(item));
+            decode(i, Event::from_slice(item.get().as_bytes()));
         }
     }
     if changes.is_empty() && refused.is_empty() {

@@ -8,7 +8,6 @@ use std::fmt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::dataset::{
     ColumnLineageDatasetFacet, DatasetTypeDatasetFacet, DatasourceDatasetFacet,
@@ -20,7 +19,7 @@ use super::run::{
     ErrorMessageRunFacet, NominalTimeRunFacet, ParentRunFacet, ProcessingEngineRunFacet,
 };
 use super::shared::{DocumentationFacet, OwnershipFacet, TagsFacet};
-use super::{FacetError, Facets, is_deleted};
+use super::{FacetError, FacetJson, Facets, is_deleted};
 use crate::json_path::push_key;
 use crate::openlineage::{Dataset, Event, Job};
 
@@ -42,9 +41,9 @@ impl fmt::Display for FacetWarning {
 }
 
 /// Tries one facet value against one model.
-type Probe = fn(&str, &Value) -> Result<(), FacetError>;
+type Probe = fn(&str, &FacetJson) -> Result<(), FacetError>;
 
-fn probe<T: DeserializeOwned>(key: &str, value: &Value) -> Result<(), FacetError> {
+fn probe<T: DeserializeOwned>(key: &str, value: &FacetJson) -> Result<(), FacetError> {
     super::read::<T>(key, value).map(drop)
 }
 

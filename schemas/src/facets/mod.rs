@@ -26,7 +26,10 @@ mod shared;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use crate::openlineage::{Extra, Facets};
+pub use crate::openlineage::{Extra, FacetJson, Facets};
+
+/// Facets nested inside a typed facet (a parent run's forwarded facets), as JSON values.
+pub type NestedFacets = std::collections::BTreeMap<String, Value>;
 pub use check::{FacetWarning, check_known_facets};
 pub use dataset::{
     ColumnLineageDatasetFacet, ColumnLineageField, DatasetTypeDatasetFacet, DatasourceDatasetFacet,
@@ -71,7 +74,7 @@ pub fn typed<T: DeserializeOwned>(
     key: &str,
 ) -> Option<Result<T, FacetError>> {
     let value = facets?.get(key)?;
-    if is_deleted(value) {
+    if value.is_deleted() {
         return None;
     }
     Some(read(key, value))
@@ -81,13 +84,13 @@ pub fn typed<T: DeserializeOwned>(
 ///
 /// The spec lets a producer remove a previously sent dataset or job facet this way, so a
 /// catalog must treat it as a removal rather than as a facet with an empty body.
-pub fn is_deleted(v: &Value) -> bool {
-    v.get("_deleted") == Some(&Value::Bool(true))
+pub fn is_deleted(v: &FacetJson) -> bool {
+    v.is_deleted()
 }
 
 /// Deserializes one facet value, locating any mismatch inside it.
-fn read<T: DeserializeOwned>(key: &str, value: &Value) -> Result<T, FacetError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+fn read<T: DeserializeOwned>(key: &str, value: &FacetJson) -> Result<T, FacetError> {
+    value.read().map_err(|e| {
         let (path, message) = crate::json_path::locate(e);
         FacetError {
             key: key.to_owned(),

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Extra, Facets};
+use super::{Extra, NestedFacets};
 
 /// `parent` (spec 1-2-0): the run that spawned this one (e.g. the DAG run of a task).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,7 +41,7 @@ pub struct ParentRun {
     pub run_id: String,
     /// A subset of that run's facets, forwarded for convenience; verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub facets: Option<Facets>,
+    pub facets: Option<NestedFacets>,
     /// Keys the model does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -57,7 +57,7 @@ pub struct ParentJob {
     pub name: String,
     /// A subset of that job's facets, forwarded for convenience; verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub facets: Option<Facets>,
+    pub facets: Option<NestedFacets>,
     /// Keys the model does not know.
     #[serde(flatten)]
     pub extra: Extra,

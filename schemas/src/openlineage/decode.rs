@@ -75,24 +75,16 @@ pub(super) fn from_slice(bytes: &[u8]) -> Result<Event, DecodeError> {
 }
 
 pub(super) fn from_value(value: Value) -> Result<Event, DecodeError> {
-    let Value::Object(object) = &value else {
+    if !value.is_object() {
         return Err(DecodeError::syntax(format!(
             "expected a JSON object, found {}",
             json_type(&value)
         )));
-    };
-    let shape = Shape {
-        found: None,
-        run: object.contains_key("run"),
-        dataset: object.contains_key("dataset"),
-        job: object.contains_key("job"),
-    };
-    let event = match shape.kind()? {
-        Kind::Run => Event::Run(typed(value)?),
-        Kind::Dataset => Event::Dataset(typed(value)?),
-        Kind::Job => Event::Job(typed(value)?),
-    };
-    checked(event)
+    }
+    // Facets are kept as JSON text, so a value goes back to text first; this path serves
+    // events built in code, not request bodies.
+    let bytes = serde_json::to_vec(&value).map_err(|e| DecodeError::syntax(e.to_string()))?;
+    from_slice(&bytes)
 }
 
 /// The rules serde cannot express, applied to a decoded event.
@@ -223,33 +215,6 @@ fn typed_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let (path, message) = json_path::locate(e);
-        DecodeError::shape(path, without_position(message))
-    })
-}
-
-/// Drops serde_json's ` at line L column C` suffix: a shape error already names its field
-/// by path, and the same event must get the same message whether it came alone (decoded
-/// from bytes) or inside a batch array (decoded from a value).
-fn without_position(mut message: String) -> String {
-    if let Some(at) = message.rfind(" at line ") {
-        let rest = &message[at + " at line ".len()..];
-        let positional = rest
-            .split_once(" column ")
-            .is_some_and(|(l, c)| is_number(l) && is_number(c));
-        if positional {
-            message.truncate(at);
-        }
-    }
-    message
-}
-
-fn is_number(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn typed<T: DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (path, message) = json_path::locate(e);
         DecodeError::shape(path, message)
     })
 }
@@ -259,6 +224,7 @@ fn check_parent(run: &Run) -> Result<(), DecodeError> {
     let Some(parent) = run.facets.as_ref().and_then(|f| f.get("parent")) else {
         return Ok(());
     };
+    let parent = parent.to_value();
     match parent.pointer("/run/runId") {
         Some(Value::String(_)) => Ok(()),
         Some(other) => Err(DecodeError::shape(

@@ -11,19 +11,20 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::decode::DecodeError;
+use super::raw::{FacetJson, open_struct};
 
-/// Facets keyed by name, each kept as the producer's JSON value.
+/// Facets keyed by name, each kept as the producer's JSON text ([`FacetJson`]).
 ///
 /// Facets are open-ended (any producer may define its own), so the core model never
 /// interprets them; read one with [`crate::facets::typed`] when it matters. A `BTreeMap`
 /// makes serialization order deterministic, which keeps payload hashes stable.
-pub type Facets = BTreeMap<String, Value>;
+pub type Facets = BTreeMap<String, FacetJson>;
 
 /// Keys the spec does not define at this level, kept so nothing a producer sent is lost.
 pub type Extra = serde_json::Map<String, Value>;
 
 /// A run changed state (`START`, `COMPLETE`, …): the event most producers send.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunEvent {
     /// When the event happened, exactly as sent; see [`super::parse_event_time`].
@@ -53,7 +54,7 @@ pub struct RunEvent {
 }
 
 /// One execution of a job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Run {
     /// The producer's run id: any string, since real producers send non-UUID ids.
@@ -67,7 +68,7 @@ pub struct Run {
 }
 
 /// A job, identified by namespace and name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     /// The job's namespace (often the scheduler instance).
@@ -86,7 +87,7 @@ pub struct Job {
 ///
 /// One struct serves all three because they share identity and a catalog treats them
 /// alike; `inputFacets`/`outputFacets` are simply absent where they do not apply.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Dataset {
     /// The dataset's namespace (its data source, e.g. `postgres://db:5432`).
@@ -108,7 +109,7 @@ pub struct Dataset {
 }
 
 /// Metadata about a dataset outside any run (e.g. a schema change from CI).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetEvent {
     /// When the event happened, exactly as sent.
@@ -126,7 +127,7 @@ pub struct DatasetEvent {
 }
 
 /// Metadata about a job outside any run (e.g. its definition was deployed).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobEvent {
     /// When the event happened, exactly as sent.
@@ -268,3 +269,59 @@ impl From<JobEvent> for Event {
         Event::Job(e)
     }
 }
+
+open_struct!(RunEvent, "struct RunEvent",
+    required {
+        event_time: String = "eventTime",
+        producer: String = "producer",
+        run: Run = "run",
+        job: Job = "job",
+    }
+    optional {
+        schema_url: String = "schemaURL",
+        event_type: String = "eventType",
+        inputs: Vec<Dataset> = "inputs",
+        outputs: Vec<Dataset> = "outputs",
+    }
+);
+
+open_struct!(Run, "struct Run",
+    required { run_id: String = "runId" }
+    optional { facets: Facets = "facets" }
+);
+
+open_struct!(Job, "struct Job",
+    required { namespace: String = "namespace", name: String = "name" }
+    optional { facets: Facets = "facets" }
+);
+
+open_struct!(Dataset, "struct Dataset",
+    required { namespace: String = "namespace", name: String = "name" }
+    optional {
+        facets: Facets = "facets",
+        input_facets: Facets = "inputFacets",
+        output_facets: Facets = "outputFacets",
+    }
+);
+
+open_struct!(DatasetEvent, "struct DatasetEvent",
+    required {
+        event_time: String = "eventTime",
+        producer: String = "producer",
+        dataset: Dataset = "dataset",
+    }
+    optional { schema_url: String = "schemaURL" }
+);
+
+open_struct!(JobEvent, "struct JobEvent",
+    required {
+        event_time: String = "eventTime",
+        producer: String = "producer",
+        job: Job = "job",
+    }
+    optional {
+        schema_url: String = "schemaURL",
+        inputs: Vec<Dataset> = "inputs",
+        outputs: Vec<Dataset> = "outputs",
+    }
+);

@@ -2,7 +2,7 @@
 //!
 //! The types mirror the spec's `RunEvent`, `DatasetEvent` and `JobEvent`
 //! (<https://openlineage.io/spec/2-0-2/OpenLineage.json>): required identity fields are
-//! typed, facets stay JSON values ([`Facets`]) and unknown keys land in [`Extra`], so
+//! typed, facets stay the producer's JSON text ([`Facets`], [`FacetJson`]) and unknown keys land in [`Extra`], so
 //! serializing a decoded event gives back the value that was received.
 //!
 //! Decode through [`Event::from_slice`] or [`Event::from_value`]: besides shape, they
@@ -11,12 +11,14 @@
 
 mod decode;
 mod event;
+pub(crate) mod raw;
 mod time;
 
 pub use decode::{DecodeError, DecodeErrorKind};
 pub use event::{
     Dataset, DatasetEvent, Event, EventKind, Extra, Facets, Job, JobEvent, Run, RunEvent,
 };
+pub use raw::FacetJson;
 pub use time::{TimeError, TimeErrorKind, parse_event_time};
 
 /// The typed facet views, also reachable from here because facets belong to events.
