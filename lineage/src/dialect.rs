@@ -105,18 +105,6 @@ impl Dialect {
         }
     }
 
-    /// Whether two names that differ only in case name the same thing.
-    ///
-    /// True where the engine compares identifiers without case (MySQL columns, T-SQL's
-    /// default collation, BigQuery columns, Hive, SQLite, DuckDB); false where quoting
-    /// preserves a distinct spelling (Postgres, Snowflake, ClickHouse).
-    pub fn case_insensitive(self) -> bool {
-        !matches!(
-            self,
-            Dialect::Postgres | Dialect::Snowflake | Dialect::ClickHouse
-        )
-    }
-
     /// Whether a quoted identifier may hold a whole dotted path, as BigQuery's
     /// `` `project.dataset.table` `` does.
     pub(crate) fn quoted_paths(self) -> bool {
@@ -135,9 +123,14 @@ impl Dialect {
         }
     }
 
-    /// Whether two normalized names are equal under this dialect's rules.
+    /// Whether two normalized names may denote the same object.
+    ///
+    /// Case is ignored even where the engine would not: names also come from schema
+    /// snapshots, and catalogs store their own case (DataHub lower-cases Snowflake's
+    /// upper-case names), so an exact-case rule would lose real matches. Callers that
+    /// can choose among several candidates prefer an exact match first.
     pub(crate) fn same(self, a: &str, b: &str) -> bool {
-        a == b || (self.case_insensitive() && a.eq_ignore_ascii_case(b))
+        a == b || a.eq_ignore_ascii_case(b)
     }
 }
 
@@ -208,7 +201,6 @@ mod tests {
         assert_eq!(Dialect::Snowflake.normalize(&unquoted), "MYCOL");
         assert_eq!(Dialect::ClickHouse.normalize(&unquoted), "MyCol");
         assert_eq!(Dialect::Postgres.normalize(&quoted), "MyCol");
-        assert!(!Dialect::Postgres.same("MyCol", "mycol"));
-        assert!(Dialect::MySql.same("MyCol", "mycol"));
+        assert!(Dialect::Snowflake.same("TOTALPRICE", "totalprice"));
     }
 }

@@ -41,19 +41,30 @@ impl<'a> Analyzer<'a> {
         top: bool,
     ) -> Result<Derived, TooDeep> {
         if let Some(with) = &q.with {
-            for cte in &with.cte_tables {
-                let name: Name = Rc::from(self.norm(&cte.alias.name));
-                let d = if with.recursive {
-                    self.recursive_cte(&name, &cte.query, parent)?
-                } else {
-                    self.query(&cte.query, parent, false)?
-                };
-                let d = rename_derived(d, &self.alias_columns(&cte.alias));
-                self.ctes.push((name, Rc::new(d)));
-            }
+            self.push_ctes(with, parent)?;
         }
         let order_by = if top { q.order_by.as_ref() } else { None };
         self.set_expr(&q.body, parent, order_by)
+    }
+
+    /// Resolves the CTEs of a WITH clause and brings them into scope (the caller
+    /// truncates `self.ctes` when the query ends).
+    pub(crate) fn push_ctes(
+        &mut self,
+        with: &sqlparser::ast::With,
+        parent: Option<&Scope<'_>>,
+    ) -> Result<(), TooDeep> {
+        for cte in &with.cte_tables {
+            let name: Name = Rc::from(self.norm(&cte.alias.name));
+            let d = if with.recursive {
+                self.recursive_cte(&name, &cte.query, parent)?
+            } else {
+                self.query(&cte.query, parent, false)?
+            };
+            let d = rename_derived(d, &self.alias_columns(&cte.alias));
+            self.ctes.push((name, Rc::new(d)));
+        }
+        Ok(())
     }
 
     /// `WITH RECURSIVE r AS (anchor UNION ALL step)`: the anchor gives r's columns, then

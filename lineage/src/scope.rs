@@ -161,7 +161,23 @@ impl Relation {
                 columns: None,
             } => Hit::Possible(vec![identity(table, Rc::from(name))]),
             RelKind::Derived(derived) => {
-                let mut found = derived.columns.iter().filter(|c| d.same(&c.name, name));
+                let exact: Vec<&Column> = derived
+                    .columns
+                    .iter()
+                    .filter(|c| *c.name == *name)
+                    .collect();
+                let loose: Vec<&Column>;
+                let candidates = if exact.is_empty() {
+                    loose = derived
+                        .columns
+                        .iter()
+                        .filter(|c| d.same(&c.name, name))
+                        .collect();
+                    &loose
+                } else {
+                    &exact
+                };
+                let mut found = candidates.iter();
                 match (found.next(), found.next()) {
                     (Some(c), None) => Hit::Found(c.edges.clone()),
                     (Some(_), Some(_)) => Hit::Ambiguous,

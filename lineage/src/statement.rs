@@ -227,21 +227,61 @@ impl<'a> Analyzer<'a> {
     /// Analyses one statement.
     pub(crate) fn statement(&mut self, st: &Statement) -> Result<Lineage, TooDeep> {
         let mut w = Writes::default();
+        let kind = self.statement_into(st, &mut w)?;
+        Ok(self.finish(kind, w))
+    }
+
+    fn statement_into(&mut self, st: &Statement, w: &mut Writes) -> Result<StatementKind, TooDeep> {
+        self.enter()?;
+        let r = self.statement_inner(st, w);
+        self.leave();
+        r
+    }
+
+    fn statement_inner(
+        &mut self,
+        st: &Statement,
+        w: &mut Writes,
+    ) -> Result<StatementKind, TooDeep> {
         let kind = match st {
-            Statement::Query(q) => self.select_statement(q, &mut w)?,
-            Statement::Insert(ins) => self.insert(ins, &mut w)?,
-            Statement::CreateTable(ct) => self.create_table(ct, &mut w)?,
-            Statement::CreateView(cv) => self.create_view(cv, &mut w)?,
+            // `WITH … INSERT/UPDATE/DELETE/MERGE`: the CTEs scope over the statement.
+            Statement::Query(q)
+                if matches!(
+                    q.body.as_ref(),
+                    SetExpr::Insert(_)
+                        | SetExpr::Update(_)
+                        | SetExpr::Delete(_)
+                        | SetExpr::Merge(_)
+                ) =>
+            {
+                let mark = self.ctes.len();
+                if let Some(with) = &q.with {
+                    self.push_ctes(with, None)?;
+                }
+                let inner = match q.body.as_ref() {
+                    SetExpr::Insert(s)
+                    | SetExpr::Update(s)
+                    | SetExpr::Delete(s)
+                    | SetExpr::Merge(s) => self.statement_into(s, w),
+                    _ => Ok(StatementKind::Other),
+                };
+                self.ctes.truncate(mark);
+                inner?
+            }
+            Statement::Query(q) => self.select_statement(q, w)?,
+            Statement::Insert(ins) => self.insert(ins, w)?,
+            Statement::CreateTable(ct) => self.create_table(ct, w)?,
+            Statement::CreateView(cv) => self.create_view(cv, w)?,
             Statement::Merge(m) => {
-                self.merge(&m.table, &m.source, &m.on, &m.clauses, &mut w)?;
+                self.merge(&m.table, &m.source, &m.on, &m.clauses, w)?;
                 StatementKind::Merge
             }
-            Statement::Update(u) => self.update(u, &mut w)?,
-            Statement::Delete(d) => self.delete(d, &mut w)?,
-            Statement::AlterTable(at) => self.alter_table(&at.name, &at.operations, &mut w),
+            Statement::Update(u) => self.update(u, w)?,
+            Statement::Delete(d) => self.delete(d, w)?,
+            Statement::AlterTable(at) => self.alter_table(&at.name, &at.operations, w),
             Statement::RenameTable(renames) => {
                 for r in renames {
-                    self.rename_table(&r.old_name, &r.new_name, &mut w);
+                    self.rename_table(&r.old_name, &r.new_name, w);
                 }
                 StatementKind::Rename
             }
@@ -259,7 +299,7 @@ impl<'a> Analyzer<'a> {
             }
             _ => StatementKind::Other,
         };
-        Ok(self.finish(kind, w))
+        Ok(kind)
     }
 
     fn finish(&mut self, kind: StatementKind, w: Writes) -> Lineage {
