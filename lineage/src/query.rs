@@ -115,7 +115,12 @@ impl<'a> Analyzer<'a> {
                         Some(acc) => union(acc, d),
                     });
                 }
-                Ok(self.order_outputs(result.unwrap_or_default(), order_by))
+                let mut result = result.unwrap_or_default();
+                for c in &mut result.columns {
+                    dedup(&mut c.edges);
+                }
+                dedup(&mut result.dataset);
+                Ok(self.order_outputs(result, order_by))
             }
             SetExpr::Values(v) => {
                 let scope = Scope::new(parent);
@@ -1019,10 +1024,7 @@ fn collect_idents(e: &Expr, a: &Analyzer<'_>, out: &mut Vec<Name>) {
 fn union(mut left: Derived, right: Derived) -> Derived {
     for (i, c) in right.columns.into_iter().enumerate() {
         match left.columns.get_mut(i) {
-            Some(l) => {
-                l.edges.extend(c.edges);
-                dedup(&mut l.edges);
-            }
+            Some(l) => l.edges.extend(c.edges),
             None => left.columns.push(c),
         }
     }

@@ -18,6 +18,14 @@ use crate::output::Position;
 /// sqlparser's own nesting limit; deeper input becomes an error, not a stack overflow.
 pub(crate) const PARSER_RECURSION_LIMIT: usize = 64;
 
+/// The most operators one nesting level may chain (`a + b + …`, `… UNION …`).
+///
+/// sqlparser builds such chains without recursion, but the tree it builds is as deep as
+/// the chain, and dropping, cloning or printing it recurses: a megabyte of `+ a` would
+/// overflow the stack. 10 000 keeps the deepest tree far inside a 2 MiB thread stack
+/// and is well past what generated SQL writes between two commas.
+pub(crate) const MAX_CHAIN: usize = 10_000;
+
 /// One parsed statement, or where and why parsing failed.
 pub(crate) struct Parsed {
     pub position: Position,
@@ -183,6 +191,22 @@ fn opens_block(t: &Token) -> bool {
 /// Parses one semicolon-free piece, which may hold several statements (T-SQL scripts
 /// often omit semicolons), recovering after an error at the next block body.
 fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut Vec<Parsed>) {
+    if let Some(at) = overlong_chain(&chunk) {
+        let start = chunk
+            .iter()
+            .find(|t| !is_trivia(&t.token))
+            .map_or(at, |t| t.span.start);
+        out.push(Parsed {
+            position: pos(start),
+            result: Err((
+                pos(at),
+                format!(
+                    "more than {MAX_CHAIN} chained operators in one expression (resource limit)"
+                ),
+            )),
+        });
+        return;
+    }
     let mut from = 0usize;
     while from < chunk.len() {
         let Some(first) = chunk[from..].iter().position(|t| !is_trivia(&t.token)) else {
@@ -240,6 +264,53 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
             Some(i) => from = i,
             None => return,
         }
+    }
+}
+
+/// Where a nesting level first chains more than [`MAX_CHAIN`] operators, if anywhere.
+fn overlong_chain(chunk: &[TokenWithSpan]) -> Option<Location> {
+    let mut counts: Vec<usize> = vec![0];
+    for t in chunk {
+        match &t.token {
+            Token::LParen | Token::LBracket => counts.push(0),
+            Token::RParen | Token::RBracket => {
+                if counts.len() > 1 {
+                    counts.pop();
+                }
+            }
+            Token::Comma => {
+                if let Some(c) = counts.last_mut() {
+                    *c = 0;
+                }
+            }
+            Token::Whitespace(_) | Token::Word(_) | Token::Number(..) | Token::EOF => {
+                if let Token::Word(w) = &t.token
+                    && matches!(
+                        w.keyword,
+                        Keyword::AND
+                            | Keyword::OR
+                            | Keyword::UNION
+                            | Keyword::EXCEPT
+                            | Keyword::INTERSECT
+                            | Keyword::MINUS
+                    )
+                {
+                    bump(&mut counts);
+                }
+            }
+            Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => {}
+            _ => bump(&mut counts),
+        }
+        if counts.last().is_some_and(|&c| c > MAX_CHAIN) {
+            return Some(t.span.start);
+        }
+    }
+    None
+}
+
+fn bump(counts: &mut [usize]) {
+    if let Some(c) = counts.last_mut() {
+        *c += 1;
     }
 }
 
