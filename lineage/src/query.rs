@@ -602,6 +602,11 @@ impl<'a> Analyzer<'a> {
                     self.push_relation(rel, alias.as_ref(), scope);
                 } else {
                     let rel = self.table(name, alias.as_ref());
+                    // A CTE's, view's or script table's own filters and joins shape
+                    // every row read through it.
+                    if let RelKind::Derived(d) = &rel.kind {
+                        dataset.extend(d.dataset.iter().cloned());
+                    }
                     self.push_relation(rel, alias.as_ref(), scope);
                 }
             }
