@@ -1,4 +1,6 @@
-//! The `weft` command line: `serve`, `ingest`, `rebuild`, `verify`.
+//! The `weft` command line: `serve`, `ingest`, `rebuild`, `verify`, `lineage`.
+
+mod lineage_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,10 +39,21 @@ enum Command {
     Rebuild,
     /// Verify the change log's hash chain.
     Verify,
+    /// Print the column lineage of a SQL script (no store needed).
+    Lineage(lineage_cmd::LineageArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Lineage(args) = &cli.command {
+        return match lineage_cmd::run(args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("weft: lineage: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let serve_args = match &cli.command {
         Command::Serve(a) => a.clone(),
         _ => ServeArgs::default(),
@@ -111,6 +124,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Lineage(_) => Ok(ExitCode::SUCCESS),
         Command::Verify => {
             let store = Store::open(&store_config(&cfg))
                 .await

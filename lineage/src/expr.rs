@@ -1,0 +1,708 @@
+//! Expressions: which columns an expression reads, and how each reaches its result.
+//!
+//! The walk carries the transformation of the position it is in ([`Ctx`]): a bare
+//! column is IDENTITY, an argument of a function TRANSFORMATION, of an aggregate
+//! AGGREGATION; a CASE condition or a window's PARTITION BY turns the path INDIRECT.
+//! Function names are kept on a stack so each edge can list them innermost first.
+
+use std::rc::Rc;
+
+use sqlparser::ast::{
+    AccessExpr, CastKind, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause,
+    FunctionArguments, Ident, InTarget, ObjectNamePart, Query, WindowSpec, WindowType,
+};
+
+use crate::output::{Position, Severity};
+use crate::scope::{Column, Edge, Hit, Name, Scope, with_fields};
+use crate::statement::{Analyzer, TooDeep};
+use crate::transform::{How, Subtype, TransformationType};
+
+/// Where in an expression the walk is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx {
+    pub subtype: Subtype,
+    pub masking: bool,
+    /// Whether select-list aliases may be referenced, and whether before columns
+    /// (ORDER BY) or after them (WHERE-like clauses, lateral references).
+    pub aliases: AliasRule,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AliasRule {
+    /// Columns first; an alias only when no relation can have the name.
+    After,
+    /// Output aliases first (ORDER BY).
+    First,
+}
+
+impl Ctx {
+    pub fn new(subtype: Subtype) -> Ctx {
+        Ctx {
+            subtype,
+            masking: false,
+            aliases: AliasRule::After,
+        }
+    }
+
+    /// A direct position strengthened to `s`; indirect positions stay as they are,
+    /// because the hop nearest the target decides an indirect edge.
+    fn direct(self, s: Subtype) -> Ctx {
+        let subtype = if self.subtype.kind() == TransformationType::Direct {
+            self.subtype.max(s)
+        } else {
+            self.subtype
+        };
+        Ctx { subtype, ..self }
+    }
+
+    fn indirect(self, s: Subtype) -> Ctx {
+        let subtype = if self.subtype.kind() == TransformationType::Direct {
+            s
+        } else {
+            self.subtype
+        };
+        Ctx { subtype, ..self }
+    }
+}
+
+/// Column edges of an expression, plus dataset-level edges of subqueries inside it.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    pub edges: Vec<Edge>,
+    pub dataset: Vec<Edge>,
+}
+
+pub(crate) fn ident_pos(i: &Ident) -> Position {
+    Position {
+        line: i.span.start.line,
+        column: i.span.start.column,
+    }
+}
+
+/// The lower-cased last part of a function name (`pg_catalog.MD5` → `md5`).
+fn function_name(f: &Function) -> String {
+    match f.name.0.last() {
+        Some(ObjectNamePart::Identifier(i)) => i.value.to_lowercase(),
+        Some(other) => other.to_string().to_lowercase(),
+        None => String::new(),
+    }
+}
+
+/// The name a select-list expression gets without an alias: a column's own name, the
+/// inner name through a `::` cast (as Postgres names it), else the expression's text.
+pub(crate) fn derive_name(a: &Analyzer<'_>, e: &Expr) -> Name {
+    match e {
+        Expr::Identifier(i) => Rc::from(a.norm(i)),
+        Expr::CompoundIdentifier(ids) => match ids.last() {
+            Some(i) => Rc::from(a.norm(i)),
+            None => Rc::from(""),
+        },
+        Expr::CompoundFieldAccess { access_chain, .. } => match access_chain.last() {
+            Some(AccessExpr::Dot(Expr::Identifier(i))) => Rc::from(a.norm(i)),
+            _ => Rc::from(e.to_string()),
+        },
+        Expr::Cast {
+            kind: CastKind::DoubleColon,
+            expr,
+            ..
+        } => derive_name(a, expr),
+        _ => Rc::from(e.to_string()),
+    }
+}
+
+impl Analyzer<'_> {
+    /// Walks `e`, appending its column edges (as `ctx` transforms them) to `sink`.
+    pub(crate) fn expr(
+        &mut self,
+        e: &Expr,
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        self.enter()?;
+        let r = self.expr_inner(e, scope, ctx, sink);
+        self.leave();
+        r
+    }
+
+    fn expr_inner(
+        &mut self,
+        e: &Expr,
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        let t = ctx.direct(Subtype::Transformation);
+        match e {
+            Expr::Identifier(i) => self.column_ref(std::slice::from_ref(i), scope, ctx, sink),
+            Expr::CompoundIdentifier(ids) => self.column_ref(ids, scope, ctx, sink),
+            Expr::CompoundFieldAccess { root, access_chain } => {
+                let mut ids: Vec<Ident> = Vec::new();
+                if let Expr::Identifier(i) = root.as_ref() {
+                    ids.push(i.clone());
+                } else if let Expr::CompoundIdentifier(parts) = root.as_ref() {
+                    ids.extend(parts.iter().cloned());
+                }
+                let dots: Option<Vec<Ident>> = access_chain
+                    .iter()
+                    .map(|a| match a {
+                        AccessExpr::Dot(Expr::Identifier(i)) => Some(i.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match dots {
+                    Some(d) if !ids.is_empty() => {
+                        ids.extend(d);
+                        self.column_ref(&ids, scope, ctx, sink)
+                    }
+                    _ => {
+                        self.expr(root, scope, t, sink)?;
+                        for a in access_chain {
+                            if let AccessExpr::Subscript(sqlparser::ast::Subscript::Index {
+                                index,
+                            }) = a
+                            {
+                                self.expr(index, scope, t, sink)?;
+                            }
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            Expr::JsonAccess { value, .. } => self.expr(value, scope, t, sink),
+            Expr::BinaryOp { left, right, .. } => {
+                // Left-deep chains (`a + b + c + …`) can be arbitrarily long: walk the
+                // left spine in a loop, so only right operands recurse.
+                let mut cur: &Expr = left;
+                self.expr(right, scope, t, sink)?;
+                while let Expr::BinaryOp { left, right, .. } = cur {
+                    self.expr(right, scope, t, sink)?;
+                    cur = left;
+                }
+                self.expr(cur, scope, t, sink)
+            }
+            Expr::Nested(inner) => self.expr(inner, scope, ctx, sink),
+            Expr::Collate { expr, .. } => self.expr(expr, scope, ctx, sink),
+            Expr::Named { expr, .. } => self.expr(expr, scope, ctx, sink),
+            Expr::UnaryOp { expr, .. }
+            | Expr::IsFalse(expr)
+            | Expr::IsNotFalse(expr)
+            | Expr::IsTrue(expr)
+            | Expr::IsNotTrue(expr)
+            | Expr::IsNull(expr)
+            | Expr::IsNotNull(expr)
+            | Expr::IsUnknown(expr)
+            | Expr::IsNotUnknown(expr)
+            | Expr::IsJson { expr, .. }
+            | Expr::IsNormalized { expr, .. }
+            | Expr::Cast { expr, .. }
+            | Expr::Extract { expr, .. }
+            | Expr::Ceil { expr, .. }
+            | Expr::Floor { expr, .. }
+            | Expr::OuterJoin(expr)
+            | Expr::Prior(expr)
+            | Expr::Prefixed { value: expr, .. } => self.expr(expr, scope, t, sink),
+            Expr::Convert { expr, styles, .. } => {
+                self.expr(expr, scope, t, sink)?;
+                self.exprs(styles, scope, t, sink)
+            }
+            Expr::IsDistinctFrom(a, b)
+            | Expr::IsNotDistinctFrom(a, b)
+            | Expr::AtTimeZone {
+                timestamp: a,
+                time_zone: b,
+            }
+            | Expr::Position { expr: a, r#in: b }
+            | Expr::AnyOp {
+                left: a, right: b, ..
+            }
+            | Expr::AllOp {
+                left: a, right: b, ..
+            } => {
+                self.expr(a, scope, t, sink)?;
+                self.expr(b, scope, t, sink)
+            }
+            Expr::Like {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::ILike {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::SimilarTo {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            } => {
+                self.expr(expr, scope, t, sink)?;
+                self.expr(pattern, scope, t, sink)?;
+                if let Some(c) = escape_char {
+                    self.expr(c, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::RLike { expr, pattern, .. } => {
+                self.expr(expr, scope, t, sink)?;
+                self.expr(pattern, scope, t, sink)
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => {
+                self.expr(expr, scope, t, sink)?;
+                self.expr(low, scope, t, sink)?;
+                self.expr(high, scope, t, sink)
+            }
+            Expr::In { expr, target, .. } => {
+                self.expr(expr, scope, t, sink)?;
+                match target {
+                    InTarget::List(list) => self.exprs(list, scope, t, sink),
+                    InTarget::Subquery(q) => self.subquery(q, scope, t, sink, true),
+                    InTarget::Unnest(e) => self.expr(e, scope, t, sink),
+                    InTarget::Table { .. } => Ok(()),
+                }
+            }
+            Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                self.expr(expr, scope, t, sink)?;
+                for x in [substring_from, substring_for].into_iter().flatten() {
+                    self.expr(x, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Trim {
+                expr,
+                trim_what,
+                trim_characters,
+                ..
+            } => {
+                self.expr(expr, scope, t, sink)?;
+                if let Some(w) = trim_what {
+                    self.expr(w, scope, t, sink)?;
+                }
+                if let Some(cs) = trim_characters {
+                    self.exprs(cs, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Overlay {
+                expr,
+                overlay_what,
+                overlay_from,
+                overlay_for,
+            } => {
+                self.expr(expr, scope, t, sink)?;
+                self.expr(overlay_what, scope, t, sink)?;
+                self.expr(overlay_from, scope, t, sink)?;
+                if let Some(f) = overlay_for {
+                    self.expr(f, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Function(f) => self.function(f, scope, ctx, sink),
+            Expr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => {
+                let cond = ctx.indirect(Subtype::Conditional);
+                if let Some(op) = operand {
+                    self.expr(op, scope, cond, sink)?;
+                }
+                for w in conditions {
+                    self.expr(&w.condition, scope, cond, sink)?;
+                    self.expr(&w.result, scope, t, sink)?;
+                }
+                if let Some(e) = else_result {
+                    self.expr(e, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Exists { subquery, .. } => self.subquery(subquery, scope, t, sink, false),
+            Expr::Subquery(q) => self.subquery(q, scope, ctx, sink, true),
+            Expr::GroupingSets(sets) | Expr::Cube(sets) | Expr::Rollup(sets) => {
+                for set in sets {
+                    self.exprs(set, scope, ctx, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Tuple(items) => self.exprs(items, scope, ctx, sink),
+            Expr::Struct { values, .. } => self.exprs(values, scope, t, sink),
+            Expr::Array(a) => self.exprs(&a.elem, scope, t, sink),
+            Expr::Dictionary(fields) => {
+                for f in fields {
+                    self.expr(&f.value, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    self.expr(&entry.key, scope, t, sink)?;
+                    self.expr(&entry.value, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Interval(i) => self.expr(&i.value, scope, t, sink),
+            Expr::MatchAgainst { columns, .. } => {
+                for c in columns {
+                    let ids: Vec<Ident> =
+                        c.0.iter().filter_map(|p| p.as_ident().cloned()).collect();
+                    self.column_ref(&ids, scope, t, sink)?;
+                }
+                Ok(())
+            }
+            Expr::Lambda(l) => {
+                let mark = self.lambda_params.len();
+                for p in l.params.iter() {
+                    let n = self.norm(&p.name);
+                    self.lambda_params.push(Rc::from(n));
+                }
+                let r = self.expr(&l.body, scope, t, sink);
+                self.lambda_params.truncate(mark);
+                r
+            }
+            Expr::MemberOf(m) => {
+                self.expr(&m.value, scope, t, sink)?;
+                self.expr(&m.array, scope, t, sink)
+            }
+            Expr::Value(_)
+            | Expr::TypedString(_)
+            | Expr::Wildcard(_)
+            | Expr::QualifiedWildcard(..) => Ok(()),
+        }
+    }
+
+    pub(crate) fn exprs(
+        &mut self,
+        es: &[Expr],
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        for e in es {
+            self.expr(e, scope, ctx, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The transformation of the current position, functions innermost first.
+    fn here(&self, ctx: Ctx) -> How {
+        How {
+            subtype: ctx.subtype,
+            masking: ctx.masking,
+            functions: self.functions.iter().rev().cloned().collect(),
+        }
+    }
+
+    /// Appends `edges` as seen from the current position.
+    pub(crate) fn emit(&self, edges: &[Edge], ctx: Ctx, out: &mut Vec<Edge>) {
+        let here = self.here(ctx);
+        for e in edges {
+            out.push(Edge {
+                source: e.source.clone(),
+                how: e.how.then(&here),
+            });
+        }
+    }
+
+    fn function(
+        &mut self,
+        f: &Function,
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        let name = function_name(f);
+        let args: Vec<&Expr> = match &f.args {
+            FunctionArguments::List(list) => list.args.iter().filter_map(arg_expr).collect(),
+            _ => Vec::new(),
+        };
+        if matches!(name.as_str(), "if" | "iif") && args.len() >= 2 {
+            let t = ctx.direct(Subtype::Transformation);
+            self.expr(args[0], scope, ctx.indirect(Subtype::Conditional), sink)?;
+            for a in &args[1..] {
+                self.expr(a, scope, t, sink)?;
+            }
+            return Ok(());
+        }
+        let aggregate = self.opts.functions.is_aggregate(&name);
+        let mut inner = ctx.direct(if aggregate {
+            Subtype::Aggregation
+        } else {
+            Subtype::Transformation
+        });
+        if ctx.subtype.kind() == TransformationType::Direct {
+            inner.masking |= self.opts.functions.is_masking(&name);
+        }
+        self.functions.push(Rc::from(name));
+        let r = self.function_args(f, &args, scope, inner, sink);
+        self.functions.pop();
+        r?;
+        if let Some(filter) = &f.filter {
+            self.expr(filter, scope, ctx.indirect(Subtype::Conditional), sink)?;
+        }
+        let sort = ctx.indirect(Subtype::Sort);
+        for o in &f.within_group {
+            self.expr(&o.expr, scope, sort, sink)?;
+        }
+        match &f.over {
+            Some(WindowType::WindowSpec(spec)) => self.window(spec, scope, ctx, sink),
+            Some(WindowType::NamedWindow(w)) => {
+                let windows = scope.windows;
+                let d = self.dialect;
+                let spec = windows.iter().find_map(|def| {
+                    if d.same(&self.norm(&def.0), &self.norm(w)) {
+                        match &def.1 {
+                            sqlparser::ast::NamedWindowExpr::WindowSpec(s) => Some(s),
+                            sqlparser::ast::NamedWindowExpr::NamedWindow(_) => None,
+                        }
+                    } else {
+                        None
+                    }
+                });
+                match spec {
+                    Some(spec) => self.window(spec, scope, ctx, sink),
+                    None => Ok(()),
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn function_args(
+        &mut self,
+        f: &Function,
+        args: &[&Expr],
+        scope: &Scope<'_>,
+        inner: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        for a in args {
+            self.expr(a, scope, inner, sink)?;
+        }
+        if let FunctionArguments::List(list) = &f.parameters {
+            for a in &list.args {
+                if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
+                    self.expr(e, scope, inner, sink)?;
+                }
+            }
+        }
+        match &f.args {
+            FunctionArguments::Subquery(q) => self.subquery(q, scope, inner, sink, true),
+            FunctionArguments::List(list) => {
+                for clause in &list.clauses {
+                    match clause {
+                        FunctionArgumentClause::OrderBy(items) => {
+                            let sort = inner.indirect(Subtype::Sort);
+                            for o in items {
+                                self.expr(&o.expr, scope, sort, sink)?;
+                            }
+                        }
+                        FunctionArgumentClause::Where(e) => {
+                            self.expr(e, scope, inner.indirect(Subtype::Conditional), sink)?;
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(())
+            }
+            FunctionArguments::None => Ok(()),
+        }
+    }
+
+    fn window(
+        &mut self,
+        spec: &WindowSpec,
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        let w = ctx.indirect(Subtype::Window);
+        self.exprs(&spec.partition_by, scope, w, sink)?;
+        for o in &spec.order_by {
+            self.expr(&o.expr, scope, w, sink)?;
+        }
+        Ok(())
+    }
+
+    /// A subquery inside an expression: its result columns flow (when `values`), its
+    /// own filters and joins count for the whole output.
+    fn subquery(
+        &mut self,
+        q: &Query,
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+        values: bool,
+    ) -> Result<(), TooDeep> {
+        let d = self.query(q, Some(scope), false)?;
+        if values {
+            for c in &d.columns {
+                self.emit(&c.edges, ctx, &mut sink.edges);
+            }
+            let stars: Vec<Edge> = d
+                .stars
+                .iter()
+                .flatten()
+                .map(|t| crate::scope::identity(t, Rc::from("*")))
+                .collect();
+            self.emit(&stars, ctx, &mut sink.edges);
+        }
+        sink.dataset.extend(d.dataset);
+        Ok(())
+    }
+
+    /// Resolves a possibly qualified column reference (`c`, `t.c`, `s.t.c`, `t.c.f`).
+    fn column_ref(
+        &mut self,
+        ids: &[Ident],
+        scope: &Scope<'_>,
+        ctx: Ctx,
+        sink: &mut Sink,
+    ) -> Result<(), TooDeep> {
+        let Some(first) = ids.first() else {
+            return Ok(());
+        };
+        let parts: Vec<Name> = ids.iter().map(|i| Rc::from(self.norm(i))).collect();
+        if parts.len() == 1 && self.lambda_params.iter().any(|p| **p == *parts[0]) {
+            return Ok(());
+        }
+        let at = ident_pos(first);
+        // Longest qualifier naming a relation wins: `s.t.c` before `t.c` before `c.f`.
+        for k in (1..parts.len()).rev() {
+            if let Some(rel) = scope.qualified(&parts[..k], self.dialect) {
+                let column = &parts[k];
+                let fields = &parts[k + 1..];
+                match rel.column(column, self.dialect) {
+                    Hit::Found(e) | Hit::Possible(e) => {
+                        let e = with_fields(e, fields);
+                        self.emit(&e, ctx, &mut sink.edges);
+                    }
+                    Hit::Ambiguous => self.warn(at, format!("column `{column}` is ambiguous")),
+                    Hit::Missing => {
+                        // The qualifier is explicit: report the schema gap, keep the edge.
+                        if let crate::scope::RelKind::Table { name, .. } = &rel.kind {
+                            self.warn(
+                                at,
+                                format!("column `{column}` is not in the schema of `{name}`"),
+                            );
+                            let e = with_fields(
+                                vec![crate::scope::identity(name, column.clone())],
+                                fields,
+                            );
+                            self.emit(&e, ctx, &mut sink.edges);
+                        } else {
+                            self.warn(at, format!("column `{column}` not found"));
+                        }
+                    }
+                }
+                return Ok(());
+            }
+        }
+        let column = &parts[0];
+        let fields = &parts[1..];
+        match self.unqualified(column, scope, ctx) {
+            Hit::Found(edges) | Hit::Possible(edges) => {
+                let e = with_fields(edges, fields);
+                self.emit(&e, ctx, &mut sink.edges);
+            }
+            Hit::Ambiguous => self.warn(
+                at,
+                format!("column `{column}` is ambiguous: several relations may have it"),
+            ),
+            Hit::Missing => self.warn(
+                at,
+                format!("column `{}` could not be resolved", parts.join(".")),
+            ),
+        }
+        Ok(())
+    }
+
+    /// Resolves an unqualified name scope by scope, innermost first (SQL's rule); in
+    /// the innermost scope a select-list alias is tried when no relation can have the
+    /// name (lateral aliases), or first in ORDER BY.
+    fn unqualified(&mut self, name: &str, scope: &Scope<'_>, ctx: Ctx) -> Hit {
+        let d = self.dialect;
+        if ctx.aliases == AliasRule::First
+            && let Some(c) = scope.alias(name, d)
+        {
+            return Hit::Found(c.edges.clone());
+        }
+        let mut s = Some(scope);
+        let mut innermost = true;
+        while let Some(cur) = s {
+            match cur.local(name, d) {
+                Hit::Missing => {}
+                hit => return hit,
+            }
+            if innermost && let Some(c) = cur.alias(name, d) {
+                return Hit::Found(c.edges.clone());
+            }
+            innermost = false;
+            s = cur.parent;
+        }
+        Hit::Missing
+    }
+
+    pub(crate) fn warn(&mut self, position: Position, message: String) {
+        tracing::debug!(%position, %message, "lineage warning");
+        self.diagnostics.push(crate::output::Diagnostic {
+            severity: Severity::Warning,
+            message,
+            position,
+        });
+    }
+
+    /// Edges of a select-list expression as an output column.
+    pub(crate) fn column(
+        &mut self,
+        name: Name,
+        e: &Expr,
+        scope: &Scope<'_>,
+        dataset: &mut Vec<Edge>,
+    ) -> Result<Column, TooDeep> {
+        let mut sink = Sink::default();
+        self.expr(e, scope, Ctx::new(Subtype::Identity), &mut sink)?;
+        dataset.extend(sink.dataset);
+        dedup(&mut sink.edges);
+        Ok(Column {
+            name,
+            edges: sink.edges,
+        })
+    }
+}
+
+/// The expression of a function argument, named or not; `None` for `*` arguments.
+pub(crate) fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
+    match a {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+        | FunctionArg::Named {
+            arg: FunctionArgExpr::Expr(e),
+            ..
+        }
+        | FunctionArg::ExprNamed {
+            arg: FunctionArgExpr::Expr(e),
+            ..
+        } => Some(e),
+        _ => None,
+    }
+}
+
+/// Drops repeated edges, keeping first-seen order.
+pub(crate) fn dedup(edges: &mut Vec<Edge>) {
+    if edges.len() < 2 {
+        return;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(edges.len());
+    edges.retain(|e| seen.insert(e.clone()));
+}

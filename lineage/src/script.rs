@@ -1,0 +1,407 @@
+//! Splitting a script into statements and parsing each on its own.
+//!
+//! sqlparser's `parse_statements` stops at the first error; a catalog reading query logs
+//! and dbt output must not lose a whole script to one statement it cannot read. The
+//! script is tokenized once, cut at top-level semicolons, and each piece parsed apart.
+//! When a piece fails, parsing resumes at the next statement keyword that opens a
+//! procedural block body (`BEGIN INSERT …`, `THEN UPDATE …`), which recovers the DML
+//! inside stored procedures that the grammar does not cover.
+
+use sqlparser::ast::Statement;
+use sqlparser::dialect::Dialect as ParserDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
+
+use crate::output::Position;
+
+/// sqlparser's own nesting limit; deeper input becomes an error, not a stack overflow.
+pub(crate) const PARSER_RECURSION_LIMIT: usize = 64;
+
+/// The most operators one nesting level may chain (`a + b + …`, `… UNION …`).
+///
+/// sqlparser builds such chains without recursion, but the tree it builds is as deep as
+/// the chain, and dropping, cloning or printing it recurses: a megabyte of `+ a` would
+/// overflow the stack. 10 000 keeps the deepest tree far inside a 2 MiB thread stack
+/// and is well past what generated SQL writes between two commas.
+pub(crate) const MAX_CHAIN: usize = 10_000;
+
+/// One parsed statement, or where and why parsing failed.
+pub(crate) struct Parsed {
+    pub position: Position,
+    pub result: Result<Statement, (Position, String)>,
+}
+
+fn pos(l: Location) -> Position {
+    Position {
+        line: l.line,
+        column: l.column,
+    }
+}
+
+/// Parses a whole script into statements in order.
+pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed> {
+    let mut out = Vec::new();
+    match Tokenizer::new(dialect, sql).tokenize_with_location() {
+        Ok(tokens) => {
+            for chunk in split(tokens) {
+                parse_chunk(chunk, dialect, &mut out);
+            }
+        }
+        Err(_) => {
+            // Tokenizing failed somewhere (an unterminated quote, usually). Cut the raw
+            // text instead and tokenize piece by piece, so the error stays with its piece.
+            for (start, piece) in split_raw(sql) {
+                match Tokenizer::new(dialect, piece).tokenize_with_location() {
+                    Ok(mut tokens) => {
+                        for t in &mut tokens {
+                            t.span.start = shift(t.span.start, start);
+                            t.span.end = shift(t.span.end, start);
+                        }
+                        for chunk in split(tokens) {
+                            parse_chunk(chunk, dialect, &mut out);
+                        }
+                    }
+                    Err(e) => {
+                        let first = first_token_offset(piece);
+                        let at = shift(e.location, start);
+                        out.push(Parsed {
+                            position: pos(shift(first, start)),
+                            result: Err((pos(at), e.message)),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Moves a location inside a piece that starts at `base` to script coordinates.
+fn shift(l: Location, base: Location) -> Location {
+    if l.line <= 1 {
+        Location {
+            line: base.line,
+            column: base.column + l.column.saturating_sub(1),
+        }
+    } else {
+        Location {
+            line: base.line + l.line - 1,
+            column: l.column,
+        }
+    }
+}
+
+fn first_token_offset(piece: &str) -> Location {
+    let mut loc = Location { line: 1, column: 1 };
+    for c in piece.chars() {
+        match c {
+            '\n' => {
+                loc.line += 1;
+                loc.column = 1;
+            }
+            c if c.is_whitespace() => loc.column += 1,
+            _ => break,
+        }
+    }
+    loc
+}
+
+/// Cuts raw text at semicolons outside quotes and comments; an unterminated quote runs to
+/// the end. Returns each piece with the location of its first character.
+fn split_raw(sql: &str) -> Vec<(Location, &str)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut start_loc = Location { line: 1, column: 1 };
+    let mut loc = start_loc;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.char_indices().peekable();
+    let mut line_comment = false;
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            _ if line_comment => line_comment = c != '\n',
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '-') if matches!(chars.peek(), Some((_, '-'))) => line_comment = true,
+            (None, ';') => {
+                pieces.push((start_loc, &sql[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        if c == '\n' {
+            loc.line += 1;
+            loc.column = 1;
+        } else {
+            loc.column += 1;
+        }
+        if start == i + c.len_utf8() {
+            start_loc = loc;
+        }
+    }
+    pieces.push((start_loc, &sql[start..]));
+    pieces
+        .into_iter()
+        .filter(|(_, p)| !p.trim().is_empty())
+        .collect()
+}
+
+/// Cuts a token stream at semicolons outside parentheses; drops empty pieces.
+fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
+    let mut chunks = Vec::new();
+    let mut cur = Vec::new();
+    let mut depth = 0usize;
+    for t in tokens {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::SemiColon if depth == 0 => {
+                chunks.push(std::mem::take(&mut cur));
+                continue;
+            }
+            Token::EOF => continue,
+            _ => {}
+        }
+        cur.push(t);
+    }
+    chunks.push(cur);
+    chunks.retain(|c| c.iter().any(|t| !is_trivia(&t.token)));
+    chunks
+}
+
+fn is_trivia(t: &Token) -> bool {
+    matches!(t, Token::Whitespace(_) | Token::EOF)
+}
+
+/// Keywords that can start a statement we take lineage from.
+fn starts_statement(t: &Token) -> bool {
+    matches!(t, Token::Word(w) if matches!(w.keyword,
+        Keyword::SELECT | Keyword::INSERT | Keyword::WITH | Keyword::CREATE | Keyword::MERGE
+        | Keyword::UPDATE | Keyword::DELETE | Keyword::ALTER | Keyword::DROP))
+}
+
+/// Keywords after which a procedural block's body begins.
+fn opens_block(t: &Token) -> bool {
+    matches!(t, Token::Word(w) if matches!(w.keyword,
+        Keyword::BEGIN | Keyword::THEN | Keyword::ELSE | Keyword::DO | Keyword::AS)
+        || w.value.eq_ignore_ascii_case("loop"))
+}
+
+/// Parses one semicolon-free piece, which may hold several statements (T-SQL scripts
+/// often omit semicolons), recovering after an error at the next block body.
+fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut Vec<Parsed>) {
+    if let Some(at) = overlong_chain(&chunk) {
+        let start = chunk
+            .iter()
+            .find(|t| !is_trivia(&t.token))
+            .map_or(at, |t| t.span.start);
+        out.push(Parsed {
+            position: pos(start),
+            result: Err((
+                pos(at),
+                format!(
+                    "more than {MAX_CHAIN} chained operators in one expression (resource limit)"
+                ),
+            )),
+        });
+        return;
+    }
+    let mut from = 0usize;
+    while from < chunk.len() {
+        let Some(first) = chunk[from..].iter().position(|t| !is_trivia(&t.token)) else {
+            return;
+        };
+        let start = from + first;
+        let start_pos = pos(chunk[start].span.start);
+        let mut parser = Parser::new(dialect)
+            .with_recursion_limit(PARSER_RECURSION_LIMIT)
+            .with_tokens_with_locations(chunk[start..].to_vec());
+        let mut ok_any = false;
+        let failed_loc = loop {
+            while parser.consume_token(&Token::SemiColon) {}
+            if parser.peek_token().token == Token::EOF {
+                return;
+            }
+            let at_loc = parser.peek_token().span.start;
+            let at = pos(at_loc);
+            match parser.parse_statement() {
+                Ok(st) => {
+                    ok_any = true;
+                    out.push(Parsed {
+                        position: at,
+                        result: Ok(st),
+                    });
+                }
+                Err(e) => {
+                    let (where_, message) = locate(&e, at);
+                    out.push(Parsed {
+                        position: if ok_any { at } else { start_pos },
+                        result: Err((where_, message)),
+                    });
+                    break at_loc;
+                }
+            }
+        };
+        // Resume at the next statement keyword that follows a block opener.
+        let failed_at = chunk[start..]
+            .iter()
+            .position(|t| t.span.start == failed_loc)
+            .map_or(start, |i| start + i);
+        let mut next = None;
+        let mut prev_sig: Option<&Token> = None;
+        for (i, t) in chunk.iter().enumerate().skip(failed_at + 1) {
+            if is_trivia(&t.token) {
+                continue;
+            }
+            if starts_statement(&t.token) && prev_sig.is_some_and(opens_block) {
+                next = Some(i);
+                break;
+            }
+            prev_sig = Some(&t.token);
+        }
+        match next {
+            Some(i) => from = i,
+            None => return,
+        }
+    }
+}
+
+/// Where a nesting level first chains more than [`MAX_CHAIN`] operators, if anywhere.
+fn overlong_chain(chunk: &[TokenWithSpan]) -> Option<Location> {
+    let mut counts: Vec<usize> = vec![0];
+    for t in chunk {
+        match &t.token {
+            Token::LParen | Token::LBracket => counts.push(0),
+            Token::RParen | Token::RBracket => {
+                if counts.len() > 1 {
+                    counts.pop();
+                }
+            }
+            Token::Comma => {
+                if let Some(c) = counts.last_mut() {
+                    *c = 0;
+                }
+            }
+            Token::Whitespace(_) | Token::Word(_) | Token::Number(..) | Token::EOF => {
+                if let Token::Word(w) = &t.token
+                    && matches!(
+                        w.keyword,
+                        Keyword::AND
+                            | Keyword::OR
+                            | Keyword::UNION
+                            | Keyword::EXCEPT
+                            | Keyword::INTERSECT
+                            | Keyword::MINUS
+                    )
+                {
+                    bump(&mut counts);
+                }
+            }
+            Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => {}
+            _ => bump(&mut counts),
+        }
+        if counts.last().is_some_and(|&c| c > MAX_CHAIN) {
+            return Some(t.span.start);
+        }
+    }
+    None
+}
+
+fn bump(counts: &mut [usize]) {
+    if let Some(c) = counts.last_mut() {
+        *c += 1;
+    }
+}
+
+/// The position sqlparser puts in its message text (`… at Line: 3, Column: 7`), or the
+/// statement start when it gives none.
+fn locate(e: &ParserError, fallback: Position) -> (Position, String) {
+    let (text, position) = match e {
+        ParserError::RecursionLimitExceeded => {
+            return (
+                fallback,
+                "nested too deeply (recursion limit exceeded)".to_owned(),
+            );
+        }
+        ParserError::ParserError(m) | ParserError::TokenizerError(m) => {
+            (m.as_str(), parse_location(m).unwrap_or(fallback))
+        }
+    };
+    let text = text.rfind(" at Line: ").map_or(text, |i| &text[..i]);
+    (position, text.to_owned())
+}
+
+fn parse_location(m: &str) -> Option<Position> {
+    let i = m.rfind("Line: ")?;
+    let rest = &m[i + 6..];
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(Position {
+        line: line.trim().parse().ok()?,
+        column: column.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::GenericDialect;
+
+    fn parse(sql: &str) -> Vec<Result<String, (Position, String)>> {
+        parse_script(sql, &GenericDialect {})
+            .into_iter()
+            .map(|p| p.result.map(|s| s.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_bad_statement_does_not_hide_the_others() {
+        let r = parse("SELECT a FROM t;\nSELEC b FROM u;\nSELECT c FROM v");
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].as_deref(), Ok("SELECT a FROM t"));
+        let (p, _) = r[1].clone().unwrap_err();
+        assert_eq!(p, Position { line: 2, column: 1 });
+        assert_eq!(r[2].as_deref(), Ok("SELECT c FROM v"));
+    }
+
+    #[test]
+    fn unterminated_quote_is_an_error_with_position() {
+        let r = parse("SELECT 1;\n  SELECT 'oops FROM t");
+        assert_eq!(r.len(), 2);
+        assert!(r[0].is_ok());
+        let (p, msg) = r[1].clone().unwrap_err();
+        assert_eq!(p.line, 2);
+        assert!(msg.to_lowercase().contains("unterminated"), "{msg}");
+    }
+
+    #[test]
+    fn block_bodies_are_recovered() {
+        let r = parse("CREATE PROCEDURE p() AS BEGIN INSERT INTO a SELECT x FROM b");
+        assert!(
+            r.iter()
+                .any(|s| s.as_deref() == Ok("INSERT INTO a SELECT x FROM b")),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn depth_bombs_are_errors() {
+        let sql = format!("SELECT {}1{} FROM t", "(".repeat(5000), ")".repeat(5000));
+        let r = parse(&sql);
+        assert_eq!(r.len(), 1);
+        assert!(r[0].is_err());
+    }
+
+    #[test]
+    fn locations_are_read_from_messages() {
+        assert_eq!(
+            parse_location("Expected: x, found: y at Line: 12, Column: 34"),
+            Some(Position {
+                line: 12,
+                column: 34
+            })
+        );
+        assert_eq!(parse_location("no location"), None);
+    }
+}

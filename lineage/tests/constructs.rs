@@ -1,0 +1,649 @@
+//! One minimal case per construct and transformation subtype: SQL in, compact lineage
+//! text out (`target <- TYPE/SUBTYPE[ masked][ (functions)] source`; dataset-level edges
+//! have the written dataset, or `(result)`, as target and are prefixed `dataset`).
+
+use weft_lineage::{Dialect, Options, SchemaSnapshot, analyze};
+
+const SCHEMA: &str = r#"{
+    "shop.public.orders": ["id", "customer_id", "amount", "status", "created_at"],
+    "shop.public.customers": ["id", "email", "name", "region"],
+    "shop.public.events": ["id", "payload", "tags"]
+}"#;
+
+fn lines(dialect: Dialect, schema: Option<&str>, sql: &str) -> Vec<String> {
+    let snapshot = SchemaSnapshot::from_json(schema.unwrap_or("{}")).unwrap();
+    let options = Options {
+        dialect,
+        ..Options::default()
+    };
+    let script = analyze(sql, &options, &snapshot);
+    let mut out = Vec::new();
+    for s in &script.statements {
+        let l = s.result.as_ref().unwrap_or_else(|e| panic!("{e}"));
+        for c in &l.columns {
+            let target = match &c.dataset {
+                Some(d) => format!("{d}.{}", c.column),
+                None => c.column.clone(),
+            };
+            for i in &c.inputs {
+                out.push(format!(
+                    "{target} <- {} {}.{}",
+                    how(&i.transformation),
+                    i.dataset,
+                    i.column
+                ));
+            }
+        }
+        let target = l
+            .outputs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "(result)".to_owned());
+        for i in &l.dataset {
+            out.push(format!(
+                "dataset {target} <- {} {}.{}",
+                how(&i.transformation),
+                i.dataset,
+                i.column
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn how(t: &weft_lineage::Transformation) -> String {
+    let mut s = format!("{}/{}", t.kind.as_str(), t.subtype.as_str());
+    if t.masking {
+        s.push_str(" masked");
+    }
+    if let Some(d) = &t.description {
+        s.push_str(&format!(" ({d})"));
+    }
+    s
+}
+
+#[track_caller]
+fn check_in(dialect: Dialect, schema: Option<&str>, sql: &str, expected: &[&str]) {
+    let got = lines(dialect, schema, sql);
+    let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want, "\nSQL: {sql}\ngot:\n{}\n", got.join("\n"));
+}
+
+#[track_caller]
+fn check(sql: &str, expected: &[&str]) {
+    check_in(Dialect::Generic, None, sql, expected);
+}
+
+#[track_caller]
+fn check_schema(sql: &str, expected: &[&str]) {
+    check_in(Dialect::Postgres, Some(SCHEMA), sql, expected);
+}
+
+#[test]
+fn identity_through_alias() {
+    check("SELECT a AS b FROM t", &["b <- DIRECT/IDENTITY t.a"]);
+}
+
+#[test]
+fn transformation_arithmetic_cast_concat_coalesce() {
+    check(
+        "SELECT a + 1 AS x, CAST(b AS int) AS y, c || d AS z, COALESCE(e, f) AS w FROM t",
+        &[
+            "w <- DIRECT/TRANSFORMATION (coalesce) t.e",
+            "w <- DIRECT/TRANSFORMATION (coalesce) t.f",
+            "x <- DIRECT/TRANSFORMATION t.a",
+            "y <- DIRECT/TRANSFORMATION t.b",
+            "z <- DIRECT/TRANSFORMATION t.c",
+            "z <- DIRECT/TRANSFORMATION t.d",
+        ],
+    );
+}
+
+#[test]
+fn aggregation_and_counting_masks() {
+    check(
+        "SELECT k, sum(v) AS s, count(DISTINCT u) AS n, count(*) AS c FROM t GROUP BY k",
+        &[
+            "dataset (result) <- INDIRECT/GROUP_BY t.k",
+            "k <- DIRECT/IDENTITY t.k",
+            "n <- DIRECT/AGGREGATION masked (count) t.u",
+            "s <- DIRECT/AGGREGATION (sum) t.v",
+        ],
+    );
+}
+
+#[test]
+fn masking_functions_compose_with_aggregates() {
+    check(
+        "SELECT max(sha256(email)) AS h FROM t",
+        &["h <- DIRECT/AGGREGATION masked (sha256, max) t.email"],
+    );
+}
+
+#[test]
+fn case_conditions_are_conditional_and_results_transformation() {
+    check(
+        "SELECT CASE WHEN a > 0 THEN b ELSE c END AS x, CASE k WHEN 1 THEN 'one' END AS y FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.b",
+            "x <- DIRECT/TRANSFORMATION t.c",
+            "x <- INDIRECT/CONDITIONAL t.a",
+            "y <- INDIRECT/CONDITIONAL t.k",
+        ],
+    );
+}
+
+#[test]
+fn a_column_used_two_ways_gets_both_edges() {
+    check(
+        "SELECT CASE WHEN a > 0 THEN a END AS x FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.a",
+            "x <- INDIRECT/CONDITIONAL t.a",
+        ],
+    );
+}
+
+#[test]
+fn if_function_condition() {
+    check(
+        "SELECT IF(a = 1, b, 0) AS x FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.b",
+            "x <- INDIRECT/CONDITIONAL t.a",
+        ],
+    );
+}
+
+#[test]
+fn window_partition_and_order() {
+    check(
+        "SELECT row_number() OVER (PARTITION BY a ORDER BY b) AS rn, sum(c) OVER (PARTITION BY a) AS s FROM t",
+        &[
+            "rn <- INDIRECT/WINDOW t.a",
+            "rn <- INDIRECT/WINDOW t.b",
+            "s <- DIRECT/AGGREGATION (sum) t.c",
+            "s <- INDIRECT/WINDOW t.a",
+        ],
+    );
+}
+
+#[test]
+fn named_window() {
+    check(
+        "SELECT rank() OVER w AS r FROM t WINDOW w AS (PARTITION BY a)",
+        &["r <- INDIRECT/WINDOW t.a"],
+    );
+}
+
+#[test]
+fn filter_join_group_sort_are_dataset_level() {
+    check(
+        "INSERT INTO out SELECT o.a, sum(o.v) AS v FROM o JOIN p ON o.k = p.k \
+         WHERE p.flag = 1 GROUP BY o.a HAVING count(*) > 1 ORDER BY o.a",
+        &[
+            "dataset out <- INDIRECT/FILTER p.flag",
+            "dataset out <- INDIRECT/GROUP_BY o.a",
+            "dataset out <- INDIRECT/JOIN o.k",
+            "dataset out <- INDIRECT/JOIN p.k",
+            "dataset out <- INDIRECT/SORT o.a",
+            "out.a <- DIRECT/IDENTITY o.a",
+            "out.v <- DIRECT/AGGREGATION (sum) o.v",
+        ],
+    );
+}
+
+#[test]
+fn qualify_and_subquery_filters() {
+    check(
+        "SELECT a FROM t WHERE b IN (SELECT b FROM u WHERE c = 1) QUALIFY row_number() OVER (PARTITION BY d) = 1",
+        &[
+            "a <- DIRECT/IDENTITY t.a",
+            "dataset (result) <- INDIRECT/FILTER t.b",
+            "dataset (result) <- INDIRECT/FILTER t.d",
+            "dataset (result) <- INDIRECT/FILTER u.b",
+            "dataset (result) <- INDIRECT/FILTER u.c",
+        ],
+    );
+}
+
+#[test]
+fn cte_and_derived_table_filters_count_for_the_output_order_by_only_at_top() {
+    check(
+        "WITH c AS (SELECT a FROM t WHERE f = 1 ORDER BY z) SELECT d.a FROM (SELECT a FROM c) d",
+        &[
+            "a <- DIRECT/IDENTITY t.a",
+            "dataset (result) <- INDIRECT/FILTER t.f",
+        ],
+    );
+}
+
+#[test]
+fn composition_through_cte_takes_strongest_subtype() {
+    check(
+        "WITH c AS (SELECT sha256(e) AS h, CASE WHEN k THEN 1 END AS f FROM t) \
+         SELECT max(h) AS m, f FROM c",
+        &[
+            "f <- INDIRECT/CONDITIONAL t.k",
+            "m <- DIRECT/AGGREGATION masked (sha256, max) t.e",
+        ],
+    );
+}
+
+#[test]
+fn recursive_cte() {
+    check(
+        "WITH RECURSIVE r AS (SELECT id, parent FROM t UNION ALL SELECT t.id, r.parent FROM t JOIN r ON t.parent = r.id) \
+         SELECT id, parent FROM r",
+        &[
+            "dataset (result) <- INDIRECT/JOIN t.id",
+            "dataset (result) <- INDIRECT/JOIN t.parent",
+            "id <- DIRECT/IDENTITY t.id",
+            "parent <- DIRECT/IDENTITY t.parent",
+        ],
+    );
+}
+
+#[test]
+fn correlated_subquery_in_select() {
+    check_schema(
+        "SELECT c.name, (SELECT max(o.amount) FROM orders o WHERE o.customer_id = c.id) AS top FROM customers c",
+        &[
+            "dataset (result) <- INDIRECT/FILTER shop.public.customers.id",
+            "dataset (result) <- INDIRECT/FILTER shop.public.orders.customer_id",
+            "name <- DIRECT/IDENTITY shop.public.customers.name",
+            "top <- DIRECT/AGGREGATION (max) shop.public.orders.amount",
+        ],
+    );
+}
+
+#[test]
+fn union_is_positional() {
+    check(
+        "SELECT a AS x, b FROM t UNION ALL SELECT c, d FROM u",
+        &[
+            "b <- DIRECT/IDENTITY t.b",
+            "b <- DIRECT/IDENTITY u.d",
+            "x <- DIRECT/IDENTITY t.a",
+            "x <- DIRECT/IDENTITY u.c",
+        ],
+    );
+}
+
+#[test]
+fn join_using_merges_both_sides() {
+    check(
+        "SELECT k, a.v FROM a JOIN b USING (k)",
+        &[
+            "dataset (result) <- INDIRECT/JOIN a.k",
+            "dataset (result) <- INDIRECT/JOIN b.k",
+            "k <- DIRECT/IDENTITY a.k",
+            "k <- DIRECT/IDENTITY b.k",
+            "v <- DIRECT/IDENTITY a.v",
+        ],
+    );
+}
+
+#[test]
+fn natural_join_uses_common_columns() {
+    check_schema(
+        "SELECT email FROM orders NATURAL JOIN customers",
+        &[
+            "dataset (result) <- INDIRECT/JOIN shop.public.customers.id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.id",
+            "email <- DIRECT/IDENTITY shop.public.customers.email",
+        ],
+    );
+}
+
+#[test]
+fn star_expands_with_schema_and_stays_whole_without() {
+    check_schema(
+        "SELECT * FROM customers",
+        &[
+            "email <- DIRECT/IDENTITY shop.public.customers.email",
+            "id <- DIRECT/IDENTITY shop.public.customers.id",
+            "name <- DIRECT/IDENTITY shop.public.customers.name",
+            "region <- DIRECT/IDENTITY shop.public.customers.region",
+        ],
+    );
+    check(
+        "INSERT INTO x SELECT * FROM t",
+        &["x.* <- DIRECT/IDENTITY t.*"],
+    );
+}
+
+#[test]
+fn qualified_star_and_except() {
+    check_in(
+        Dialect::BigQuery,
+        Some(SCHEMA),
+        "SELECT c.* EXCEPT (email) FROM shop.public.customers c JOIN shop.public.orders o ON o.customer_id = c.id",
+        &[
+            "dataset (result) <- INDIRECT/JOIN shop.public.customers.id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.customer_id",
+            "id <- DIRECT/IDENTITY shop.public.customers.id",
+            "name <- DIRECT/IDENTITY shop.public.customers.name",
+            "region <- DIRECT/IDENTITY shop.public.customers.region",
+        ],
+    );
+}
+
+#[test]
+fn unresolved_columns_are_warnings_not_guesses() {
+    let script = analyze(
+        "SELECT x FROM a, b",
+        &Options::default(),
+        &weft_lineage::NoSchema,
+    );
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert!(l.columns[0].inputs.is_empty());
+    let w = &l.diagnostics[0];
+    assert_eq!(w.position.line, 1);
+    assert_eq!(w.position.column, 8);
+    assert!(w.message.contains("ambiguous"), "{}", w.message);
+}
+
+#[test]
+fn ambiguous_schema_match_is_a_warning() {
+    let schema = r#"{"a.s.t": ["x"], "b.s.t": ["x"]}"#;
+    let snapshot = SchemaSnapshot::from_json(schema).unwrap();
+    let script = analyze("SELECT x FROM s.t", &Options::default(), &snapshot);
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert!(
+        l.diagnostics
+            .iter()
+            .any(|d| d.message.contains("ambiguous"))
+    );
+    assert_eq!(l.columns[0].inputs[0].dataset, "s.t");
+}
+
+#[test]
+fn default_database_and_schema_qualify_names() {
+    let snapshot = SchemaSnapshot::from_json(SCHEMA).unwrap();
+    let options = Options {
+        default_database: Some("shop".into()),
+        default_schema: Some("public".into()),
+        ..Options::default()
+    };
+    let script = analyze("SELECT email FROM customers", &options, &snapshot);
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert_eq!(l.inputs, ["shop.public.customers"]);
+}
+
+#[test]
+fn lateral_unnest_flatten() {
+    check_in(
+        Dialect::BigQuery,
+        None,
+        "SELECT e.id, p.code FROM ev e, UNNEST(e.items) AS p",
+        &[
+            "code <- DIRECT/IDENTITY ev.items.code",
+            "id <- DIRECT/IDENTITY ev.id",
+        ],
+    );
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "SELECT f.value AS v FROM ev e, LATERAL FLATTEN(input => e.tags) f",
+        &["V <- DIRECT/IDENTITY EV.TAGS"],
+    );
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT t.a, l.b FROM t, LATERAL (SELECT u.b FROM u WHERE u.k = t.k) l",
+        &[
+            "a <- DIRECT/IDENTITY t.a",
+            "b <- DIRECT/IDENTITY u.b",
+            "dataset (result) <- INDIRECT/FILTER t.k",
+            "dataset (result) <- INDIRECT/FILTER u.k",
+        ],
+    );
+}
+
+#[test]
+fn struct_and_json_access() {
+    check_in(
+        Dialect::BigQuery,
+        None,
+        "SELECT widget.asset.id, JSON_VALUE(payload, '$.x') AS x FROM ev",
+        &[
+            "id <- DIRECT/IDENTITY ev.widget.asset.id",
+            "x <- DIRECT/TRANSFORMATION (json_value) ev.payload",
+        ],
+    );
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT payload ->> 'x' AS x FROM ev",
+        &["x <- DIRECT/TRANSFORMATION ev.payload"],
+    );
+}
+
+#[test]
+fn quoted_identifiers_and_case_rules() {
+    check_in(
+        Dialect::Postgres,
+        None,
+        r#"SELECT "Abc", Def FROM "T""#,
+        &[
+            "Abc <- DIRECT/IDENTITY T.Abc",
+            "def <- DIRECT/IDENTITY T.def",
+        ],
+    );
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "SELECT abc FROM t",
+        &["ABC <- DIRECT/IDENTITY T.ABC"],
+    );
+}
+
+#[test]
+fn unnamed_expression_is_named_by_its_text() {
+    check(
+        "SELECT a + b FROM t",
+        &[
+            "a + b <- DIRECT/TRANSFORMATION t.a",
+            "a + b <- DIRECT/TRANSFORMATION t.b",
+        ],
+    );
+}
+
+#[test]
+fn literals_have_no_sources() {
+    check("INSERT INTO x SELECT 1 AS one, count(*) AS n FROM t", &[]);
+}
+
+#[test]
+fn insert_with_and_without_column_list() {
+    check(
+        "INSERT INTO x (p, q) SELECT a, b FROM t",
+        &["x.p <- DIRECT/IDENTITY t.a", "x.q <- DIRECT/IDENTITY t.b"],
+    );
+    check_in(
+        Dialect::Postgres,
+        Some(r#"{"x": ["p", "q"]}"#),
+        "INSERT INTO x SELECT a, b FROM t",
+        &["x.p <- DIRECT/IDENTITY t.a", "x.q <- DIRECT/IDENTITY t.b"],
+    );
+}
+
+#[test]
+fn insert_values_is_a_write_without_sources() {
+    let script = analyze(
+        "INSERT INTO x VALUES (1, 'a')",
+        &Options::default(),
+        &weft_lineage::NoSchema,
+    );
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert_eq!(l.outputs, ["x"]);
+    assert!(l.columns.iter().all(|c| c.inputs.is_empty()));
+}
+
+#[test]
+fn ctas_view_materialized_view_temp_table() {
+    check(
+        "CREATE TABLE x AS SELECT a FROM t",
+        &["x.a <- DIRECT/IDENTITY t.a"],
+    );
+    check(
+        "CREATE VIEW v (b) AS SELECT a FROM t",
+        &["v.b <- DIRECT/IDENTITY t.a"],
+    );
+    check_in(
+        Dialect::Postgres,
+        None,
+        "CREATE MATERIALIZED VIEW mv AS SELECT sum(a) AS s FROM t",
+        &["mv.s <- DIRECT/AGGREGATION (sum) t.a"],
+    );
+}
+
+#[test]
+fn lineage_flows_through_temp_tables_and_earlier_statements() {
+    check(
+        "CREATE TEMP TABLE tmp AS SELECT upper(a) AS u FROM src WHERE f = 1; \
+         INSERT INTO dst SELECT u FROM tmp",
+        &[
+            "dataset dst <- INDIRECT/FILTER src.f",
+            "dataset tmp <- INDIRECT/FILTER src.f",
+            "dst.u <- DIRECT/TRANSFORMATION (upper) src.a",
+            "tmp.u <- DIRECT/TRANSFORMATION (upper) src.a",
+        ],
+    );
+}
+
+#[test]
+fn merge_matched_and_not_matched() {
+    check(
+        "MERGE INTO tgt t USING src s ON t.k = s.k \
+         WHEN MATCHED AND s.del = 0 THEN UPDATE SET v = s.v + 1 \
+         WHEN NOT MATCHED THEN INSERT (k, v) VALUES (s.k, s.v)",
+        &[
+            "dataset tgt <- INDIRECT/FILTER src.del",
+            "dataset tgt <- INDIRECT/JOIN src.k",
+            "dataset tgt <- INDIRECT/JOIN tgt.k",
+            "tgt.k <- DIRECT/IDENTITY src.k",
+            "tgt.v <- DIRECT/IDENTITY src.v",
+            "tgt.v <- DIRECT/TRANSFORMATION src.v",
+        ],
+    );
+}
+
+#[test]
+fn update_set_from() {
+    check_in(
+        Dialect::Postgres,
+        None,
+        "UPDATE tgt SET v = s.v FROM src s WHERE tgt.k = s.k",
+        &[
+            "dataset tgt <- INDIRECT/FILTER src.k",
+            "dataset tgt <- INDIRECT/FILTER tgt.k",
+            "tgt.v <- DIRECT/IDENTITY src.v",
+        ],
+    );
+}
+
+#[test]
+fn delete_is_table_level() {
+    let script = analyze(
+        "DELETE FROM t WHERE id IN (SELECT id FROM gone)",
+        &Options::default(),
+        &weft_lineage::NoSchema,
+    );
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert_eq!(l.outputs, ["t"]);
+    assert!(l.inputs.contains(&"gone".to_owned()));
+    assert!(l.columns.is_empty());
+}
+
+#[test]
+fn alter_rename_table_and_column_and_drop() {
+    check(
+        "ALTER TABLE t RENAME COLUMN a TO b",
+        &["t.b <- DIRECT/IDENTITY t.a"],
+    );
+    let script = analyze(
+        "ALTER TABLE t RENAME TO u; DROP TABLE u",
+        &Options::default(),
+        &weft_lineage::NoSchema,
+    );
+    let r = script.statements[0].result.as_ref().unwrap();
+    assert_eq!(
+        (r.inputs.clone(), r.outputs.clone()),
+        (vec!["t".to_owned()], vec!["u".to_owned()])
+    );
+    let d = script.statements[1].result.as_ref().unwrap();
+    assert_eq!(d.kind, weft_lineage::StatementKind::Drop);
+    assert_eq!(d.outputs, ["u"]);
+}
+
+#[test]
+fn pivot_and_unpivot() {
+    check_in(
+        Dialect::Snowflake,
+        Some(r#"{"sales": ["id", "jan", "feb"]}"#),
+        "SELECT id, m, v FROM sales UNPIVOT (v FOR m IN (jan, feb))",
+        &[
+            "ID <- DIRECT/IDENTITY sales.id",
+            "M <- INDIRECT/CONDITIONAL sales.feb",
+            "M <- INDIRECT/CONDITIONAL sales.jan",
+            "V <- DIRECT/IDENTITY sales.feb",
+            "V <- DIRECT/IDENTITY sales.jan",
+        ],
+    );
+}
+
+#[test]
+fn facet_has_transformations_and_dataset_list() {
+    let script = analyze(
+        "INSERT INTO x SELECT md5(a) AS h FROM t WHERE b > 0",
+        &Options::default(),
+        &weft_lineage::NoSchema,
+    );
+    let l = script.statements[0].result.as_ref().unwrap();
+    let facets = l.column_lineage_facets("ns");
+    assert_eq!(facets.len(), 1);
+    let (key, facet) = &facets[0];
+    assert_eq!(key.as_deref(), Some("x"));
+    let field = &facet.fields["h"];
+    let input = &field.input_fields[0];
+    assert_eq!(
+        (
+            input.namespace.as_str(),
+            input.name.as_str(),
+            input.field.as_str()
+        ),
+        ("ns", "t", "a")
+    );
+    let t = &input.transformations.as_ref().unwrap()[0];
+    assert_eq!(t.transformation_type, "DIRECT");
+    assert_eq!(t.subtype.as_deref(), Some("TRANSFORMATION"));
+    assert_eq!(t.description.as_deref(), Some("md5"));
+    assert_eq!(t.masking, Some(true));
+    let ds = facet.dataset.as_ref().unwrap();
+    assert_eq!(ds[0].field, "b");
+    assert_eq!(
+        ds[0].transformations.as_ref().unwrap()[0]
+            .subtype
+            .as_deref(),
+        Some("FILTER")
+    );
+    let json = serde_json::to_value(facet).unwrap();
+    assert_eq!(json["_schemaURL"], weft_lineage::COLUMN_LINEAGE_SCHEMA_URL);
+}
+
+#[test]
+fn masking_list_is_configurable() {
+    let mut options = Options::default();
+    options.functions.add_masking("tokenize_pii");
+    let script = analyze(
+        "SELECT tokenize_pii(a) AS x FROM t",
+        &options,
+        &weft_lineage::NoSchema,
+    );
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert!(l.columns[0].inputs[0].transformation.masking);
+}
