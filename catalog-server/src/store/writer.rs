@@ -43,6 +43,9 @@ const LOG_LOCK_KEY: i64 = 0x5745_4654; // "WEFT"
 
 type EdgeKey = (i64, String, i64, String, i64);
 
+/// Most edges remembered as recently written (about 100 bytes each).
+const EDGE_CACHE_LIMIT: usize = 200_000;
+
 /// Pending facet rows: (owner id, key) → new (digest, JSON) or removal.
 type FacetWrites = HashMap<(i64, String), Option<(Vec<u8>, String)>>;
 
@@ -586,6 +589,11 @@ impl Batch {
                 };
                 if fresh {
                     continue;
+                }
+                if w.cache.edges.len() >= EDGE_CACHE_LIMIT {
+                    // Forgetting only costs a rewrite of an unchanged edge; a schema that
+                    // churns (new columns every run) must not grow the cache forever.
+                    w.cache.edges.clear();
                 }
                 w.cache.edges.insert(key.clone(), (digest, u.event_time));
                 let row = self.edges.entry(key).or_insert(EdgeRow {
