@@ -5,6 +5,7 @@
 //! AGGREGATION; a CASE condition or a window's PARTITION BY turns the path INDIRECT.
 //! Function names are kept on a stack so each edge can list them innermost first.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use sqlparser::ast::{
@@ -573,7 +574,8 @@ impl Analyzer<'_> {
         let Some(first) = ids.first() else {
             return Ok(());
         };
-        let parts: Vec<Name> = ids.iter().map(|i| Rc::from(self.norm(i))).collect();
+        let d = self.dialect;
+        let parts: Vec<Cow<'_, str>> = ids.iter().map(|i| d.normalized(i)).collect();
         if parts.len() == 1 && self.lambda_params.iter().any(|p| **p == *parts[0]) {
             return Ok(());
         }
@@ -597,7 +599,7 @@ impl Analyzer<'_> {
                                 format!("column `{column}` is not in the schema of `{name}`"),
                             );
                             let e = with_fields(
-                                vec![crate::scope::identity(name, column.clone())],
+                                vec![crate::scope::identity(name, Rc::from(column.as_ref()))],
                                 fields,
                             );
                             self.emit(&e, ctx, &mut sink.edges);
@@ -699,10 +701,74 @@ pub(crate) fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
 }
 
 /// Drops repeated edges, keeping first-seen order.
+///
+/// Runs for every output column and clause, mostly on a handful of edges, where
+/// comparing each edge with the ones kept so far beats hashing: names are shared
+/// `Rc`s, so equal edges usually compare by pointer. Long lists (wide UNIONs, big
+/// `IN` lists) go through a hash set of borrowed edges, so nothing is cloned.
 pub(crate) fn dedup(edges: &mut Vec<Edge>) {
+    const LINEAR: usize = 32;
     if edges.len() < 2 {
         return;
     }
+    if edges.len() <= LINEAR {
+        let mut kept = 0;
+        for i in 0..edges.len() {
+            if !edges[..kept].contains(&edges[i]) {
+                edges.swap(kept, i);
+                kept += 1;
+            }
+        }
+        edges.truncate(kept);
+        return;
+    }
     let mut seen = std::collections::HashSet::with_capacity(edges.len());
-    edges.retain(|e| seen.insert(e.clone()));
+    let keep: Vec<bool> = edges.iter().map(|e| seen.insert(e)).collect();
+    let mut keep = keep.into_iter();
+    edges.retain(|_| keep.next().unwrap_or(false));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::identity;
+
+    fn edges(cols: &[&str]) -> Vec<Edge> {
+        let t: Name = Rc::from("t");
+        cols.iter().map(|c| identity(&t, Rc::from(*c))).collect()
+    }
+
+    fn names(edges: &[Edge]) -> Vec<&str> {
+        edges.iter().map(|e| e.source.column.as_ref()).collect()
+    }
+
+    #[test]
+    fn dedup_keeps_first_seen_order_on_short_lists() {
+        let mut e = edges(&["b", "a", "b", "c", "a"]);
+        dedup(&mut e);
+        assert_eq!(names(&e), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn dedup_keeps_first_seen_order_on_long_lists() {
+        let cols: Vec<String> = (0..100).map(|i| format!("c{}", (i * 7) % 30)).collect();
+        let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+        let mut e = edges(&refs);
+        dedup(&mut e);
+        let mut want: Vec<&str> = Vec::new();
+        for c in &refs {
+            if !want.contains(c) {
+                want.push(c);
+            }
+        }
+        assert_eq!(names(&e), want);
+    }
+
+    #[test]
+    fn dedup_tells_transformations_apart() {
+        let mut e = edges(&["a", "a"]);
+        e[1].how = How::new(Subtype::Filter);
+        dedup(&mut e);
+        assert_eq!(e.len(), 2);
+    }
 }

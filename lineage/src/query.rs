@@ -616,12 +616,14 @@ impl<'a> Analyzer<'a> {
                 alias,
                 ..
             } => {
-                let d = if *lateral {
+                let mut d = if *lateral {
                     self.query(subquery, Some(&*scope), false)?
                 } else {
                     self.query(subquery, scope.parent, false)?
                 };
-                dataset.extend(d.dataset.iter().cloned());
+                // A relation in scope is read for its columns only; its row-shaping
+                // edges belong to the enclosing query, so they move there.
+                dataset.append(&mut d.dataset);
                 self.push_relation(Self::derived_relation(d), alias.as_ref(), scope);
             }
             TableFactor::TableFunction { expr, alias } => {

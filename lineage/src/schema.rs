@@ -8,9 +8,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+
+use crate::scope::Name;
 
 /// Answers which table a name denotes and which columns it has.
 pub trait SchemaProvider {
@@ -218,6 +221,32 @@ impl<'de> Deserialize<'de> for Columns {
             }
         }
         d.deserialize_any(Cols)
+    }
+}
+
+/// Schema tables a script has already looked up, with their names shared.
+///
+/// A query names the same tables many times (TPC-DS q64 reads `date_dim` six times),
+/// and each lookup turns the provider's column `String`s into the shared names edges
+/// hold, one allocation per column. The provider cannot change during an analysis, so
+/// the first successful lookup of a name is kept for the rest of the script.
+#[derive(Debug, Default)]
+pub(crate) struct SchemaCache {
+    /// The qualified name as looked up, the provider's full name, its columns.
+    found: Vec<(Name, Name, Rc<[Name]>)>,
+}
+
+impl SchemaCache {
+    /// The earlier successful lookup of `looked_up`, if any.
+    pub fn get(&self, looked_up: &str) -> Option<(Name, Rc<[Name]>)> {
+        self.found
+            .iter()
+            .find(|(k, _, _)| **k == *looked_up)
+            .map(|(_, name, cols)| (name.clone(), cols.clone()))
+    }
+
+    pub fn insert(&mut self, looked_up: Name, name: Name, columns: Rc<[Name]>) {
+        self.found.push((looked_up, name, columns));
     }
 }
 

@@ -96,7 +96,7 @@ pub(crate) fn identity(table: &Name, column: Name) -> Edge {
 }
 
 /// Appends a struct field path to the sources of identity edges (`col` → `col.f.g`).
-pub(crate) fn with_fields(edges: Vec<Edge>, fields: &[Name]) -> Vec<Edge> {
+pub(crate) fn with_fields<F: AsRef<str>>(edges: Vec<Edge>, fields: &[F]) -> Vec<Edge> {
     if fields.is_empty() {
         return edges;
     }
@@ -107,7 +107,7 @@ pub(crate) fn with_fields(edges: Vec<Edge>, fields: &[Name]) -> Vec<Edge> {
                 let mut c = String::from(e.source.column.as_ref());
                 for f in fields {
                     c.push('.');
-                    c.push_str(f);
+                    c.push_str(f.as_ref());
                 }
                 e.source.column = Rc::from(c);
             }
@@ -120,30 +120,31 @@ impl Relation {
     /// Whether `qualifier` (as written before `.column`) names this relation. Aliases
     /// hide table names in SQL, but several engines accept the table name anyway, so a
     /// second, lenient pass (`strict == false`) allows it.
-    pub fn answers_to(&self, qualifier: &[Name], d: Dialect, strict: bool) -> bool {
+    pub fn answers_to<Q: AsRef<str>>(&self, qualifier: &[Q], d: Dialect, strict: bool) -> bool {
         if let Some(alias) = &self.alias {
-            if qualifier.len() == 1 && d.same(alias, &qualifier[0]) {
+            if let [only] = qualifier
+                && d.same(alias, only.as_ref())
+            {
                 return true;
             }
             if strict {
                 return false;
             }
         }
-        let mut names: Vec<&Name> = self.written.iter().collect();
-        let full: Vec<Name>;
+        // The name as written, or the resolved full name when it has more parts; read
+        // from the end without collecting, as this runs for every qualified reference.
         if let RelKind::Table { name, .. } = &self.kind {
-            full = name.split('.').map(Rc::from).collect();
-            if full.len() > names.len() {
-                names = full.iter().collect();
+            let parts = name.split('.').count();
+            if parts > self.written.len() {
+                return ends_with(name.rsplit('.'), parts, qualifier, d);
             }
         }
-        if qualifier.is_empty() || qualifier.len() > names.len() {
-            return false;
-        }
-        names[names.len() - qualifier.len()..]
-            .iter()
-            .zip(qualifier)
-            .all(|(a, b)| d.same(a, b) || a.eq_ignore_ascii_case(b))
+        ends_with(
+            self.written.iter().rev().map(|n| n.as_ref()),
+            self.written.len(),
+            qualifier,
+            d,
+        )
     }
 
     /// Resolves a column of this relation.
@@ -194,7 +195,7 @@ impl Relation {
                 if self.alias.as_deref().is_some_and(|a| d.same(a, name)) {
                     Hit::Found(edges.clone())
                 } else {
-                    Hit::Possible(with_fields(edges.clone(), &[Rc::from(name)]))
+                    Hit::Possible(with_fields(edges.clone(), &[name]))
                 }
             }
         }
@@ -253,6 +254,20 @@ impl Relation {
             dataset,
         }));
     }
+}
+
+/// Whether `qualifier` is a suffix of the `len` name parts that `rev` yields last first.
+fn ends_with<'n, Q: AsRef<str>>(
+    rev: impl Iterator<Item = &'n str>,
+    len: usize,
+    qualifier: &[Q],
+    d: Dialect,
+) -> bool {
+    if qualifier.is_empty() || qualifier.len() > len {
+        return false;
+    }
+    rev.zip(qualifier.iter().rev())
+        .all(|(a, b)| d.same(a, b.as_ref()))
 }
 
 /// The relations of one query level, and the level around it.
@@ -315,7 +330,7 @@ impl<'p> Scope<'p> {
     }
 
     /// The relation a qualifier denotes, searching outward; strict pass first.
-    pub fn qualified(&self, qualifier: &[Name], d: Dialect) -> Option<&Relation> {
+    pub fn qualified<Q: AsRef<str>>(&self, qualifier: &[Q], d: Dialect) -> Option<&Relation> {
         for strict in [true, false] {
             let mut s = Some(self);
             while let Some(scope) = s {

@@ -647,3 +647,59 @@ fn masking_list_is_configurable() {
     let l = script.statements[0].result.as_ref().unwrap();
     assert!(l.columns[0].inputs[0].transformation.masking);
 }
+
+#[test]
+fn a_table_read_from_the_schema_then_created_by_the_script_resolves_to_the_script_table() {
+    // The schema lookup of the first statement is remembered for the script; a table
+    // the script creates under the same name must still win in later statements.
+    check_schema(
+        "INSERT INTO shop.public.out SELECT amount FROM shop.public.orders; \
+         CREATE TABLE shop.public.orders AS SELECT email AS amount FROM shop.public.customers; \
+         INSERT INTO shop.public.out2 SELECT amount FROM shop.public.orders",
+        &[
+            "shop.public.orders.amount <- DIRECT/IDENTITY shop.public.customers.email",
+            "shop.public.out.amount <- DIRECT/IDENTITY shop.public.orders.amount",
+            "shop.public.out2.amount <- DIRECT/IDENTITY shop.public.customers.email",
+        ],
+    );
+}
+
+#[test]
+fn the_same_schema_table_read_twice_resolves_alike() {
+    check_schema(
+        "SELECT a.amount, b.email FROM shop.public.orders a \
+         JOIN public.orders o2 ON o2.id = a.id JOIN customers b ON b.id = a.customer_id",
+        &[
+            "amount <- DIRECT/IDENTITY shop.public.orders.amount",
+            "email <- DIRECT/IDENTITY shop.public.customers.email",
+            "dataset (result) <- INDIRECT/JOIN shop.public.customers.id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.customer_id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.id",
+        ],
+    );
+}
+
+#[test]
+fn a_wide_union_keeps_each_source_once_in_first_seen_order() {
+    // More branches than the linear de-duplication handles, each read twice.
+    let branches: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "SELECT c{} AS x FROM t UNION ALL SELECT c{} AS x FROM t",
+                i % 20,
+                i % 20
+            )
+        })
+        .collect();
+    let sql = branches.join(" UNION ALL ");
+    let snapshot = SchemaSnapshot::from_json("{}").unwrap();
+    let script = analyze(&sql, &Options::default(), &snapshot);
+    let l = script.lineages().next().unwrap();
+    let sources: Vec<&str> = l.columns[0]
+        .inputs
+        .iter()
+        .map(|i| i.column.as_str())
+        .collect();
+    let want: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+    assert_eq!(sources, want);
+}
