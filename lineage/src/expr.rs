@@ -723,9 +723,30 @@ pub(crate) fn dedup(edges: &mut Vec<Edge>) {
         return;
     }
     let mut seen = std::collections::HashSet::with_capacity(edges.len());
-    let keep: Vec<bool> = edges.iter().map(|e| seen.insert(e)).collect();
+    let keep: Vec<bool> = edges.iter().map(|e| seen.insert(SourceKey(e))).collect();
     let mut keep = keep.into_iter();
     edges.retain(|_| keep.next().unwrap_or(false));
+}
+
+/// An edge in [`dedup`]'s set: equal as edges are, hashed by source and subtype only.
+///
+/// Equal edges have equal sources, so this is a valid hash for edge equality, and it
+/// skips hashing the function names along the path, which were most of the bytes.
+struct SourceKey<'e>(&'e Edge);
+
+impl PartialEq for SourceKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for SourceKey<'_> {}
+
+impl std::hash::Hash for SourceKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.source.hash(state);
+        self.0.how.subtype.hash(state);
+    }
 }
 
 #[cfg(test)]

