@@ -599,7 +599,10 @@ impl Analyzer<'_> {
                                 format!("column `{column}` is not in the schema of `{name}`"),
                             );
                             let e = with_fields(
-                                vec![crate::scope::identity(name, Rc::from(column.as_ref()))],
+                                Cow::Owned(vec![crate::scope::identity(
+                                    name,
+                                    Rc::from(column.as_ref()),
+                                )]),
                                 fields,
                             );
                             self.emit(&e, ctx, &mut sink.edges);
@@ -633,12 +636,12 @@ impl Analyzer<'_> {
     /// Resolves an unqualified name scope by scope, innermost first (SQL's rule); in
     /// the innermost scope a select-list alias is tried when no relation can have the
     /// name (lateral aliases), or first in ORDER BY.
-    fn unqualified(&mut self, name: &str, scope: &Scope<'_>, ctx: Ctx) -> Hit {
+    fn unqualified<'s>(&mut self, name: &str, scope: &'s Scope<'_>, ctx: Ctx) -> Hit<'s> {
         let d = self.dialect;
         if ctx.aliases == AliasRule::First
             && let Some(c) = scope.alias(name, d)
         {
-            return Hit::Found(c.edges.clone());
+            return Hit::Found(Cow::Borrowed(&c.edges));
         }
         let mut s = Some(scope);
         let mut innermost = true;
@@ -648,7 +651,7 @@ impl Analyzer<'_> {
                 hit => return hit,
             }
             if innermost && let Some(c) = cur.alias(name, d) {
-                return Hit::Found(c.edges.clone());
+                return Hit::Found(Cow::Borrowed(&c.edges));
             }
             innermost = false;
             s = cur.parent;

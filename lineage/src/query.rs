@@ -530,7 +530,7 @@ impl<'a> Analyzer<'a> {
         dataset: &mut Vec<Edge>,
     ) {
         for range in [0..split, split..scope.rels.len()] {
-            let mut hits: Vec<Vec<Edge>> = Vec::new();
+            let mut hits = Vec::new();
             for r in &scope.rels[range] {
                 if let Hit::Found(e) | Hit::Possible(e) = r.column(col, self.dialect) {
                     hits.push(e);

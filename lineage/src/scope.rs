@@ -7,6 +7,7 @@
 //! carries its own already-resolved [`Derived`] result, so lineage composes through it
 //! instead of stopping at it.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use sqlparser::ast::NamedWindowDefinition;
@@ -74,12 +75,15 @@ pub(crate) struct Relation {
 }
 
 /// How a name resolved in one relation or scope.
+///
+/// The edges are borrowed when they already exist (a CTE's or subquery's column): the
+/// caller transforms them into new edges anyway, so a copy here would be thrown away.
 #[derive(Debug)]
-pub(crate) enum Hit {
+pub(crate) enum Hit<'r> {
     /// The relation certainly has the column.
-    Found(Vec<Edge>),
+    Found(Cow<'r, [Edge]>),
     /// The relation's columns are unknown, so it may have it.
-    Possible(Vec<Edge>),
+    Possible(Cow<'r, [Edge]>),
     /// Several relations have it.
     Ambiguous,
     Missing,
@@ -96,11 +100,15 @@ pub(crate) fn identity(table: &Name, column: Name) -> Edge {
 }
 
 /// Appends a struct field path to the sources of identity edges (`col` → `col.f.g`).
-pub(crate) fn with_fields<F: AsRef<str>>(edges: Vec<Edge>, fields: &[F]) -> Vec<Edge> {
+pub(crate) fn with_fields<'e, F: AsRef<str>>(
+    edges: Cow<'e, [Edge]>,
+    fields: &[F],
+) -> Cow<'e, [Edge]> {
     if fields.is_empty() {
         return edges;
     }
     edges
+        .into_owned()
         .into_iter()
         .map(|mut e| {
             if e.source.column.as_ref() != "*" {
@@ -113,7 +121,8 @@ pub(crate) fn with_fields<F: AsRef<str>>(edges: Vec<Edge>, fields: &[F]) -> Vec<
             }
             e
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 impl Relation {
@@ -148,19 +157,19 @@ impl Relation {
     }
 
     /// Resolves a column of this relation.
-    pub fn column(&self, name: &str, d: Dialect) -> Hit {
+    pub fn column(&self, name: &str, d: Dialect) -> Hit<'_> {
         match &self.kind {
             RelKind::Table {
                 name: table,
                 columns: Some(cols),
             } => match cols.iter().find(|c| c.eq_ignore_ascii_case(name)) {
-                Some(c) => Hit::Found(vec![identity(table, c.clone())]),
+                Some(c) => Hit::Found(Cow::Owned(vec![identity(table, c.clone())])),
                 None => Hit::Missing,
             },
             RelKind::Table {
                 name: table,
                 columns: None,
-            } => Hit::Possible(vec![identity(table, Rc::from(name))]),
+            } => Hit::Possible(Cow::Owned(vec![identity(table, Rc::from(name))])),
             RelKind::Derived(derived) => {
                 let exact: Vec<&Column> = derived
                     .columns
@@ -180,22 +189,22 @@ impl Relation {
                 };
                 let mut found = candidates.iter();
                 match (found.next(), found.next()) {
-                    (Some(c), None) => Hit::Found(c.edges.clone()),
+                    (Some(c), None) => Hit::Found(Cow::Borrowed(&c.edges)),
                     (Some(_), Some(_)) => Hit::Ambiguous,
                     (None, _) => match &derived.stars[..] {
                         [] => Hit::Missing,
-                        [slot] => Hit::Possible(
+                        [slot] => Hit::Possible(Cow::Owned(
                             slot.iter().map(|t| identity(t, Rc::from(name))).collect(),
-                        ),
+                        )),
                         _ => Hit::Ambiguous,
                     },
                 }
             }
             RelKind::Element(edges) => {
                 if self.alias.as_deref().is_some_and(|a| d.same(a, name)) {
-                    Hit::Found(edges.clone())
+                    Hit::Found(Cow::Borrowed(edges))
                 } else {
-                    Hit::Possible(with_fields(edges.clone(), &[name]))
+                    Hit::Possible(with_fields(Cow::Borrowed(edges), &[name]))
                 }
             }
         }
@@ -294,9 +303,9 @@ impl<'p> Scope<'p> {
     }
 
     /// Resolves an unqualified column among this level's relations only.
-    pub fn local(&self, name: &str, d: Dialect) -> Hit {
-        let mut found: Vec<Vec<Edge>> = Vec::new();
-        let mut possible: Vec<Vec<Edge>> = Vec::new();
+    pub fn local(&self, name: &str, d: Dialect) -> Hit<'_> {
+        let mut found: Vec<Cow<'_, [Edge]>> = Vec::new();
+        let mut possible: Vec<Cow<'_, [Edge]>> = Vec::new();
         let mut ambiguous = false;
         for r in &self.rels {
             match r.column(name, d) {
@@ -309,7 +318,7 @@ impl<'p> Scope<'p> {
         let merged = self.using.iter().any(|u| d.same(u, name));
         match found.len() {
             1 => return Hit::Found(found.pop().unwrap_or_default()),
-            n if n > 1 && merged => return Hit::Found(found.concat()),
+            n if n > 1 && merged => return Hit::Found(Cow::Owned(found.concat())),
             n if n > 1 => return Hit::Ambiguous,
             _ => {}
         }
@@ -319,7 +328,7 @@ impl<'p> Scope<'p> {
         match possible.len() {
             0 => Hit::Missing,
             1 => Hit::Possible(possible.pop().unwrap_or_default()),
-            _ if merged => Hit::Possible(possible.concat()),
+            _ if merged => Hit::Possible(Cow::Owned(possible.concat())),
             _ => Hit::Ambiguous,
         }
     }
