@@ -226,7 +226,7 @@ impl<'de> Deserialize<'de> for Columns {
 
 /// Schema tables a script has already looked up, with their names shared.
 ///
-/// A query names the same tables many times (TPC-DS q64 reads `date_dim` six times),
+/// A query names the same tables many times (TPC-DS q64 reads `date_dim` three times),
 /// and each lookup turns the provider's column `String`s into the shared names edges
 /// hold, one allocation per column. The provider cannot change during an analysis, so
 /// the first successful lookup of a name is kept for the rest of the script.
