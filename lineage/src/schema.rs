@@ -6,6 +6,7 @@
 //! bare `orders` in a query, `shop.public.orders` in the store, or the other way round),
 //! so a lookup matches by suffix and reports an ambiguous match instead of picking one.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
@@ -264,7 +265,13 @@ impl SchemaProvider for SchemaSnapshot {
         let Some(last) = name.last() else {
             return TableLookup::Missing;
         };
-        let Some(candidates) = self.by_last.get(&last.to_lowercase()) else {
+        let lower: Cow<'_, str> =
+            if last.bytes().any(|b| b.is_ascii_uppercase()) || !last.is_ascii() {
+                Cow::Owned(last.to_lowercase())
+            } else {
+                Cow::Borrowed(last)
+            };
+        let Some(candidates) = self.by_last.get(lower.as_ref()) else {
             return TableLookup::Missing;
         };
         fn found(e: &Entry) -> TableLookup<'_> {
@@ -273,12 +280,11 @@ impl SchemaProvider for SchemaSnapshot {
                 columns: &e.columns,
             })
         }
-        let exact: Vec<&Entry> = candidates
+        let mut exact = candidates
             .iter()
             .map(|&i| &self.tables[i])
-            .filter(|e| e.parts.len() == name.len() && suffix_match(&e.parts, name))
-            .collect();
-        if let [one] = exact[..] {
+            .filter(|e| e.parts.len() == name.len() && suffix_match(&e.parts, name));
+        if let (Some(one), None) = (exact.next(), exact.next()) {
             return found(one);
         }
         let by_suffix: Vec<&Entry> = candidates

@@ -304,31 +304,43 @@ impl<'p> Scope<'p> {
 
     /// Resolves an unqualified column among this level's relations only.
     pub fn local(&self, name: &str, d: Dialect) -> Hit<'_> {
-        let mut found: Vec<Cow<'_, [Edge]>> = Vec::new();
-        let mut possible: Vec<Cow<'_, [Edge]>> = Vec::new();
+        // Several hits are an error unless `USING` merged the name, in which case all
+        // sides are sources; so hits are only combined in that case.
+        let merged = self.using.iter().any(|u| d.same(u, name));
+        let mut found: Option<Cow<'_, [Edge]>> = None;
+        let mut possible: Option<Cow<'_, [Edge]>> = None;
+        let (mut n_found, mut n_possible) = (0, 0);
         let mut ambiguous = false;
         for r in &self.rels {
-            match r.column(name, d) {
-                Hit::Found(e) => found.push(e),
-                Hit::Possible(e) => possible.push(e),
-                Hit::Ambiguous => ambiguous = true,
-                Hit::Missing => {}
+            let (slot, n, e) = match r.column(name, d) {
+                Hit::Found(e) => (&mut found, &mut n_found, e),
+                Hit::Possible(e) => (&mut possible, &mut n_possible, e),
+                Hit::Ambiguous => {
+                    ambiguous = true;
+                    continue;
+                }
+                Hit::Missing => continue,
+            };
+            *n += 1;
+            match slot {
+                None => *slot = Some(e),
+                Some(acc) if merged => acc.to_mut().extend_from_slice(&e),
+                Some(_) => {}
             }
         }
-        let merged = self.using.iter().any(|u| d.same(u, name));
-        match found.len() {
-            1 => return Hit::Found(found.pop().unwrap_or_default()),
-            n if n > 1 && merged => return Hit::Found(Cow::Owned(found.concat())),
-            n if n > 1 => return Hit::Ambiguous,
+        match (n_found, found) {
+            (1, Some(e)) => return Hit::Found(e),
+            (n, Some(e)) if n > 1 && merged => return Hit::Found(e),
+            (n, _) if n > 1 => return Hit::Ambiguous,
             _ => {}
         }
         if ambiguous {
             return Hit::Ambiguous;
         }
-        match possible.len() {
-            0 => Hit::Missing,
-            1 => Hit::Possible(possible.pop().unwrap_or_default()),
-            _ if merged => Hit::Possible(Cow::Owned(possible.concat())),
+        match (n_possible, possible) {
+            (0, _) | (_, None) => Hit::Missing,
+            (1, Some(e)) => Hit::Possible(e),
+            (_, Some(e)) if merged => Hit::Possible(e),
             _ => Hit::Ambiguous,
         }
     }

@@ -703,3 +703,46 @@ fn a_wide_union_keeps_each_source_once_in_first_seen_order() {
     let want: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
     assert_eq!(sources, want);
 }
+
+#[test]
+fn join_using_merges_every_side_with_and_without_a_schema() {
+    // Schema-less: each side only may have `k`; with USING all are sources.
+    check(
+        "SELECT k FROM a JOIN b USING (k) JOIN c USING (k)",
+        &[
+            "dataset (result) <- INDIRECT/JOIN a.k",
+            "dataset (result) <- INDIRECT/JOIN b.k",
+            "dataset (result) <- INDIRECT/JOIN c.k",
+            "k <- DIRECT/IDENTITY a.k",
+            "k <- DIRECT/IDENTITY b.k",
+            "k <- DIRECT/IDENTITY c.k",
+        ],
+    );
+    // With a schema both sides certainly have `id`; without USING it is ambiguous.
+    check_schema(
+        "SELECT id FROM orders JOIN customers USING (id)",
+        &[
+            "dataset (result) <- INDIRECT/JOIN shop.public.customers.id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.id",
+            "id <- DIRECT/IDENTITY shop.public.customers.id",
+            "id <- DIRECT/IDENTITY shop.public.orders.id",
+        ],
+    );
+    let snapshot = SchemaSnapshot::from_json(SCHEMA).unwrap();
+    let options = Options {
+        dialect: Dialect::Postgres,
+        ..Options::default()
+    };
+    let script = analyze(
+        "SELECT id FROM orders JOIN customers ON orders.customer_id = customers.id",
+        &options,
+        &snapshot,
+    );
+    let l = script.lineages().next().unwrap();
+    assert!(l.columns[0].inputs.is_empty());
+    assert!(
+        l.diagnostics
+            .iter()
+            .any(|d| d.message.contains("ambiguous"))
+    );
+}
