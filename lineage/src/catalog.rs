@@ -61,6 +61,10 @@ impl ScriptCatalog {
 
     /// The table a name denotes: an exact match, else a unique suffix match.
     pub fn get(&self, name: &str) -> Option<&ScriptTable> {
+        // Most scripts create no table; every table reference asks.
+        if self.tables.is_empty() {
+            return None;
+        }
         let parts = lower_parts(name);
         if let Some(t) = self.tables.iter().rev().find(|t| t.parts == parts) {
             return Some(t);

@@ -5,6 +5,7 @@
 //! case, Snowflake to upper case, ClickHouse not at all). Code elsewhere asks a
 //! [`Dialect`] these questions instead of branching on dialect names.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -113,13 +114,27 @@ impl Dialect {
 
     /// The name an identifier denotes, after the dialect's case folding.
     pub(crate) fn normalize(self, ident: &Ident) -> String {
+        self.normalized(ident).into_owned()
+    }
+
+    /// [`Dialect::normalize`] without a copy when folding changes nothing, which is
+    /// the common case (lower-case SQL in a lower-folding dialect); name resolution
+    /// folds every part of every column reference.
+    pub(crate) fn normalized(self, ident: &Ident) -> Cow<'_, str> {
+        let v = ident.value.as_str();
         if ident.quote_style.is_some() {
-            return ident.value.clone();
+            return Cow::Borrowed(v);
         }
         match self.fold() {
-            Fold::Lower => ident.value.to_lowercase(),
-            Fold::Upper => ident.value.to_uppercase(),
-            Fold::Keep => ident.value.clone(),
+            Fold::Lower if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Cow::Borrowed(v)
+            }
+            Fold::Lower => Cow::Owned(v.to_lowercase()),
+            Fold::Upper if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_lowercase()) => {
+                Cow::Borrowed(v)
+            }
+            Fold::Upper => Cow::Owned(v.to_uppercase()),
+            Fold::Keep => Cow::Borrowed(v),
         }
     }
 
@@ -202,5 +217,28 @@ mod tests {
         assert_eq!(Dialect::ClickHouse.normalize(&unquoted), "MyCol");
         assert_eq!(Dialect::Postgres.normalize(&quoted), "MyCol");
         assert!(Dialect::Snowflake.same("TOTALPRICE", "totalprice"));
+    }
+
+    #[test]
+    fn folding_copies_only_when_it_changes_the_name() {
+        let d = Dialect::Postgres;
+        assert!(matches!(
+            d.normalized(&Ident::new("col_1")),
+            Cow::Borrowed("col_1")
+        ));
+        assert!(matches!(d.normalized(&Ident::new("Col")), Cow::Owned(s) if s == "col"));
+        // Non-ASCII goes through Unicode folding, titlecase letters included.
+        assert_eq!(d.normalized(&Ident::new("ÉTÉ")), "été");
+        assert_eq!(d.normalized(&Ident::new("ǅx")), "ǆx");
+        let s = Dialect::Snowflake;
+        assert!(matches!(
+            s.normalized(&Ident::new("COL")),
+            Cow::Borrowed("COL")
+        ));
+        assert_eq!(s.normalized(&Ident::new("été")), "ÉTÉ");
+        assert!(matches!(
+            d.normalized(&Ident::with_quote('"', "MiXed")),
+            Cow::Borrowed("MiXed")
+        ));
     }
 }

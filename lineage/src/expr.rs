@@ -5,6 +5,7 @@
 //! AGGREGATION; a CASE condition or a window's PARTITION BY turns the path INDIRECT.
 //! Function names are kept on a stack so each edge can list them innermost first.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use sqlparser::ast::{
@@ -573,7 +574,8 @@ impl Analyzer<'_> {
         let Some(first) = ids.first() else {
             return Ok(());
         };
-        let parts: Vec<Name> = ids.iter().map(|i| Rc::from(self.norm(i))).collect();
+        let d = self.dialect;
+        let parts: Vec<Cow<'_, str>> = ids.iter().map(|i| d.normalized(i)).collect();
         if parts.len() == 1 && self.lambda_params.iter().any(|p| **p == *parts[0]) {
             return Ok(());
         }
@@ -597,7 +599,10 @@ impl Analyzer<'_> {
                                 format!("column `{column}` is not in the schema of `{name}`"),
                             );
                             let e = with_fields(
-                                vec![crate::scope::identity(name, column.clone())],
+                                Cow::Owned(vec![crate::scope::identity(
+                                    name,
+                                    Rc::from(column.as_ref()),
+                                )]),
                                 fields,
                             );
                             self.emit(&e, ctx, &mut sink.edges);
@@ -631,12 +636,12 @@ impl Analyzer<'_> {
     /// Resolves an unqualified name scope by scope, innermost first (SQL's rule); in
     /// the innermost scope a select-list alias is tried when no relation can have the
     /// name (lateral aliases), or first in ORDER BY.
-    fn unqualified(&mut self, name: &str, scope: &Scope<'_>, ctx: Ctx) -> Hit {
+    fn unqualified<'s>(&mut self, name: &str, scope: &'s Scope<'_>, ctx: Ctx) -> Hit<'s> {
         let d = self.dialect;
         if ctx.aliases == AliasRule::First
             && let Some(c) = scope.alias(name, d)
         {
-            return Hit::Found(c.edges.clone());
+            return Hit::Found(Cow::Borrowed(&c.edges));
         }
         let mut s = Some(scope);
         let mut innermost = true;
@@ -646,7 +651,7 @@ impl Analyzer<'_> {
                 hit => return hit,
             }
             if innermost && let Some(c) = cur.alias(name, d) {
-                return Hit::Found(c.edges.clone());
+                return Hit::Found(Cow::Borrowed(&c.edges));
             }
             innermost = false;
             s = cur.parent;
@@ -699,10 +704,95 @@ pub(crate) fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
 }
 
 /// Drops repeated edges, keeping first-seen order.
+///
+/// Runs for every output column and clause, mostly on a handful of edges, where
+/// comparing each edge with the ones kept so far beats hashing: names are shared
+/// `Rc`s, so equal edges usually compare by pointer. Long lists (wide UNIONs, big
+/// `IN` lists) go through a hash set of borrowed edges, so nothing is cloned.
 pub(crate) fn dedup(edges: &mut Vec<Edge>) {
+    const LINEAR: usize = 32;
     if edges.len() < 2 {
         return;
     }
+    if edges.len() <= LINEAR {
+        let mut kept = 0;
+        for i in 0..edges.len() {
+            if !edges[..kept].contains(&edges[i]) {
+                edges.swap(kept, i);
+                kept += 1;
+            }
+        }
+        edges.truncate(kept);
+        return;
+    }
     let mut seen = std::collections::HashSet::with_capacity(edges.len());
-    edges.retain(|e| seen.insert(e.clone()));
+    let keep: Vec<bool> = edges.iter().map(|e| seen.insert(SourceKey(e))).collect();
+    let mut keep = keep.into_iter();
+    edges.retain(|_| keep.next().unwrap_or(false));
+}
+
+/// An edge in [`dedup`]'s set: equal as edges are, hashed by source and subtype only.
+///
+/// Equal edges have equal sources, so this is a valid hash for edge equality, and it
+/// skips hashing the function names along the path, which were most of the bytes.
+struct SourceKey<'e>(&'e Edge);
+
+impl PartialEq for SourceKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for SourceKey<'_> {}
+
+impl std::hash::Hash for SourceKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.source.hash(state);
+        self.0.how.subtype.hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::identity;
+
+    fn edges(cols: &[&str]) -> Vec<Edge> {
+        let t: Name = Rc::from("t");
+        cols.iter().map(|c| identity(&t, Rc::from(*c))).collect()
+    }
+
+    fn names(edges: &[Edge]) -> Vec<&str> {
+        edges.iter().map(|e| e.source.column.as_ref()).collect()
+    }
+
+    #[test]
+    fn dedup_keeps_first_seen_order_on_short_lists() {
+        let mut e = edges(&["b", "a", "b", "c", "a"]);
+        dedup(&mut e);
+        assert_eq!(names(&e), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn dedup_keeps_first_seen_order_on_long_lists() {
+        let cols: Vec<String> = (0..100).map(|i| format!("c{}", (i * 7) % 30)).collect();
+        let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+        let mut e = edges(&refs);
+        dedup(&mut e);
+        let mut want: Vec<&str> = Vec::new();
+        for c in &refs {
+            if !want.contains(c) {
+                want.push(c);
+            }
+        }
+        assert_eq!(names(&e), want);
+    }
+
+    #[test]
+    fn dedup_tells_transformations_apart() {
+        let mut e = edges(&["a", "a"]);
+        e[1].how = How::new(Subtype::Filter);
+        dedup(&mut e);
+        assert_eq!(e.len(), 2);
+    }
 }

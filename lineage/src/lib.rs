@@ -72,11 +72,12 @@ pub fn analyze(sql: &str, options: &Options, schema: &dyn SchemaProvider) -> Scr
     let parser_dialect = options.dialect.parser_dialect();
     let parsed = script::parse_script(sql, parser_dialect.as_ref());
     let mut catalog = catalog::ScriptCatalog::default();
+    let mut known = schema::SchemaCache::default();
     let mut statements = Vec::with_capacity(parsed.len());
     for (index, p) in parsed.into_iter().enumerate() {
         let result = match p.result {
             Ok(st) => {
-                let mut a = statement::Analyzer::new(options, schema, &mut catalog);
+                let mut a = statement::Analyzer::new(options, schema, &mut catalog, &mut known);
                 a.position = p.position;
                 a.statement(&st)
                     .map_err(|statement::TooDeep| LineageError::TooDeep {

@@ -530,7 +530,7 @@ impl<'a> Analyzer<'a> {
         dataset: &mut Vec<Edge>,
     ) {
         for range in [0..split, split..scope.rels.len()] {
-            let mut hits: Vec<Vec<Edge>> = Vec::new();
+            let mut hits = Vec::new();
             for r in &scope.rels[range] {
                 if let Hit::Found(e) | Hit::Possible(e) = r.column(col, self.dialect) {
                     hits.push(e);
@@ -616,12 +616,14 @@ impl<'a> Analyzer<'a> {
                 alias,
                 ..
             } => {
-                let d = if *lateral {
+                let mut d = if *lateral {
                     self.query(subquery, Some(&*scope), false)?
                 } else {
                     self.query(subquery, scope.parent, false)?
                 };
-                dataset.extend(d.dataset.iter().cloned());
+                // A relation in scope is read for its columns only; its row-shaping
+                // edges belong to the enclosing query, so they move there.
+                dataset.append(&mut d.dataset);
                 self.push_relation(Self::derived_relation(d), alias.as_ref(), scope);
             }
             TableFactor::TableFunction { expr, alias } => {

@@ -6,11 +6,15 @@
 //! bare `orders` in a query, `shop.public.orders` in the store, or the other way round),
 //! so a lookup matches by suffix and reports an ambiguous match instead of picking one.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+
+use crate::scope::Name;
 
 /// Answers which table a name denotes and which columns it has.
 pub trait SchemaProvider {
@@ -221,6 +225,32 @@ impl<'de> Deserialize<'de> for Columns {
     }
 }
 
+/// Schema tables a script has already looked up, with their names shared.
+///
+/// A query names the same tables many times (TPC-DS q64 reads `date_dim` three times),
+/// and each lookup turns the provider's column `String`s into the shared names edges
+/// hold, one allocation per column. The provider cannot change during an analysis, so
+/// the first successful lookup of a name is kept for the rest of the script.
+#[derive(Debug, Default)]
+pub(crate) struct SchemaCache {
+    /// The qualified name as looked up, the provider's full name, its columns.
+    found: Vec<(Name, Name, Rc<[Name]>)>,
+}
+
+impl SchemaCache {
+    /// The earlier successful lookup of `looked_up`, if any.
+    pub fn get(&self, looked_up: &str) -> Option<(Name, Rc<[Name]>)> {
+        self.found
+            .iter()
+            .find(|(k, _, _)| **k == *looked_up)
+            .map(|(_, name, cols)| (name.clone(), cols.clone()))
+    }
+
+    pub fn insert(&mut self, looked_up: Name, name: Name, columns: Rc<[Name]>) {
+        self.found.push((looked_up, name, columns));
+    }
+}
+
 /// Whether the shorter of two part lists is a component-wise suffix of the longer.
 fn suffix_match(a: &[String], b: &[&str]) -> bool {
     let n = a.len().min(b.len());
@@ -235,7 +265,13 @@ impl SchemaProvider for SchemaSnapshot {
         let Some(last) = name.last() else {
             return TableLookup::Missing;
         };
-        let Some(candidates) = self.by_last.get(&last.to_lowercase()) else {
+        let lower: Cow<'_, str> =
+            if last.bytes().any(|b| b.is_ascii_uppercase()) || !last.is_ascii() {
+                Cow::Owned(last.to_lowercase())
+            } else {
+                Cow::Borrowed(last)
+            };
+        let Some(candidates) = self.by_last.get(lower.as_ref()) else {
             return TableLookup::Missing;
         };
         fn found(e: &Entry) -> TableLookup<'_> {
@@ -244,12 +280,11 @@ impl SchemaProvider for SchemaSnapshot {
                 columns: &e.columns,
             })
         }
-        let exact: Vec<&Entry> = candidates
+        let mut exact = candidates
             .iter()
             .map(|&i| &self.tables[i])
-            .filter(|e| e.parts.len() == name.len() && suffix_match(&e.parts, name))
-            .collect();
-        if let [one] = exact[..] {
+            .filter(|e| e.parts.len() == name.len() && suffix_match(&e.parts, name));
+        if let (Some(one), None) = (exact.next(), exact.next()) {
             return found(one);
         }
         let by_suffix: Vec<&Entry> = candidates

@@ -7,6 +7,7 @@
 //! carries its own already-resolved [`Derived`] result, so lineage composes through it
 //! instead of stopping at it.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use sqlparser::ast::NamedWindowDefinition;
@@ -74,12 +75,15 @@ pub(crate) struct Relation {
 }
 
 /// How a name resolved in one relation or scope.
+///
+/// The edges are borrowed when they already exist (a CTE's or subquery's column): the
+/// caller transforms them into new edges anyway, so a copy here would be thrown away.
 #[derive(Debug)]
-pub(crate) enum Hit {
+pub(crate) enum Hit<'r> {
     /// The relation certainly has the column.
-    Found(Vec<Edge>),
+    Found(Cow<'r, [Edge]>),
     /// The relation's columns are unknown, so it may have it.
-    Possible(Vec<Edge>),
+    Possible(Cow<'r, [Edge]>),
     /// Several relations have it.
     Ambiguous,
     Missing,
@@ -96,70 +100,76 @@ pub(crate) fn identity(table: &Name, column: Name) -> Edge {
 }
 
 /// Appends a struct field path to the sources of identity edges (`col` → `col.f.g`).
-pub(crate) fn with_fields(edges: Vec<Edge>, fields: &[Name]) -> Vec<Edge> {
+pub(crate) fn with_fields<'e, F: AsRef<str>>(
+    edges: Cow<'e, [Edge]>,
+    fields: &[F],
+) -> Cow<'e, [Edge]> {
     if fields.is_empty() {
         return edges;
     }
     edges
+        .into_owned()
         .into_iter()
         .map(|mut e| {
             if e.source.column.as_ref() != "*" {
                 let mut c = String::from(e.source.column.as_ref());
                 for f in fields {
                     c.push('.');
-                    c.push_str(f);
+                    c.push_str(f.as_ref());
                 }
                 e.source.column = Rc::from(c);
             }
             e
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 impl Relation {
     /// Whether `qualifier` (as written before `.column`) names this relation. Aliases
     /// hide table names in SQL, but several engines accept the table name anyway, so a
     /// second, lenient pass (`strict == false`) allows it.
-    pub fn answers_to(&self, qualifier: &[Name], d: Dialect, strict: bool) -> bool {
+    pub fn answers_to<Q: AsRef<str>>(&self, qualifier: &[Q], d: Dialect, strict: bool) -> bool {
         if let Some(alias) = &self.alias {
-            if qualifier.len() == 1 && d.same(alias, &qualifier[0]) {
+            if let [only] = qualifier
+                && d.same(alias, only.as_ref())
+            {
                 return true;
             }
             if strict {
                 return false;
             }
         }
-        let mut names: Vec<&Name> = self.written.iter().collect();
-        let full: Vec<Name>;
+        // The name as written, or the resolved full name when it has more parts; read
+        // from the end without collecting, as this runs for every qualified reference.
         if let RelKind::Table { name, .. } = &self.kind {
-            full = name.split('.').map(Rc::from).collect();
-            if full.len() > names.len() {
-                names = full.iter().collect();
+            let parts = name.split('.').count();
+            if parts > self.written.len() {
+                return ends_with(name.rsplit('.'), parts, qualifier, d);
             }
         }
-        if qualifier.is_empty() || qualifier.len() > names.len() {
-            return false;
-        }
-        names[names.len() - qualifier.len()..]
-            .iter()
-            .zip(qualifier)
-            .all(|(a, b)| d.same(a, b) || a.eq_ignore_ascii_case(b))
+        ends_with(
+            self.written.iter().rev().map(|n| n.as_ref()),
+            self.written.len(),
+            qualifier,
+            d,
+        )
     }
 
     /// Resolves a column of this relation.
-    pub fn column(&self, name: &str, d: Dialect) -> Hit {
+    pub fn column(&self, name: &str, d: Dialect) -> Hit<'_> {
         match &self.kind {
             RelKind::Table {
                 name: table,
                 columns: Some(cols),
             } => match cols.iter().find(|c| c.eq_ignore_ascii_case(name)) {
-                Some(c) => Hit::Found(vec![identity(table, c.clone())]),
+                Some(c) => Hit::Found(Cow::Owned(vec![identity(table, c.clone())])),
                 None => Hit::Missing,
             },
             RelKind::Table {
                 name: table,
                 columns: None,
-            } => Hit::Possible(vec![identity(table, Rc::from(name))]),
+            } => Hit::Possible(Cow::Owned(vec![identity(table, Rc::from(name))])),
             RelKind::Derived(derived) => {
                 let exact: Vec<&Column> = derived
                     .columns
@@ -179,22 +189,22 @@ impl Relation {
                 };
                 let mut found = candidates.iter();
                 match (found.next(), found.next()) {
-                    (Some(c), None) => Hit::Found(c.edges.clone()),
+                    (Some(c), None) => Hit::Found(Cow::Borrowed(&c.edges)),
                     (Some(_), Some(_)) => Hit::Ambiguous,
                     (None, _) => match &derived.stars[..] {
                         [] => Hit::Missing,
-                        [slot] => Hit::Possible(
+                        [slot] => Hit::Possible(Cow::Owned(
                             slot.iter().map(|t| identity(t, Rc::from(name))).collect(),
-                        ),
+                        )),
                         _ => Hit::Ambiguous,
                     },
                 }
             }
             RelKind::Element(edges) => {
                 if self.alias.as_deref().is_some_and(|a| d.same(a, name)) {
-                    Hit::Found(edges.clone())
+                    Hit::Found(Cow::Borrowed(edges))
                 } else {
-                    Hit::Possible(with_fields(edges.clone(), &[Rc::from(name)]))
+                    Hit::Possible(with_fields(Cow::Borrowed(edges), &[name]))
                 }
             }
         }
@@ -255,6 +265,20 @@ impl Relation {
     }
 }
 
+/// Whether `qualifier` is a suffix of the `len` name parts that `rev` yields last first.
+fn ends_with<'n, Q: AsRef<str>>(
+    rev: impl Iterator<Item = &'n str>,
+    len: usize,
+    qualifier: &[Q],
+    d: Dialect,
+) -> bool {
+    if qualifier.is_empty() || qualifier.len() > len {
+        return false;
+    }
+    rev.zip(qualifier.iter().rev())
+        .all(|(a, b)| d.same(a, b.as_ref()))
+}
+
 /// The relations of one query level, and the level around it.
 pub(crate) struct Scope<'p> {
     pub rels: Vec<Relation>,
@@ -279,32 +303,44 @@ impl<'p> Scope<'p> {
     }
 
     /// Resolves an unqualified column among this level's relations only.
-    pub fn local(&self, name: &str, d: Dialect) -> Hit {
-        let mut found: Vec<Vec<Edge>> = Vec::new();
-        let mut possible: Vec<Vec<Edge>> = Vec::new();
+    pub fn local(&self, name: &str, d: Dialect) -> Hit<'_> {
+        // Several hits are an error unless `USING` merged the name, in which case all
+        // sides are sources; so hits are only combined in that case.
+        let merged = self.using.iter().any(|u| d.same(u, name));
+        let mut found: Option<Cow<'_, [Edge]>> = None;
+        let mut possible: Option<Cow<'_, [Edge]>> = None;
+        let (mut n_found, mut n_possible) = (0, 0);
         let mut ambiguous = false;
         for r in &self.rels {
-            match r.column(name, d) {
-                Hit::Found(e) => found.push(e),
-                Hit::Possible(e) => possible.push(e),
-                Hit::Ambiguous => ambiguous = true,
-                Hit::Missing => {}
+            let (slot, n, e) = match r.column(name, d) {
+                Hit::Found(e) => (&mut found, &mut n_found, e),
+                Hit::Possible(e) => (&mut possible, &mut n_possible, e),
+                Hit::Ambiguous => {
+                    ambiguous = true;
+                    continue;
+                }
+                Hit::Missing => continue,
+            };
+            *n += 1;
+            match slot {
+                None => *slot = Some(e),
+                Some(acc) if merged => acc.to_mut().extend_from_slice(&e),
+                Some(_) => {}
             }
         }
-        let merged = self.using.iter().any(|u| d.same(u, name));
-        match found.len() {
-            1 => return Hit::Found(found.pop().unwrap_or_default()),
-            n if n > 1 && merged => return Hit::Found(found.concat()),
-            n if n > 1 => return Hit::Ambiguous,
+        match (n_found, found) {
+            (1, Some(e)) => return Hit::Found(e),
+            (n, Some(e)) if n > 1 && merged => return Hit::Found(e),
+            (n, _) if n > 1 => return Hit::Ambiguous,
             _ => {}
         }
         if ambiguous {
             return Hit::Ambiguous;
         }
-        match possible.len() {
-            0 => Hit::Missing,
-            1 => Hit::Possible(possible.pop().unwrap_or_default()),
-            _ if merged => Hit::Possible(possible.concat()),
+        match (n_possible, possible) {
+            (0, _) | (_, None) => Hit::Missing,
+            (1, Some(e)) => Hit::Possible(e),
+            (_, Some(e)) if merged => Hit::Possible(e),
             _ => Hit::Ambiguous,
         }
     }
@@ -315,7 +351,7 @@ impl<'p> Scope<'p> {
     }
 
     /// The relation a qualifier denotes, searching outward; strict pass first.
-    pub fn qualified(&self, qualifier: &[Name], d: Dialect) -> Option<&Relation> {
+    pub fn qualified<Q: AsRef<str>>(&self, qualifier: &[Q], d: Dialect) -> Option<&Relation> {
         for strict in [true, false] {
             let mut s = Some(self);
             while let Some(scope) = s {

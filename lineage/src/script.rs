@@ -42,7 +42,7 @@ fn pos(l: Location) -> Position {
 /// Parses a whole script into statements in order.
 pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed> {
     let mut out = Vec::new();
-    match Tokenizer::new(dialect, sql).tokenize_with_location() {
+    match tokenize(dialect, sql) {
         Ok(tokens) => {
             for chunk in split(tokens) {
                 parse_chunk(chunk, dialect, &mut out);
@@ -52,7 +52,7 @@ pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed
             // Tokenizing failed somewhere (an unterminated quote, usually). Cut the raw
             // text instead and tokenize piece by piece, so the error stays with its piece.
             for (start, piece) in split_raw(sql) {
-                match Tokenizer::new(dialect, piece).tokenize_with_location() {
+                match tokenize(dialect, piece) {
                     Ok(mut tokens) => {
                         for t in &mut tokens {
                             t.span.start = shift(t.span.start, start);
@@ -75,6 +75,21 @@ pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed
         }
     }
     out
+}
+
+/// Tokenizes into a buffer sized from the text.
+///
+/// Growing the token vector from empty re-copies it a dozen times on a typical query
+/// (a token with its span is ~90 bytes); SQL as written averages a token, whitespace
+/// included, every 3 to 4 bytes, so a quarter of the length avoids most of that
+/// without reserving much more than is used.
+fn tokenize(
+    dialect: &dyn ParserDialect,
+    sql: &str,
+) -> Result<Vec<TokenWithSpan>, sqlparser::tokenizer::TokenizerError> {
+    let mut tokens = Vec::with_capacity(sql.len() / 4 + 8);
+    Tokenizer::new(dialect, sql).tokenize_with_location_into_buf(&mut tokens)?;
+    Ok(tokens)
 }
 
 /// Moves a location inside a piece that starts at `base` to script coordinates.
@@ -148,24 +163,34 @@ fn split_raw(sql: &str) -> Vec<(Location, &str)> {
 }
 
 /// Cuts a token stream at semicolons outside parentheses; drops empty pieces.
-fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
-    let mut chunks = Vec::new();
-    let mut cur = Vec::new();
+///
+/// The pieces are cut off the stream's end, so each token moves at most once, and a
+/// script of one statement (the usual case) is handed on without moving at all.
+fn split(mut tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
+    let mut cuts = Vec::new();
     let mut depth = 0usize;
-    for t in tokens {
+    let mut eof = false;
+    for (i, t) in tokens.iter().enumerate() {
         match t.token {
             Token::LParen => depth += 1,
             Token::RParen => depth = depth.saturating_sub(1),
-            Token::SemiColon if depth == 0 => {
-                chunks.push(std::mem::take(&mut cur));
-                continue;
-            }
-            Token::EOF => continue,
+            Token::SemiColon if depth == 0 => cuts.push(i),
+            Token::EOF => eof = true,
             _ => {}
         }
-        cur.push(t);
     }
-    chunks.push(cur);
+    if eof {
+        // The tokenizer does not emit EOF today; should it, the cut positions shift.
+        tokens.retain(|t| t.token != Token::EOF);
+        return split(tokens);
+    }
+    let mut chunks = Vec::with_capacity(cuts.len() + 1);
+    for &cut in cuts.iter().rev() {
+        chunks.push(tokens.split_off(cut + 1));
+        tokens.truncate(cut);
+    }
+    chunks.push(tokens);
+    chunks.reverse();
     chunks.retain(|c| c.iter().any(|t| !is_trivia(&t.token)));
     chunks
 }
@@ -207,23 +232,26 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
         });
         return;
     }
-    let mut from = 0usize;
-    while from < chunk.len() {
-        let Some(first) = chunk[from..].iter().position(|t| !is_trivia(&t.token)) else {
+    let mut tokens = chunk;
+    loop {
+        let Some(start) = tokens.iter().position(|t| !is_trivia(&t.token)) else {
             return;
         };
-        let start = from + first;
-        let start_pos = pos(chunk[start].span.start);
+        let start_pos = pos(tokens[start].span.start);
+        let len = tokens.len();
+        // The parser takes the tokens without a copy; the rare recovery below reads
+        // them back from it.
         let mut parser = Parser::new(dialect)
             .with_recursion_limit(PARSER_RECURSION_LIMIT)
-            .with_tokens_with_locations(chunk[start..].to_vec());
+            .with_tokens_with_locations(tokens);
         let mut ok_any = false;
         let failed_loc = loop {
             while parser.consume_token(&Token::SemiColon) {}
-            if parser.peek_token().token == Token::EOF {
+            let next = parser.peek_token_ref();
+            if next.token == Token::EOF {
                 return;
             }
-            let at_loc = parser.peek_token().span.start;
+            let at_loc = next.span.start;
             let at = pos(at_loc);
             match parser.parse_statement() {
                 Ok(st) => {
@@ -244,24 +272,24 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
             }
         };
         // Resume at the next statement keyword that follows a block opener.
-        let failed_at = chunk[start..]
-            .iter()
-            .position(|t| t.span.start == failed_loc)
-            .map_or(start, |i| start + i);
+        let failed_at = (start..len)
+            .find(|&i| parser.token_at(i).span.start == failed_loc)
+            .unwrap_or(start);
         let mut next = None;
         let mut prev_sig: Option<&Token> = None;
-        for (i, t) in chunk.iter().enumerate().skip(failed_at + 1) {
-            if is_trivia(&t.token) {
+        for i in failed_at + 1..len {
+            let t = &parser.token_at(i).token;
+            if is_trivia(t) {
                 continue;
             }
-            if starts_statement(&t.token) && prev_sig.is_some_and(opens_block) {
+            if starts_statement(t) && prev_sig.is_some_and(opens_block) {
                 next = Some(i);
                 break;
             }
-            prev_sig = Some(&t.token);
+            prev_sig = Some(t);
         }
         match next {
-            Some(i) => from = i,
+            Some(i) => tokens = (i..len).map(|j| parser.token_at(j).clone()).collect(),
             None => return,
         }
     }
@@ -383,6 +411,35 @@ mod tests {
                 .any(|s| s.as_deref() == Ok("INSERT INTO a SELECT x FROM b")),
             "{r:?}"
         );
+    }
+
+    #[test]
+    fn recovery_resumes_with_positions_in_script_coordinates() {
+        let sql = "SELECT 1;\nCREATE PROCEDURE p() AS BEGIN\n  INSERT INTO a SELECT x FROM b;\n  UPDATE c SET y = 1;\nEND";
+        let parsed = parse_script(sql, &GenericDialect {});
+        let ok: Vec<(Position, String)> = parsed
+            .iter()
+            .filter_map(|p| p.result.as_ref().ok().map(|s| (p.position, s.to_string())))
+            .collect();
+        assert_eq!(ok[0].1, "SELECT 1");
+        let insert = ok
+            .iter()
+            .find(|(_, s)| s.starts_with("INSERT"))
+            .expect("the INSERT in the block body is recovered");
+        assert_eq!(insert.0, Position { line: 3, column: 3 });
+        assert!(
+            ok.iter()
+                .any(|(p, s)| s == "UPDATE c SET y = 1" && p.line == 4),
+            "{ok:?}"
+        );
+    }
+
+    #[test]
+    fn semicolons_inside_parentheses_do_not_cut() {
+        let r = parse("SELECT f(';') FROM t WHERE x IN (SELECT 1; SELECT 2);SELECT 3");
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(r[0].is_err());
+        assert_eq!(r[1].as_deref(), Ok("SELECT 3"));
     }
 
     #[test]

@@ -647,3 +647,102 @@ fn masking_list_is_configurable() {
     let l = script.statements[0].result.as_ref().unwrap();
     assert!(l.columns[0].inputs[0].transformation.masking);
 }
+
+#[test]
+fn a_table_read_from_the_schema_then_created_by_the_script_resolves_to_the_script_table() {
+    // The schema lookup of the first statement is remembered for the script; a table
+    // the script creates under the same name must still win in later statements.
+    check_schema(
+        "INSERT INTO shop.public.out SELECT amount FROM shop.public.orders; \
+         CREATE TABLE shop.public.orders AS SELECT email AS amount FROM shop.public.customers; \
+         INSERT INTO shop.public.out2 SELECT amount FROM shop.public.orders",
+        &[
+            "shop.public.orders.amount <- DIRECT/IDENTITY shop.public.customers.email",
+            "shop.public.out.amount <- DIRECT/IDENTITY shop.public.orders.amount",
+            "shop.public.out2.amount <- DIRECT/IDENTITY shop.public.customers.email",
+        ],
+    );
+}
+
+#[test]
+fn the_same_schema_table_read_twice_resolves_alike() {
+    check_schema(
+        "SELECT a.amount, b.email FROM shop.public.orders a \
+         JOIN public.orders o2 ON o2.id = a.id JOIN customers b ON b.id = a.customer_id",
+        &[
+            "amount <- DIRECT/IDENTITY shop.public.orders.amount",
+            "email <- DIRECT/IDENTITY shop.public.customers.email",
+            "dataset (result) <- INDIRECT/JOIN shop.public.customers.id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.customer_id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.id",
+        ],
+    );
+}
+
+#[test]
+fn a_wide_union_keeps_each_source_once_in_first_seen_order() {
+    // More branches than the linear de-duplication handles, each read twice.
+    let branches: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "SELECT c{} AS x FROM t UNION ALL SELECT c{} AS x FROM t",
+                i % 20,
+                i % 20
+            )
+        })
+        .collect();
+    let sql = branches.join(" UNION ALL ");
+    let snapshot = SchemaSnapshot::from_json("{}").unwrap();
+    let script = analyze(&sql, &Options::default(), &snapshot);
+    let l = script.lineages().next().unwrap();
+    let sources: Vec<&str> = l.columns[0]
+        .inputs
+        .iter()
+        .map(|i| i.column.as_str())
+        .collect();
+    let want: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+    assert_eq!(sources, want);
+}
+
+#[test]
+fn join_using_merges_every_side_with_and_without_a_schema() {
+    // Schema-less: each side only may have `k`; with USING all are sources.
+    check(
+        "SELECT k FROM a JOIN b USING (k) JOIN c USING (k)",
+        &[
+            "dataset (result) <- INDIRECT/JOIN a.k",
+            "dataset (result) <- INDIRECT/JOIN b.k",
+            "dataset (result) <- INDIRECT/JOIN c.k",
+            "k <- DIRECT/IDENTITY a.k",
+            "k <- DIRECT/IDENTITY b.k",
+            "k <- DIRECT/IDENTITY c.k",
+        ],
+    );
+    // With a schema both sides certainly have `id`; without USING it is ambiguous.
+    check_schema(
+        "SELECT id FROM orders JOIN customers USING (id)",
+        &[
+            "dataset (result) <- INDIRECT/JOIN shop.public.customers.id",
+            "dataset (result) <- INDIRECT/JOIN shop.public.orders.id",
+            "id <- DIRECT/IDENTITY shop.public.customers.id",
+            "id <- DIRECT/IDENTITY shop.public.orders.id",
+        ],
+    );
+    let snapshot = SchemaSnapshot::from_json(SCHEMA).unwrap();
+    let options = Options {
+        dialect: Dialect::Postgres,
+        ..Options::default()
+    };
+    let script = analyze(
+        "SELECT id FROM orders JOIN customers ON orders.customer_id = customers.id",
+        &options,
+        &snapshot,
+    );
+    let l = script.lineages().next().unwrap();
+    assert!(l.columns[0].inputs.is_empty());
+    assert!(
+        l.diagnostics
+            .iter()
+            .any(|d| d.message.contains("ambiguous"))
+    );
+}
