@@ -180,6 +180,9 @@ async fn run(
                 Ok(outcomes) => {
                     metrics.observe_commit(started.elapsed(), count);
                     last = last.max(max_applied(&outcomes));
+                    // Published before anyone is answered: a client that got its 201
+                    // must see its write counted in /metrics.
+                    metrics.set_seq(last);
                     let mut it = outcomes.into_iter();
                     for s in batch {
                         let mine: Vec<Outcome> = it.by_ref().take(s.changes.len()).collect();
@@ -194,6 +197,7 @@ async fn run(
                         drop(refs);
                         if let Ok(o) = &r {
                             last = last.max(max_applied(o));
+                            metrics.set_seq(last);
                         }
                         let _ = s.reply.send((r, s.changes));
                     }
