@@ -22,5 +22,6 @@
 
 pub mod openlineage;
 pub mod runid;
+pub mod sql;
 
 pub use weft_schemas::change::MetadataChange;

@@ -6,6 +6,7 @@
 //! columnLineage, tags, ownership, nominalTime, parent) are read through their typed
 //! models, and a facet that does not fit its model is flagged, not dropped.
 
+use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
@@ -15,7 +16,9 @@ use weft_schemas::change::{
     ChangeBody, ChangeKind, ChangeWarning, ColumnEdge, DatasetRole, DatasetUpdate, FacetChanges,
     FacetValue, Field, Fields, JobUpdate, LineageUpdate, MetadataChange, Owner, RunUpdate, Tag,
 };
-use weft_schemas::facets::{self, ColumnLineageDatasetFacet, SchemaField};
+use weft_schemas::facets::{
+    self, ColumnLineageDatasetFacet, InputField, SchemaField, Transformation,
+};
 use weft_schemas::openlineage::{
     Dataset, Event, FacetJson, Facets, Job, RunEvent, parse_event_time,
 };
@@ -328,18 +331,107 @@ fn legacy_transformations(kind: &str, description: Option<&str>) -> String {
     Value::Array(vec![Value::Object(t)]).to_string()
 }
 
+/// Subtypes that describe the whole dataset (spec 1-2-0): a row filter or a join key
+/// decides which rows exist, not what one column holds.
+const DATASET_LEVEL_SUBTYPES: [&str; 4] = ["FILTER", "JOIN", "GROUP_BY", "SORT"];
+
+/// (input dataset namespace, name, field, subtype) of an INDIRECT use.
+type IndirectUse<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+fn dataset_level_uses(input: &InputField) -> impl Iterator<Item = IndirectUse<'_>> {
+    input.transformations.iter().flatten().filter_map(move |t| {
+        let subtype = t.subtype.as_deref()?;
+        (t.transformation_type.eq_ignore_ascii_case("INDIRECT")
+            && DATASET_LEVEL_SUBTYPES.contains(&subtype))
+        .then_some((
+            input.namespace.as_str(),
+            input.name.as_str(),
+            input.field.as_str(),
+            subtype,
+        ))
+    })
+}
+
+/// The dataset-level uses that a producer repeated on every field of the facet.
+///
+/// Spark's integration (before dataset-level lineage existed) attaches each filter,
+/// join, grouping and ordering column to every output field. Read per field, that would
+/// claim every column is derived from the filter columns; read as what it is, it is one
+/// dataset-level dependency. A use on only some fields stays per field.
+fn repeated_on_every_field(cl: &ColumnLineageDatasetFacet) -> HashSet<IndirectUse<'_>> {
+    let mut fields = cl.fields.values();
+    let Some(first) = fields.next() else {
+        return HashSet::new();
+    };
+    let mut common: HashSet<IndirectUse> = first
+        .input_fields
+        .iter()
+        .flat_map(dataset_level_uses)
+        .collect();
+    for field in fields {
+        if common.is_empty() {
+            break;
+        }
+        let here: HashSet<IndirectUse> = field
+            .input_fields
+            .iter()
+            .flat_map(dataset_level_uses)
+            .collect();
+        common.retain(|u| here.contains(u));
+    }
+    common
+}
+
 fn column_edges(cl: &ColumnLineageDatasetFacet) -> Vec<ColumnEdge> {
+    let legacy = repeated_on_every_field(cl);
     let mut edges = Vec::new();
+    // Dataset-level uses lifted out of the fields, per input column, in first-seen order.
+    let mut lifted: Vec<(&InputField, Vec<&Transformation>)> = Vec::new();
     for (dst_field, field) in &cl.fields {
         for input in &field.input_fields {
             // An empty 1-2-0 list says nothing; the deprecated field then still speaks.
-            let listed = input.transformations.as_ref().filter(|ts| !ts.is_empty());
-            let transformations = match (listed, &field.transformation_type) {
-                (Some(ts), _) => serde_json::to_string(ts).unwrap_or_else(|_| "[]".to_owned()),
-                (None, Some(kind)) => {
+            let mut listed: Vec<&Transformation> = input.transformations.iter().flatten().collect();
+            if !legacy.is_empty() {
+                let (moved, kept): (Vec<&Transformation>, Vec<&Transformation>) =
+                    listed.into_iter().partition(|t| {
+                        t.subtype.as_deref().is_some_and(|s| {
+                            legacy.contains(&(
+                                input.namespace.as_str(),
+                                input.name.as_str(),
+                                input.field.as_str(),
+                                s,
+                            ))
+                        }) && t.transformation_type.eq_ignore_ascii_case("INDIRECT")
+                    });
+                if !moved.is_empty() {
+                    let at = match lifted.iter().position(|(i, _)| {
+                        i.namespace == input.namespace
+                            && i.name == input.name
+                            && i.field == input.field
+                    }) {
+                        Some(at) => at,
+                        None => {
+                            lifted.push((input, Vec::new()));
+                            lifted.len() - 1
+                        }
+                    };
+                    for t in moved {
+                        if !lifted[at].1.contains(&t) {
+                            lifted[at].1.push(t);
+                        }
+                    }
+                    if kept.is_empty() {
+                        continue;
+                    }
+                }
+                listed = kept;
+            }
+            let transformations = match (listed.is_empty(), &field.transformation_type) {
+                (false, _) => serde_json::to_string(&listed).unwrap_or_else(|_| "[]".to_owned()),
+                (true, Some(kind)) => {
                     legacy_transformations(kind, field.transformation_description.as_deref())
                 }
-                (None, None) => "[]".to_owned(),
+                (true, None) => "[]".to_owned(),
             };
             let description = field.transformation_description.clone();
             edges.push(ColumnEdge {
@@ -353,12 +445,28 @@ fn column_edges(cl: &ColumnLineageDatasetFacet) -> Vec<ColumnEdge> {
             });
         }
     }
-    for input in cl.dataset.iter().flatten() {
-        let transformations = input
-            .transformations
-            .as_ref()
-            .and_then(|ts| serde_json::to_string(ts).ok())
-            .unwrap_or_else(|| "[]".to_owned());
+    let mut dataset_level: Vec<(&InputField, Vec<&Transformation>)> = cl
+        .dataset
+        .iter()
+        .flatten()
+        .map(|input| (input, input.transformations.iter().flatten().collect()))
+        .collect();
+    for (input, ts) in lifted {
+        match dataset_level.iter_mut().find(|(i, _)| {
+            i.namespace == input.namespace && i.name == input.name && i.field == input.field
+        }) {
+            Some((_, listed)) => {
+                for t in ts {
+                    if !listed.contains(&t) {
+                        listed.push(t);
+                    }
+                }
+            }
+            None => dataset_level.push((input, ts)),
+        }
+    }
+    for (input, ts) in dataset_level {
+        let transformations = serde_json::to_string(&ts).unwrap_or_else(|_| "[]".to_owned());
         edges.push(ColumnEdge {
             src_namespace: input.namespace.clone(),
             src_name: input.name.clone(),
@@ -438,6 +546,60 @@ mod tests {
             Some(&None),
             "_deleted becomes removal"
         );
+    }
+
+    #[test]
+    fn filters_repeated_on_every_field_are_read_as_dataset_level() {
+        // Spark's legacy shape: the join/filter/grouping columns on every output field.
+        let t = |ty: &str, sub: &str| format!(r#"{{"type":"{ty}","subtype":"{sub}"}}"#);
+        let input = |field: &str, ts: &[String]| {
+            format!(
+                r#"{{"namespace":"file","name":"/src","field":"{field}","transformations":[{}]}}"#,
+                ts.join(",")
+            )
+        };
+        let filter = t("INDIRECT", "FILTER");
+        let group = t("INDIRECT", "GROUP_BY");
+        let body = format!(
+            r#"{{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{{"runId":"r"}},
+            "job":{{"namespace":"n","name":"j"}},
+            "outputs":[{{"namespace":"file","name":"/dst","facets":{{"columnLineage":{{
+              "_producer":"p","_schemaURL":"s","fields":{{
+                "x":{{"inputFields":[{},{}]}},
+                "y":{{"inputFields":[{},{}]}}}}}}}}}}]}}"#,
+            input(
+                "a",
+                &[t("DIRECT", "IDENTITY"), filter.clone(), group.clone()]
+            ),
+            input("w", &[t("INDIRECT", "CONDITIONAL")]),
+            input("a", &[filter.clone(), group.clone()]),
+            input("b", &[t("DIRECT", "AGGREGATION")]),
+        );
+        let c = change(&body);
+        let edges = &lineage(&c).datasets[0].edges;
+        let find = |dst: &str, src: &str| {
+            edges
+                .iter()
+                .find(|e| e.dst_field == dst && e.src_field == src)
+                .map(|e| serde_json::from_str::<Value>(&e.transformations).expect("json"))
+        };
+        let x_a = find("x", "a").expect("the DIRECT use of a stays on x");
+        assert_eq!(x_a.as_array().map(Vec::len), Some(1), "{x_a}");
+        assert_eq!(x_a[0]["subtype"], "IDENTITY");
+        assert!(
+            find("y", "a").is_none(),
+            "y only had a's dataset-level uses"
+        );
+        assert!(find("x", "w").is_some(), "a CONDITIONAL use is per field");
+        let ds = find("", "a").expect("dataset-level a");
+        let subtypes: Vec<&str> = ds
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|t| t["subtype"].as_str())
+            .collect();
+        assert_eq!(subtypes, ["FILTER", "GROUP_BY"]);
+        assert_eq!(edges.len(), 4, "{edges:?}");
     }
 
     #[test]
