@@ -8,6 +8,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use weft_lineage::Dialect;
+
+use crate::views::sql_lineage::SqlDefaults;
 
 /// Settings shared by every command, as clap parses them (all optional).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -27,6 +30,18 @@ pub struct CommonArgs {
     /// SQLite durability: FULL (survives power loss) or NORMAL (survives process crashes) [default: FULL]
     #[arg(long, env = "WEFT_SQLITE_SYNCHRONOUS", global = true)]
     pub sqlite_synchronous: Option<String>,
+    /// Namespace searched for tables a job's SQL names but its events do not list
+    #[arg(long, env = "WEFT_SQL_DEFAULT_NAMESPACE", global = true)]
+    pub sql_default_namespace: Option<String>,
+    /// Database (catalog, project) of tables a job's SQL names without one
+    #[arg(long, env = "WEFT_SQL_DEFAULT_DATABASE", global = true)]
+    pub sql_default_database: Option<String>,
+    /// Schema of tables a job's SQL names without one
+    #[arg(long, env = "WEFT_SQL_DEFAULT_SCHEMA", global = true)]
+    pub sql_default_schema: Option<String>,
+    /// SQL dialect when neither the sql facet, the job type nor the namespace says [default: generic]
+    #[arg(long, env = "WEFT_SQL_DEFAULT_DIALECT", global = true)]
+    pub sql_default_dialect: Option<String>,
 }
 
 /// `weft serve` settings, as clap parses them.
@@ -56,6 +71,14 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// See [`CommonArgs::sqlite_synchronous`].
     pub sqlite_synchronous: Option<String>,
+    /// See [`CommonArgs::sql_default_namespace`].
+    pub sql_default_namespace: Option<String>,
+    /// See [`CommonArgs::sql_default_database`].
+    pub sql_default_database: Option<String>,
+    /// See [`CommonArgs::sql_default_schema`].
+    pub sql_default_schema: Option<String>,
+    /// See [`CommonArgs::sql_default_dialect`].
+    pub sql_default_dialect: Option<String>,
     /// See [`ServeArgs::listen`].
     pub listen: Option<SocketAddr>,
     /// See [`ServeArgs::max_body_bytes`].
@@ -95,6 +118,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// (name, SHA-256 of secret) pairs.
     pub tokens: Vec<(String, Vec<u8>)>,
+    /// Where names in jobs' SQL land when the job's own datasets do not say.
+    pub sql: SqlDefaults,
 }
 
 /// Errors reading configuration.
@@ -153,7 +178,33 @@ impl Config {
                 tokens.push((t.name.clone(), hash));
             }
         }
+        let dialect = match common
+            .sql_default_dialect
+            .clone()
+            .or(file.sql_default_dialect)
+        {
+            Some(d) => d
+                .parse::<Dialect>()
+                .map_err(|e| ConfigError::Invalid(format!("sql_default_dialect: {e}")))?,
+            None => Dialect::Generic,
+        };
+        let sql = SqlDefaults {
+            namespace: common
+                .sql_default_namespace
+                .clone()
+                .or(file.sql_default_namespace),
+            database: common
+                .sql_default_database
+                .clone()
+                .or(file.sql_default_database),
+            schema: common
+                .sql_default_schema
+                .clone()
+                .or(file.sql_default_schema),
+            dialect,
+        };
         Ok(Config {
+            sql,
             data_dir: common
                 .data_dir
                 .clone()
@@ -227,6 +278,29 @@ mod tests {
         assert_eq!(cfg.listen.port(), 7000);
         assert_eq!(cfg.max_body_bytes, 16 * 1024 * 1024);
         assert!(cfg.tokens.is_empty());
+    }
+
+    #[test]
+    fn sql_defaults_come_from_the_file_and_a_bad_dialect_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        std::fs::write(
+            &path,
+            "sql_default_namespace = \"postgres://db:5432\"\nsql_default_dialect = \"snowflake\"\n",
+        )
+        .expect("write");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            sql_default_schema: Some("public".into()),
+            ..Default::default()
+        };
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.sql.namespace.as_deref(), Some("postgres://db:5432"));
+        assert_eq!(cfg.sql.schema.as_deref(), Some("public"));
+        assert_eq!(cfg.sql.dialect, Dialect::Snowflake);
+        std::fs::write(&path, "sql_default_dialect = \"cobol\"\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("sql_default_dialect"), "{err}");
     }
 
     #[test]

@@ -95,7 +95,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
-            let s = offline::ingest_files(&store, &paths, &actor)
+            let s = offline::ingest_files(&store, &paths, &actor, &cfg.sql)
                 .await
                 .context("ingest")?;
             println!(
@@ -119,7 +119,9 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
-            let s = offline::rebuild(&store).await.context("rebuild")?;
+            let s = offline::rebuild(&store, &cfg.sql)
+                .await
+                .context("rebuild")?;
             println!("replayed {} changes ({} skipped)", s.replayed, s.skipped);
             store.close().await;
             Ok(ExitCode::SUCCESS)

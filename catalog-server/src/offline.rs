@@ -14,6 +14,7 @@ use weft_schemas::openlineage::Event;
 use crate::EDGE_REFRESH_MICROS;
 use crate::store::writer::{Outcome, Writer};
 use crate::store::{Store, StoreError};
+use crate::views::sql_lineage::{SqlDefaults, SqlLineage};
 use crate::views::{self, counters::NamespaceCounters};
 
 /// Events per transaction when loading files.
@@ -38,6 +39,7 @@ pub async fn ingest_files(
     store: &Store,
     paths: &[PathBuf],
     actor: &str,
+    sql: &SqlDefaults,
 ) -> Result<IngestSummary, StoreError> {
     let mut files = Vec::new();
     for p in paths {
@@ -71,6 +73,11 @@ pub async fn ingest_files(
     flush(&mut writer, &mut pending, &mut summary).await?;
     bar.finish_and_clear();
     views::catch_up(&mut NamespaceCounters, store).await?;
+    views::catch_up(
+        &mut SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS),
+        store,
+    )
+    .await?;
     Ok(summary)
 }
 
@@ -165,7 +172,7 @@ const STATE_TABLES: [&str; 15] = [
 
 /// Recomputes current state from the change log: wipes the state tables, replays every
 /// payload through today's normaliser, and replays the derived views.
-pub async fn rebuild(store: &Store) -> Result<RebuildSummary, StoreError> {
+pub async fn rebuild(store: &Store, sql: &SqlDefaults) -> Result<RebuildSummary, StoreError> {
     let mut tx = store.pool().begin().await?;
     for t in STATE_TABLES {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}")))
@@ -208,5 +215,8 @@ pub async fn rebuild(store: &Store) -> Result<RebuildSummary, StoreError> {
     tx.commit().await?;
     views::reset(&mut NamespaceCounters, store).await?;
     views::catch_up(&mut NamespaceCounters, store).await?;
+    let mut sql_lineage = SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS);
+    views::reset(&mut sql_lineage, store).await?;
+    views::catch_up(&mut sql_lineage, store).await?;
     Ok(summary)
 }

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::store::Store;
 use crate::views::counters::NamespaceCounters;
+use crate::views::sql_lineage::SqlLineage;
 use crate::{EDGE_REFRESH_MICROS, pipeline, store_config, views};
 
 /// Errors that stop the server.
@@ -39,6 +40,13 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         views_stopped,
         metrics.clone(),
     );
+    let sql_lineage = views::spawn(
+        SqlLineage::new(cfg.sql.clone(), EDGE_REFRESH_MICROS),
+        store.clone(),
+        writer.committed(),
+        stop_views.subscribe(),
+        metrics.clone(),
+    );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
     let state = AppState {
         store: store.clone(),
@@ -60,6 +68,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     writer_task.join().await;
     let _ = stop_views.send(true);
     let _ = counters.await;
+    let _ = sql_lineage.await;
     let _ = checkpointer.await;
     store.close().await;
     tracing::info!("stopped");

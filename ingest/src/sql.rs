@@ -371,6 +371,13 @@ pub fn derive(sql: &str, options: &Options, datasets: &[KnownDataset]) -> Derive
             transformations: Value::Array(ts).to_string(),
         })
         .collect();
+    // A table the datasets did not know stays unresolved even when no edge needed it
+    // (`SELECT *` from it, say): the job's SQL reads something the catalog lacks.
+    for m in &out.misses {
+        if !unresolved.contains(m) {
+            unresolved.push(m.clone());
+        }
+    }
     out.unresolved = unresolved;
     out
 }
@@ -543,6 +550,8 @@ mod tests {
         assert!(d.unresolved.iter().any(|u| u == "orders"), "{d:?}");
         assert!(d.unresolved.iter().any(|u| u == "customers"), "{d:?}");
         assert!(d.edges.is_empty(), "{:?}", d.edges);
+        let d = derive("SELECT * FROM foo", &Options::default(), &datasets);
+        assert_eq!(d.unresolved, ["foo"]);
     }
 
     #[test]

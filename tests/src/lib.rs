@@ -296,6 +296,35 @@ impl Server {
             .unwrap_or_else(|| panic!("metric {name} not found"))
     }
 
+    /// The node `id` (`datasetField:ns:name:field`) from its own one-hop column lineage;
+    /// `Null` when the graph does not hold it.
+    pub fn column_node(&self, id: &str) -> Value {
+        let g = self.get_ok(&format!(
+            "/api/v1/column-lineage?nodeId={}&depth=1",
+            enc(id)
+        ));
+        g["graph"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|n| n["id"] == id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// Stops the server, runs `weft rebuild` on its store (rebuilds are offline), and
+    /// starts it again.
+    pub fn rebuild(&mut self) {
+        self.kill9();
+        let out = self.weft(&["rebuild"]);
+        assert!(
+            out.status.success(),
+            "rebuild: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.restart();
+    }
+
     /// Runs another `weft` command against this server's store.
     pub fn weft(&self, args: &[&str]) -> std::process::Output {
         Command::new(weft_bin())

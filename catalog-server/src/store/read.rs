@@ -34,7 +34,7 @@ pub struct Page {
 }
 
 impl Store {
-    async fn rows(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<AnyRow>, StoreError> {
+    pub(crate) async fn rows(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<AnyRow>, StoreError> {
         let mut conn = self.pool().acquire().await?;
         super::bulk::fetch(&mut conn, self.backend().sql(sql), binds).await
     }
@@ -387,6 +387,7 @@ impl Store {
         let facets = self
             .facets("SELECT key, value FROM job_facets WHERE job_id = ?", id)
             .await?;
+        let sql_lineage = self.job_sql_lineage(id).await?;
         let simple = name.rsplit('.').next().unwrap_or(&name).to_owned();
         let parent = name.rsplit_once('.').map(|(p, _)| p.to_owned());
         Ok(Some(json!({
@@ -406,7 +407,37 @@ impl Store {
             "owners": self.owners("job", id).await?,
             "latestRun": latest_run,
             "facets": facets,
+            "sqlLineage": sql_lineage,
         })))
+    }
+
+    /// What the `sql_lineage` view made of a job's SQL facet; `null` before it ran (or
+    /// for a job without SQL).
+    async fn job_sql_lineage(&self, id: i64) -> Result<Value, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT dialect, statements, edges, errors, warnings, unresolved, seq, updated_at \
+                 FROM job_sql_lineage WHERE job_id = ?",
+                vec![id.into()],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(Value::Null);
+        };
+        let list = |i: usize| -> Result<Value, StoreError> {
+            let text: String = r.try_get(i)?;
+            serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
+        };
+        Ok(json!({
+            "dialect": r.try_get::<String, _>(0)?,
+            "statements": r.try_get::<i64, _>(1)?,
+            "edges": r.try_get::<i64, _>(2)?,
+            "errors": list(3)?,
+            "warnings": list(4)?,
+            "unresolved": list(5)?,
+            "changeSeq": r.try_get::<i64, _>(6)?,
+            "analyzedAt": iso(Some(r.try_get(7)?)),
+        }))
     }
 
     /// `GET /namespaces/{ns}/jobs/{job}/runs`, newest first.
@@ -669,18 +700,19 @@ impl Store {
             }
         };
         let mut seen: HashSet<(i64, String)> = frontier.iter().cloned().collect();
-        // (src, dst) → transformations, description
-        let mut edges: BTreeMap<(Column, Column), (Value, Option<String>)> = BTreeMap::new();
+        // (src, dst) → origin → (transformations, description). The producer's edge and
+        // the one derived from SQL are both kept; the producer's speaks for the pair.
+        let mut edges: EdgesByOrigin = BTreeMap::new();
         for _ in 0..depth.max(1) {
             let mut next = Vec::new();
             for (d, c) in &frontier {
                 let mut queries = vec![(
-                    "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description FROM column_edges WHERE dst_dataset_id = ? AND dst_column = ?",
+                    "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description, origin FROM column_edges WHERE dst_dataset_id = ? AND dst_column = ?",
                     true,
                 )];
                 if downstream {
                     queries.push((
-                        "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description FROM column_edges WHERE src_dataset_id = ? AND src_column = ? AND dst_column <> ''",
+                        "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description, origin FROM column_edges WHERE src_dataset_id = ? AND src_column = ? AND dst_column <> ''",
                         false,
                     ));
                 }
@@ -690,7 +722,11 @@ impl Store {
                         let dst = (r.try_get::<i64, _>(2)?, r.try_get::<String, _>(3)?);
                         let t: String = r.try_get(4)?;
                         let t = serde_json::from_str(&t).unwrap_or(Value::Array(Vec::new()));
-                        edges.insert((src.clone(), dst.clone()), (t, r.try_get(5)?));
+                        let origin: String = r.try_get(6)?;
+                        edges
+                            .entry((src.clone(), dst.clone()))
+                            .or_default()
+                            .insert(origin, (t, r.try_get(5)?));
                         let other = if up { src } else { dst };
                         if seen.insert(other.clone()) {
                             next.push(other);
@@ -727,12 +763,20 @@ impl Store {
             let inputs: Vec<Value> = edges
                 .iter()
                 .filter(|((_, dst), _)| dst == col)
-                .map(|((src, _), (t, desc))| {
+                .map(|((src, _), by_origin)| {
                     let (sns, sname) = names.get(&src.0).cloned().unwrap_or_default();
-                    json!({"namespace": sns, "dataset": sname, "field": src.1, "transformations": t,
-                           "transformationDescription": desc, "transformationType": legacy_type(t)})
+                    let (t, desc) = by_origin
+                        .get(DECLARED)
+                        .or_else(|| by_origin.values().next())
+                        .cloned()
+                        .unwrap_or((Value::Array(Vec::new()), None));
+                    json!({"namespace": sns, "dataset": sname, "field": src.1,
+                           "transformationType": legacy_type(&t), "transformations": t,
+                           "transformationDescription": desc,
+                           "edgeOrigins": by_origin.keys().collect::<Vec<_>>()})
                 })
                 .collect();
+            let disagreement = disagreement(&edges, col, &key);
             let field_type = self
                 .rows(
                     "SELECT data_type FROM columns WHERE dataset_id = ? AND name = ?",
@@ -752,6 +796,7 @@ impl Store {
                     "transformationDescription": first.get("transformationDescription").cloned().unwrap_or(Value::Null),
                     "transformationType": first.get("transformationType").cloned().unwrap_or(Value::Null),
                     "inputFields": inputs,
+                    "lineageDisagreement": disagreement,
                 },
                 "inEdges": edges.keys().filter(|(_, d)| d == col && names.contains_key(&col.0)).map(|(s, d)| json!({"origin": key(s), "destination": key(d)})).collect::<Vec<_>>(),
                 "outEdges": edges.keys().filter(|(s, _)| s == col).map(|(s, d)| json!({"origin": key(s), "destination": key(d)})).collect::<Vec<_>>(),
@@ -759,6 +804,52 @@ impl Store {
         }
         Ok(Some(json!({"graph": graph})))
     }
+}
+
+/// The origin of edges a producer declared in its columnLineage facet.
+const DECLARED: &str = "openlineage";
+
+/// Where the producer's DIRECT sources of `col` and those its job's SQL implies differ
+/// (`null` when they agree or only one side speaks). Such an edge is kept from both
+/// sides rather than one overwriting the other, and this says so next to the column.
+fn disagreement(edges: &EdgesByOrigin, col: &Column, key: &impl Fn(&Column) -> String) -> Value {
+    // A declared input without transformations is taken as direct: that is what the
+    // producers that omit them (dbt, older Spark) mean.
+    let direct = |t: &Value| {
+        t.as_array()
+            .is_none_or(|a| a.is_empty() || a.iter().any(|x| x["type"] == "DIRECT"))
+    };
+    let mut declared = Vec::new();
+    let mut derived = Vec::new();
+    for ((src, dst), by_origin) in edges {
+        if dst != col {
+            continue;
+        }
+        if by_origin.get(DECLARED).is_some_and(|(t, _)| direct(t)) {
+            declared.push(src);
+        }
+        if by_origin.get("sql").is_some_and(|(t, _)| direct(t)) {
+            derived.push(src);
+        }
+    }
+    let speaks = |origin: &str| {
+        edges
+            .iter()
+            .any(|((_, d), o)| d == col && o.contains_key(origin))
+    };
+    if !speaks(DECLARED) || !speaks("sql") || declared == derived {
+        return Value::Null;
+    }
+    let only = |a: &[&Column], b: &[&Column]| -> Vec<String> {
+        a.iter()
+            .filter(|x| !b.contains(x))
+            .map(|x| key(x))
+            .collect()
+    };
+    json!({
+        "declaredOnly": only(&declared, &derived),
+        "sqlOnly": only(&derived, &declared),
+    })
 }
 
 /// Marquez's single `transformationType` for an edge: IDENTITY when every
@@ -778,6 +869,9 @@ fn legacy_type(t: &Value) -> Value {
 
 /// A column as (dataset id, column name).
 type Column = (i64, String);
+
+/// (source, target) → origin → (transformations, description).
+type EdgesByOrigin = BTreeMap<(Column, Column), BTreeMap<String, (Value, Option<String>)>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Vertex {

@@ -1065,10 +1065,7 @@ impl Batch {
             .collect();
         Insert {
             table: "column_edges",
-            columns: &[
-                "dst_dataset_id", "dst_column", "src_dataset_id", "src_column", "job_id", "origin",
-                "transformations", "description", "first_seen", "last_seen",
-            ],
+            columns: &COLUMN_EDGE_COLUMNS,
             conflict: &[0, 1, 2, 3, 4, 5],
             update: Some(
                 "transformations = excluded.transformations, description = excluded.description, \
@@ -1082,6 +1079,21 @@ impl Batch {
         Ok(())
     }
 }
+
+/// The columns of a `column_edges` row, in the order writers build their rows; the
+/// first six are the primary key.
+pub const COLUMN_EDGE_COLUMNS: [&str; 10] = [
+    "dst_dataset_id",
+    "dst_column",
+    "src_dataset_id",
+    "src_column",
+    "job_id",
+    "origin",
+    "transformations",
+    "description",
+    "first_seen",
+    "last_seen",
+];
 
 /// Records a facet's new value if its digest differs from what is stored; returns whether
 /// it changed.

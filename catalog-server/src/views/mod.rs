@@ -1,8 +1,8 @@
 //! Derived views: consumers of the change log.
 //!
-//! The change log is the truth; a derived view (the namespace counters today; the
-//! lineage graph, PII propagation, the search index and the change feed in later
-//! issues) reads committed entries after its cursor, applies them, and records the new
+//! The change log is the truth; a derived view (the namespace counters and the column
+//! lineage derived from jobs' SQL today; the lineage graph, PII propagation, the search
+//! index and the change feed in later issues) reads committed entries after its cursor, applies them, and records the new
 //! cursor in `view_cursors`. That one mechanism gives every view the same properties:
 //!
 //! - **Resumable**: after a restart a view continues from its cursor.
@@ -19,6 +19,7 @@
 //! To add a view: implement [`DerivedView`] and start it with [`spawn`] in `server.rs`.
 
 pub mod counters;
+pub mod sql_lineage;
 
 use std::future::Future;
 use std::sync::Arc;
