@@ -193,6 +193,8 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(&self.extra)
             .env_remove("WEFT_DATABASE_URL")
+            .env_remove("WEFT_CONFIG")
+            .env_remove("WEFT_TOKENS")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

@@ -11,7 +11,9 @@
 //! The view follows the log but derives from current state: an entry only says *which
 //! job* ran; the job's SQL, the datasets it reads and writes (`job_io`, all its events
 //! together) and their current columns come from the store. A job is analysed again
-//! when any of those change, or after the refresh interval (to advance `last_seen`), so
+//! when its SQL or datasets change, when their columns change (at most every 30 s, so a
+//! schema that churns on every run is not re-parsed per run), or after the refresh
+//! interval (to advance `last_seen`), so
 //! a stream of runs repeating the same SQL costs two queries per page, not a parse per
 //! event. State and cursor commit together.
 
@@ -58,8 +60,8 @@ pub struct SqlDefaults {
 pub struct SqlLineage {
     defaults: SqlDefaults,
     refresh: i64,
-    /// Job id → (fingerprint of its SQL and datasets, log time of the last analysis).
-    analysed: HashMap<i64, (u64, i64)>,
+    /// Job id → what its last analysis saw.
+    analysed: HashMap<i64, Seen>,
 }
 
 impl SqlLineage {
@@ -73,6 +75,21 @@ impl SqlLineage {
         }
     }
 }
+
+/// What a job's last analysis was based on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Seen {
+    /// Hash of the SQL facet, job type and which datasets the job reads and writes.
+    text: u64,
+    /// Hash of those datasets' schema digests.
+    columns: u64,
+    /// Log time of the entry that triggered it.
+    at: i64,
+}
+
+/// How long a job whose SQL is unchanged keeps its analysis when only its datasets'
+/// columns changed: 30 s of log time.
+const SCHEMA_SETTLE_MICROS: i64 = 30 * 1_000_000;
 
 /// A dataset of a job, as the store has it.
 #[derive(Debug, Clone)]
@@ -219,22 +236,39 @@ impl DerivedView for SqlLineage {
         }
 
         // Which jobs need a (re-)analysis.
-        let mut due: Vec<(i64, u64)> = Vec::new();
+        let mut due: Vec<(i64, Seen)> = Vec::new();
         for (&job, (sql, job_type)) in &facets {
-            let mut h = DefaultHasher::new();
-            sql.hash(&mut h);
-            job_type.hash(&mut h);
-            for d in io.get(&job).into_iter().flatten() {
-                (d.id, d.role == Role::Output, &d.digest, &d.symlinks).hash(&mut h);
+            let mut text = DefaultHasher::new();
+            sql.hash(&mut text);
+            job_type.hash(&mut text);
+            let own = io.get(&job).map(Vec::as_slice).unwrap_or_default();
+            for d in own {
+                (d.id, d.role == Role::Output, &d.symlinks).hash(&mut text);
             }
-            let fp = h.finish();
+            let mut columns = DefaultHasher::new();
+            for d in own {
+                d.digest.hash(&mut columns);
+            }
             let (_, at) = touched[&job];
-            let fresh = self
-                .analysed
-                .get(&job)
-                .is_some_and(|&(f, seen)| f == fp && at >= seen && at - seen < self.refresh);
+            let now = Seen {
+                text: text.finish(),
+                columns: columns.finish(),
+                at,
+            };
+            let fresh = self.analysed.get(&job).is_some_and(|seen| {
+                let age = at - seen.at;
+                seen.text == now.text
+                    && age >= 0
+                    && if seen.columns == now.columns {
+                        age < self.refresh
+                    } else {
+                        // A schema that changes on every run must not cost a parse per
+                        // run: column changes alone wait out the settle time.
+                        age < SCHEMA_SETTLE_MICROS
+                    }
+            });
             if !fresh {
-                due.push((job, fp));
+                due.push((job, now));
             }
         }
         due.sort_unstable();
@@ -296,8 +330,8 @@ impl DerivedView for SqlLineage {
         if self.analysed.len() + due.len() > REMEMBERED_JOBS {
             self.analysed.clear();
         }
-        for (job, fp) in due {
-            self.analysed.insert(job, (fp, touched[&job].1));
+        for (job, seen) in due {
+            self.analysed.insert(job, seen);
         }
         Ok(())
     }
