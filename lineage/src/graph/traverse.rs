@@ -6,12 +6,11 @@
 //! dataset level). Every walk marks nodes visited, so cycles end.
 
 use std::collections::VecDeque;
-use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use petgraph::Direction as PgDir;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, VisitMap, Visitable};
 
 use crate::transform::Transformation;
 
@@ -228,47 +227,52 @@ impl LineageGraph {
             Direction::Upstream => PgDir::Incoming,
             Direction::Downstream => PgDir::Outgoing,
         };
-        let mut index: FxHashMap<NodeIndex, usize> = FxHashMap::default();
+        // A bit per node, not a hash set: a deep walk visits tens of thousands.
+        let mut visited = self.g.visit_map();
+        visited.visit(s);
         let mut nodes = vec![self.graph_node(s, 0)];
-        index.insert(s, 0);
         let mut edges = Vec::new();
         let mut truncated = false;
-        let mut queue = VecDeque::from([(s, 0u32)]);
-        let mut children: Vec<(u64, NodeIndex)> = Vec::new();
-        let mut by_child: FxHashMap<NodeIndex, Vec<EdgeIndex>> = FxHashMap::default();
-        'walk: while let Some((n, depth)) = queue.pop_front() {
+        let mut queue = VecDeque::from([(s, 0u32, 0usize)]);
+        // (usage, child, edge): sorted, parallel edges to one child are adjacent.
+        let mut out: Vec<(u64, NodeIndex, EdgeIndex)> = Vec::new();
+        'walk: while let Some((n, depth, at)) = queue.pop_front() {
             if depth >= opts.depth {
                 continue;
             }
-            children.clear();
-            by_child.clear();
-            for (e, other, _) in self.steps(n, dir, opts.direct_only, opts.include_stale) {
-                let list = by_child.entry(other).or_default();
-                if list.is_empty() {
-                    let usage = self.g.node_weight(other).map_or(0, |w| w.usage);
-                    children.push((usage, other));
-                }
-                list.push(e);
-            }
+            out.clear();
+            out.extend(
+                self.steps(n, dir, opts.direct_only, opts.include_stale)
+                    .map(|(e, other, _)| {
+                        (self.g.node_weight(other).map_or(0, |w| w.usage), other, e)
+                    }),
+            );
             // Highest usage first, ties by node for a stable order.
-            children.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let hidden = children.len().saturating_sub(opts.max_children);
-            if let Some(&i) = index.get(&n) {
-                nodes[i].hidden_children = u32::try_from(hidden).unwrap_or(u32::MAX);
-            }
-            for &(_, child) in children.iter().take(opts.max_children) {
-                if let Entry::Vacant(slot) = index.entry(child) {
-                    if nodes.len() >= opts.max_nodes {
-                        truncated = true;
-                        break 'walk;
+            out.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+            let distinct =
+                out.windows(2).filter(|w| w[0].1 != w[1].1).count() + usize::from(!out.is_empty());
+            let hidden = distinct.saturating_sub(opts.max_children);
+            nodes[at].hidden_children = u32::try_from(hidden).unwrap_or(u32::MAX);
+            let mut taken = 0;
+            let mut prev = None;
+            for &(_, child, e) in &out {
+                if prev != Some(child) {
+                    prev = Some(child);
+                    taken += 1;
+                    if taken > opts.max_children {
+                        break;
                     }
-                    slot.insert(nodes.len());
-                    nodes.push(self.graph_node(child, depth + 1));
-                    queue.push_back((child, depth + 1));
+                    if !visited.is_visited(&child) {
+                        if nodes.len() >= opts.max_nodes {
+                            truncated = true;
+                            break 'walk;
+                        }
+                        visited.visit(child);
+                        queue.push_back((child, depth + 1, nodes.len()));
+                        nodes.push(self.graph_node(child, depth + 1));
+                    }
                 }
-                for &e in by_child.get(&child).into_iter().flatten() {
-                    edges.extend(self.edge_view(e));
-                }
+                edges.extend(self.edge_view(e));
             }
         }
         Ok(Subgraph {
