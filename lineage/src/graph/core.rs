@@ -114,6 +114,13 @@ pub struct LineageGraph {
     pub(crate) tags: TagState,
 }
 
+// The server shares one graph between request handlers (behind a lock): keep it
+// `Send + Sync`, checked at compile time.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<LineageGraph>();
+};
+
 impl Default for LineageGraph {
     fn default() -> Self {
         LineageGraph::new(PropagationRules::default(), FunctionRules::default())

@@ -11,16 +11,43 @@
 //! [`LineageGraph::set_deferred`]), then applies each change-log entry with the
 //! incremental methods, replays review decisions, and serves the plain result structs.
 //!
-//! - Mutation: [`LineageGraph::upsert_column_edge`], [`LineageGraph::upsert_dataset_edge`],
+//! - Mutation: [`LineageGraph::upsert_stored`] / [`LineageGraph::retract_stored`] (a
+//!   `column_edges` row as is), [`LineageGraph::upsert_column_edge`], [`LineageGraph::upsert_dataset_edge`],
 //!   [`LineageGraph::retract_column_edge`], [`LineageGraph::retract_dataset_edge`],
 //!   [`LineageGraph::mark_stale`], [`LineageGraph::add_column`],
 //!   [`LineageGraph::set_usage`].
 //! - Traversal: [`LineageGraph::traverse`] (depth, direct-only, node cap, child cap by
 //!   usage), [`LineageGraph::impact`], [`LineageGraph::column_paths`].
 //! - Tags: [`TagKey`] (validation, OpenLineage mapping), [`DetectionRules`];
-//!   [`LineageGraph::add_detected`], [`LineageGraph::add_declared`],
+//!   [`LineageGraph::detect`], [`LineageGraph::add_detected`], [`LineageGraph::add_declared`],
 //!   [`LineageGraph::add_manual`], [`LineageGraph::confirm`], [`LineageGraph::reject`],
 //!   [`LineageGraph::tags_of`], [`LineageGraph::explain`].
+//!
+//! ```
+//! use weft_lineage::graph::{ColumnRef, DetectionRules, LineageGraph, StoredEdge, TagKey, TagStatus};
+//!
+//! let mut g = LineageGraph::default();
+//! g.set_deferred(true); // initial load: propagate once at the end
+//! let row = |dst: &'static str, src: &'static str, ts: &'static str| StoredEdge {
+//!     dst_dataset: 2, dst_column: dst, src_dataset: 1, src_column: src, job: 9,
+//!     origin: "sql", transformations: ts, first_seen: 0, last_seen: 0,
+//! };
+//! g.upsert_stored(&row("email_hash", "email",
+//!     r#"[{"type":"DIRECT","subtype":"TRANSFORMATION","description":"sha256","masking":true}]"#))?;
+//! g.upsert_stored(&row("n", "email", r#"[{"type":"DIRECT","subtype":"AGGREGATION","description":"count","masking":true}]"#))?;
+//! g.detect(&DetectionRules::default(), &ColumnRef::new(1, "email"), Some("varchar"));
+//! g.set_deferred(false);
+//!
+//! let hash = g.tags_of(&ColumnRef::new(2, "email_hash"))?;
+//! assert_eq!(&*hash[0].tag, "pseudonymised.pii.email");
+//! assert_eq!(hash[0].status, TagStatus::Proposed);
+//! assert!(g.tags_of(&ColumnRef::new(2, "n"))?.is_empty());
+//!
+//! // A reviewer rejects the detection: everything it alone reached goes too.
+//! g.reject(&ColumnRef::new(1, "email"), &TagKey::parse("pii.email")?)?;
+//! assert!(g.tags_of(&ColumnRef::new(2, "email_hash"))?.is_empty());
+//! # Ok::<(), weft_lineage::graph::GraphError>(())
+//! ```
 //!
 //! # Propagation
 //!
@@ -70,6 +97,7 @@ mod intern;
 mod model;
 mod paths;
 mod propagate;
+mod row;
 mod rules;
 mod tags;
 mod traverse;
@@ -85,6 +113,7 @@ pub use model::{
 pub use propagate::{
     ColumnTag, Explanation, ExplanationPath, Hop, SourceKind, TagSource, TagStatus,
 };
+pub use row::{StoredEdge, StoredKey};
 pub use rules::{PropagationRules, Rule};
 pub use tags::{Detection, DetectionRule, DetectionRules, TagKey};
 pub use traverse::{

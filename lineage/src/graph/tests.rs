@@ -783,3 +783,66 @@ fn stored_transformations_parse() {
     assert_eq!(Origin::parse("query_log"), Ok(Origin::QueryLog));
     assert!(Origin::parse("kafka").is_err());
 }
+
+#[test]
+fn stored_rows_route_to_column_or_dataset_edges() {
+    let mut g = LineageGraph::default();
+    let row = |dst_column, src_column| StoredEdge {
+        dst_dataset: 2,
+        dst_column,
+        src_dataset: 1,
+        src_column,
+        job: 3,
+        origin: "openlineage",
+        transformations: "[]",
+        first_seen: 5,
+        last_seen: 6,
+    };
+    assert_eq!(g.upsert_stored(&row("a", "a")), Ok(Upsert::Added));
+    assert_eq!(g.upsert_stored(&row("", "b")), Ok(Upsert::Added));
+    assert_eq!(g.upsert_stored(&row("", "")), Ok(Upsert::Added));
+    let sub = walk(&g, &NodeRef::Column(col(1, "b")), Direction::Downstream, 1);
+    assert_eq!(sub.edges[0].level, EdgeLevel::ColumnToDataset);
+    assert_eq!(sub.edges[0].dst, NodeRef::Dataset(2));
+    let up = walk(&g, &NodeRef::Dataset(2), Direction::Upstream, 1);
+    // One dataset edge (origin, job) supported by both column-level rows and declared.
+    assert_eq!(up.edges.len(), 1);
+    assert_eq!(up.edges[0].supporting_edges, 2);
+    assert_eq!(g.retract_stored(&row("a", "a")), Ok(true));
+    assert_eq!(g.retract_stored(&row("", "b")), Ok(true));
+    assert_eq!(g.retract_stored(&row("", "")), Ok(true));
+    assert_eq!(g.edge_count(), 0);
+    let bad = StoredEdge {
+        origin: "kafka",
+        ..row("a", "a")
+    };
+    assert!(matches!(
+        g.upsert_stored(&bad),
+        Err(GraphError::UnknownOrigin(_))
+    ));
+    let bad = StoredEdge {
+        transformations: "{",
+        ..row("a", "a")
+    };
+    assert!(matches!(
+        g.upsert_stored(&bad),
+        Err(GraphError::Transformations(_))
+    ));
+}
+
+#[test]
+fn detection_on_the_graph_records_proposed_sources() {
+    let mut g = LineageGraph::default();
+    let found = g.detect(
+        &DetectionRules::default(),
+        &col(1, "customer_phone"),
+        Some("text"),
+    );
+    assert_eq!(found.len(), 1);
+    let t = g.tags_of(&col(1, "customer_phone")).unwrap();
+    assert_eq!(
+        (&*t[0].tag, t[0].status),
+        ("pii.phone", TagStatus::Proposed)
+    );
+    assert_eq!(t[0].detected_by.as_deref(), Some("phone"));
+}
