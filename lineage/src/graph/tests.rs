@@ -846,3 +846,44 @@ fn detection_on_the_graph_records_proposed_sources() {
     );
     assert_eq!(t[0].detected_by.as_deref(), Some("phone"));
 }
+
+#[test]
+fn propagation_rules_load_as_additions_to_the_defaults() {
+    let extra: PropagationRules = serde_json::from_str(
+        r#"{"value_preserving": ["pick_one"], "masking": ["vault_token"], "propagate": ["secret"]}"#,
+    )
+    .unwrap();
+    let rules = PropagationRules::with_additions(&extra);
+    assert!(rules.value_preserving.contains("max") && rules.value_preserving.contains("pick_one"));
+    let mut g = LineageGraph::new(rules, crate::FunctionRules::default());
+    let (a, b, c, d) = (col(1, "x"), col(2, "x"), col(3, "x"), col(4, "x"));
+    g.add_declared(&a, &tag("pii.email"));
+    g.add_declared(&a, &tag("secret.api_key"));
+    link(&mut g, &a, &b, agg(Some("pick_one"), false));
+    link(
+        &mut g,
+        &a,
+        &c,
+        vec![tr(Subtype::Transformation, Some("vault_token"), false)],
+    );
+    link(&mut g, &a, &d, identity());
+    assert_eq!(
+        tags_at(&g, &b),
+        vec![
+            ("pii.email".to_owned(), TagStatus::Proposed),
+            ("secret.api_key".to_owned(), TagStatus::Proposed),
+        ]
+    );
+    assert_eq!(
+        tags_at(&g, &c),
+        vec![
+            ("pseudonymised.pii.email".to_owned(), TagStatus::Proposed),
+            (
+                "pseudonymised.secret.api_key".to_owned(),
+                TagStatus::Proposed
+            ),
+        ]
+    );
+    assert_eq!(tags_at(&g, &d).len(), 2);
+    assert!(serde_json::from_str::<PropagationRules>(r#"{"valu_preserving": []}"#).is_err());
+}
