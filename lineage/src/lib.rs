@@ -9,7 +9,10 @@
 //! to the OpenLineage ColumnLineageDatasetFacet with
 //! [`Lineage::column_lineage_facets`].
 //!
-//! The crate does no I/O and holds no state between calls.
+//! The [`graph`] module holds the lineage graph (petgraph) with transform-aware PII
+//! propagation, for the server to keep in memory.
+//!
+//! The crate does no I/O; [`analyze`] holds no state between calls.
 //!
 //! ```
 //! use weft_lineage::{analyze, Options, SchemaSnapshot, Subtype};
@@ -33,6 +36,7 @@ mod catalog;
 mod dialect;
 mod expr;
 mod facet;
+pub mod graph;
 mod output;
 mod query;
 mod schema;
