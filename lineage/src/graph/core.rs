@@ -258,6 +258,25 @@ impl LineageGraph {
         }
     }
 
+    /// A dataset's columns as the graph knows them (every column ever named by an edge,
+    /// a tag or the schema), in the order they were first seen.
+    pub fn columns_of(&self, dataset: DatasetId) -> Vec<Arc<str>> {
+        self.datasets
+            .get(&dataset)
+            .map(|d| {
+                d.columns
+                    .iter()
+                    .map(|&c| self.column_ref(c).column)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether the graph knows a dataset.
+    pub fn has_dataset(&self, dataset: DatasetId) -> bool {
+        self.datasets.contains_key(&dataset)
+    }
+
     /// Sets a node's usage score, which orders children when a traversal caps them.
     pub fn set_usage(&mut self, node: &NodeRef, usage: u64) -> Result<(), GraphError> {
         let n = self.find_node(node)?;

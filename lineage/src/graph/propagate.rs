@@ -679,6 +679,23 @@ impl LineageGraph {
         out
     }
 
+    /// Every column that holds a tag or carries a decision, sorted: what review queues
+    /// and PII reports walk, without touching the untagged majority of the graph.
+    pub fn tagged_columns(&self) -> Vec<ColumnRef> {
+        let mut nodes: Vec<NodeIndex> = self
+            .tags
+            .present
+            .iter()
+            .chain(self.tags.decisions.keys())
+            .map(|&p| unpair(p).0)
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let mut out: Vec<ColumnRef> = nodes.into_iter().map(|n| self.column_ref(n)).collect();
+        out.sort();
+        out
+    }
+
     /// How many (column, tag) pairs are present: a size figure for metrics.
     pub fn tagged_pair_count(&self) -> usize {
         self.tags.present.len()

@@ -107,6 +107,11 @@ pub struct DetectionRule {
 pub struct DetectionRules {
     /// The rules, tried in order; every matching rule yields a detection.
     pub rules: Vec<DetectionRule>,
+    /// Words that say a column holds a masked value (`email_hash`, `ssn_token`): no
+    /// raw-PII detection fires on such a name. The pseudonymised form still arrives by
+    /// propagation, from the column that was masked, which is the truthful explanation.
+    #[serde(default)]
+    pub masked_words: Vec<String>,
 }
 
 /// A tag proposed for a column, and which rule proposed it.
@@ -239,6 +244,29 @@ impl Default for DetectionRules {
                     NOT_TEXT,
                 ),
             ],
+            masked_words: [
+                "hash",
+                "hashed",
+                "sha",
+                "sha1",
+                "sha2",
+                "sha256",
+                "md5",
+                "digest",
+                "token",
+                "tokenized",
+                "tokenised",
+                "masked",
+                "encrypted",
+                "pseudonymised",
+                "pseudonymized",
+                "anonymised",
+                "anonymized",
+                "redacted",
+            ]
+            .iter()
+            .map(|w| (*w).to_owned())
+            .collect(),
         }
     }
 }
@@ -304,6 +332,11 @@ impl DetectionRules {
     /// Appends `more` (a deployment's additions) after these rules.
     pub fn extend(&mut self, more: DetectionRules) -> &mut Self {
         self.rules.extend(more.rules);
+        for w in more.masked_words {
+            if !self.masked_words.contains(&w) {
+                self.masked_words.push(w);
+            }
+        }
         self
     }
 
@@ -314,6 +347,13 @@ impl DetectionRules {
     /// an address). One detection per tag, from the first rule giving it.
     pub fn detect(&self, name: &str, data_type: Option<&str>) -> Vec<Detection> {
         let w = words(name);
+        if w.iter().any(|word| {
+            self.masked_words
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(word))
+        }) {
+            return Vec::new();
+        }
         let ty = data_type.map(str::to_ascii_lowercase).unwrap_or_default();
         let mut fired: Vec<((usize, usize), &DetectionRule)> = Vec::new();
         for r in &self.rules {
@@ -427,12 +467,25 @@ mod tests {
     }
 
     #[test]
+    fn a_name_saying_the_value_is_masked_is_not_raw_pii() {
+        let rules = DetectionRules::default();
+        assert!(rules.detect("email_hash", Some("varchar")).is_empty());
+        assert!(rules.detect("ssnToken", None).is_empty());
+        assert!(rules.detect("sha256_email", None).is_empty());
+        // Only whole words count: `hashtag_email` is not hashed.
+        assert_eq!(rules.detect("hashtag_email", None).len(), 1);
+    }
+
+    #[test]
     fn rules_load_from_json_and_extend_the_defaults() {
         let extra = DetectionRules::from_json(
             r#"{"rules": [{"name": "iban", "tag": "pii.iban", "names": ["iban"], "types": ["char", "text"]}]}"#,
         );
         let mut rules = DetectionRules::default();
-        rules.extend(extra.unwrap_or(DetectionRules { rules: vec![] }));
+        rules.extend(extra.unwrap_or(DetectionRules {
+            rules: vec![],
+            masked_words: vec![],
+        }));
         let d = rules.detect("payer_iban", Some("VARCHAR(34)"));
         assert_eq!(d.len(), 1);
         assert_eq!(
