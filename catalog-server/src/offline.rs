@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use weft_ingest::openlineage::{normalize, normalize_with_payload};
-use weft_schemas::change::{ChangeBody, ChangeKind, LineageUpdate, MetadataChange};
+use weft_schemas::change::{ChangeBody, ChangeKind, EdgeRetraction, MetadataChange, TagReview};
 use weft_schemas::openlineage::Event;
 
 use crate::EDGE_REFRESH_MICROS;
@@ -152,7 +152,7 @@ pub struct RebuildSummary {
 }
 
 /// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 15] = [
+const STATE_TABLES: [&str; 17] = [
     "namespaces",
     "datasets",
     "dataset_facets",
@@ -167,6 +167,8 @@ const STATE_TABLES: [&str; 15] = [
     "column_edges",
     "tags",
     "owners",
+    "tag_reviews",
+    "edge_retractions",
     "namespace_stats",
 ];
 
@@ -193,6 +195,17 @@ pub async fn rebuild(store: &Store, sql: &SqlDefaults) -> Result<RebuildSummary,
         for e in entries {
             let change = e.payload.as_ref().and_then(|p| {
                 let kind = ChangeKind::parse(&e.kind)?;
+                match kind {
+                    ChangeKind::TagReview => {
+                        let review: TagReview = serde_json::from_str(p).ok()?;
+                        return Some(review.into_change());
+                    }
+                    ChangeKind::EdgeRetraction => {
+                        let r: EdgeRetraction = serde_json::from_str(p).ok()?;
+                        return Some(r.into_change());
+                    }
+                    _ => {}
+                }
                 let event = Event::from_slice(p.as_bytes()).ok()?;
                 let c = normalize_with_payload(&event, &e.actor, p.clone(), None).ok()?;
                 (c.kind == kind).then_some(c)
@@ -202,15 +215,12 @@ pub async fn rebuild(store: &Store, sql: &SqlDefaults) -> Result<RebuildSummary,
                 None => summary.skipped += 1,
             }
         }
-        let items: Vec<(i64, &LineageUpdate)> = changes
-            .iter()
-            .map(|(seq, c)| {
-                let ChangeBody::Lineage(u) = &c.body;
-                (*seq, u)
-            })
-            .collect();
+        let items: Vec<(i64, &ChangeBody)> =
+            changes.iter().map(|(seq, c)| (*seq, &c.body)).collect();
         summary.replayed += items.len();
-        writer.apply_state(&mut tx, &items).await?;
+        writer
+            .apply_bodies(&mut tx, &items, crate::store::now_micros())
+            .await?;
     }
     tx.commit().await?;
     views::reset(&mut NamespaceCounters, store).await?;

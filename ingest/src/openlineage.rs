@@ -492,6 +492,7 @@ mod tests {
     fn lineage(c: &MetadataChange) -> &LineageUpdate {
         match &c.body {
             ChangeBody::Lineage(l) => l,
+            other => panic!("not a lineage change: {other:?}"),
         }
     }
 

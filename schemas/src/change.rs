@@ -46,6 +46,10 @@ pub enum ChangeKind {
     OpenLineageDataset,
     /// An OpenLineage JobEvent.
     OpenLineageJob,
+    /// A reviewer's decision on a column's tag, or a tag added or removed by hand.
+    TagReview,
+    /// A person retracting a column-lineage edge.
+    EdgeRetraction,
 }
 
 impl ChangeKind {
@@ -55,6 +59,8 @@ impl ChangeKind {
             ChangeKind::OpenLineageRun => "openlineage.run",
             ChangeKind::OpenLineageDataset => "openlineage.dataset",
             ChangeKind::OpenLineageJob => "openlineage.job",
+            ChangeKind::TagReview => "tag.review",
+            ChangeKind::EdgeRetraction => "lineage.retract",
         }
     }
 
@@ -64,6 +70,8 @@ impl ChangeKind {
             "openlineage.run" => Some(ChangeKind::OpenLineageRun),
             "openlineage.dataset" => Some(ChangeKind::OpenLineageDataset),
             "openlineage.job" => Some(ChangeKind::OpenLineageJob),
+            "tag.review" => Some(ChangeKind::TagReview),
+            "lineage.retract" => Some(ChangeKind::EdgeRetraction),
             _ => None,
         }
     }
@@ -74,6 +82,134 @@ impl ChangeKind {
 pub enum ChangeBody {
     /// Runs, jobs and datasets observed by a lineage producer.
     Lineage(LineageUpdate),
+    /// A person's decision on a tag at a column.
+    TagReview(TagReview),
+    /// A person's retraction of a column edge.
+    EdgeRetraction(EdgeRetraction),
+}
+
+/// A column named by its dataset's namespace and name, as payloads store it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FieldName {
+    /// Dataset namespace.
+    pub namespace: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// Column.
+    pub field: String,
+}
+
+/// A column edge someone says is wrong or gone: the payload of a `lineage.retract`
+/// change. It removes the edge as stored now; a producer or a job's SQL that states the
+/// edge again later brings it back, as new evidence.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EdgeRetraction {
+    /// The upstream column.
+    pub src: FieldName,
+    /// The downstream column.
+    pub dst: FieldName,
+    /// Only edges of this origin (`openlineage`, `sql`, …); all origins when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// Who retracted it.
+    pub reviewer: String,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl EdgeRetraction {
+    /// The change that records this retraction; its entity is the target dataset, so
+    /// views that follow datasets see it.
+    pub fn into_change(self) -> MetadataChange {
+        let payload = serde_json::to_string(&self).unwrap_or_default();
+        MetadataChange {
+            actor: self.reviewer.clone(),
+            kind: ChangeKind::EdgeRetraction,
+            entity: format!("dataset:{}:{}", self.dst.namespace, self.dst.dataset),
+            namespace: Some(self.dst.namespace.clone()),
+            payload,
+            dedupe_key: None,
+            body: ChangeBody::EdgeRetraction(self),
+        }
+    }
+}
+
+/// What a reviewer does to a tag on a column.
+///
+/// Each action is one move of the review state machine documented in
+/// `weft_lineage::graph`; the store keeps the resulting state per (column, tag), and the
+/// change log keeps every decision with its reviewer and reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewAction {
+    /// Pin the tag: it stays even when what carried it goes, and propagates on.
+    Confirm,
+    /// Remove the tag and everything it reached only through this column; remembered
+    /// across recomputation.
+    Reject,
+    /// Forget an earlier confirmation or rejection.
+    Clear,
+    /// Add the tag by hand, as a source that propagates like a declared one.
+    Add,
+    /// Withdraw a tag added by hand.
+    Remove,
+}
+
+impl ReviewAction {
+    /// The stable text used in payloads and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewAction::Confirm => "confirm",
+            ReviewAction::Reject => "reject",
+            ReviewAction::Clear => "clear",
+            ReviewAction::Add => "add",
+            ReviewAction::Remove => "remove",
+        }
+    }
+}
+
+/// A review decision as logged: the payload of a `tag.review` change, verbatim.
+///
+/// The dataset is named, not numbered, so the payload means the same after a rebuild
+/// renumbers datasets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TagReview {
+    /// Dataset namespace.
+    pub namespace: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// The column.
+    pub column: String,
+    /// The tag key, already validated and lower-cased.
+    pub tag: String,
+    /// What the reviewer did.
+    pub action: ReviewAction,
+    /// Who decided (the token's name when authentication is on).
+    pub reviewer: String,
+    /// Why, in the reviewer's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl TagReview {
+    /// The change that records this decision: the canonical JSON payload, the column as
+    /// entity, no dedupe key (the same decision made twice is two audit entries).
+    pub fn into_change(self) -> MetadataChange {
+        let payload = serde_json::to_string(&self).unwrap_or_default();
+        MetadataChange {
+            actor: self.reviewer.clone(),
+            kind: ChangeKind::TagReview,
+            entity: format!("column:{}:{}:{}", self.namespace, self.dataset, self.column),
+            namespace: Some(self.namespace.clone()),
+            payload,
+            dedupe_key: None,
+            body: ChangeBody::TagReview(self),
+        }
+    }
 }
 
 /// A facet's new value, or its removal (`_deleted: true` in OpenLineage).

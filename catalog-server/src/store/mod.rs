@@ -7,7 +7,9 @@
 
 pub mod bulk;
 pub mod log;
+pub mod lookup;
 pub mod read;
+pub mod reviews;
 pub mod writer;
 
 use std::path::Path;

@@ -121,7 +121,7 @@ impl Writer {
         let mut outcomes = Vec::with_capacity(changes.len());
         let mut log_rows = Vec::new();
         let mut warning_rows = Vec::new();
-        let mut applied: Vec<(i64, &LineageUpdate)> = Vec::new();
+        let mut applied: Vec<(i64, &ChangeBody)> = Vec::new();
         for c in changes {
             if let Some(k) = &c.dedupe_key
                 && (existing.contains(k) || !seen.insert(k.as_slice()))
@@ -140,15 +140,16 @@ impl Writer {
                 &c.entity,
                 &digest,
             );
-            let ChangeBody::Lineage(update) = &c.body;
-            for w in &update.warnings {
-                warning_rows.push(vec![
-                    Val::I64(seq),
-                    w.path.clone().into(),
-                    w.message.clone().into(),
-                ]);
+            if let ChangeBody::Lineage(update) = &c.body {
+                for w in &update.warnings {
+                    warning_rows.push(vec![
+                        Val::I64(seq),
+                        w.path.clone().into(),
+                        w.message.clone().into(),
+                    ]);
+                }
             }
-            applied.push((seq, update));
+            applied.push((seq, &c.body));
             log_rows.push(vec![
                 Val::I64(seq),
                 Val::I64(at),
@@ -193,9 +194,36 @@ impl Writer {
         }
         .run(conn, backend, warning_rows)
         .await?;
-        self.apply_state(conn, &applied).await?;
+        self.apply_bodies(conn, &applied, at).await?;
         tx.commit().await?;
         Ok(outcomes)
+    }
+
+    /// Applies already-logged changes of every kind to current state, in log order:
+    /// runs of lineage updates go through [`Writer::apply_state`] together, and each
+    /// person's decision in between is applied where it stands (a retraction must not
+    /// delete an edge that a later event in the same batch states again).
+    pub async fn apply_bodies(
+        &mut self,
+        conn: &mut AnyConnection,
+        items: &[(i64, &ChangeBody)],
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let mut run: Vec<(i64, &LineageUpdate)> = Vec::new();
+        for &(seq, body) in items {
+            match body {
+                ChangeBody::Lineage(u) => run.push((seq, u)),
+                ChangeBody::TagReview(r) => {
+                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
+                    super::reviews::apply_reviews(conn, &self.store, &[(seq, r)], at).await?;
+                }
+                ChangeBody::EdgeRetraction(r) => {
+                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
+                    super::reviews::apply_retraction(conn, &self.store, seq, r).await?;
+                }
+            }
+        }
+        self.apply_state(conn, &run).await
     }
 
     /// Applies already-logged updates to current state, without touching the log: the

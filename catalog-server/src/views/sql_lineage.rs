@@ -527,6 +527,33 @@ fn problems(list: &[SqlProblem]) -> String {
     .to_string()
 }
 
+/// Edges a person retracted (for the SQL origin or every origin) into the outcomes'
+/// targets: the analysis must not bring them back.
+async fn retractions(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    outcomes: &[Outcome],
+) -> Result<HashSet<(i64, String, i64, String)>, StoreError> {
+    let targets: Vec<i64> = outcomes
+        .iter()
+        .flat_map(|o| o.derived.edges.iter().map(|e| o.ids[e.dst]))
+        .collect::<HashSet<i64>>()
+        .into_iter()
+        .collect();
+    let mut out = HashSet::new();
+    for chunk in targets.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT dst_dataset_id, dst_column, src_dataset_id, src_column FROM edge_retractions \
+             WHERE origin IN ('', 'sql') AND dst_dataset_id IN {}",
+            in_list(store.backend(), 0, chunk.len())
+        );
+        for r in fetch(conn, sql, chunk.iter().map(|&d| Val::I64(d)).collect()).await? {
+            out.insert((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+        }
+    }
+    Ok(out)
+}
+
 /// Upserts each job's edges, drops its edges the new analysis no longer yields, and
 /// records the outcome.
 async fn write(
@@ -535,11 +562,15 @@ async fn write(
     outcomes: &[Outcome],
 ) -> Result<(), StoreError> {
     let backend = store.backend();
+    let retracted = retractions(conn, store, outcomes).await?;
     let mut edge_rows: BTreeMap<(i64, String, i64, String, i64), Vec<Val>> = BTreeMap::new();
     let mut status_rows = Vec::with_capacity(outcomes.len());
     for o in outcomes {
         for e in &o.derived.edges {
             let (dst, src) = (o.ids[e.dst], o.ids[e.src]);
+            if retracted.contains(&(dst, e.dst_field.clone(), src, e.src_field.clone())) {
+                continue;
+            }
             edge_rows.insert(
                 (dst, e.dst_field.clone(), src, e.src_field.clone(), o.job),
                 vec![
