@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use weft_lineage::Dialect;
+use weft_lineage::graph::{DetectionRules, PropagationRules};
 
+use crate::views::graph::GraphSettings;
 use crate::views::sql_lineage::SqlDefaults;
 
 /// Settings shared by every command, as clap parses them (all optional).
@@ -57,6 +59,13 @@ pub struct ServeArgs {
     /// Authentication is off until at least one token is configured.
     #[arg(long = "token", env = "WEFT_TOKENS", value_delimiter = ',')]
     pub tokens: Vec<String>,
+    /// JSON file of PII rules added to the defaults: `{"detection": {"rules": [...]},
+    /// "propagation": {...}}`
+    #[arg(long, env = "WEFT_PII_RULES")]
+    pub pii_rules: Option<PathBuf>,
+    /// Days after which a lineage edge not seen again is marked stale [default: 30]
+    #[arg(long, env = "WEFT_STALE_AFTER_DAYS")]
+    pub stale_after_days: Option<u32>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -83,9 +92,21 @@ pub struct FileConfig {
     pub listen: Option<SocketAddr>,
     /// See [`ServeArgs::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
+    /// See [`ServeArgs::pii_rules`].
+    pub pii_rules: Option<PathBuf>,
+    /// See [`ServeArgs::stale_after_days`].
+    pub stale_after_days: Option<u32>,
     /// `[[tokens]]` entries.
     #[serde(default)]
     pub tokens: Vec<TokenConfig>,
+}
+
+/// The PII rules file: additions to the default detection and propagation rules.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PiiRulesFile {
+    detection: Option<DetectionRules>,
+    propagation: Option<PropagationRules>,
 }
 
 /// An API token in the file: the secret in clear, or its SHA-256 in hex (preferred, so
@@ -120,6 +141,8 @@ pub struct Config {
     pub tokens: Vec<(String, Vec<u8>)>,
     /// Where names in jobs' SQL land when the job's own datasets do not say.
     pub sql: SqlDefaults,
+    /// Detection and propagation rules and the staleness window of the lineage graph.
+    pub graph: GraphSettings,
 }
 
 /// Errors reading configuration.
@@ -203,8 +226,30 @@ impl Config {
                 .or(file.sql_default_schema),
             dialect,
         };
+        let mut graph = GraphSettings::default();
+        if let Some(path) = serve.pii_rules.clone().or(file.pii_rules) {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let rules: PiiRulesFile = serde_json::from_str(&text)
+                .map_err(|e| ConfigError::Invalid(format!("pii_rules {}: {e}", path.display())))?;
+            if let Some(d) = rules.detection {
+                d.validate().map_err(|e| {
+                    ConfigError::Invalid(format!("pii_rules {}: {e}", path.display()))
+                })?;
+                graph.detection.extend(d);
+            }
+            if let Some(p) = rules.propagation {
+                graph.propagation = p;
+            }
+        }
+        if let Some(days) = serve.stale_after_days.or(file.stale_after_days) {
+            graph.stale_after = i64::from(days) * 24 * 3600 * 1_000_000;
+        }
         Ok(Config {
             sql,
+            graph,
             data_dir: common
                 .data_dir
                 .clone()
@@ -301,6 +346,35 @@ mod tests {
         std::fs::write(&path, "sql_default_dialect = \"cobol\"\n").expect("write");
         let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
         assert!(err.to_string().contains("sql_default_dialect"), "{err}");
+    }
+
+    #[test]
+    fn pii_rules_add_to_the_defaults_and_bad_ones_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rules = dir.path().join("pii.json");
+        std::fs::write(
+            &rules,
+            r#"{"detection": {"rules": [{"name": "iban", "tag": "pii.iban", "names": ["iban"]}]},
+                "propagation": {"masking": ["my_tokenize"]}}"#,
+        )
+        .expect("write");
+        let serve = ServeArgs {
+            pii_rules: Some(rules.clone()),
+            stale_after_days: Some(2),
+            ..Default::default()
+        };
+        let cfg = Config::load(&CommonArgs::default(), &serve).expect("load");
+        assert_eq!(cfg.graph.detection.detect("payer_iban", None).len(), 1);
+        assert_eq!(cfg.graph.detection.detect("email", None).len(), 1);
+        assert!(cfg.graph.propagation.masking.contains("my_tokenize"));
+        assert_eq!(cfg.graph.stale_after, 2 * 24 * 3600 * 1_000_000);
+        std::fs::write(
+            &rules,
+            r#"{"detection": {"rules": [{"name": "x", "tag": "Not A Tag", "names": ["x"]}]}}"#,
+        )
+        .expect("write");
+        let err = Config::load(&CommonArgs::default(), &serve).expect_err("refused");
+        assert!(err.to_string().contains("pii_rules"), "{err}");
     }
 
     #[test]

@@ -47,10 +47,17 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         stop_views.subscribe(),
         metrics.clone(),
     );
+    let (graph, graph_task) = views::graph::spawn(
+        store.clone(),
+        cfg.graph.clone(),
+        writer.committed(),
+        stop_views.subscribe(),
+    );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
     let state = AppState {
         store: store.clone(),
         writer,
+        graph,
         metrics,
         tokens: Arc::new(cfg.tokens.clone()),
         max_body_bytes: cfg.max_body_bytes,
@@ -69,6 +76,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let _ = stop_views.send(true);
     let _ = counters.await;
     let _ = sql_lineage.await;
+    let _ = graph_task.await;
     let _ = checkpointer.await;
     store.close().await;
     tracing::info!("stopped");

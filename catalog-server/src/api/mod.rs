@@ -4,6 +4,7 @@
 //! socket, and `server.rs` can serve it with graceful shutdown.
 
 pub mod error;
+pub mod graph;
 pub mod ops;
 pub mod push;
 pub mod read;
@@ -20,6 +21,7 @@ use axum::routing::{get, post};
 use crate::metrics::Metrics;
 use crate::pipeline::WriterHandle;
 use crate::store::Store;
+use crate::views::graph::GraphHandle;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -28,6 +30,8 @@ pub struct AppState {
     pub store: Store,
     /// The writer task, for writes.
     pub writer: WriterHandle,
+    /// The lineage graph with PII propagation.
+    pub graph: GraphHandle,
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// (name, SHA-256) of API tokens; empty means authentication is off.
@@ -60,6 +64,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/namespaces/{ns}/jobs/{name}", get(read::job))
         .route("/api/v1/namespaces/{ns}/jobs/{name}/runs", get(read::runs))
         .route("/api/v1/runs/{id}", get(read::run))
+        .route("/api/v1/graph/upstream", get(graph::upstream))
+        .route("/api/v1/graph/downstream", get(graph::downstream))
+        .route("/api/v1/graph/impact", get(graph::impact))
+        .route("/api/v1/graph/paths", get(graph::paths))
+        .route("/api/v1/tags", get(graph::column_tags))
+        .route(
+            "/api/v1/reviews",
+            get(graph::review_queue).post(graph::post_review),
+        )
+        .route("/api/v1/namespaces/{ns}/pii", get(graph::pii_report))
+        .route("/api/v1/lineage/retractions", post(graph::post_retraction))
         .route("/api/v1/jobs/runs/{id}", get(read::run))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

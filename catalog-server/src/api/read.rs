@@ -74,10 +74,11 @@ pub async fn dataset(
     State(s): State<AppState>,
     Path((ns, name)): Path<(String, String)>,
 ) -> ApiResult {
-    found(
-        s.store.get_dataset(&ns, &name).await?,
-        format!("dataset {ns}:{name} not found"),
-    )
+    let mut v = s.store.get_dataset(&ns, &name).await?;
+    if let Some(d) = v.as_mut() {
+        super::graph::enrich_dataset(&s, d);
+    }
+    found(v, format!("dataset {ns}:{name} not found"))
 }
 
 /// `GET /api/v1/namespaces/{ns}/datasets/{name}/versions`.

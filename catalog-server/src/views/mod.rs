@@ -1,7 +1,7 @@
 //! Derived views: consumers of the change log.
 //!
-//! The change log is the truth; a derived view (the namespace counters and the column
-//! lineage derived from jobs' SQL today; the lineage graph, PII propagation, the search
+//! The change log is the truth; a derived view (the namespace counters, the column
+//! lineage derived from jobs' SQL, and the in-memory lineage graph today; the search
 //! index and the change feed in later issues) reads committed entries after its cursor, applies them, and records the new
 //! cursor in `view_cursors`. That one mechanism gives every view the same properties:
 //!
@@ -19,6 +19,7 @@
 //! To add a view: implement [`DerivedView`] and start it with [`spawn`] in `server.rs`.
 
 pub mod counters;
+pub mod graph;
 pub mod sql_lineage;
 
 use std::future::Future;
@@ -134,24 +135,34 @@ pub fn spawn<V: DerivedView>(
                     tracing::warn!(view = view.name(), error = %e, "derived view failed; will retry")
                 }
             }
-            // At most one catch-up per interval: under load the writer commits hundreds
-            // of times a second, and a view transaction per commit would contend with it
-            // for the database's write lock. Entries simply arrive in bigger pages.
-            tokio::select! {
-                _ = tokio::time::sleep(MIN_INTERVAL) => {}
-                _ = shutdown.changed() => {}
-            }
-            if *shutdown.borrow() {
-                break;
-            }
-            tokio::select! {
-                _ = committed.changed() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                _ = shutdown.changed() => {}
-            }
-            if *shutdown.borrow() {
+            if wait_for_work(&mut committed, &mut shutdown).await {
                 break;
             }
         }
     })
+}
+
+/// Waits before a view's next catch-up: at least [`MIN_INTERVAL`], then until a commit
+/// (or a second, for other replicas' commits). Returns whether to stop.
+///
+/// At most one catch-up per interval: under load the writer commits hundreds of times a
+/// second, and a view transaction per commit would contend with it for the database's
+/// write lock. Entries simply arrive in bigger pages.
+pub(crate) async fn wait_for_work(
+    committed: &mut watch::Receiver<i64>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(MIN_INTERVAL) => {}
+        _ = shutdown.changed() => {}
+    }
+    if *shutdown.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = committed.changed() => {}
+        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        _ = shutdown.changed() => {}
+    }
+    *shutdown.borrow()
 }

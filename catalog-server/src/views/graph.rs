@@ -1,0 +1,950 @@
+//! The `lineage_graph` view: the in-memory lineage graph with PII propagation, built
+//! from the store at start and kept current by following the change log.
+//!
+//! Unlike the views in the database, this one lives in memory, so it has no stored
+//! cursor: every start loads current state (datasets, columns with detection, column
+//! edges of every origin, run I/O as dataset edges, declared tags, review decisions),
+//! propagates once, and then follows the log from the sequence number the load
+//! reflected. Entries only say *what* changed (a run, a job, a dataset, a review); the
+//! view re-reads the affected datasets' current state and applies the difference with
+//! the graph's incremental methods, so one event costs work proportional to what it
+//! touched, never a rebuild.
+//!
+//! Column edges derived from SQL are written by the `sql_lineage` view, after the log
+//! entry that caused them; this view therefore never reads past that view's cursor, so
+//! it sees a job's derived edges together with the run that caused them.
+//!
+//! Readers (the REST handlers) take a read lock on [`GraphCatalog`]; each page of the log
+//! is applied under one short write lock, after its database reads are done.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tokio::sync::watch;
+use weft_lineage::FunctionRules;
+use weft_lineage::graph::{
+    ColumnRef, DatasetEdge, DatasetEdgeKey, DetectionRules, LineageGraph, Origin, PropagationRules,
+    SourceKind, StoredEdge, StoredKey, TagKey,
+};
+use weft_schemas::change::{ReviewAction, TagReview};
+
+use crate::store::bulk::{Val, fetch, in_list};
+use crate::store::reviews::Decision;
+use crate::store::{Store, StoreError, now_micros};
+
+/// Ids per `IN (…)` list.
+const CHUNK: usize = 500;
+
+/// Log entries read per step.
+const PAGE: i64 = 2000;
+
+/// How often edges are re-checked for staleness.
+const STALE_CHECK: Duration = Duration::from_secs(60);
+
+/// What the graph needs from configuration.
+#[derive(Debug, Clone)]
+pub struct GraphSettings {
+    /// Detection rules: the defaults plus the deployment's additions.
+    pub detection: DetectionRules,
+    /// Propagation rules: the defaults plus the deployment's additions.
+    pub propagation: PropagationRules,
+    /// An edge not seen again within this many microseconds is marked stale.
+    pub stale_after: i64,
+}
+
+impl Default for GraphSettings {
+    fn default() -> Self {
+        GraphSettings {
+            detection: DetectionRules::default(),
+            propagation: PropagationRules::default(),
+            stale_after: 30 * 24 * 3600 * 1_000_000,
+        }
+    }
+}
+
+/// A dataset's public name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DatasetName {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The graph and the names the API needs to speak about its nodes.
+#[derive(Debug)]
+pub struct GraphCatalog {
+    /// The graph itself.
+    pub graph: LineageGraph,
+    /// The rules it propagates by (the report uses the prefixes).
+    pub rules: PropagationRules,
+    names: HashMap<i64, DatasetName>,
+    ids: HashMap<DatasetName, i64>,
+    /// Current columns per dataset (name → type), as last read.
+    columns: HashMap<i64, Vec<(String, Option<String>)>>,
+    /// The state each dataset was last read at.
+    seen: HashMap<i64, DatasetSeen>,
+    /// Column-edge rows per target dataset, by key.
+    in_edges: HashMap<i64, HashSet<StoredKey>>,
+    /// Run-I/O dataset edges per job.
+    io_edges: HashMap<i64, HashSet<DatasetEdgeKey>>,
+    /// Declared (column, tag) per dataset.
+    declared: HashMap<i64, HashSet<(String, TagKey)>>,
+    /// The log position the graph reflects.
+    cursor: i64,
+    /// Whether the initial load is done.
+    ready: bool,
+}
+
+/// What a dataset looked like when the graph last read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct DatasetSeen {
+    fields_digest: Option<Vec<u8>>,
+    /// (rows, max first_seen, max last_seen, total transformation text length).
+    edges: (i64, i64, i64, i64),
+}
+
+impl GraphCatalog {
+    fn new(settings: &GraphSettings) -> GraphCatalog {
+        GraphCatalog {
+            graph: LineageGraph::new(
+                PropagationRules::with_additions(&settings.propagation),
+                FunctionRules::default(),
+            ),
+            rules: PropagationRules::with_additions(&settings.propagation),
+            names: HashMap::new(),
+            ids: HashMap::new(),
+            columns: HashMap::new(),
+            seen: HashMap::new(),
+            in_edges: HashMap::new(),
+            io_edges: HashMap::new(),
+            declared: HashMap::new(),
+            cursor: 0,
+            ready: false,
+        }
+    }
+
+    /// A dataset's id, by name.
+    pub fn dataset_id(&self, namespace: &str, name: &str) -> Option<i64> {
+        self.ids
+            .get(&DatasetName {
+                namespace: namespace.to_owned(),
+                name: name.to_owned(),
+            })
+            .copied()
+    }
+
+    /// A dataset's name, by id.
+    pub fn dataset_name(&self, id: i64) -> Option<&DatasetName> {
+        self.names.get(&id)
+    }
+
+    /// Every dataset of a namespace (ids, sorted by name).
+    pub fn datasets_in(&self, namespace: &str) -> Vec<i64> {
+        let mut out: Vec<(&str, i64)> = self
+            .names
+            .iter()
+            .filter(|(_, n)| n.namespace == namespace)
+            .map(|(&id, n)| (n.name.as_str(), id))
+            .collect();
+        out.sort_unstable();
+        out.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// A dataset's current columns with their types, in schema order.
+    pub fn current_columns(&self, dataset: i64) -> &[(String, Option<String>)] {
+        self.columns
+            .get(&dataset)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Whether `column` is a current column of `dataset` or a node of the graph.
+    pub fn knows_column(&self, dataset: i64, column: &str) -> bool {
+        self.current_columns(dataset)
+            .iter()
+            .any(|(c, _)| c == column)
+            || self.graph.tags_of(&ColumnRef::new(dataset, column)).is_ok()
+    }
+
+    /// The log position the graph reflects.
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// Whether a tag counts as personal data in reports: under a propagated prefix, or
+    /// the pseudonymised form of one.
+    pub fn is_pii(&self, tag: &str) -> bool {
+        let under =
+            |t: &str, p: &str| t == p || t.strip_prefix(p).is_some_and(|r| r.starts_with('.'));
+        let pseudo = self.rules.pseudonymised_prefix.as_str();
+        self.rules.propagate.iter().any(|p| {
+            under(tag, p)
+                || tag
+                    .strip_prefix(pseudo)
+                    .and_then(|r| r.strip_prefix('.'))
+                    .is_some_and(|r| under(r, p))
+        })
+    }
+}
+
+/// A shared handle on the graph: what the API holds.
+#[derive(Clone, Debug)]
+pub struct GraphHandle {
+    inner: Arc<RwLock<GraphCatalog>>,
+    progress: watch::Receiver<i64>,
+}
+
+/// The graph is still being loaded.
+#[derive(Debug, Clone, Copy)]
+pub struct NotReady;
+
+impl GraphHandle {
+    /// Read access, once the initial load is done.
+    pub fn read(&self) -> Result<RwLockReadGuard<'_, GraphCatalog>, NotReady> {
+        let g = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        if g.ready { Ok(g) } else { Err(NotReady) }
+    }
+
+    /// Waits (up to `timeout`) until the graph reflects log entry `seq`; returns whether
+    /// it does.
+    pub async fn wait_for(&self, seq: i64, timeout: Duration) -> bool {
+        let mut rx = self.progress.clone();
+        let wait = rx.wait_for(|&c| c >= seq);
+        matches!(tokio::time::timeout(timeout, wait).await, Ok(Ok(_)))
+    }
+}
+
+/// Starts the view: loads the graph, then follows the log until `shutdown`.
+pub fn spawn(
+    store: Store,
+    settings: GraphSettings,
+    mut committed: watch::Receiver<i64>,
+    mut shutdown: watch::Receiver<bool>,
+) -> (GraphHandle, tokio::task::JoinHandle<()>) {
+    let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
+    let (progress_tx, progress) = watch::channel(0i64);
+    let handle = GraphHandle {
+        inner: inner.clone(),
+        progress,
+    };
+    let task = tokio::spawn(async move {
+        let follower = Follower {
+            store,
+            settings,
+            inner,
+        };
+        let mut loaded = false;
+        let mut last_stale = Instant::now();
+        loop {
+            if !loaded {
+                match follower.load().await {
+                    Ok(()) => {
+                        loaded = true;
+                        follower.mark_stale();
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "loading the lineage graph failed; will retry")
+                    }
+                }
+            }
+            if loaded {
+                match follower.catch_up().await {
+                    Ok(seq) => {
+                        let _ = progress_tx.send(seq);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "lineage graph update failed; will retry"),
+                }
+                if last_stale.elapsed() >= STALE_CHECK {
+                    last_stale = Instant::now();
+                    follower.mark_stale();
+                }
+            }
+            if super::wait_for_work(&mut committed, &mut shutdown).await {
+                break;
+            }
+        }
+    });
+    (handle, task)
+}
+
+/// Loads the whole graph once, for an offline command (no follower task).
+pub async fn load_once(
+    store: &Store,
+    settings: &GraphSettings,
+) -> Result<GraphCatalog, StoreError> {
+    let inner = Arc::new(RwLock::new(GraphCatalog::new(settings)));
+    let follower = Follower {
+        store: store.clone(),
+        settings: settings.clone(),
+        inner: inner.clone(),
+    };
+    follower.load().await?;
+    drop(follower);
+    Arc::try_unwrap(inner)
+        .map(|l| l.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .map_err(|_| StoreError::Corrupt("graph still shared".into()))
+}
+
+struct Follower {
+    store: Store,
+    settings: GraphSettings,
+    inner: Arc<RwLock<GraphCatalog>>,
+}
+
+/// What one step read from the store, applied under the write lock.
+#[derive(Default)]
+struct Reading {
+    names: Vec<(i64, DatasetName)>,
+    seen: Vec<(i64, DatasetSeen)>,
+    /// Datasets whose columns were re-read.
+    columns: HashMap<i64, Vec<(String, Option<String>)>>,
+    /// Datasets whose edges were re-read: their full set of rows.
+    edges: HashMap<i64, Vec<EdgeRow>>,
+    /// Jobs whose I/O was re-read: (inputs, outputs, updated_at).
+    io: HashMap<i64, (Vec<i64>, Vec<i64>, i64)>,
+    /// Datasets whose declared tags were re-read.
+    tags: HashMap<i64, HashSet<(String, TagKey)>>,
+    /// Review decisions, in log order.
+    reviews: Vec<TagReview>,
+}
+
+impl Reading {
+    /// A `tags` row (dataset_id, column_name, key, value): a declared column tag.
+    fn tag_row(&mut self, r: &AnyRow) -> Result<(), StoreError> {
+        let key: String = r.try_get(2)?;
+        let value: Option<String> = r.try_get(3)?;
+        if let Some(tag) = tag_of(&key, value.as_deref()) {
+            self.tags
+                .entry(r.try_get(0)?)
+                .or_default()
+                .insert((r.try_get(1)?, tag));
+        }
+        Ok(())
+    }
+
+    /// A `job_io` row (job_id, dataset_id, direction, updated_at); returns the dataset.
+    fn io_row(&mut self, r: &AnyRow) -> Result<i64, StoreError> {
+        let job: i64 = r.try_get(0)?;
+        let dataset: i64 = r.try_get(1)?;
+        let direction: String = r.try_get(2)?;
+        let at: i64 = r.try_get(3)?;
+        let e = self.io.entry(job).or_default();
+        if direction == "out" {
+            e.1.push(dataset);
+        } else {
+            e.0.push(dataset);
+        }
+        e.2 = e.2.max(at);
+        Ok(dataset)
+    }
+
+    /// A current `columns` row (dataset_id, name, data_type).
+    fn column_row(&mut self, r: &AnyRow) -> Result<(), StoreError> {
+        self.columns
+            .entry(r.try_get(0)?)
+            .or_default()
+            .push((r.try_get(1)?, r.try_get(2)?));
+        Ok(())
+    }
+}
+
+struct EdgeRow {
+    dst_dataset: i64,
+    dst_column: String,
+    src_dataset: i64,
+    src_column: String,
+    job: i64,
+    origin: String,
+    transformations: String,
+    first_seen: i64,
+    last_seen: i64,
+}
+
+impl EdgeRow {
+    fn stored(&self) -> StoredEdge<'_> {
+        StoredEdge {
+            dst_dataset: self.dst_dataset,
+            dst_column: &self.dst_column,
+            src_dataset: self.src_dataset,
+            src_column: &self.src_column,
+            job: self.job,
+            origin: &self.origin,
+            transformations: &self.transformations,
+            first_seen: self.first_seen,
+            last_seen: self.last_seen,
+        }
+    }
+}
+
+const EDGE_SELECT: &str = "SELECT dst_dataset_id, dst_column, src_dataset_id, src_column, job_id, \
+     origin, transformations, first_seen, last_seen FROM column_edges";
+
+fn edge_row(r: &AnyRow) -> Result<EdgeRow, StoreError> {
+    Ok(EdgeRow {
+        dst_dataset: r.try_get(0)?,
+        dst_column: r.try_get(1)?,
+        src_dataset: r.try_get(2)?,
+        src_column: r.try_get(3)?,
+        job: r.try_get(4)?,
+        origin: r.try_get(5)?,
+        transformations: r.try_get(6)?,
+        first_seen: r.try_get(7)?,
+        last_seen: r.try_get(8)?,
+    })
+}
+
+fn tag_of(key: &str, value: Option<&str>) -> Option<TagKey> {
+    TagKey::from_openlineage(key, value.unwrap_or_default()).ok()
+}
+
+impl Follower {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, GraphCatalog> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reads current state whole and builds the graph, propagating once at the end.
+    async fn load(&self) -> Result<(), StoreError> {
+        let started = Instant::now();
+        // Everything up to the SQL view's cursor is reflected by what is read next
+        // (entries after it are re-applied later, which is idempotent).
+        let bound = self.store.view_cursor("sql_lineage").await?;
+        let mut reading = Reading::default();
+        let mut conn = self.store.pool().acquire().await?;
+        let backend = self.store.backend();
+        for r in fetch(
+            &mut conn,
+            "SELECT d.id, n.name, d.name, d.fields_digest FROM datasets d \
+             JOIN namespaces n ON n.id = d.namespace_id"
+                .into(),
+            Vec::new(),
+        )
+        .await?
+        {
+            let id: i64 = r.try_get(0)?;
+            reading.names.push((
+                id,
+                DatasetName {
+                    namespace: r.try_get(1)?,
+                    name: r.try_get(2)?,
+                },
+            ));
+            reading.seen.push((
+                id,
+                DatasetSeen {
+                    fields_digest: r.try_get(3)?,
+                    edges: (0, 0, 0, 0),
+                },
+            ));
+            reading.columns.insert(id, Vec::new());
+            reading.edges.insert(id, Vec::new());
+            reading.tags.insert(id, HashSet::new());
+        }
+        for r in fetch(
+            &mut conn,
+            "SELECT c.dataset_id, c.name, c.data_type FROM columns c \
+             JOIN datasets d ON d.id = c.dataset_id \
+             WHERE c.last_version = d.current_version ORDER BY c.dataset_id, c.ordinal"
+                .into(),
+            Vec::new(),
+        )
+        .await?
+        {
+            reading.column_row(&r)?;
+        }
+        for r in fetch(&mut conn, EDGE_SELECT.into(), Vec::new()).await? {
+            let row = edge_row(&r)?;
+            reading.edges.entry(row.dst_dataset).or_default().push(row);
+        }
+        for r in fetch(
+            &mut conn,
+            "SELECT io.job_id, io.dataset_id, io.direction, io.updated_at FROM job_io io".into(),
+            Vec::new(),
+        )
+        .await?
+        {
+            reading.io_row(&r)?;
+        }
+        for r in fetch(
+            &mut conn,
+            backend.sql(
+                "SELECT dataset_id, column_name, key, value FROM tags WHERE column_name <> ''",
+            ),
+            Vec::new(),
+        )
+        .await?
+        {
+            reading.tag_row(&r)?;
+        }
+        drop(conn);
+        let reviews = self.store.reviews(None).await?;
+        let signatures = edge_signatures(&reading.edges);
+        for (id, seen) in &mut reading.seen {
+            seen.edges = signatures.get(id).copied().unwrap_or_default();
+        }
+
+        let mut cat = self.write();
+        cat.graph.set_deferred(true);
+        apply(&mut cat, &self.settings, reading);
+        for r in &reviews {
+            let column = ColumnRef::new(r.dataset_id, &r.column);
+            let Ok(tag) = TagKey::parse(&r.tag) else {
+                continue;
+            };
+            cat.graph.add_column(r.dataset_id, &r.column);
+            let mut outcome = Ok(());
+            if r.manual {
+                outcome = cat.graph.add_manual(&column, &tag);
+            }
+            outcome = outcome.and(match r.decision {
+                Some(Decision::Confirmed) => cat.graph.confirm(&column, &tag),
+                Some(Decision::Rejected) => cat.graph.reject(&column, &tag),
+                None => Ok(()),
+            });
+            if let Err(e) = outcome {
+                tracing::warn!(error = %e, "review not replayed");
+            }
+        }
+        cat.graph.set_deferred(false);
+        cat.cursor = bound;
+        cat.ready = true;
+        tracing::info!(
+            datasets = cat.graph.dataset_count(),
+            columns = cat.graph.column_count(),
+            edges = cat.graph.edge_count(),
+            tagged = cat.graph.tagged_pair_count(),
+            ms = started.elapsed().as_millis() as u64,
+            "lineage graph loaded"
+        );
+        Ok(())
+    }
+
+    /// Applies the log after the cursor (up to the SQL view's cursor); returns the new
+    /// cursor.
+    async fn catch_up(&self) -> Result<i64, StoreError> {
+        let bound = self.store.view_cursor("sql_lineage").await?;
+        let mut cursor = self.inner.read().unwrap_or_else(|e| e.into_inner()).cursor;
+        while cursor < bound {
+            let mut entries = self
+                .store
+                .read_log(cursor, PAGE.min(bound - cursor), false)
+                .await?;
+            entries.retain(|e| e.seq <= bound);
+            let Some(last) = entries.last().map(|e| e.seq) else {
+                break;
+            };
+            let mut reading = self.read_changes(&entries).await?;
+            if entries.iter().any(|e| e.kind == "tag.review") {
+                for e in self.store.read_log(cursor, last - cursor, true).await? {
+                    if e.kind != "tag.review" {
+                        continue;
+                    }
+                    match e.payload.as_deref().map(serde_json::from_str::<TagReview>) {
+                        Some(Ok(r)) => reading.reviews.push(r),
+                        Some(Err(err)) => {
+                            tracing::warn!(seq = e.seq, error = %err, "unreadable review")
+                        }
+                        None => {}
+                    }
+                }
+            }
+            let mut cat = self.write();
+            apply(&mut cat, &self.settings, reading);
+            cat.cursor = last;
+            cursor = last;
+        }
+        Ok(cursor)
+    }
+
+    fn mark_stale(&self) {
+        let window = self.settings.stale_after;
+        let mut cat = self.write();
+        let n = cat.graph.mark_stale(now_micros(), window);
+        if n > 0 {
+            tracing::info!(edges = n, "lineage edges marked stale");
+        }
+    }
+
+    /// Reads what the entries touched: their jobs' I/O, and those datasets' names,
+    /// columns (when their schema changed), column edges (when their edge signature
+    /// changed) and declared tags.
+    async fn read_changes(
+        &self,
+        entries: &[crate::store::log::LogEntry],
+    ) -> Result<Reading, StoreError> {
+        let mut reading = Reading::default();
+        let backend = self.store.backend();
+        let mut conn = self.store.pool().acquire().await?;
+        let mut jobs: HashSet<i64> = HashSet::new();
+        let mut datasets: HashSet<i64> = HashSet::new();
+        let mut runs: Vec<&str> = Vec::new();
+        for e in entries {
+            let Some(ns) = e.namespace.as_deref() else {
+                continue;
+            };
+            match e.kind.as_str() {
+                "openlineage.run" => {
+                    if let Some(id) = e.entity.strip_prefix("run:") {
+                        runs.push(id);
+                    }
+                }
+                "openlineage.job" => {
+                    if let Some(name) = entity_name(&e.entity, "job:", ns) {
+                        jobs.extend(ids_named(&mut conn, &self.store, "jobs", ns, name).await?);
+                    }
+                }
+                "openlineage.dataset" | "lineage.retract" => {
+                    if let Some(name) = entity_name(&e.entity, "dataset:", ns) {
+                        datasets
+                            .extend(ids_named(&mut conn, &self.store, "datasets", ns, name).await?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        runs.sort_unstable();
+        runs.dedup();
+        for chunk in runs.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT DISTINCT job_id FROM runs WHERE id IN {}",
+                in_list(backend, 0, chunk.len())
+            );
+            for r in fetch(
+                &mut conn,
+                sql,
+                chunk.iter().map(|&id| Val::from(id)).collect(),
+            )
+            .await?
+            {
+                jobs.insert(r.try_get(0)?);
+            }
+        }
+        let jobs: Vec<i64> = jobs.into_iter().collect();
+        for chunk in jobs.chunks(CHUNK) {
+            for &j in chunk {
+                reading.io.insert(j, (Vec::new(), Vec::new(), 0));
+            }
+            let sql = format!(
+                "SELECT job_id, dataset_id, direction, updated_at FROM job_io WHERE job_id IN {}",
+                in_list(backend, 0, chunk.len())
+            );
+            for r in fetch(&mut conn, sql, chunk.iter().map(|&j| Val::I64(j)).collect()).await? {
+                datasets.insert(reading.io_row(&r)?);
+            }
+        }
+        let datasets: Vec<i64> = datasets.into_iter().collect();
+        let (known, seen): (HashSet<i64>, HashMap<i64, DatasetSeen>) = {
+            let cat = self.inner.read().unwrap_or_else(|e| e.into_inner());
+            (
+                datasets
+                    .iter()
+                    .copied()
+                    .filter(|d| cat.names.contains_key(d))
+                    .collect(),
+                datasets
+                    .iter()
+                    .filter_map(|d| cat.seen.get(d).map(|s| (*d, s.clone())))
+                    .collect(),
+            )
+        };
+        for chunk in datasets.chunks(CHUNK) {
+            let list = in_list(backend, 0, chunk.len());
+            let ids: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
+            let mut now: HashMap<i64, DatasetSeen> = HashMap::new();
+            for r in fetch(
+                &mut conn,
+                format!(
+                    "SELECT d.id, n.name, d.name, d.fields_digest FROM datasets d \
+                     JOIN namespaces n ON n.id = d.namespace_id WHERE d.id IN {list}"
+                ),
+                ids.clone(),
+            )
+            .await?
+            {
+                let id: i64 = r.try_get(0)?;
+                if !known.contains(&id) {
+                    reading.names.push((
+                        id,
+                        DatasetName {
+                            namespace: r.try_get(1)?,
+                            name: r.try_get(2)?,
+                        },
+                    ));
+                }
+                now.entry(id).or_default().fields_digest = r.try_get(3)?;
+            }
+            for r in fetch(
+                &mut conn,
+                format!(
+                    "SELECT dst_dataset_id, COUNT(*), MAX(first_seen), MAX(last_seen), \
+                     SUM(LENGTH(transformations)) FROM column_edges \
+                     WHERE dst_dataset_id IN {list} GROUP BY dst_dataset_id"
+                ),
+                ids.clone(),
+            )
+            .await?
+            {
+                let id: i64 = r.try_get(0)?;
+                now.entry(id).or_default().edges =
+                    (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+            }
+            let schema_changed: Vec<i64> = chunk
+                .iter()
+                .copied()
+                .filter(|d| {
+                    seen.get(d).map(|s| &s.fields_digest)
+                        != Some(&now.get(d).cloned().unwrap_or_default().fields_digest)
+                })
+                .collect();
+            let edges_changed: Vec<i64> = chunk
+                .iter()
+                .copied()
+                .filter(|d| {
+                    seen.get(d).map(|s| s.edges)
+                        != Some(now.get(d).cloned().unwrap_or_default().edges)
+                })
+                .collect();
+            if !schema_changed.is_empty() {
+                for &d in &schema_changed {
+                    reading.columns.insert(d, Vec::new());
+                }
+                let sql = format!(
+                    "SELECT c.dataset_id, c.name, c.data_type FROM columns c \
+                     JOIN datasets d ON d.id = c.dataset_id \
+                     WHERE c.last_version = d.current_version AND c.dataset_id IN {} \
+                     ORDER BY c.dataset_id, c.ordinal",
+                    in_list(backend, 0, schema_changed.len())
+                );
+                for r in fetch(
+                    &mut conn,
+                    sql,
+                    schema_changed.iter().map(|&d| Val::I64(d)).collect(),
+                )
+                .await?
+                {
+                    reading.column_row(&r)?;
+                }
+            }
+            if !edges_changed.is_empty() {
+                for &d in &edges_changed {
+                    reading.edges.insert(d, Vec::new());
+                }
+                let sql = format!(
+                    "{EDGE_SELECT} WHERE dst_dataset_id IN {}",
+                    in_list(backend, 0, edges_changed.len())
+                );
+                for r in fetch(
+                    &mut conn,
+                    sql,
+                    edges_changed.iter().map(|&d| Val::I64(d)).collect(),
+                )
+                .await?
+                {
+                    let row = edge_row(&r)?;
+                    reading.edges.entry(row.dst_dataset).or_default().push(row);
+                }
+            }
+            for &d in chunk {
+                reading.tags.insert(d, HashSet::new());
+            }
+            for r in fetch(
+                &mut conn,
+                format!(
+                    "SELECT dataset_id, column_name, key, value FROM tags \
+                     WHERE column_name <> '' AND dataset_id IN {list}"
+                ),
+                ids,
+            )
+            .await?
+            {
+                reading.tag_row(&r)?;
+            }
+            reading.seen.extend(now);
+        }
+        Ok(reading)
+    }
+}
+
+/// The name in an entity key `<prefix><ns>:<name>`.
+fn entity_name<'a>(entity: &'a str, prefix: &str, ns: &str) -> Option<&'a str> {
+    entity
+        .strip_prefix(prefix)?
+        .strip_prefix(ns)?
+        .strip_prefix(':')
+}
+
+/// Ids of the job or dataset (`table`) named `name` in namespace `ns`.
+async fn ids_named(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    table: &str,
+    ns: &str,
+    name: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let sql = store.backend().sql(&format!(
+        "SELECT t.id FROM {table} t JOIN namespaces n ON n.id = t.namespace_id \
+         WHERE n.name = ? AND t.name = ?"
+    ));
+    fetch(conn, sql, vec![ns.into(), name.into()])
+        .await?
+        .iter()
+        .map(|r| r.try_get(0).map_err(Into::into))
+        .collect()
+}
+
+fn edge_signatures(edges: &HashMap<i64, Vec<EdgeRow>>) -> HashMap<i64, (i64, i64, i64, i64)> {
+    edges
+        .iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(&d, rows)| {
+            let sig = rows.iter().fold((0, 0, 0, 0), |(n, f, l, t), r| {
+                (
+                    n + 1,
+                    f.max(r.first_seen),
+                    l.max(r.last_seen),
+                    t + r.transformations.len() as i64,
+                )
+            });
+            (d, sig)
+        })
+        .collect()
+}
+
+/// Applies a reading to the graph: the difference between what it says and what the
+/// graph holds, through the graph's incremental methods.
+fn apply(cat: &mut GraphCatalog, settings: &GraphSettings, reading: Reading) {
+    for (id, name) in reading.names {
+        cat.graph.add_dataset(id);
+        cat.ids.insert(name.clone(), id);
+        cat.names.insert(id, name);
+    }
+    for (id, seen) in reading.seen {
+        cat.seen.insert(id, seen);
+    }
+    for (dataset, columns) in reading.columns {
+        let before: HashSet<String> = cat
+            .columns
+            .get(&dataset)
+            .map(|c| c.iter().map(|(n, _)| n.clone()).collect())
+            .unwrap_or_default();
+        for (name, data_type) in &columns {
+            let column = ColumnRef::new(dataset, name);
+            if before.contains(name) {
+                continue;
+            }
+            cat.graph.add_column(dataset, name);
+            cat.graph
+                .detect(&settings.detection, &column, data_type.as_deref());
+        }
+        // A column gone from the schema loses its detections (its edges and declared
+        // tags follow the store's own rows).
+        for name in &before {
+            if !columns.iter().any(|(n, _)| n == name) {
+                let column = ColumnRef::new(dataset, name);
+                if let Ok(tags) = cat.graph.tags_of(&column) {
+                    for t in tags.iter().filter(|t| t.detected_by.is_some()) {
+                        if let Ok(key) = TagKey::parse(&t.tag) {
+                            let _ = cat.graph.remove_source(&column, &key, SourceKind::Detected);
+                        }
+                    }
+                }
+            }
+        }
+        cat.columns.insert(dataset, columns);
+    }
+    for (dataset, rows) in reading.edges {
+        let mut now: HashSet<StoredKey> = HashSet::with_capacity(rows.len());
+        for row in &rows {
+            let stored = row.stored();
+            match cat.graph.upsert_stored(&stored) {
+                Ok(_) => {
+                    if let Ok(k) = stored.key() {
+                        now.insert(k);
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "column edge not loaded"),
+            }
+        }
+        if let Some(before) = cat.in_edges.get(&dataset) {
+            let gone: Vec<StoredKey> = before.difference(&now).cloned().collect();
+            for k in gone {
+                match k {
+                    StoredKey::Column(k) => cat.graph.retract_column_edge(&k),
+                    StoredKey::Dataset(k) => cat.graph.retract_dataset_edge(&k),
+                };
+            }
+        }
+        cat.in_edges.insert(dataset, now);
+    }
+    for (job, (inputs, outputs, at)) in reading.io {
+        let mut now: HashSet<DatasetEdgeKey> = HashSet::new();
+        for &dst in &outputs {
+            for &src in &inputs {
+                if src == dst {
+                    continue;
+                }
+                let key = DatasetEdgeKey {
+                    src,
+                    src_column: None,
+                    dst,
+                    origin: Origin::OpenLineage,
+                    job: Some(job),
+                };
+                cat.graph.upsert_dataset_edge(&DatasetEdge {
+                    key: key.clone(),
+                    transformations: Vec::new(),
+                    first_seen: at,
+                    last_seen: at,
+                });
+                now.insert(key);
+            }
+        }
+        if let Some(before) = cat.io_edges.get(&job) {
+            let gone: Vec<DatasetEdgeKey> = before.difference(&now).cloned().collect();
+            for k in gone {
+                cat.graph.retract_dataset_edge(&k);
+            }
+        }
+        cat.io_edges.insert(job, now);
+    }
+    for (dataset, tags) in reading.tags {
+        let before = cat.declared.remove(&dataset).unwrap_or_default();
+        for (column, tag) in tags.difference(&before) {
+            cat.graph
+                .add_declared(&ColumnRef::new(dataset, column), tag);
+        }
+        for (column, tag) in before.difference(&tags) {
+            let _ = cat.graph.remove_source(
+                &ColumnRef::new(dataset, column),
+                tag,
+                SourceKind::Declared,
+            );
+        }
+        if !tags.is_empty() {
+            cat.declared.insert(dataset, tags);
+        }
+    }
+    for r in reading.reviews {
+        let Some(dataset) = cat.dataset_id(&r.namespace, &r.dataset) else {
+            continue;
+        };
+        let Ok(tag) = TagKey::parse(&r.tag) else {
+            continue;
+        };
+        let column = ColumnRef::new(dataset, &r.column);
+        cat.graph.add_column(dataset, &r.column);
+        let outcome = match r.action {
+            ReviewAction::Confirm => cat.graph.confirm(&column, &tag),
+            ReviewAction::Reject => cat.graph.reject(&column, &tag),
+            ReviewAction::Clear => cat.graph.clear_decision(&column, &tag),
+            ReviewAction::Add => cat.graph.add_manual(&column, &tag),
+            ReviewAction::Remove => cat.graph.remove_source(&column, &tag, SourceKind::Manual),
+        };
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "review not applied to the graph");
+        }
+    }
+}
