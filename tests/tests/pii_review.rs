@@ -547,6 +547,18 @@ fn warehouse_on(backend: Backend) {
     assert_eq!(capped["truncated"], true);
     assert_eq!(capped["nodes"].as_array().map(Vec::len), Some(2));
 
+    // Children beyond the cap are counted, the most used kept (customer_value has a
+    // reader, email_domains none); each dataset says whether it has column lineage.
+    let children = s.get_ok(&format!(
+        "/api/v1/graph/downstream?nodeId={}&maxChildren=1",
+        enc(&format!("dataset:{NS}:tpcds.staging.stg_customers"))
+    ));
+    let nodes = children["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 2, "{children}");
+    assert_eq!(nodes[0]["hiddenChildren"], 1, "{children}");
+    assert_eq!(nodes[1]["name"], "tpcds.marts.customer_value", "{children}");
+    assert_eq!(nodes[1]["hasColumnLineage"], true, "{children}");
+
     // Bad reviews: a clear 4xx naming the field, and nothing changes.
     let stg_email = field("staging.stg_customers", "email");
     let review = |tag: &str, action: &str| json!({"nodeId": stg_email, "tag": tag, "action": action, "reviewer": "carol"});

@@ -44,7 +44,7 @@ impl DerivedView for NamespaceCounters {
                 ]
             })
             .collect();
-        let mut tx = store.pool().begin().await?;
+        let mut tx = store.begin_write().await?;
         Insert {
             table: "namespace_stats",
             columns: &["namespace", "events", "run_events", "last_event_at"],

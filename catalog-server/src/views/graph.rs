@@ -26,8 +26,8 @@ use sqlx::any::AnyRow;
 use tokio::sync::watch;
 use weft_lineage::FunctionRules;
 use weft_lineage::graph::{
-    ColumnRef, DatasetEdge, DatasetEdgeKey, DetectionRules, LineageGraph, Origin, PropagationRules,
-    SourceKind, StoredEdge, StoredKey, TagKey,
+    ColumnRef, DatasetEdge, DatasetEdgeKey, DetectionRules, LineageGraph, NodeRef, Origin,
+    PropagationRules, SourceKind, StoredEdge, StoredKey, TagKey,
 };
 use weft_schemas::change::{ReviewAction, TagReview};
 
@@ -91,6 +91,10 @@ pub struct GraphCatalog {
     in_edges: HashMap<i64, HashSet<StoredKey>>,
     /// Run-I/O dataset edges per job.
     io_edges: HashMap<i64, HashSet<DatasetEdgeKey>>,
+    /// Inputs per job, and the jobs reading each dataset: a dataset's usage score (what
+    /// orders capped children) is how many jobs read it, until query-log usage exists.
+    job_inputs: HashMap<i64, Vec<i64>>,
+    readers: HashMap<i64, HashSet<i64>>,
     /// Declared (column, tag) per dataset.
     declared: HashMap<i64, HashSet<(String, TagKey)>>,
     /// The log position the graph reflects.
@@ -121,6 +125,8 @@ impl GraphCatalog {
             seen: HashMap::new(),
             in_edges: HashMap::new(),
             io_edges: HashMap::new(),
+            job_inputs: HashMap::new(),
+            readers: HashMap::new(),
             declared: HashMap::new(),
             cursor: 0,
             ready: false,
@@ -909,6 +915,26 @@ fn apply(cat: &mut GraphCatalog, settings: &GraphSettings, reading: Reading) {
             }
         }
         cat.io_edges.insert(job, now);
+        let before = cat
+            .job_inputs
+            .insert(job, inputs.clone())
+            .unwrap_or_default();
+        let mut touched: HashSet<i64> = HashSet::new();
+        for d in before.iter().filter(|d| !inputs.contains(d)) {
+            if let Some(r) = cat.readers.get_mut(d) {
+                r.remove(&job);
+            }
+            touched.insert(*d);
+        }
+        for &d in &inputs {
+            if cat.readers.entry(d).or_default().insert(job) {
+                touched.insert(d);
+            }
+        }
+        for d in touched {
+            let usage = cat.readers.get(&d).map_or(0, HashSet::len) as u64;
+            let _ = cat.graph.set_usage(&NodeRef::Dataset(d), usage);
+        }
     }
     for (dataset, tags) in reading.tags {
         let before = cat.declared.remove(&dataset).unwrap_or_default();

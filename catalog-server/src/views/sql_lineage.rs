@@ -303,7 +303,7 @@ impl DerivedView for SqlLineage {
             }
         }
 
-        let mut tx = store.pool().begin().await?;
+        let mut tx = store.begin_write().await?;
         for chunk in gone.chunks(CHUNK) {
             let list = in_list(backend, 0, chunk.len());
             let ids: Vec<Val> = chunk.iter().map(|&j| Val::I64(j)).collect();
