@@ -17,7 +17,8 @@
 #                                 A database is created per run and dropped afterwards.
 #   WEFT_BENCH_SERVER_ARGS        Extra arguments for `weft serve` (word-split), e.g. to
 #                                 benchmark a non-default setting.
-#   WEFT_BENCH_WEFT               The weft binary to benchmark (default target/release/weft),
+#   WEFT_BENCH_WEFT               The weft binary to benchmark (default target/release/weft,
+#                                 or under $CARGO_TARGET_DIR when that is set),
 #                                 e.g. to compare two builds; combine with --no-build.
 #   WEFT_BENCH_TMPDIR             Where the per-run data directories go (default: $TMPDIR or
 #                                 /tmp). Its filesystem matters for SQLite: tmpfs makes fsync free.
@@ -68,8 +69,10 @@ done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-weft=${WEFT_BENCH_WEFT:-"$root/target/release/weft"}
-loadgen="$root/target/release/weft-loadgen"
+# cargo builds into $CARGO_TARGET_DIR when it is set.
+target_dir=${CARGO_TARGET_DIR:-"$root/target"}
+weft=${WEFT_BENCH_WEFT:-"$target_dir/release/weft"}
+loadgen="$target_dir/release/weft-loadgen"
 db_base=${WEFT_BENCH_DATABASE_URL_BASE:-postgres://postgres@127.0.0.1:5432}
 db_base=${db_base%/}
 

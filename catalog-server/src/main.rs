@@ -11,6 +11,12 @@ use weft_catalog_server::config::{CommonArgs, Config, ServeArgs};
 use weft_catalog_server::store::Store;
 use weft_catalog_server::{offline, server, store_config};
 
+/// mimalloc instead of the system allocator: ingestion allocates and frees many small
+/// strings and vectors per event, on every worker thread at once, and profiles of the
+/// server under load put a large share of its CPU in glibc's malloc and free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Weft: an active metadata catalog with column-level lineage.
 #[derive(Parser)]
 #[command(name = "weft", version, about)]

@@ -12,7 +12,7 @@ use weft_schemas::change::{ChangeBody, ChangeKind, EdgeRetraction, MetadataChang
 use weft_schemas::openlineage::Event;
 
 use crate::EDGE_REFRESH_MICROS;
-use crate::store::writer::{Outcome, Writer};
+use crate::store::writer::{Outcome, Prepared, Writer};
 use crate::store::{Store, StoreError};
 use crate::views::sql_lineage::{SqlDefaults, SqlLineage};
 use crate::views::{self, counters::NamespaceCounters};
@@ -52,7 +52,7 @@ pub async fn ingest_files(
     );
     let mut writer = Writer::new(store.clone(), EDGE_REFRESH_MICROS);
     let mut summary = IngestSummary::default();
-    let mut pending: Vec<MetadataChange> = Vec::new();
+    let mut pending: Vec<Prepared> = Vec::new();
     for file in &files {
         summary.files += 1;
         let bytes = std::fs::read(file)?;
@@ -60,7 +60,7 @@ pub async fn ingest_files(
             match event.and_then(|e| {
                 normalize(&e, actor).map_err(|e| (e.path().to_owned(), e.to_string()))
             }) {
-                Ok(c) => pending.push(c),
+                Ok(c) => pending.push(Prepared::new(store.backend(), c)),
                 Err((path, msg)) => summary.refused.push((file.clone(), i, path, msg)),
             }
         }
@@ -83,10 +83,10 @@ pub async fn ingest_files(
 
 async fn flush(
     writer: &mut Writer,
-    pending: &mut Vec<MetadataChange>,
+    pending: &mut Vec<Prepared>,
     s: &mut IngestSummary,
 ) -> Result<(), StoreError> {
-    let refs: Vec<&MetadataChange> = pending.iter().collect();
+    let refs: Vec<&Prepared> = pending.iter().collect();
     for o in writer.apply(&refs).await? {
         match o {
             Outcome::Applied(_) => s.stored += 1,

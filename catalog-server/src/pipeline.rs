@@ -19,8 +19,8 @@ use tokio::sync::{mpsc, oneshot, watch};
 use weft_schemas::change::MetadataChange;
 
 use crate::metrics::Metrics;
-use crate::store::writer::{Outcome, Writer};
-use crate::store::{Store, StoreConfig, StoreError};
+use crate::store::writer::{Outcome, Prepared, Writer};
+use crate::store::{Backend, Store, StoreConfig, StoreError};
 
 /// Most changes in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -28,10 +28,10 @@ const MAX_BATCH: usize = 1024;
 /// The answer to a submission. The changes travel back with it so the request's task
 /// frees them: dropping a batch of large events is real work, and the writer is the one
 /// task that must not do any it can hand off.
-type Reply = (Result<Vec<Outcome>, String>, Vec<MetadataChange>);
+type Reply = (Result<Vec<Outcome>, String>, Vec<Prepared>);
 
 struct Submission {
-    changes: Vec<MetadataChange>,
+    changes: Vec<Prepared>,
     reply: oneshot::Sender<Reply>,
 }
 
@@ -40,6 +40,7 @@ struct Submission {
 pub struct WriterHandle {
     tx: mpsc::Sender<Submission>,
     committed: watch::Receiver<i64>,
+    backend: Backend,
 }
 
 /// Why a submission was not written.
@@ -55,7 +56,14 @@ pub enum SubmitError {
 
 impl WriterHandle {
     /// Submits changes and waits until they are committed (or refused).
+    ///
+    /// The payloads are hashed and encoded for storage here, on the caller's task, so
+    /// the serial writer only binds them.
     pub async fn submit(&self, changes: Vec<MetadataChange>) -> Result<Vec<Outcome>, SubmitError> {
+        let changes: Vec<Prepared> = changes
+            .into_iter()
+            .map(|c| Prepared::new(self.backend, c))
+            .collect();
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Submission { changes, reply })
@@ -149,6 +157,7 @@ async fn run(
     let handle = WriterHandle {
         tx,
         committed: seq_rx,
+        backend: store.backend(),
     };
     if ready
         .send(Ok((handle, WriterTask { done: done_rx })))
@@ -171,7 +180,7 @@ async fn run(
                     Err(_) => break,
                 }
             }
-            let all: Vec<&MetadataChange> = batch.iter().flat_map(|s| s.changes.iter()).collect();
+            let all: Vec<&Prepared> = batch.iter().flat_map(|s| s.changes.iter()).collect();
             let started = std::time::Instant::now();
             let applied = writer.apply(&all).await;
             let count = all.len();
@@ -192,7 +201,7 @@ async fn run(
                 Err(e) if batch.len() > 1 => {
                     tracing::warn!(error = %e, submissions = batch.len(), "batch failed; retrying one by one");
                     for s in batch {
-                        let refs: Vec<&MetadataChange> = s.changes.iter().collect();
+                        let refs: Vec<&Prepared> = s.changes.iter().collect();
                         let r = writer.apply(&refs).await.map_err(|e| e.to_string());
                         drop(refs);
                         if let Ok(o) = &r {

@@ -17,7 +17,7 @@ use weft_schemas::change::{
     FacetValue, Field, Fields, JobUpdate, LineageUpdate, MetadataChange, Owner, RunUpdate, Tag,
 };
 use weft_schemas::facets::{
-    self, ColumnLineageDatasetFacet, InputField, SchemaField, Transformation,
+    self, ColumnLineageDatasetFacet, DatasetFacetsRead, InputField, SchemaField, Transformation,
 };
 use weft_schemas::openlineage::{
     Dataset, Event, FacetJson, Facets, Job, RunEvent, parse_event_time,
@@ -69,13 +69,18 @@ pub fn normalize_with_payload(
     let event_time = parse_event_time(event.event_time())
         .map_err(|e| NormalizeError::EventTime(e.to_string()))?
         .timestamp_micros();
-    let warnings = facets::check_known_facets(event)
+    // The check reads `schema` and `columnLineage` through their models anyway; keep
+    // what it read instead of parsing them again below.
+    let checked = facets::check_known_facets_and_read(event);
+    let warnings = checked
+        .warnings
         .into_iter()
         .map(|w| ChangeWarning {
             path: w.path,
             message: w.message,
         })
         .collect();
+    let mut read = checked.datasets.into_iter();
     let mut update = LineageUpdate {
         event_time,
         warnings,
@@ -87,7 +92,7 @@ pub fn normalize_with_payload(
             let entity = format!("run:{}", run.id);
             update.run = Some(run);
             update.job = Some(job_update(&run_event.job));
-            push_datasets(&mut update, &run_event.inputs, &run_event.outputs);
+            push_datasets(&mut update, &run_event.inputs, &run_event.outputs, read);
             (
                 ChangeKind::OpenLineageRun,
                 entity,
@@ -96,7 +101,7 @@ pub fn normalize_with_payload(
         }
         Event::Job(job_event) => {
             update.job = Some(job_update(&job_event.job));
-            push_datasets(&mut update, &job_event.inputs, &job_event.outputs);
+            push_datasets(&mut update, &job_event.inputs, &job_event.outputs, read);
             let entity = format!("job:{}:{}", job_event.job.namespace, job_event.job.name);
             (
                 ChangeKind::OpenLineageJob,
@@ -106,9 +111,10 @@ pub fn normalize_with_payload(
         }
         Event::Dataset(dataset_event) => {
             let d = &dataset_event.dataset;
+            let facets = read.next().unwrap_or_default();
             update
                 .datasets
-                .push(dataset_update(d, DatasetRole::Subject));
+                .push(dataset_update(d, DatasetRole::Subject, facets));
             (
                 ChangeKind::OpenLineageDataset,
                 format!("dataset:{}:{}", d.namespace, d.name),
@@ -127,16 +133,21 @@ pub fn normalize_with_payload(
     })
 }
 
+/// `read` holds what the facet check read from each dataset, in the same order.
 fn push_datasets(
     update: &mut LineageUpdate,
     inputs: &Option<Vec<Dataset>>,
     outputs: &Option<Vec<Dataset>>,
+    mut read: impl Iterator<Item = DatasetFacetsRead>,
 ) {
-    for d in inputs.iter().flatten() {
-        update.datasets.push(dataset_update(d, DatasetRole::Input));
-    }
-    for d in outputs.iter().flatten() {
-        update.datasets.push(dataset_update(d, DatasetRole::Output));
+    let roles = inputs
+        .iter()
+        .flatten()
+        .map(|d| (d, DatasetRole::Input))
+        .chain(outputs.iter().flatten().map(|d| (d, DatasetRole::Output)));
+    for (d, role) in roles {
+        let facets = read.next().unwrap_or_default();
+        update.datasets.push(dataset_update(d, role, facets));
     }
 }
 
@@ -239,13 +250,14 @@ fn run_update(event: &RunEvent, event_time: i64) -> RunUpdate {
     }
 }
 
-fn dataset_update(d: &Dataset, role: DatasetRole) -> DatasetUpdate {
+/// `read` is the dataset's `schema` and `columnLineage` as the facet check read them.
+fn dataset_update(d: &Dataset, role: DatasetRole, read: DatasetFacetsRead) -> DatasetUpdate {
     let facets = d.facets.as_ref();
-    let fields = facets::typed::<facets::SchemaDatasetFacet>(facets, "schema")
-        .and_then(Result::ok)
+    let fields = read
+        .schema
         .map(|schema| fields_of(flatten_fields(&schema.fields.unwrap_or_default())));
-    let edges = facets::typed::<ColumnLineageDatasetFacet>(facets, "columnLineage")
-        .and_then(Result::ok)
+    let edges = read
+        .column_lineage
         .map(|cl| column_edges(&cl))
         .unwrap_or_default();
     let tags = facets::typed::<facets::TagsFacet>(facets, "tags")

@@ -1,8 +1,9 @@
-//! `typed`, `is_deleted` and `check_known_facets` on small hand-written events.
+//! `typed`, `is_deleted`, `check_known_facets` and `check_known_facets_and_read` on small
+//! hand-written events.
 
 use serde_json::{Value, json};
 use weft_schemas::facets::{self, *};
-use weft_schemas::{Event, Facets};
+use weft_schemas::{Dataset, Event, Facets};
 
 fn facet_map(v: Value) -> Facets {
     serde_json::from_str(&v.to_string()).expect("facet map")
@@ -181,6 +182,56 @@ fn check_known_facets_covers_every_place_and_skips_the_rest() {
         w[0].to_string(),
         "dataset.facets.storage: storageLayer: missing field `storageLayer`"
     );
+}
+
+#[test]
+fn check_and_read_keeps_the_schema_and_column_lineage_that_fit() {
+    let schema = json!({"_producer": "p", "_schemaURL": "s", "x-custom": [1, {"a": null}],
+        "fields": [{"name": "id", "type": "int", "tag": "k"}]});
+    let lineage = json!({"fields": {"id": {"inputFields": [{"namespace": "n", "name": "a",
+        "field": "id", "transformations": [{"type": "DIRECT", "subtype": "IDENTITY",
+        "extraKey": true}]}]}}, "dataset": []});
+    let event = Event::from_value(json!({
+        "eventTime": "2024-01-01T00:00:00Z", "producer": "p",
+        "run": {"runId": "r"}, "job": {"namespace": "n", "name": "j"},
+        "inputs": [
+            {"namespace": "n", "name": "a", "facets": {"schema": schema}},
+            {"namespace": "n", "name": "b", "facets": {"schema": {"_deleted": true}}}
+        ],
+        "outputs": [
+            {"namespace": "n", "name": "c", "facets": {"columnLineage": lineage,
+                "schema": {"fields": [{"type": "int"}]}}},
+            {"namespace": "n", "name": "d"}
+        ]
+    }))
+    .expect("decodes");
+    let checked = check_known_facets_and_read(&event);
+    assert_eq!(checked.warnings, check_known_facets(&event));
+    let paths: Vec<&str> = checked.warnings.iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(paths, ["outputs[0].facets.schema"]);
+
+    let typed_schema = |i: usize, side: &[Dataset]| {
+        facets::typed::<SchemaDatasetFacet>(side[i].facets.as_ref(), "schema").and_then(Result::ok)
+    };
+    let Event::Run(run) = &event else {
+        unreachable!()
+    };
+    let (inputs, outputs) = (
+        run.inputs.as_deref().unwrap_or_default(),
+        run.outputs.as_deref().unwrap_or_default(),
+    );
+    let read = &checked.datasets;
+    assert_eq!(read.len(), 4, "one per dataset, inputs then outputs");
+    assert_eq!(read[0].schema, typed_schema(0, inputs));
+    assert!(read[0].schema.is_some());
+    // Unknown keys are kept, so the read facet serializes back to what was sent.
+    assert_eq!(serde_json::to_value(&read[0].schema).expect("json"), schema);
+    assert_eq!(read[1], DatasetFacetsRead::default(), "deletion marker");
+    assert_eq!(read[2].schema, None, "does not fit");
+    let cl = read[2].column_lineage.as_ref().expect("column lineage");
+    assert_eq!(serde_json::to_value(cl).expect("json"), lineage);
+    assert_eq!(read[3], DatasetFacetsRead::default());
+    assert_eq!(typed_schema(1, outputs), None);
 }
 
 #[test]

@@ -4,11 +4,17 @@
 //! actor, kind, entity and the *digest* of its payload — not the payload itself — so a
 //! payload can be redacted (erasure requests) while the chain still verifies, and any
 //! other edit or a removed row breaks it.
+//!
+//! On SQLite a payload is stored LZ4-compressed in `payload_lz4` (with `payload` NULL):
+//! events are ~10 KB of repetitive JSON, and the pages they fill are what every commit
+//! writes to the WAL and syncs. Rows written before that keep their text in `payload`,
+//! and PostgreSQL, which compresses large values itself, keeps writing text there.
+//! Readers take whichever column is set ([`stored_text`]); redaction clears both.
 
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{Store, StoreError};
+use super::{Backend, Store, StoreError};
 
 /// One committed row of the change log, as derived views read it.
 #[derive(Debug, Clone)]
@@ -56,6 +62,54 @@ pub fn payload_digest(payload: &str) -> Vec<u8> {
     Sha256::digest(payload.as_bytes()).to_vec()
 }
 
+/// A payload in the form the writer stores it, with its digest: prepared on the
+/// request's task, so the single writer only binds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPayload {
+    /// The text, for the `payload` column (PostgreSQL).
+    pub text: Option<String>,
+    /// The text LZ4-compressed (size-prefixed block), for `payload_lz4` (SQLite).
+    pub lz4: Option<Vec<u8>>,
+    /// SHA-256 of the text, for `payload_digest`.
+    pub digest: Vec<u8>,
+}
+
+impl StoredPayload {
+    /// Hashes `payload` and puts it in the form `backend` stores.
+    pub fn encode(backend: Backend, payload: String) -> StoredPayload {
+        let digest = payload_digest(&payload);
+        match backend {
+            Backend::Sqlite => StoredPayload {
+                text: None,
+                lz4: Some(lz4_flex::compress_prepend_size(payload.as_bytes())),
+                digest,
+            },
+            Backend::Postgres => StoredPayload {
+                text: Some(payload),
+                lz4: None,
+                digest,
+            },
+        }
+    }
+}
+
+/// The text of a stored payload from its two columns: `payload` for rows stored as text,
+/// else `payload_lz4` decompressed; `None` when both are NULL (redacted).
+pub fn stored_text(
+    text: Option<String>,
+    lz4: Option<Vec<u8>>,
+) -> Result<Option<String>, StoreError> {
+    if text.is_some() {
+        return Ok(text);
+    }
+    let Some(block) = lz4 else { return Ok(None) };
+    let bytes = lz4_flex::decompress_size_prepended(&block)
+        .map_err(|e| StoreError::Corrupt(format!("compressed payload: {e}")))?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("compressed payload: {e}")))
+}
+
 /// What verifying the chain found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -77,9 +131,9 @@ impl Store {
         payloads: bool,
     ) -> Result<Vec<LogEntry>, StoreError> {
         let cols = if payloads {
-            "seq, at, actor, kind, entity, namespace, payload"
+            "seq, at, actor, kind, entity, namespace, payload, payload_lz4"
         } else {
-            "seq, at, actor, kind, entity, namespace, CAST(NULL AS TEXT) AS payload"
+            "seq, at, actor, kind, entity, namespace"
         };
         let sql = self.backend().sql(&format!(
             "SELECT {cols} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"
@@ -98,7 +152,11 @@ impl Store {
                     kind: r.try_get(3)?,
                     entity: r.try_get(4)?,
                     namespace: r.try_get(5)?,
-                    payload: r.try_get(6)?,
+                    payload: if payloads {
+                        stored_text(r.try_get(6)?, r.try_get(7)?)?
+                    } else {
+                        None
+                    },
                 })
             })
             .collect()
@@ -124,7 +182,7 @@ impl Store {
         };
         loop {
             let sql = self.backend().sql(
-                "SELECT seq, at, actor, kind, entity, payload, payload_digest, hash \
+                "SELECT seq, at, actor, kind, entity, payload, payload_lz4, payload_digest, hash \
                  FROM change_log WHERE seq > ? ORDER BY seq LIMIT 5000",
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -136,15 +194,18 @@ impl Store {
             }
             for r in rows {
                 let seq: i64 = r.try_get(0)?;
-                let payload: Option<String> = r.try_get(5)?;
-                let digest: Vec<u8> = r.try_get(6)?;
-                let hash: Vec<u8> = r.try_get(7)?;
+                // A compressed payload that does not decompress is a bad row, not an error:
+                // verification reports where the log stops verifying.
+                let payload = stored_text(r.try_get(5)?, r.try_get(6)?);
+                let digest: Vec<u8> = r.try_get(7)?;
+                let hash: Vec<u8> = r.try_get(8)?;
                 let digest_ok = match &payload {
-                    Some(p) => payload_digest(p) == digest,
-                    None => {
+                    Ok(Some(p)) => payload_digest(p) == digest,
+                    Ok(None) => {
                         v.redacted += 1;
                         true
                     }
+                    Err(_) => false,
                 };
                 let computed = chain_hash(
                     &prev,
@@ -170,9 +231,10 @@ impl Store {
     /// Erases a payload (right to erasure) while keeping its digest, so the chain still
     /// verifies; returns whether a row was changed.
     pub async fn redact_payload(&self, seq: i64) -> Result<bool, StoreError> {
-        let sql = self
-            .backend()
-            .sql("UPDATE change_log SET payload = NULL, redacted_at = ? WHERE seq = ? AND payload IS NOT NULL");
+        let sql = self.backend().sql(
+            "UPDATE change_log SET payload = NULL, payload_lz4 = NULL, redacted_at = ? \
+             WHERE seq = ? AND (payload IS NOT NULL OR payload_lz4 IS NOT NULL)",
+        );
         let n = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(super::now_micros())
             .bind(seq)
@@ -180,5 +242,87 @@ impl Store {
             .await?
             .rows_affected();
         Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use weft_schemas::change::{ChangeBody, ChangeKind, LineageUpdate, MetadataChange};
+
+    use super::*;
+    use crate::store::StoreConfig;
+    use crate::store::writer::{Prepared, Writer};
+
+    fn change(n: u8) -> MetadataChange {
+        MetadataChange {
+            actor: "tester".into(),
+            kind: ChangeKind::OpenLineageRun,
+            entity: format!("run:{n}"),
+            namespace: None,
+            payload: format!(r#"{{"n":{n},"pad":"{}"}}"#, "abc".repeat(200)),
+            dedupe_key: Some(vec![n]),
+            body: ChangeBody::Lineage(LineageUpdate::default()),
+        }
+    }
+
+    /// A log holding a text row (as written before compression, or on PostgreSQL) and
+    /// compressed rows reads back, verifies and redacts the same way for both.
+    #[tokio::test]
+    async fn text_and_compressed_payloads_read_verify_and_redact_alike() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&StoreConfig {
+            database_url: None,
+            data_dir: dir.path().to_owned(),
+            sqlite_synchronous: "NORMAL".into(),
+            max_connections: 1,
+            auto_checkpoint: true,
+        })
+        .await
+        .expect("open");
+        let (a, b, c) = (change(1), change(2), change(3));
+        let text_row = Prepared {
+            payload: StoredPayload::encode(Backend::Postgres, a.payload.clone()),
+            change: a.clone(),
+        };
+        let lz4_rows = [
+            Prepared::new(Backend::Sqlite, b.clone()),
+            Prepared::new(Backend::Sqlite, c.clone()),
+        ];
+        assert!(lz4_rows[0].payload.text.is_none() && lz4_rows[0].payload.lz4.is_some());
+        let mut writer = Writer::new(store.clone(), 0);
+        let refs = [&text_row, &lz4_rows[0], &lz4_rows[1]];
+        writer.apply(&refs).await.expect("apply");
+
+        let read = store.read_log(0, 10, true).await.expect("read");
+        let payloads: Vec<_> = read.iter().map(|e| e.payload.clone()).collect();
+        assert_eq!(
+            payloads,
+            [Some(a.payload), Some(b.payload), Some(c.payload)]
+        );
+        let keys_only = store.read_log(0, 10, false).await.expect("read");
+        assert!(keys_only.iter().all(|e| e.payload.is_none()));
+        let ok = store.verify_log().await.expect("verify");
+        assert_eq!((ok.rows, ok.first_bad, ok.redacted), (3, None, 0));
+
+        assert!(store.redact_payload(1).await.expect("redact text"));
+        assert!(store.redact_payload(2).await.expect("redact lz4"));
+        assert!(
+            !store.redact_payload(2).await.expect("again"),
+            "nothing left"
+        );
+        let read = store.read_log(0, 10, true).await.expect("read");
+        assert_eq!(read[0].payload, None);
+        assert_eq!(read[1].payload, None);
+        let v = store.verify_log().await.expect("verify");
+        assert_eq!((v.rows, v.first_bad, v.redacted), (3, None, 2));
+
+        // A compressed payload that no longer matches its digest is found by verify.
+        let other = lz4_flex::compress_prepend_size(br#"{"n":4}"#);
+        sqlx::query("UPDATE change_log SET payload_lz4 = ? WHERE seq = 3")
+            .bind(other)
+            .execute(store.pool())
+            .await
+            .expect("tamper");
+        assert_eq!(store.verify_log().await.expect("verify").first_bad, Some(3));
     }
 }

@@ -26,7 +26,7 @@ use weft_schemas::change::{
 };
 
 use super::bulk::{Insert, Val, execute, fetch, in_list};
-use super::log::{chain_hash, payload_digest};
+use super::log::{StoredPayload, chain_hash};
 use super::{Backend, Store, StoreError, now_micros};
 
 /// What happened to one change of a batch.
@@ -36,6 +36,26 @@ pub enum Outcome {
     Applied(i64),
     /// Already in the log (a retried delivery): acknowledged, nothing written.
     Duplicate,
+}
+
+/// A change ready for the writer: its payload already hashed and in stored form.
+///
+/// Built where the change is made ([`Prepared::new`], on the request's task): hashing and
+/// compressing ~10 KB per event is real work, and the writer is serial.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The change; its `payload` has moved into [`Prepared::payload`] and is empty here.
+    pub change: MetadataChange,
+    /// The payload as the log row stores it.
+    pub payload: StoredPayload,
+}
+
+impl Prepared {
+    /// Hashes and encodes the change's payload for `backend`.
+    pub fn new(backend: Backend, mut change: MetadataChange) -> Prepared {
+        let payload = StoredPayload::encode(backend, std::mem::take(&mut change.payload));
+        Prepared { change, payload }
+    }
 }
 
 /// The advisory lock key that serialises log appends across PostgreSQL replicas.
@@ -80,7 +100,7 @@ impl Writer {
 
     /// Appends the changes to the log and applies them, all in one transaction; on
     /// error nothing is written.
-    pub async fn apply(&mut self, changes: &[&MetadataChange]) -> Result<Vec<Outcome>, StoreError> {
+    pub async fn apply(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
         let r = self.apply_inner(changes).await;
         if r.is_err() {
             self.cache = Cache::default();
@@ -88,10 +108,7 @@ impl Writer {
         r
     }
 
-    async fn apply_inner(
-        &mut self,
-        changes: &[&MetadataChange],
-    ) -> Result<Vec<Outcome>, StoreError> {
+    async fn apply_inner(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
         let backend = self.store.backend();
         let mut tx = match backend {
             // IMMEDIATE takes the write lock up front, so reading the chain head and
@@ -122,7 +139,8 @@ impl Writer {
         let mut log_rows = Vec::new();
         let mut warning_rows = Vec::new();
         let mut applied: Vec<(i64, &ChangeBody)> = Vec::new();
-        for c in changes {
+        for p in changes {
+            let c = &p.change;
             if let Some(k) = &c.dedupe_key
                 && (existing.contains(k) || !seen.insert(k.as_slice()))
             {
@@ -130,7 +148,6 @@ impl Writer {
                 continue;
             }
             seq += 1;
-            let digest = payload_digest(&c.payload);
             let hash = chain_hash(
                 &prev,
                 seq,
@@ -138,7 +155,7 @@ impl Writer {
                 &c.actor,
                 c.kind.as_str(),
                 &c.entity,
-                &digest,
+                &p.payload.digest,
             );
             if let ChangeBody::Lineage(update) = &c.body {
                 for w in &update.warnings {
@@ -157,8 +174,9 @@ impl Writer {
                 c.kind.as_str().into(),
                 c.entity.clone().into(),
                 c.namespace.clone().into(),
-                c.payload.clone().into(),
-                digest.into(),
+                p.payload.text.clone().into(),
+                Val::OptBytes(p.payload.lz4.clone()),
+                p.payload.digest.clone().into(),
                 hash.clone().into(),
                 Val::OptBytes(c.dedupe_key.clone()),
             ]);
@@ -175,6 +193,7 @@ impl Writer {
                 "entity",
                 "namespace",
                 "payload",
+                "payload_lz4",
                 "payload_digest",
                 "hash",
                 "dedupe_key",
@@ -374,11 +393,11 @@ impl Writer {
 async fn existing_keys(
     conn: &mut AnyConnection,
     backend: Backend,
-    changes: &[&MetadataChange],
+    changes: &[&Prepared],
 ) -> Result<HashSet<Vec<u8>>, StoreError> {
     let keys: Vec<Val> = changes
         .iter()
-        .filter_map(|c| c.dedupe_key.clone().map(Val::Bytes))
+        .filter_map(|p| p.change.dedupe_key.clone().map(Val::Bytes))
         .collect();
     let mut out = HashSet::new();
     for chunk in keys.chunks(backend.max_params()) {

@@ -3,6 +3,10 @@
 //! Which model applies depends on where the facet sits: `documentation` is read as
 //! [`DocumentationFacet`] on a job or a dataset, `schema` only means something on a
 //! dataset. Facets under `inputFacets`/`outputFacets` are not modelled yet.
+//!
+//! The two facets normalisation reads from every dataset, `schema` and `columnLineage`,
+//! are kept when they fit ([`check_known_facets_and_read`]), so that checking them is
+//! also reading them and each is parsed once.
 
 use std::fmt;
 
@@ -63,9 +67,8 @@ const JOB_FACETS: &[(&str, Probe)] = &[
     ("tags", probe::<TagsFacet>),
 ];
 
+/// Checked after `schema` and `columnLineage`, which [`check_dataset`] reads and keeps.
 const DATASET_FACETS: &[(&str, Probe)] = &[
-    ("schema", probe::<SchemaDatasetFacet>),
-    ("columnLineage", probe::<ColumnLineageDatasetFacet>),
     ("dataSource", probe::<DatasourceDatasetFacet>),
     ("documentation", probe::<DocumentationFacet>),
     ("ownership", probe::<OwnershipFacet>),
@@ -79,21 +82,52 @@ const DATASET_FACETS: &[(&str, Probe)] = &[
     ("storage", probe::<StorageDatasetFacet>),
 ];
 
+/// The `schema` and `columnLineage` facets of one dataset, read while checking them;
+/// `None` where the facet is absent, a deletion marker, or does not fit its model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatasetFacetsRead {
+    /// The `schema` facet.
+    pub schema: Option<SchemaDatasetFacet>,
+    /// The `columnLineage` facet.
+    pub column_lineage: Option<ColumnLineageDatasetFacet>,
+}
+
+/// What [`check_known_facets_and_read`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckedFacets {
+    /// One warning per known facet that does not fit its model.
+    pub warnings: Vec<FacetWarning>,
+    /// One entry per dataset of the event, in event order: the inputs, then the outputs
+    /// (or a DatasetEvent's dataset).
+    pub datasets: Vec<DatasetFacetsRead>,
+}
+
 /// Check every facet with a known key against its typed model; returns one warning per
 /// facet that fails (never an error: such facets are kept verbatim and flagged).
 ///
 /// Deletion markers (`"_deleted": true`) are skipped: they carry no body to check.
 pub fn check_known_facets(event: &Event) -> Vec<FacetWarning> {
-    let mut out = Vec::new();
+    check_known_facets_and_read(event).warnings
+}
+
+/// [`check_known_facets`], also returning each dataset's `schema` and `columnLineage`
+/// as read by the check, so a caller that needs them does not parse them again.
+pub fn check_known_facets_and_read(event: &Event) -> CheckedFacets {
+    let mut out = CheckedFacets::default();
     match event {
         Event::Run(e) => {
-            check(&mut out, "run.facets", e.run.facets.as_ref(), RUN_FACETS);
-            check_job(&mut out, &e.job);
+            check(
+                &mut out.warnings,
+                "run.facets",
+                e.run.facets.as_ref(),
+                RUN_FACETS,
+            );
+            check_job(&mut out.warnings, &e.job);
             check_datasets(&mut out, "inputs", e.inputs.as_deref());
             check_datasets(&mut out, "outputs", e.outputs.as_deref());
         }
         Event::Job(e) => {
-            check_job(&mut out, &e.job);
+            check_job(&mut out.warnings, &e.job);
             check_datasets(&mut out, "inputs", e.inputs.as_deref());
             check_datasets(&mut out, "outputs", e.outputs.as_deref());
         }
@@ -106,15 +140,21 @@ fn check_job(out: &mut Vec<FacetWarning>, job: &Job) {
     check(out, "job.facets", job.facets.as_ref(), JOB_FACETS);
 }
 
-fn check_datasets(out: &mut Vec<FacetWarning>, side: &str, datasets: Option<&[Dataset]>) {
+fn check_datasets(out: &mut CheckedFacets, side: &str, datasets: Option<&[Dataset]>) {
     for (i, dataset) in datasets.unwrap_or_default().iter().enumerate() {
         check_dataset(out, format!("{side}[{i}]"), dataset);
     }
 }
 
-fn check_dataset(out: &mut Vec<FacetWarning>, mut path: String, dataset: &Dataset) {
+fn check_dataset(out: &mut CheckedFacets, mut path: String, dataset: &Dataset) {
     path.push_str(".facets");
-    check(out, &path, dataset.facets.as_ref(), DATASET_FACETS);
+    let facets = dataset.facets.as_ref();
+    let read = DatasetFacetsRead {
+        schema: check_and_read(&mut out.warnings, &path, facets, "schema"),
+        column_lineage: check_and_read(&mut out.warnings, &path, facets, "columnLineage"),
+    };
+    check(&mut out.warnings, &path, facets, DATASET_FACETS);
+    out.datasets.push(read);
 }
 
 fn check(out: &mut Vec<FacetWarning>, at: &str, facets: Option<&Facets>, known: &[(&str, Probe)]) {
@@ -127,18 +167,42 @@ fn check(out: &mut Vec<FacetWarning>, at: &str, facets: Option<&Facets>, known: 
             continue;
         }
         if let Err(e) = probe(key, value) {
-            let mut path = at.to_owned();
-            push_key(&mut path, key);
-            let message = if e.path.is_empty() {
-                e.message
-            } else {
-                format!("{}: {}", e.path, e.message)
-            };
-            out.push(FacetWarning {
-                path,
-                facet: (*key).to_owned(),
-                message,
-            });
+            out.push(warning(at, key, e));
         }
+    }
+}
+
+/// Checks the facet under `key` by reading it as `T`, and keeps it if it fits.
+fn check_and_read<T: DeserializeOwned>(
+    out: &mut Vec<FacetWarning>,
+    at: &str,
+    facets: Option<&Facets>,
+    key: &str,
+) -> Option<T> {
+    let value = facets?.get(key)?;
+    if is_deleted(value) {
+        return None;
+    }
+    match super::read::<T>(key, value) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            out.push(warning(at, key, e));
+            None
+        }
+    }
+}
+
+fn warning(at: &str, key: &str, e: FacetError) -> FacetWarning {
+    let mut path = at.to_owned();
+    push_key(&mut path, key);
+    let message = if e.path.is_empty() {
+        e.message
+    } else {
+        format!("{}: {}", e.path, e.message)
+    };
+    FacetWarning {
+        path,
+        facet: key.to_owned(),
+        message,
     }
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
+use crate::openlineage::raw::open_struct;
 
 /// `schema` (spec 1-2-0): the dataset's fields, possibly nested.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaDatasetFacet {
     /// `_producer`: who emitted the facet.
@@ -32,7 +33,7 @@ pub struct SchemaDatasetFacet {
 }
 
 /// One field (column) of a [`SchemaDatasetFacet`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemaField {
     /// The field's name.
     pub name: String,
@@ -54,7 +55,7 @@ pub struct SchemaField {
 }
 
 /// `columnLineage` (spec 1-2-0): which input fields each output field is computed from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnLineageDatasetFacet {
     /// `_producer`: who emitted the facet.
@@ -81,7 +82,7 @@ pub struct ColumnLineageDatasetFacet {
 }
 
 /// The lineage of one output field in a [`ColumnLineageDatasetFacet`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnLineageField {
     /// The input fields this output field is computed from.
@@ -98,7 +99,7 @@ pub struct ColumnLineageField {
 }
 
 /// One input field: a dataset field an output depends on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputField {
     /// Namespace of the input dataset.
     pub namespace: String,
@@ -115,7 +116,7 @@ pub struct InputField {
 }
 
 /// How an [`InputField`] reaches its output: the part PII propagation reasons about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Transformation {
     /// `DIRECT` (the value flows) or `INDIRECT` (it only influences, e.g. a filter).
     #[serde(rename = "type")]
@@ -133,6 +134,66 @@ pub struct Transformation {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+// The schema and column-lineage models are read from every dataset of every event, so
+// they deserialize by hand: `#[serde(flatten)]` on `extra` would buffer each facet in an
+// intermediate tree and deserialize it a second time. (`flatten` stays for serializing,
+// where it costs nothing extra.) The others are read rarely and keep the derive.
+open_struct!(SchemaDatasetFacet, "struct SchemaDatasetFacet",
+    required {}
+    optional {
+        producer: String = "_producer",
+        schema_url: String = "_schemaURL",
+        deleted: bool = "_deleted",
+        fields: Vec<SchemaField> = "fields",
+    }
+);
+
+open_struct!(SchemaField, "struct SchemaField",
+    required { name: String = "name" }
+    optional {
+        field_type: String = "type",
+        description: String = "description",
+        ordinal_position: i64 = "ordinal_position",
+        fields: Vec<SchemaField> = "fields",
+    }
+);
+
+open_struct!(ColumnLineageDatasetFacet, "struct ColumnLineageDatasetFacet",
+    required { fields: BTreeMap<String, ColumnLineageField> = "fields" }
+    optional {
+        producer: String = "_producer",
+        schema_url: String = "_schemaURL",
+        deleted: bool = "_deleted",
+        dataset: Vec<InputField> = "dataset",
+    }
+);
+
+open_struct!(ColumnLineageField, "struct ColumnLineageField",
+    required { input_fields: Vec<InputField> = "inputFields" }
+    optional {
+        transformation_description: String = "transformationDescription",
+        transformation_type: String = "transformationType",
+    }
+);
+
+open_struct!(InputField, "struct InputField",
+    required {
+        namespace: String = "namespace",
+        name: String = "name",
+        field: String = "field",
+    }
+    optional { transformations: Vec<Transformation> = "transformations" }
+);
+
+open_struct!(Transformation, "struct Transformation",
+    required { transformation_type: String = "type" }
+    optional {
+        subtype: String = "subtype",
+        description: String = "description",
+        masking: bool = "masking",
+    }
+);
 
 /// `dataSource` (spec 1-0-1): the system a dataset lives in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

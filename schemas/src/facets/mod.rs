@@ -30,7 +30,9 @@ pub use crate::openlineage::{Extra, FacetJson, Facets};
 
 /// Facets nested inside a typed facet (a parent run's forwarded facets), as JSON values.
 pub type NestedFacets = std::collections::BTreeMap<String, Value>;
-pub use check::{FacetWarning, check_known_facets};
+pub use check::{
+    CheckedFacets, DatasetFacetsRead, FacetWarning, check_known_facets, check_known_facets_and_read,
+};
 pub use dataset::{
     ColumnLineageDatasetFacet, ColumnLineageField, DatasetTypeDatasetFacet, DatasourceDatasetFacet,
     InputField, LifecycleStateChangeDatasetFacet, PreviousIdentifier, SchemaDatasetFacet,
