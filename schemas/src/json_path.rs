@@ -8,6 +8,25 @@ use std::fmt::Display;
 
 use serde_path_to_error::{Path, Segment};
 
+/// Deserializes a `T` from the deserializer `make` returns, with the path of any error.
+///
+/// Tracking the path costs on every key and value (each key is copied into a `String`),
+/// and almost every input fits; so the input is read plainly first and, only when that
+/// fails, read again with tracking to say where. Like `serde_path_to_error::deserialize`,
+/// this does not check for trailing input.
+pub(crate) fn deserialize_tracked<'de, R, T>(
+    make: impl Fn() -> serde_json::Deserializer<R>,
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>>
+where
+    R: serde_json::de::Read<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    if let Ok(t) = T::deserialize(&mut make()) {
+        return Ok(t);
+    }
+    serde_path_to_error::deserialize(&mut make())
+}
+
 /// Renders a serde path as `a.b[2].c`; empty for the root.
 pub(crate) fn render(path: &Path) -> String {
     let mut out = String::new();

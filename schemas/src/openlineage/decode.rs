@@ -212,8 +212,7 @@ impl<'de> Visitor<'de> for ShapeVisitor {
 }
 
 fn typed_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    json_path::deserialize_tracked(|| serde_json::Deserializer::from_slice(bytes)).map_err(|e| {
         let (path, message) = json_path::locate(e);
         DecodeError::shape(path, message)
     })

@@ -54,8 +54,7 @@ impl FacetJson {
     pub(crate) fn read<T: DeserializeOwned>(
         &self,
     ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
-        let mut de = serde_json::Deserializer::from_str(self.0.get());
-        serde_path_to_error::deserialize(&mut de)
+        crate::json_path::deserialize_tracked(|| serde_json::Deserializer::from_str(self.0.get()))
     }
 
     /// Whether this is a deletion marker (`"_deleted": true`).
