@@ -242,6 +242,7 @@ pub fn spawn(
             store,
             settings,
             inner,
+            throttle: Default::default(),
         };
         let mut loaded = false;
         let mut last_stale = Instant::now();
@@ -287,6 +288,7 @@ pub async fn load_once(
         store: store.clone(),
         settings: settings.clone(),
         inner: inner.clone(),
+        throttle: Default::default(),
     };
     follower.load().await?;
     drop(follower);
@@ -299,6 +301,57 @@ struct Follower {
     store: Store,
     settings: GraphSettings,
     inner: Arc<RwLock<GraphCatalog>>,
+    /// Jobs and datasets touched too recently to be re-read yet.
+    throttle: std::sync::Mutex<(Throttle, Throttle)>,
+}
+
+/// How often one job or dataset is re-read at most. A busy job runs every second;
+/// re-reading its datasets on every run would cost more than ingesting the run, and a
+/// graph a few seconds behind is still current.
+const RECHECK: Duration = Duration::from_secs(5);
+
+/// When each id was last re-read, and those touched since then.
+#[derive(Debug, Default)]
+struct Throttle {
+    last: HashMap<i64, Instant>,
+    pending: HashSet<i64>,
+}
+
+impl Throttle {
+    /// Of `ids`, those to re-read now (recorded as read); the rest wait until their
+    /// interval has passed. `forced` ids are always due.
+    fn split(&mut self, ids: impl IntoIterator<Item = i64>, forced: &HashSet<i64>) -> Vec<i64> {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        for id in ids {
+            let ready = self
+                .last
+                .get(&id)
+                .is_none_or(|t| now.duration_since(*t) >= RECHECK);
+            if ready || forced.contains(&id) {
+                self.last.insert(id, now);
+                self.pending.remove(&id);
+                due.push(id);
+            } else {
+                self.pending.insert(id);
+            }
+        }
+        due
+    }
+
+    /// Waiting ids whose interval has passed.
+    fn due(&self) -> HashSet<i64> {
+        let now = Instant::now();
+        self.pending
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.last
+                    .get(id)
+                    .is_none_or(|t| now.duration_since(*t) >= RECHECK)
+            })
+            .collect()
+    }
 }
 
 /// What one step read from the store, applied under the write lock.
@@ -410,6 +463,10 @@ fn tag_of(key: &str, value: Option<&str>) -> Option<TagKey> {
 impl Follower {
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, GraphCatalog> {
         self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn throttle(&self) -> std::sync::MutexGuard<'_, (Throttle, Throttle)> {
+        self.throttle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Reads current state whole and builds the graph, propagating once at the end.
@@ -542,7 +599,8 @@ impl Follower {
             let Some(last) = entries.last().map(|e| e.seq) else {
                 break;
             };
-            let mut reading = self.read_changes(&entries).await?;
+            let none = HashSet::new();
+            let mut reading = self.read_changes(&entries, &none, &none).await?;
             if entries.iter().any(|e| e.kind == "tag.review") {
                 for e in self.store.read_log(cursor, last - cursor, true).await? {
                     if e.kind != "tag.review" {
@@ -562,6 +620,14 @@ impl Follower {
             cat.cursor = last;
             cursor = last;
         }
+        let (jobs, datasets) = {
+            let t = self.throttle();
+            (t.0.due(), t.1.due())
+        };
+        if !jobs.is_empty() || !datasets.is_empty() {
+            let reading = self.read_changes(&[], &jobs, &datasets).await?;
+            apply(&mut self.write(), &self.settings, reading);
+        }
         Ok(cursor)
     }
 
@@ -580,12 +646,17 @@ impl Follower {
     async fn read_changes(
         &self,
         entries: &[crate::store::log::LogEntry],
+        due_jobs: &HashSet<i64>,
+        due_datasets: &HashSet<i64>,
     ) -> Result<Reading, StoreError> {
         let mut reading = Reading::default();
         let backend = self.store.backend();
         let mut conn = self.store.pool().acquire().await?;
-        let mut jobs: HashSet<i64> = HashSet::new();
-        let mut datasets: HashSet<i64> = HashSet::new();
+        let mut jobs: HashSet<i64> = due_jobs.clone();
+        // Datasets named by the entries themselves (a dataset event, a retraction) and
+        // those whose wait is over are read now.
+        let mut forced: HashSet<i64> = due_datasets.clone();
+        let mut datasets: HashSet<i64> = forced.clone();
         let mut runs: Vec<&str> = Vec::new();
         for e in entries {
             let Some(ns) = e.namespace.as_deref() else {
@@ -604,8 +675,9 @@ impl Follower {
                 }
                 "openlineage.dataset" | "lineage.retract" => {
                     if let Some(name) = entity_name(&e.entity, "dataset:", ns) {
-                        datasets
-                            .extend(ids_named(&mut conn, &self.store, "datasets", ns, name).await?);
+                        let ids = ids_named(&mut conn, &self.store, "datasets", ns, name).await?;
+                        forced.extend(ids.iter().copied());
+                        datasets.extend(ids);
                     }
                 }
                 _ => {}
@@ -628,7 +700,7 @@ impl Follower {
                 jobs.insert(r.try_get(0)?);
             }
         }
-        let jobs: Vec<i64> = jobs.into_iter().collect();
+        let jobs: Vec<i64> = self.throttle().0.split(jobs, due_jobs);
         for chunk in jobs.chunks(CHUNK) {
             for &j in chunk {
                 reading.io.insert(j, (Vec::new(), Vec::new(), 0));
@@ -641,7 +713,7 @@ impl Follower {
                 datasets.insert(reading.io_row(&r)?);
             }
         }
-        let datasets: Vec<i64> = datasets.into_iter().collect();
+        let datasets: Vec<i64> = self.throttle().1.split(datasets, &forced);
         let (known, seen): (HashSet<i64>, HashMap<i64, DatasetSeen>) = {
             let cat = self.inner.read().unwrap_or_else(|e| e.into_inner());
             (
