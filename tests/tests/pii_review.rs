@@ -832,3 +832,108 @@ fn only_owners_review_when_tokens_are_on() {
     // The token's name is recorded, not the name in the body.
     assert_eq!(after["tags"][0]["review"]["reviewer"], "alice", "{after}");
 }
+
+/// A lineage cycle (two jobs feeding each other) neither loops nor hides the tag, and
+/// malformed graph queries get a 4xx naming the parameter.
+#[test]
+fn cycles_terminate_and_bad_queries_are_refused() {
+    let s = Server::start(Backend::Sqlite, &[]);
+    let edge = |from: &str, field: &str| {
+        json!({"inputFields": [{"namespace": NS, "name": from, "field": field,
+               "transformations": [{"type": "DIRECT", "subtype": "IDENTITY"}]}]})
+    };
+    let run = |n: u32, job: &str, from: &str, to: &str, tags: Option<Value>| {
+        let mut out = json!({"namespace": NS, "name": to, "facets": {
+            "schema": schema(&typed(&[("contact", "varchar")])),
+            "columnLineage": {
+                "_producer": "https://example.test/spark",
+                "_schemaURL": "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+                "fields": {"contact": edge(from, "contact")}},
+        }});
+        if let Some(t) = tags {
+            out["facets"]["tags"] = t;
+        }
+        json!({
+            "eventTime": format!("2024-05-02T10:{n:02}:00Z"), "eventType": "COMPLETE",
+            "producer": "https://example.test/spark",
+            "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+            "run": {"runId": format!("0190c7c0-0000-7000-8000-{:012}", 100 + n)},
+            "job": {"namespace": "loop", "name": job},
+            "inputs": [{"namespace": NS, "name": from, "facets": {"schema": schema(&typed(&[("contact", "varchar")]))}}],
+            "outputs": [out],
+        })
+    };
+    let tag = json!({"_producer": "https://example.test/spark",
+        "_schemaURL": "https://openlineage.io/spec/facets/1-0-0/TagsDatasetFacet.json",
+        "tags": [{"key": "pii.phone", "value": "true", "field": "contact"}]});
+    assert_eq!(
+        s.post_event(run(1, "a_to_b", "loop.a", "loop.b", None).to_string())
+            .0,
+        201
+    );
+    assert_eq!(
+        s.post_event(run(2, "b_to_a", "loop.b", "loop.a", Some(tag)).to_string())
+            .0,
+        201
+    );
+    let b = format!("datasetField:{NS}:loop.b:contact");
+    let probe = format!("/api/v1/tags?nodeId={}", enc(&b));
+    let v = eventually(
+        "the tag goes round",
+        || s.get(&probe),
+        |(st, v)| *st == 200 && v["tags"][0]["tag"] == "pii.phone",
+    );
+    assert_eq!(v.1["tags"][0]["totalPaths"], 1, "{}", v.1);
+    let down = s.get_ok(&format!(
+        "/api/v1/graph/downstream?nodeId={}&depth=50",
+        enc(&b)
+    ));
+    let ids: BTreeSet<&str> = down["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 2, "{down}");
+    assert_eq!(down["truncated"], false);
+
+    for (path, param) in [
+        (
+            format!("/api/v1/graph/downstream?nodeId={}&depth=abc", enc(&b)),
+            None,
+        ),
+        ("/api/v1/graph/downstream".to_owned(), Some("nodeId")),
+        (
+            "/api/v1/graph/downstream?nodeId=table:x".to_owned(),
+            Some("nodeId"),
+        ),
+        (format!("/api/v1/graph/paths?from={}", enc(&b)), Some("to")),
+        (
+            format!(
+                "/api/v1/tags?nodeId={}",
+                enc(&format!("dataset:{NS}:loop.b"))
+            ),
+            Some("nodeId"),
+        ),
+        ("/api/v1/reviews?status=maybe".to_owned(), Some("status")),
+    ] {
+        let (status, v) = s.get(&path);
+        assert_eq!(status, 400, "{path} -> {v}");
+        if let Some(p) = param {
+            assert_eq!(v["path"], p, "{path} -> {v}");
+        }
+    }
+    assert_eq!(
+        s.get(&format!(
+            "/api/v1/graph/impact?nodeId={}",
+            enc(&format!("dataset:{NS}:loop.zzz"))
+        ))
+        .0,
+        404
+    );
+    assert_eq!(
+        s.get(&format!("/api/v1/namespaces/{}/pii", enc("nowhere://x")))
+            .0,
+        404
+    );
+}
