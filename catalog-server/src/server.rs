@@ -53,11 +53,18 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         writer.committed(),
         stop_views.subscribe(),
     );
+    let (search, search_task) = views::search::spawn(
+        store.clone(),
+        cfg.data_dir.join("search"),
+        writer.committed(),
+        stop_views.subscribe(),
+    );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
     let state = AppState {
         store: store.clone(),
         writer,
         graph,
+        search,
         metrics,
         tokens: Arc::new(cfg.tokens.clone()),
         max_body_bytes: cfg.max_body_bytes,
@@ -77,6 +84,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let _ = counters.await;
     let _ = sql_lineage.await;
     let _ = graph_task.await;
+    let _ = search_task.await;
     let _ = checkpointer.await;
     store.close().await;
     tracing::info!("stopped");

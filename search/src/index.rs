@@ -50,6 +50,8 @@ pub struct DatasetDoc {
     pub tags: Vec<String>,
     /// Owner names.
     pub owners: Vec<String>,
+    /// Last change (µs since the epoch), reported with each hit.
+    pub updated_at: Option<i64>,
     /// Everything that is not text.
     pub signals: Signals,
 }
@@ -82,6 +84,8 @@ pub struct Hit {
     pub text: f64,
     /// The prior's factors.
     pub prior: Prior,
+    /// Last change (µs), as indexed.
+    pub updated_at: Option<i64>,
 }
 
 /// A page of results and how many matched in all.
@@ -116,6 +120,7 @@ struct Fields {
     tier: Field,
     prior: Field,
     signals: Field,
+    updated: Field,
 }
 
 /// The search index: on disk under the data directory, or in memory for tests.
@@ -143,6 +148,7 @@ fn schema() -> (Schema, Fields) {
         tier: b.add_text_field("tier", STRING),
         prior: b.add_f64_field("prior", FAST | STORED),
         signals: b.add_text_field("signals", STORED),
+        updated: b.add_i64_field("updated", STORED),
     };
     (b.build(), f)
 }
@@ -225,6 +231,9 @@ impl SearchIndex {
         }
         if let Some(t) = &d.signals.tier {
             doc.add_text(f.tier, t.to_lowercase());
+        }
+        if let Some(t) = d.updated_at {
+            doc.add_i64(f.updated, t);
         }
         self.writer.add_document(doc)?;
         Ok(())
@@ -356,6 +365,7 @@ impl SearchIndex {
             score,
             text: if p > 0.0 { score / p } else { 0.0 },
             prior,
+            updated_at: doc.get_first(f.updated).and_then(|v| v.as_i64()),
         })
     }
 
@@ -372,6 +382,12 @@ impl SearchIndex {
     /// The Tantivy index, for maintenance.
     pub fn raw(&self) -> &Index {
         &self.index
+    }
+
+    /// Removes every document (a rebuild follows).
+    pub fn clear(&mut self) -> Result<(), SearchError> {
+        self.writer.delete_all_documents()?;
+        self.commit()
     }
 }
 

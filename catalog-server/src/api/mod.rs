@@ -8,6 +8,7 @@ pub mod graph;
 pub mod ops;
 pub mod push;
 pub mod read;
+pub mod search;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +23,7 @@ use crate::metrics::Metrics;
 use crate::pipeline::WriterHandle;
 use crate::store::Store;
 use crate::views::graph::GraphHandle;
+use crate::views::search::SearchHandle;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,6 +34,8 @@ pub struct AppState {
     pub writer: WriterHandle,
     /// The lineage graph with PII propagation.
     pub graph: GraphHandle,
+    /// The search index.
+    pub search: SearchHandle,
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// (name, SHA-256) of API tokens; empty means authentication is off.
@@ -75,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/namespaces/{ns}/pii", get(graph::pii_report))
         .route("/api/v1/lineage/retractions", post(graph::post_retraction))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/jobs/runs/{id}", get(read::run))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -31,6 +31,7 @@ use weft_lineage::graph::{
 };
 use weft_schemas::change::{ReviewAction, TagReview};
 
+use super::{entity_name, ids_named};
 use crate::store::bulk::{Val, fetch, in_list};
 use crate::store::reviews::Decision;
 use crate::store::{Store, StoreError, now_micros};
@@ -844,33 +845,6 @@ impl Follower {
         }
         Ok(reading)
     }
-}
-
-/// The name in an entity key `<prefix><ns>:<name>`.
-fn entity_name<'a>(entity: &'a str, prefix: &str, ns: &str) -> Option<&'a str> {
-    entity
-        .strip_prefix(prefix)?
-        .strip_prefix(ns)?
-        .strip_prefix(':')
-}
-
-/// Ids of the job or dataset (`table`) named `name` in namespace `ns`.
-async fn ids_named(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    table: &str,
-    ns: &str,
-    name: &str,
-) -> Result<Vec<i64>, StoreError> {
-    let sql = store.backend().sql(&format!(
-        "SELECT t.id FROM {table} t JOIN namespaces n ON n.id = t.namespace_id \
-         WHERE n.name = ? AND t.name = ?"
-    ));
-    fetch(conn, sql, vec![ns.into(), name.into()])
-        .await?
-        .iter()
-        .map(|r| r.try_get(0).map_err(Into::into))
-        .collect()
 }
 
 fn edge_signatures(edges: &HashMap<i64, Vec<EdgeRow>>) -> HashMap<i64, (i64, i64, i64, i64)> {

@@ -20,6 +20,7 @@
 
 pub mod counters;
 pub mod graph;
+pub mod search;
 pub mod sql_lineage;
 
 use std::future::Future;
@@ -30,6 +31,7 @@ use sqlx::{AnyConnection, Row};
 use tokio::sync::watch;
 
 use crate::metrics::Metrics;
+use crate::store::bulk::fetch;
 use crate::store::log::LogEntry;
 use crate::store::{Store, StoreError, now_micros};
 
@@ -165,4 +167,91 @@ pub(crate) async fn wait_for_work(
         _ = shutdown.changed() => {}
     }
     *shutdown.borrow()
+}
+
+/// The name in an entity key `<prefix><ns>:<name>`.
+pub(crate) fn entity_name<'a>(entity: &'a str, prefix: &str, ns: &str) -> Option<&'a str> {
+    entity
+        .strip_prefix(prefix)?
+        .strip_prefix(ns)?
+        .strip_prefix(':')
+}
+
+/// Ids of the job or dataset (`table`) named `name` in namespace `ns`.
+pub(crate) async fn ids_named(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    table: &str,
+    ns: &str,
+    name: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let sql = store.backend().sql(&format!(
+        "SELECT t.id FROM {table} t JOIN namespaces n ON n.id = t.namespace_id \
+         WHERE n.name = ? AND t.name = ?"
+    ));
+    fetch(conn, sql, vec![ns.into(), name.into()])
+        .await?
+        .iter()
+        .map(|r| r.try_get(0).map_err(Into::into))
+        .collect()
+}
+
+/// The datasets a page of log entries may have changed: those named by dataset entries
+/// (events, retractions) and every dataset the touched jobs read or write.
+pub(crate) async fn touched_datasets(
+    conn: &mut AnyConnection,
+    store: &Store,
+    entries: &[LogEntry],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    use crate::store::bulk::{Val, in_list};
+    let mut jobs: std::collections::HashSet<i64> = Default::default();
+    let mut datasets: std::collections::HashSet<i64> = Default::default();
+    let mut runs: Vec<&str> = Vec::new();
+    for e in entries {
+        let Some(ns) = e.namespace.as_deref() else {
+            continue;
+        };
+        match e.kind.as_str() {
+            "openlineage.run" => runs.extend(e.entity.strip_prefix("run:")),
+            "openlineage.job" => {
+                if let Some(name) = entity_name(&e.entity, "job:", ns) {
+                    jobs.extend(ids_named(conn, store, "jobs", ns, name).await?);
+                }
+            }
+            "openlineage.dataset" | "lineage.retract" | "tag.review" => {
+                let name = entity_name(&e.entity, "dataset:", ns).or_else(|| {
+                    // A review names a column: `column:<ns>:<dataset>:<column>`.
+                    entity_name(&e.entity, "column:", ns)
+                        .and_then(|r| r.rsplit_once(':').map(|(d, _)| d))
+                });
+                if let Some(name) = name {
+                    datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
+                }
+            }
+            _ => {}
+        }
+    }
+    runs.sort_unstable();
+    runs.dedup();
+    let backend = store.backend();
+    for chunk in runs.chunks(500) {
+        let sql = format!(
+            "SELECT DISTINCT job_id FROM runs WHERE id IN {}",
+            in_list(backend, 0, chunk.len())
+        );
+        for r in fetch(conn, sql, chunk.iter().map(|&id| Val::from(id)).collect()).await? {
+            jobs.insert(r.try_get(0)?);
+        }
+    }
+    let jobs: Vec<i64> = jobs.into_iter().collect();
+    for chunk in jobs.chunks(500) {
+        let sql = format!(
+            "SELECT DISTINCT dataset_id FROM job_io WHERE job_id IN {}",
+            in_list(backend, 0, chunk.len())
+        );
+        for r in fetch(conn, sql, chunk.iter().map(|&j| Val::I64(j)).collect()).await? {
+            datasets.insert(r.try_get(0)?);
+        }
+    }
+    Ok(datasets)
 }

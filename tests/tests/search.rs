@@ -1,0 +1,245 @@
+//! Search over HTTP on both backends: Marquez's `/api/v1/search` shape, ranking of
+//! look-alike tables by their place in the catalog (readers, tier, documentation,
+//! copy-like names), typos, facet filters, the explain breakdown, bad parameters, and a
+//! pushed dataset becoming searchable without a restart.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use weft_tests::{Backend, Server, backends, enc};
+
+const NS: &str = "postgres://shop-db:5432";
+
+fn dataset_event(
+    name: &str,
+    description: Option<&str>,
+    owner: Option<&str>,
+    tier: Option<&str>,
+) -> Value {
+    let mut facets = json!({
+        "schema": {"_producer": "https://example.test/crawler",
+                   "_schemaURL": "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json",
+                   "fields": [{"name": "order_id", "type": "bigint"}, {"name": "customer_id", "type": "bigint", "description": "who ordered"}]},
+    });
+    if let Some(d) = description {
+        facets["documentation"] = json!({"_producer": "https://example.test/crawler",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-0-1/DocumentationDatasetFacet.json",
+            "description": d});
+    }
+    if let Some(o) = owner {
+        facets["ownership"] = json!({"_producer": "https://example.test/crawler",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-0-1/OwnershipDatasetFacet.json",
+            "owners": [{"name": o}]});
+    }
+    if let Some(t) = tier {
+        facets["tags"] = json!({"_producer": "https://example.test/crawler",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-0-0/TagsDatasetFacet.json",
+            "tags": [{"key": "tier", "value": t}]});
+    }
+    json!({
+        "eventTime": "2024-05-01T08:00:00Z",
+        "producer": "https://example.test/crawler",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+        "dataset": {"namespace": NS, "name": name, "facets": facets},
+    })
+}
+
+fn reader_run(n: u32, input: &str) -> Value {
+    json!({
+        "eventTime": "2024-05-01T09:00:00Z", "eventType": "COMPLETE",
+        "producer": "https://example.test/airflow",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": format!("0190c7c0-0000-7000-8000-{:012}", 500 + n)},
+        "job": {"namespace": "reports", "name": format!("report_{n}")},
+        "inputs": [{"namespace": NS, "name": input}],
+        "outputs": [{"namespace": NS, "name": format!("reports.r{n}")}],
+    })
+}
+
+fn search(s: &Server, query: &str) -> Value {
+    s.get_ok(&format!("/api/v1/search?{query}"))
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn search_on(backend: Backend) {
+    let s = Server::start(backend, &[]);
+    let events = [
+        dataset_event(
+            "shop.public.orders",
+            Some("One row per order placed in the shop"),
+            Some("team:sales"),
+            Some("gold"),
+        ),
+        dataset_event("shop.public.orders_bak_2019", None, None, None),
+        dataset_event("scratch.tmp_orders_v2", None, None, None),
+        dataset_event(
+            "analytics.fct_orders",
+            Some("Orders fact table"),
+            Some("team:analytics"),
+            Some("silver"),
+        ),
+        dataset_event(
+            "shop.public.customers",
+            Some("Customers and their orders count"),
+            None,
+            None,
+        ),
+        dataset_event("shop.public.payments", None, None, None),
+    ];
+    for e in &events {
+        assert_eq!(s.post_event(e.to_string()).0, 201);
+    }
+    for n in 0..3 {
+        assert_eq!(
+            s.post_event(reader_run(n, "shop.public.orders").to_string())
+                .0,
+            201
+        );
+    }
+    eventually("all datasets indexed", || {
+        let (st, v) = s.get("/api/v1/search?q=orders&limit=50");
+        st == 200 && names(&v).len() >= 5 && v["results"][0]["name"] == "shop.public.orders"
+    });
+    let v = search(&s, "q=orders&limit=50");
+    let n = names(&v);
+    assert_eq!(n[0], "shop.public.orders", "{n:?}");
+    assert_eq!(n[1], "analytics.fct_orders", "{n:?}");
+    let pos = |x: &str| {
+        n.iter()
+            .position(|y| y == x)
+            .unwrap_or_else(|| panic!("{x} in {n:?}"))
+    };
+    // Copies rank below both real order tables.
+    assert!(pos("shop.public.orders_bak_2019") > 1, "{n:?}");
+    assert!(pos("scratch.tmp_orders_v2") > 1, "{n:?}");
+    assert!(
+        n.iter().any(|x| x == "shop.public.customers"),
+        "description match: {n:?}"
+    );
+    assert!(!n.iter().any(|x| x == "shop.public.payments"));
+    // Marquez's fields, and the explanation.
+    let top = &v["results"][0];
+    assert_eq!(top["type"], "DATASET");
+    assert_eq!(top["namespace"], NS);
+    assert_eq!(top["nodeId"], format!("dataset:{NS}:shop.public.orders"));
+    assert!(top["updatedAt"].is_string(), "{top}");
+    let e = &top["explain"];
+    assert!(e["tier"].as_f64().is_some_and(|t| t > 1.0), "{top}");
+    assert!(e["centrality"].as_f64().is_some_and(|c| c > 1.0), "{top}");
+    let product: f64 = [
+        "text",
+        "usage",
+        "centrality",
+        "tier",
+        "documentation",
+        "penalty",
+    ]
+    .iter()
+    .map(|k| e[*k].as_f64().unwrap_or(0.0))
+    .product();
+    assert!(
+        (product - top["score"].as_f64().unwrap_or(0.0)).abs() < 1e-6,
+        "{top}"
+    );
+    assert!(v["totalCount"].as_u64().is_some_and(|t| t >= 5));
+
+    // Typos, a column's name, facet filters, jobs, bad parameters.
+    assert!(names(&search(&s, "q=ordrs")).contains(&"shop.public.orders".to_owned()));
+    assert!(names(&search(&s, "q=customer_id")).contains(&"shop.public.orders".to_owned()));
+    assert_eq!(
+        names(&search(&s, "q=orders&tier=gold")),
+        ["shop.public.orders"]
+    );
+    assert_eq!(
+        names(&search(
+            &s,
+            &format!("q=orders&owner={}", enc("team:analytics"))
+        )),
+        ["analytics.fct_orders"]
+    );
+    assert_eq!(search(&s, "q=orders&filter=JOB")["totalCount"], 0);
+    assert_eq!(
+        search(&s, &format!("q={}", enc("\"orders AND (")))
+            .get("results")
+            .map(|r| r.is_array()),
+        Some(true)
+    );
+    let long = search(&s, &format!("q={}", "orders+".repeat(100)));
+    assert!(long["notice"].is_string(), "{long}");
+    let (status, bad) = s.get("/api/v1/search?q=orders&filter=TABLE");
+    assert_eq!(status, 400, "{bad}");
+    assert_eq!(bad["path"], "filter");
+    assert_eq!(s.get("/api/v1/search?q=orders&limit=many").0, 400);
+
+    // A pushed dataset becomes searchable; a changed description is re-indexed.
+    assert_eq!(
+        s.post_event(
+            dataset_event("shop.public.refunds", Some("money returned"), None, None).to_string()
+        )
+        .0,
+        201
+    );
+    eventually("new dataset searchable", || {
+        names(&search(&s, "q=refunds")).contains(&"shop.public.refunds".to_owned())
+    });
+    assert_eq!(
+        s.post_event(
+            dataset_event("shop.public.payments", Some("card settlements"), None, None).to_string()
+        )
+        .0,
+        201
+    );
+    eventually("new description searchable", || {
+        names(&search(&s, "q=settlements")) == ["shop.public.payments"]
+    });
+}
+
+#[test]
+fn search_on_every_backend() {
+    for b in backends() {
+        search_on(b);
+    }
+}
+
+/// A corrupt index is rebuilt from the log at start instead of stopping the server.
+#[test]
+fn a_broken_index_is_rebuilt() {
+    let mut s = Server::start(Backend::Sqlite, &[]);
+    assert_eq!(
+        s.post_event(dataset_event("shop.public.orders", None, None, None).to_string())
+            .0,
+        201
+    );
+    eventually("indexed", || {
+        names(&search(&s, "q=orders")) == ["shop.public.orders"]
+    });
+    s.kill9();
+    let index = s.data_dir.path().join("search").join("index");
+    for entry in std::fs::read_dir(&index).expect("index dir") {
+        let path = entry.expect("entry").path();
+        if path.file_name().is_some_and(|n| n == "meta.json") {
+            std::fs::write(&path, b"{ not json").expect("corrupt");
+        }
+    }
+    s.restart();
+    eventually("rebuilt", || {
+        let (st, v) = s.get("/api/v1/search?q=orders");
+        st == 200 && names(&v) == ["shop.public.orders"]
+    });
+}
