@@ -170,7 +170,9 @@ impl SearchIndex {
     }
 
     fn with(index: Index, f: Fields) -> Result<SearchIndex, SearchError> {
-        let writer = index.writer(32_000_000)?;
+        // One indexing thread and a small arena: the index shares two cores with ingestion,
+        // and catalog documents are small.
+        let writer = index.writer_with_num_threads(1, 15_000_000)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

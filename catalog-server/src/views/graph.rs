@@ -31,7 +31,7 @@ use weft_lineage::graph::{
 };
 use weft_schemas::change::{ReviewAction, TagReview};
 
-use super::{entity_name, ids_named};
+use super::{Throttle, entity_name, ids_named};
 use crate::store::bulk::{Val, fetch, in_list};
 use crate::store::reviews::Decision;
 use crate::store::{Store, StoreError, now_micros};
@@ -304,55 +304,6 @@ struct Follower {
     inner: Arc<RwLock<GraphCatalog>>,
     /// Jobs and datasets touched too recently to be re-read yet.
     throttle: std::sync::Mutex<(Throttle, Throttle)>,
-}
-
-/// How often one job or dataset is re-read at most. A busy job runs every second;
-/// re-reading its datasets on every run would cost more than ingesting the run, and a
-/// graph a few seconds behind is still current.
-const RECHECK: Duration = Duration::from_secs(5);
-
-/// When each id was last re-read, and those touched since then.
-#[derive(Debug, Default)]
-struct Throttle {
-    last: HashMap<i64, Instant>,
-    pending: HashSet<i64>,
-}
-
-impl Throttle {
-    /// Of `ids`, those to re-read now (recorded as read); the rest wait until their
-    /// interval has passed. `forced` ids are always due.
-    fn split(&mut self, ids: impl IntoIterator<Item = i64>, forced: &HashSet<i64>) -> Vec<i64> {
-        let now = Instant::now();
-        let mut due = Vec::new();
-        for id in ids {
-            let ready = self
-                .last
-                .get(&id)
-                .is_none_or(|t| now.duration_since(*t) >= RECHECK);
-            if ready || forced.contains(&id) {
-                self.last.insert(id, now);
-                self.pending.remove(&id);
-                due.push(id);
-            } else {
-                self.pending.insert(id);
-            }
-        }
-        due
-    }
-
-    /// Waiting ids whose interval has passed.
-    fn due(&self) -> HashSet<i64> {
-        let now = Instant::now();
-        self.pending
-            .iter()
-            .copied()
-            .filter(|id| {
-                self.last
-                    .get(id)
-                    .is_none_or(|t| now.duration_since(*t) >= RECHECK)
-            })
-            .collect()
-    }
 }
 
 /// What one step read from the store, applied under the write lock.

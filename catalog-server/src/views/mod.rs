@@ -23,9 +23,10 @@ pub mod graph;
 pub mod search;
 pub mod sql_lineage;
 
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::{AnyConnection, Row};
 use tokio::sync::watch;
@@ -202,10 +203,10 @@ pub(crate) async fn touched_datasets(
     conn: &mut AnyConnection,
     store: &Store,
     entries: &[LogEntry],
-) -> Result<std::collections::HashSet<i64>, StoreError> {
+) -> Result<HashSet<i64>, StoreError> {
     use crate::store::bulk::{Val, in_list};
-    let mut jobs: std::collections::HashSet<i64> = Default::default();
-    let mut datasets: std::collections::HashSet<i64> = Default::default();
+    let mut jobs: HashSet<i64> = HashSet::new();
+    let mut datasets: HashSet<i64> = HashSet::new();
     let mut runs: Vec<&str> = Vec::new();
     for e in entries {
         let Some(ns) = e.namespace.as_deref() else {
@@ -254,4 +255,57 @@ pub(crate) async fn touched_datasets(
         }
     }
     Ok(datasets)
+}
+
+/// How often one job or dataset is re-read at most. A busy job runs every second;
+/// re-reading its datasets on every run would cost more than ingesting the run, and a
+/// graph a few seconds behind is still current.
+pub(crate) const RECHECK: Duration = Duration::from_secs(5);
+
+/// When each id was last re-read, and those touched since then.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    last: HashMap<i64, Instant>,
+    pending: HashSet<i64>,
+}
+
+impl Throttle {
+    /// Of `ids`, those to re-read now (recorded as read); the rest wait until their
+    /// interval has passed. `forced` ids are always due.
+    pub(crate) fn split(
+        &mut self,
+        ids: impl IntoIterator<Item = i64>,
+        forced: &HashSet<i64>,
+    ) -> Vec<i64> {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        for id in ids {
+            let ready = self
+                .last
+                .get(&id)
+                .is_none_or(|t| now.duration_since(*t) >= RECHECK);
+            if ready || forced.contains(&id) {
+                self.last.insert(id, now);
+                self.pending.remove(&id);
+                due.push(id);
+            } else {
+                self.pending.insert(id);
+            }
+        }
+        due
+    }
+
+    /// Waiting ids whose interval has passed.
+    pub(crate) fn due(&self) -> HashSet<i64> {
+        let now = Instant::now();
+        self.pending
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.last
+                    .get(id)
+                    .is_none_or(|t| now.duration_since(*t) >= RECHECK)
+            })
+            .collect()
+    }
 }

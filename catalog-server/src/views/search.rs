@@ -24,6 +24,8 @@ use crate::store::{Store, StoreError};
 const PAGE: i64 = 2000;
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
+/// Changes become searchable this often (well within a second of the push).
+const COMMIT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// A shared handle on the index: what the API holds.
 #[derive(Clone)]
@@ -56,6 +58,8 @@ pub fn spawn(
     };
     let shared = handle.clone();
     let task = tokio::spawn(async move {
+        let mut throttle = super::Throttle::default();
+        let mut committed_at = std::time::Instant::now();
         let mut cursor = match open(&dir) {
             Ok((index, cursor)) => {
                 *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
@@ -67,7 +71,16 @@ pub fn spawn(
             }
         };
         loop {
-            match catch_up(&store, &shared, &dir, cursor).await {
+            match catch_up(
+                &store,
+                &shared,
+                &dir,
+                cursor,
+                &mut throttle,
+                &mut committed_at,
+            )
+            .await
+            {
                 Ok(c) => cursor = c,
                 Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
             }
@@ -120,29 +133,65 @@ async fn catch_up(
     handle: &SearchHandle,
     dir: &Path,
     mut cursor: i64,
+    throttle: &mut super::Throttle,
+    committed_at: &mut std::time::Instant,
 ) -> Result<i64, ViewError> {
+    let none = HashSet::new();
     loop {
         let entries = store.read_log(cursor, PAGE, false).await?;
         let Some(last) = entries.last().map(|e| e.seq) else {
-            return Ok(cursor);
+            break;
         };
         let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
         let touched = super::touched_datasets(&mut conn, store, &entries).await?;
-        let ids: Vec<i64> = touched.into_iter().collect();
-        let docs = documents(&mut conn, store, &ids).await?;
-        drop(conn);
-        {
-            let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
-            if let Some(index) = guard.as_mut() {
-                for d in &docs {
-                    index.upsert(d)?;
-                }
-                index.commit()?;
-            }
-        }
-        std::fs::write(dir.join("cursor"), last.to_string())?;
+        // A new dataset is indexed at once; one indexed in the last few seconds waits
+        // (a busy job's output would otherwise be re-indexed on every run).
+        let ids = throttle.split(touched, &none);
+        index_datasets(&mut conn, store, handle, &ids).await?;
         cursor = last;
     }
+    let due: Vec<i64> = throttle.due().into_iter().collect();
+    if !due.is_empty() {
+        let ids = throttle.split(due, &none);
+        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+        index_datasets(&mut conn, store, handle, &ids).await?;
+    }
+    // At most one commit a second: each commit writes a segment, and many small
+    // segments cost merges. The cursor is recorded only after the commit.
+    if committed_at.elapsed() >= COMMIT_EVERY {
+        commit(handle)?;
+        std::fs::write(dir.join("cursor"), cursor.to_string())?;
+        *committed_at = std::time::Instant::now();
+    }
+    Ok(cursor)
+}
+
+/// Rebuilds the documents of `ids` and commits them.
+async fn index_datasets(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    handle: &SearchHandle,
+    ids: &[i64],
+) -> Result<(), ViewError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let docs = documents(conn, store, ids).await?;
+    let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(index) = guard.as_mut() {
+        for d in &docs {
+            index.upsert(d)?;
+        }
+    }
+    Ok(())
+}
+
+fn commit(handle: &SearchHandle) -> Result<(), ViewError> {
+    let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(index) = guard.as_mut() {
+        index.commit()?;
+    }
+    Ok(())
 }
 
 /// The search documents of `ids`, from current state.
