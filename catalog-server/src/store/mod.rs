@@ -157,7 +157,11 @@ impl Store {
                 // The writer's single connection gets a large page cache; a pool of
                 // readers gets a smaller one each (the OS page cache backs them all),
                 // so eight busy readers do not add 256 MB to the server's footprint.
-                let cache_kib = if cfg.max_connections <= 1 { 32_000 } else { 8_000 };
+                let cache_kib = if cfg.max_connections <= 1 {
+                    32_000
+                } else {
+                    8_000
+                };
                 let setup = format!(
                     "PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA cache_size=-{cache_kib}; \
                      PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={checkpoint}"
