@@ -31,7 +31,7 @@ use weft_lineage::graph::{
 };
 use weft_schemas::change::{ReviewAction, TagReview};
 
-use super::{Throttle, entity_name, ids_named};
+use super::Throttle;
 use crate::store::bulk::{Val, fetch, in_list};
 use crate::store::reviews::Decision;
 use crate::store::{Store, StoreError, now_micros};
@@ -604,54 +604,14 @@ impl Follower {
         let mut reading = Reading::default();
         let backend = self.store.backend();
         let mut conn = self.store.pool().acquire().await?;
+        let named = super::touched(&mut conn, &self.store, entries).await?;
         let mut jobs: HashSet<i64> = due_jobs.clone();
+        jobs.extend(named.jobs);
         // Datasets named by the entries themselves (a dataset event, a retraction) and
         // those whose wait is over are read now.
         let mut forced: HashSet<i64> = due_datasets.clone();
+        forced.extend(named.datasets);
         let mut datasets: HashSet<i64> = forced.clone();
-        let mut runs: Vec<&str> = Vec::new();
-        for e in entries {
-            let Some(ns) = e.namespace.as_deref() else {
-                continue;
-            };
-            match e.kind.as_str() {
-                "openlineage.run" => {
-                    if let Some(id) = e.entity.strip_prefix("run:") {
-                        runs.push(id);
-                    }
-                }
-                "openlineage.job" => {
-                    if let Some(name) = entity_name(&e.entity, "job:", ns) {
-                        jobs.extend(ids_named(&mut conn, &self.store, "jobs", ns, name).await?);
-                    }
-                }
-                "openlineage.dataset" | "lineage.retract" => {
-                    if let Some(name) = entity_name(&e.entity, "dataset:", ns) {
-                        let ids = ids_named(&mut conn, &self.store, "datasets", ns, name).await?;
-                        forced.extend(ids.iter().copied());
-                        datasets.extend(ids);
-                    }
-                }
-                _ => {}
-            }
-        }
-        runs.sort_unstable();
-        runs.dedup();
-        for chunk in runs.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT DISTINCT job_id FROM runs WHERE id IN {}",
-                in_list(backend, 0, chunk.len())
-            );
-            for r in fetch(
-                &mut conn,
-                sql,
-                chunk.iter().map(|&id| Val::from(id)).collect(),
-            )
-            .await?
-            {
-                jobs.insert(r.try_get(0)?);
-            }
-        }
         let jobs: Vec<i64> = self.throttle().0.split(jobs, due_jobs);
         for chunk in jobs.chunks(CHUNK) {
             for &j in chunk {

@@ -197,13 +197,21 @@ pub(crate) async fn ids_named(
         .collect()
 }
 
-/// The datasets a page of log entries may have changed: those named by dataset entries
-/// (events, retractions) and every dataset the touched jobs read or write.
-pub(crate) async fn touched_datasets(
+/// What a page of log entries names: jobs (of runs and job events) and datasets (of
+/// dataset events, retractions and reviews). Entries carry names, not ids.
+pub(crate) struct Touched {
+    /// Jobs run or described.
+    pub jobs: HashSet<i64>,
+    /// Datasets named directly.
+    pub datasets: HashSet<i64>,
+}
+
+/// Resolves a page of log entries to the jobs and datasets it names.
+pub(crate) async fn touched(
     conn: &mut AnyConnection,
     store: &Store,
     entries: &[LogEntry],
-) -> Result<HashSet<i64>, StoreError> {
+) -> Result<Touched, StoreError> {
     use crate::store::bulk::{Val, in_list};
     let mut jobs: HashSet<i64> = HashSet::new();
     let mut datasets: HashSet<i64> = HashSet::new();
@@ -244,6 +252,19 @@ pub(crate) async fn touched_datasets(
             jobs.insert(r.try_get(0)?);
         }
     }
+    Ok(Touched { jobs, datasets })
+}
+
+/// The datasets a page of log entries may have changed: those it names and every
+/// dataset the jobs it names read or write.
+pub(crate) async fn touched_datasets(
+    conn: &mut AnyConnection,
+    store: &Store,
+    entries: &[LogEntry],
+) -> Result<HashSet<i64>, StoreError> {
+    use crate::store::bulk::{Val, in_list};
+    let Touched { jobs, mut datasets } = touched(conn, store, entries).await?;
+    let backend = store.backend();
     let jobs: Vec<i64> = jobs.into_iter().collect();
     for chunk in jobs.chunks(500) {
         let sql = format!(
