@@ -240,6 +240,11 @@ pub struct UsageBatch {
     /// Stable keys (hex) of the individual queries counted here.
     #[serde(default)]
     pub query_keys: Vec<String>,
+    /// Cumulative counters a source reports instead of single runs (pg_stat_statements'
+    /// calls per statement and user), by key, as read in this crawl: the store keeps the
+    /// latest so the next crawl counts only the difference.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counters: BTreeMap<String, u64>,
     /// Counts per dataset (and column) per day.
     #[serde(default)]
     pub usage: Vec<DatasetUsage>,

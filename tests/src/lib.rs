@@ -119,6 +119,11 @@ impl TestDb {
             url,
         }
     }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 impl Drop for TestDb {
@@ -130,7 +135,8 @@ impl Drop for TestDb {
     }
 }
 
-fn psql(url: &str, sql: &str) {
+/// Runs SQL through `psql` against `url`; panics with psql's error when it fails.
+pub fn psql(url: &str, sql: &str) {
     let out = Command::new("psql")
         .args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
         .output()
