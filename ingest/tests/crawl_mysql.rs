@@ -137,7 +137,7 @@ async fn a_crawl_finds_exactly_what_was_created() {
             parsed.port().unwrap_or(3306)
         )
     );
-    assert_eq!(snapshot.databases, [db.clone()]);
+    assert_eq!(snapshot.databases, std::slice::from_ref(&db));
     let n = |t: &str| format!("{db}.{t}");
     let names: Vec<&str> = snapshot.tables.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(

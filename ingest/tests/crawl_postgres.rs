@@ -168,7 +168,7 @@ async fn a_crawl_finds_exactly_what_was_created() {
             parsed.port().unwrap_or(5432)
         )
     );
-    assert_eq!(snapshot.databases, [db.clone()]);
+    assert_eq!(snapshot.databases, std::slice::from_ref(&db));
     let names: Vec<&str> = snapshot.tables.iter().map(|t| t.name.as_str()).collect();
     let n = |s: &str| format!("{db}.{s}");
     assert_eq!(
@@ -433,7 +433,7 @@ async fn a_crawl_finds_exactly_what_was_created() {
         producer,
         "2025-06-02T00:00:00Z",
     );
-    common::check_events(&[dropped.clone()]);
+    common::check_events(std::slice::from_ref(&dropped));
     assert!(
         dropped.contains("\"lifecycleStateChange\":\"DROP\""),
         "{dropped}"

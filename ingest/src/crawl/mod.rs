@@ -356,7 +356,7 @@ impl Source {
             .path_segments()
             .and_then(|mut s| s.next())
             .filter(|d| !d.is_empty())
-            .map(|d| percent_decode(d));
+            .map(percent_decode);
         let mut secrets = Vec::new();
         if let Some(p) = parsed.password() {
             secrets.push(p.to_owned());

@@ -243,7 +243,7 @@ fn assemble(
                 primary_key: Vec::new(),
                 foreign_keys: Vec::new(),
                 // -1 (PG 14+) means never analysed; views have 0 but no rows of their own.
-                row_estimate: (reltuples >= 0.0 && !kind.is_view()).then(|| reltuples as i64),
+                row_estimate: (reltuples >= 0.0 && !kind.is_view()).then_some(reltuples as i64),
                 partitioning,
                 view_definition: r.try_get("viewdef").map_err(&decode)?,
             },
