@@ -289,6 +289,10 @@ pub fn redact_url(url: &str) -> String {
             None => "<unparseable url>".to_owned(),
         };
     };
+    if parsed.cannot_be_a_base() {
+        // `scheme:opaque` has no userinfo to find; the rest may be anything.
+        return format!("{}:<opaque>", parsed.scheme());
+    }
     if parsed.password().is_some() {
         // Cannot fail for URLs with a host, and a URL with a password has one.
         let _ = parsed.set_password(None);
