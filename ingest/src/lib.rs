@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+pub mod crawl;
 pub mod openlineage;
 pub mod runid;
 pub mod sql;
