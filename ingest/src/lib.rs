@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod openlineage;
+pub mod querylog;
 pub mod runid;
 pub mod sql;
 
