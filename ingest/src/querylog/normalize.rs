@@ -140,6 +140,8 @@ struct Lexer<'a> {
     /// `VALUES` was the last word: the next `(` opens the first row.
     after_values: bool,
     next_dollar: u32,
+    /// After `GROUP BY` / `ORDER BY`: integers are column ordinals, not literals.
+    ordinal: bool,
     options: NormalizeOptions,
 }
 
@@ -215,13 +217,18 @@ impl<'a> Lexer<'a> {
     /// Writes the separator the canonical form puts between the last token and one of
     /// kind `next`.
     fn space_before(&mut self, next: Last) {
-        let none = match (self.last, next) {
-            (Last::None, _) => true,
-            (Last::Open | Last::Dot | Last::Cast, _) => true,
-            (_, Last::Close | Last::Comma | Last::Dot | Last::Semi | Last::Cast) => true,
-            (Last::Word { kw_paren: false } | Last::Quoted | Last::Close, Last::Open) => true,
-            _ => false,
-        };
+        let none = matches!(
+            (self.last, next),
+            (Last::None | Last::Open | Last::Dot | Last::Cast, _)
+                | (
+                    _,
+                    Last::Close | Last::Comma | Last::Dot | Last::Semi | Last::Cast
+                )
+                | (
+                    Last::Word { kw_paren: false } | Last::Quoted | Last::Close,
+                    Last::Open
+                )
+        );
         if !none {
             self.out.push(' ');
         }
@@ -455,15 +462,33 @@ impl<'a> Lexer<'a> {
                 }
                 let kw_paren = keyword_before_paren(word);
                 self.emit(Last::Word { kw_paren }, word);
+                if word.eq_ignore_ascii_case("BY") {
+                    self.ordinal = true;
+                } else if !["ASC", "DESC", "NULLS", "FIRST", "LAST"]
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(word))
+                {
+                    self.ordinal = false;
+                }
                 if word.eq_ignore_ascii_case("VALUES") {
                     self.after_values = true;
                 }
                 continue;
             }
             if c.is_ascii_digit() || (c == b'.' && i + 1 < n && b[i + 1].is_ascii_digit()) {
+                let start = i;
                 i = skip_number(b, i);
-                self.value();
+                let digits = &self.src[start..i];
+                if self.ordinal && digits.bytes().all(|d| d.is_ascii_digit()) {
+                    // `GROUP BY 1, 2`: positions, part of the statement's meaning.
+                    self.emit(Last::Value, digits);
+                } else {
+                    self.value();
+                }
                 continue;
+            }
+            if c != b',' {
+                self.ordinal = false;
             }
             match c {
                 b'"' => {
@@ -745,6 +770,7 @@ fn normalize_text(sql: &str, options: NormalizeOptions) -> String {
         values_row: None,
         after_values: false,
         next_dollar: 0,
+        ordinal: false,
         options,
     };
     lexer.run()
@@ -779,6 +805,10 @@ mod tests {
             "SELECT x FROM t WHERE a = ? AND b = ?"
         );
         assert_eq!(t("SELECT a - 1 FROM t"), "SELECT a - ? FROM t");
+        assert_eq!(
+            t("SELECT a, b, count(*) FROM t GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10"),
+            "SELECT a, b, count(*) FROM t GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?"
+        );
         assert_eq!(
             t("SELECT '2024-01-01'::date, a::text FROM t"),
             "SELECT ?::date, a::text FROM t"

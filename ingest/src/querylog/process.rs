@@ -706,9 +706,13 @@ impl Processor {
         let ids = |this: &mut Self, list: Vec<(String, String)>| -> Vec<u32> {
             let mut out = Vec::with_capacity(list.len());
             for (d, c) in list {
-                if d.is_empty() || c == "*" {
+                if d.is_empty() {
                     continue;
                 }
+                // `*` (columns unknown) and expression text (an `INSERT` without a
+                // column list into a table the catalog does not know names its columns
+                // after the expressions) are not columns.
+                let c = if plain_column(&c) { c } else { String::new() };
                 let name = this.qualify(&d, db, schema);
                 let col = if c.is_empty() {
                     c
@@ -925,6 +929,13 @@ fn shape_error(e: &LineageError) -> ShapeError {
         line,
         column,
     }
+}
+
+fn plain_column(c: &str) -> bool {
+    !c.is_empty()
+        && !c.contains([
+            '(', ')', ' ', '*', ',', '+', '-', '/', '\'', ':', '|', '<', '>', '=', '?',
+        ])
 }
 
 fn line_column(msg: &str) -> Option<(u64, u64)> {

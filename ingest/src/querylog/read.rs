@@ -481,10 +481,11 @@ fn epoch_f(f: f64) -> i64 {
 }
 
 fn parse_time_str(s: &str) -> Result<i64, String> {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        if let Ok(i) = s.parse::<i64>() {
-            return Ok(epoch(i));
-        }
+    if !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && let Ok(i) = s.parse::<i64>()
+    {
+        return Ok(epoch(i));
     }
     if let Ok(f) = s.parse::<f64>() {
         return Ok(epoch_f(f));
