@@ -440,6 +440,22 @@ impl<'a> Lexer<'a> {
                     i += 1;
                 }
                 let word = &self.src[start..i];
+                // `DATE '2024-01-01'` is one literal (and `DATE ?` does not parse
+                // everywhere).
+                let mut j = i;
+                while j < n && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < n
+                    && b[j] == b'\''
+                    && ["DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME"]
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(word))
+                {
+                    i = skip_single(b, j);
+                    self.value();
+                    continue;
+                }
                 if i < n && b[i] == b'\'' && is_string_prefix(word) {
                     i = skip_single(b, i);
                     self.string_value();
