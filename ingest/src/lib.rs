@@ -22,6 +22,7 @@
 
 pub mod crawl;
 pub mod openlineage;
+pub mod querylog;
 pub mod runid;
 pub mod sql;
 
