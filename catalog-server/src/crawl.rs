@@ -19,7 +19,7 @@
 //! log already holds (the dedupe key covers the content, not the crawl time), so a crawl
 //! of an unchanged database adds one history entry, not two thousand.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -311,7 +311,7 @@ async fn crawl_database(
     record: &mut CrawlRecord,
 ) -> Result<(), CrawlFailure> {
     let opts = CrawlOptions {
-        schemas: schemas.to_vec(),
+        include_schemas: schemas.to_vec(),
         ..CrawlOptions::default()
     };
     bar.set_message(format!("reading the catalog of {}", record.target));
@@ -412,7 +412,7 @@ async fn crawl_database(
             .map(|s| format!("pgss:{}:{}:{}", s.database, s.user, s.queryid))
             .collect();
         let seen = store.seen_queries(&source, &keys).await?;
-        let naming = Naming::for_namespace(&namespace);
+        let naming = naming_of(&namespace);
         let mut processor = Processor::new(ProcessorOptions {
             source: source.clone(),
             namespace: namespace.clone(),
@@ -438,14 +438,12 @@ async fn crawl_database(
             }
             processor.add(&QueryRecord {
                 id: Some(key.clone()),
-                query: s.query.clone(),
                 user: Some(s.user.clone()),
                 start_time: Some(record.started_at),
                 database: Some(s.database.clone()),
-                schema: None,
                 dialect: Some("postgres".into()),
                 calls: delta,
-                failed: false,
+                ..QueryRecord::new(s.query.clone())
             });
         }
         let mut out = processor.finish();
@@ -464,6 +462,12 @@ async fn crawl_database(
         write_log_output(sink, aliases, &actor, out, record).await?;
     }
     Ok(())
+}
+
+/// How a namespace's platform names tables, from its scheme (`postgres://…`).
+fn naming_of(namespace: &str) -> Naming {
+    let scheme = namespace.split("://").next().unwrap_or(namespace);
+    Naming::for_platform(scheme)
 }
 
 fn known_tables(snapshot: &Snapshot) -> Vec<KnownTable> {
@@ -492,6 +496,7 @@ fn crawler_change(
     value: &Value,
     actor: &str,
     always: bool,
+    aliases: &Aliases,
 ) -> Result<MetadataChange, CrawlFailure> {
     let text = value.to_string();
     let event = Event::from_slice(text.as_bytes())
@@ -547,7 +552,7 @@ async fn crawl_log(
     let mut processor = Processor::new(ProcessorOptions {
         source: spec.name.clone(),
         namespace: namespace.clone(),
-        naming: Naming::for_namespace(&namespace),
+        naming: naming_of(&namespace),
         dialect: dialect.clone(),
         keep_raw: *keep_raw,
         default_database: database.clone(),

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use weft_tests::{Backend, Server, TestDb, backends, enc, psql};
+use weft_tests::{Backend, PgCluster, Server, TestDb, backends, enc, psql};
 
 /// Waits until `ready` holds (derived views follow the log within a second or two).
 fn eventually(what: &str, mut ready: impl FnMut() -> bool) {
@@ -119,7 +119,7 @@ fn postgres_catalog(backend: Backend) {
     );
     let summary = stdout(&out);
     assert!(
-        summary.contains("datasets: 4 (14 columns), views: 1 (1 parsed)"),
+        summary.contains("datasets: 4 (11 columns), views: 1 (1 parsed)"),
         "{summary}"
     );
     assert!(!summary.contains("hunter2secret") && !stderr(&out).contains("hunter2secret"));
@@ -450,9 +450,14 @@ fn mysql_url() -> Option<String> {
     (url != "skip").then_some(url)
 }
 
-fn mariadb(sql: &str) {
+/// Runs SQL with the `mariadb` client against `url` (`mysql://user@host:port`).
+fn mariadb(url: &str, sql: &str) {
+    let rest = url.trim_start_matches("mysql://");
+    let (user, addr) = rest.split_once('@').unwrap_or(("root", rest));
+    let addr = addr.split('/').next().unwrap_or(addr);
+    let (host, port) = addr.split_once(':').unwrap_or((addr, "3306"));
     let out = Command::new("mariadb")
-        .args(["-h", "127.0.0.1", "-P", "3306", "-u", "root", "-e", sql])
+        .args(["-h", host, "-P", port, "-u", user, "-e", sql])
         .output()
         .expect("the mariadb client runs");
     assert!(out.status.success(), "mariadb: {}", stderr(&out));
@@ -465,19 +470,29 @@ fn mariadb_catalog_crawl() {
         return;
     };
     let db = format!("weft_crawl_e2e_{}", std::process::id());
-    mariadb(&format!(
+    mariadb(
+        &base,
+        &format!(
         "DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}; USE {db};
          CREATE TABLE customers (id BIGINT PRIMARY KEY, email VARCHAR(200) NOT NULL COMMENT 'Login email') COMMENT 'Customers';
          CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, amount DECIMAL(10,2),
             FOREIGN KEY (customer_id) REFERENCES customers(id));
          CREATE VIEW big_spenders AS SELECT c.email AS email, SUM(o.amount) AS spent
             FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.email;"
-    ));
+        ),
+    );
     let s = Server::start(Backend::Sqlite, &[]);
     let out = s.weft(&["crawl", &format!("{base}/{db}")]);
-    mariadb(&format!("DROP DATABASE IF EXISTS {db}"));
+    mariadb(&base, &format!("DROP DATABASE IF EXISTS {db}"));
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    let ns = "mysql://127.0.0.1:3306";
+    let host_port = base
+        .trim_start_matches("mysql://")
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let ns = format!("mysql://{host_port}");
+    let ns = ns.as_str();
     let customers = dataset(&s, ns, &format!("{db}.customers"));
     assert_eq!(customers["description"], "Customers", "{customers}");
     assert_eq!(field(&customers, "email")["description"], "Login email");
@@ -486,4 +501,83 @@ fn mariadb_catalog_crawl() {
         inputs_of(&s, ns, &format!("{db}.big_spenders"), "spent"),
         [(format!("{db}.orders"), "amount".to_owned())]
     );
+}
+
+fn statement<'a>(list: &'a Value, text: &str) -> &'a Value {
+    list["statements"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["text"] == text))
+        .unwrap_or_else(|| panic!("no `{text}` in {list}"))
+}
+
+#[test]
+fn pg_stat_statements_usage_counts_each_call_once_across_crawls() {
+    // The machine's server does not preload the module: a cluster of our own does.
+    let cluster = PgCluster::start(&["shared_preload_libraries=pg_stat_statements"]);
+    let url = cluster.url();
+    psql(
+        &url,
+        "CREATE TABLE t (id int, v text); CREATE TABLE u (id int, v text);
+         INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 10) g;",
+    );
+    let s = Server::start(Backend::Sqlite, &[]);
+    let source = "pgss";
+    let crawl = || {
+        let out = s.weft(&["crawl", &url, "--name", source]);
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        stdout(&out)
+    };
+    // Not installed yet: the catalog is crawled, no statement counted.
+    let first = crawl();
+    assert!(!first.contains("queries:"), "{first}");
+    psql(
+        &url,
+        "CREATE EXTENSION pg_stat_statements; SELECT pg_stat_statements_reset();",
+    );
+    for id in 1..=5 {
+        psql(&url, &format!("SELECT v FROM t WHERE id = {id}"));
+    }
+    for _ in 0..2 {
+        psql(&url, "INSERT INTO u SELECT id, v FROM t WHERE id > 7");
+    }
+    crawl();
+    let ns = format!("postgres://127.0.0.1:{}", cluster.port);
+    let reads = |name: &str| {
+        s.get_ok(&format!(
+            "/api/v1/namespaces/{}/datasets/{}/usage",
+            enc(&ns),
+            enc(name)
+        ))["total"]["reads"]
+            .clone()
+    };
+    assert_eq!(
+        reads("postgres.public.t"),
+        7,
+        "five selects and two inserts read t"
+    );
+    let list = s.get_ok(&format!("/api/v1/crawls/statements?source={source}"));
+    assert_eq!(
+        statement(&list, "SELECT v FROM t WHERE id = $1")["calls"],
+        5
+    );
+    assert_eq!(
+        statement(&list, "INSERT INTO u SELECT id, v FROM t WHERE id > $1")["calls"],
+        2
+    );
+    // The counters are cumulative; a second crawl counts only what ran since.
+    for id in 1..=3 {
+        psql(&url, &format!("SELECT v FROM t WHERE id = {id}"));
+    }
+    crawl();
+    assert_eq!(reads("postgres.public.t"), 10);
+    let list = s.get_ok(&format!("/api/v1/crawls/statements?source={source}"));
+    assert_eq!(
+        statement(&list, "SELECT v FROM t WHERE id = $1")["calls"],
+        8
+    );
+    // The INSERT … SELECT became lineage.
+    eventually("lineage from the INSERT statement", || {
+        inputs_of(&s, &ns, "postgres.public.u", "v")
+            .contains(&("postgres.public.t".to_owned(), "v".to_owned()))
+    });
 }

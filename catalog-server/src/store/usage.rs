@@ -384,7 +384,7 @@ impl Store {
         let rows = fetch(
             &mut conn,
             backend.sql(
-                "SELECT u.column_name, SUM(u.reads), SUM(u.writes), \
+                "SELECT u.column_name, CAST(SUM(u.reads) AS BIGINT), CAST(SUM(u.writes) AS BIGINT), \
                  (SELECT COUNT(DISTINCT x.value) FROM usage_distinct x \
                    WHERE x.dataset_id = u.dataset_id AND x.column_name = u.column_name \
                    AND x.day >= ? AND x.kind = 'user') \

@@ -49,7 +49,7 @@ pub struct NormalizeOptions {
 /// let a = normalize("SELECT * FROM users WHERE email = 'ann@example.com' AND id IN (1, 2, 3)");
 /// let b = normalize("select * from users -- again\n where email='bob@example.com' and id in (7)");
 /// assert_eq!(a.text, "SELECT * FROM users WHERE email = ? AND id IN (?)");
-/// assert_ne!(a.fingerprint, b.fingerprint); // keyword case is kept
+/// assert_eq!(a.fingerprint, b.fingerprint); // unquoted words compare case-insensitively
 /// let c = normalize("SELECT *  FROM users /* x */ WHERE email = 'x' AND id IN (9,8)");
 /// assert_eq!(a.fingerprint, c.fingerprint);
 /// ```
@@ -65,8 +65,41 @@ pub fn normalize_with(sql: &str, options: NormalizeOptions) -> Normalized {
 }
 
 /// The fingerprint of an already normalised text.
+///
+/// Unquoted words are compared case-insensitively (SQL keywords and unquoted
+/// identifiers are), so `select … from Users` and `SELECT … FROM users` are one
+/// statement; quoted identifiers keep their case. The text itself is kept as written.
 pub fn fingerprint(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
+    let mut h = Sha256::new();
+    let mut quote: Option<u8> = None;
+    let mut buf = [0u8; 256];
+    let mut n = 0;
+    for &b in text.as_bytes() {
+        let out = match quote {
+            Some(q) => {
+                if b == q {
+                    quote = None;
+                }
+                b
+            }
+            None => {
+                match b {
+                    b'"' | b'`' => quote = Some(b),
+                    b'[' => quote = Some(b']'),
+                    _ => {}
+                }
+                b.to_ascii_lowercase()
+            }
+        };
+        buf[n] = out;
+        n += 1;
+        if n == buf.len() {
+            h.update(buf);
+            n = 0;
+        }
+    }
+    h.update(&buf[..n]);
+    let digest = h.finalize();
     hex(&digest[..16])
 }
 

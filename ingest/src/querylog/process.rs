@@ -879,6 +879,7 @@ impl Processor {
             query_keys: batch.keys,
             usage,
             shapes,
+            ..UsageBatch::default()
         });
     }
 
