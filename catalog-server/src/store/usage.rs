@@ -2,11 +2,10 @@
 //! state, and the reads the API and the search ranking make of it.
 //!
 //! A usage batch arrives already aggregated per dataset, column and day by the crawler,
-//! so applying it is a handful of multi-row upserts. Two things make it safe to apply
-//! batches from overlapping crawls: the query keys (a query already counted for its
-//! source makes the writer drop nothing but is never sent twice, because the crawler
-//! reads `query_seen` first and the crawl of one source is serialised), and distinct
-//! users and statements kept as sets, not counts.
+//! so applying it is a handful of multi-row upserts. Overlapping crawls stay exact for
+//! two reasons: the crawler leaves out queries whose keys `query_seen` already holds for
+//! the source (and a source is crawled by one task at a time), and distinct users and
+//! statements are kept as sets, not counts, so adding a batch never double-counts them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
