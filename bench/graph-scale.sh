@@ -9,14 +9,14 @@
 # bench/results/graph-<date>.jsonl.
 #
 # Usage: bench/graph-scale.sh [--seed N] [--updates N] [--walks N]
-# Env:   CARGO_TARGET_DIR, WEFT_BENCH_WAIT_FILE (default /work/.bench-quiet: wait while it
-#        exists, and create it while measuring).
+# Env:   CARGO_TARGET_DIR, WEFT_BENCH_WAIT_FILE (when set: wait while that file
+#        exists, and create it while measuring, to keep benchmarks on one machine apart).
 set -euo pipefail
 
 case "${1:-}" in -h|--help) sed -n '2,13p' "$0"; exit 0 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-quiet_file="${WEFT_BENCH_WAIT_FILE:-/work/.bench-quiet}"
+quiet_file="${WEFT_BENCH_WAIT_FILE:-}"
 work="$(mktemp -d)"
 marked=""
 cleanup() {
@@ -24,7 +24,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-quiet() { while [ -e "$quiet_file" ]; do sleep 10; done; }
+quiet() { [ -z "$quiet_file" ] || while [ -e "$quiet_file" ]; do sleep 10; done; }
 
 echo "== building (not timed)" >&2
 cd "$root"
@@ -38,11 +38,11 @@ fi
 case "$exe" in /*) ;; *) exe="$root/$exe" ;; esac
 
 quiet
-touch "$quiet_file" && marked=1
+if [ -n "$quiet_file" ]; then touch "$quiet_file" && marked=1; fi
 while pgrep -x rustc > /dev/null; do sleep 5; done
 echo "== measuring" >&2
 /usr/bin/time -v -o "$work/time" "$exe" "$@" > "$work/out"
-rm -f "$quiet_file" && marked=""
+if [ -n "$marked" ]; then rm -f "$quiet_file"; marked=""; fi
 
 mkdir -p "$root/bench/results"
 python3 - "$work/out" "$work/time" "$root/bench/results/graph-$(date +%F).jsonl" <<'PY'

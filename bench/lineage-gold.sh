@@ -9,7 +9,7 @@ gold="$shared/corpus/lineage-gold"
 out="${TMPDIR:-/tmp}/weft-lineage-gold"
 mkdir -p "$out"
 cd "$root"
-while [ -e /work/.bench-quiet ]; do sleep 10; done
+[ -z "${WEFT_BENCH_WAIT_FILE:-}" ] || while [ -e "$WEFT_BENCH_WAIT_FILE" ]; do sleep 10; done
 nice -n 19 cargo build -q -p weft-lineage --example gold_predict
 "${CARGO_TARGET_DIR:-$root/target}/debug/examples/gold_predict" "$gold/gold.jsonl" > "$out/pred.jsonl"
 quiet=--quiet

@@ -37,10 +37,11 @@ pins=(sqlglot==30.30.0 sqllineage==1.5.9 openlineage-sql==1.54.0)
 rs_pin=sqllineage-rs==0.2.0
 
 # On a shared machine: wait while someone else measures, and tell others while we do.
-wait_file="${WEFT_BENCH_WAIT_FILE:-/work/.bench-quiet}"
-mark_file="${WEFT_BENCH_MARK_FILE:-/work/.bench-quiet-lineage}"
-quiet() { while [ -e "$wait_file" ]; do sleep 10; done; }
-cleanup() { rm -f "$mark_file" 2>/dev/null || true; rm -rf "${work:-}"; }
+# Both are off unless set.
+wait_file="${WEFT_BENCH_WAIT_FILE:-}"
+mark_file="${WEFT_BENCH_MARK_FILE:-}"
+quiet() { [ -z "$wait_file" ] || while [ -e "$wait_file" ]; do sleep 10; done; }
+cleanup() { [ -z "$mark_file" ] || rm -f "$mark_file" 2>/dev/null || true; rm -rf "${work:-}"; }
 trap cleanup EXIT
 
 stamp="$venv/.pins"
@@ -72,7 +73,7 @@ cat "$corpus"/queries/*.sql > "$script"
 
 quiet
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
-touch "$mark_file" 2>/dev/null || true
+[ -z "$mark_file" ] || touch "$mark_file" 2>/dev/null || true
 echo "== timing (budget ${seconds}s per tool; slow peers are timed on one pass)"
 for tool in openlineage-sql sqllineage-rs sqlglot sqllineage; do
     echo "   $tool" >&2
@@ -134,7 +135,7 @@ print(json.dumps({
     "peak_rss_mb": max(rss) / 1024,
 }))
 PY
-rm -f "$mark_file" 2>/dev/null || true
+[ -z "$mark_file" ] || rm -f "$mark_file" 2>/dev/null || true
 
 echo
 "$python" bench/lineage_speed.py table "$results"

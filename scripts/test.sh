@@ -12,7 +12,13 @@
 #    WEFT_TEST_FORCE_THROWAWAY_PG=1 skips the first two (to test this script).
 #    With no PostgreSQL the Postgres variants skip with a note, except under CI,
 #    where this script fails.
-# 3. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
+# 3. MariaDB/MySQL for the crawler tests, exported as WEFT_TEST_MYSQL_URL:
+#    - WEFT_TEST_MYSQL_URL if already set (`skip` skips those tests);
+#    - else a server on 127.0.0.1:3306 that lets root in without a password;
+#    - else a throwaway server (mariadb-install-db + mariadbd in a temp dir, a free
+#      port), stopped and deleted when this script exits;
+#    - else the MySQL variants skip with a note, except under CI, where this fails.
+# 4. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -119,7 +125,63 @@ else
     pg_desc="WITHOUT PostgreSQL"
 fi
 
-# --- 3. Rust -----------------------------------------------------------------
+# --- 3. MariaDB / MySQL ------------------------------------------------------
+
+my_works() { # host port
+    command -v mariadb >/dev/null &&
+        mariadb --connect-timeout=3 -h "$1" -P "$2" -u root -e 'select 1' >/dev/null 2>&1
+}
+
+my_dir=""
+stop_throwaway_my() {
+    [[ -n "$my_dir" ]] || return 0
+    if [[ -f "$my_dir/mariadbd.pid" ]]; then
+        kill "$(cat "$my_dir/mariadbd.pid")" 2>/dev/null || true
+        for _ in $(seq 50); do [[ -f "$my_dir/mariadbd.pid" ]] || break; sleep 0.1; done
+    fi
+    rm -rf "$my_dir"
+}
+
+# Starts a throwaway MariaDB; sets WEFT_TEST_MYSQL_URL, or returns 1.
+start_throwaway_my() {
+    local install server port user=()
+    install=$(command -v mariadb-install-db || command -v mysql_install_db) || { say "no mariadb-install-db found"; return 1; }
+    server=$(command -v mariadbd || find /usr/sbin -maxdepth 1 -name mariadbd | grep .) || { say "no mariadbd found"; return 1; }
+    my_dir=$(mktemp -d /tmp/weft-test-my.XXXXXX)
+    trap 'stop_throwaway_pg; stop_throwaway_my' EXIT
+    if [[ $EUID -eq 0 ]]; then
+        id mysql >/dev/null 2>&1 || { say "running as root and there is no mysql user"; return 1; }
+        chown mysql "$my_dir"
+        user=(--user=mysql)
+    fi
+    port=$("$WEFT_TEST_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$install" --no-defaults "${user[@]}" --datadir="$my_dir/data" --auth-root-authentication-method=normal \
+        --skip-test-db >"$my_dir/install.log" 2>&1 || { cat "$my_dir/install.log" >&2; return 1; }
+    "$server" --no-defaults "${user[@]}" --datadir="$my_dir/data" --port="$port" --bind-address=127.0.0.1 \
+        --socket="$my_dir/mysqld.sock" --pid-file="$my_dir/mariadbd.pid" --skip-grant-tables=0 \
+        >"$my_dir/server.log" 2>&1 &
+    for _ in $(seq 100); do my_works 127.0.0.1 "$port" && break; sleep 0.2; done
+    my_works 127.0.0.1 "$port" || { cat "$my_dir/server.log" >&2; return 1; }
+    WEFT_TEST_MYSQL_URL="mysql://root@127.0.0.1:$port"
+    say "MariaDB: throwaway server in $my_dir on port $port"
+}
+
+if [[ -n "${WEFT_TEST_MYSQL_URL:-}" ]]; then
+    say "MariaDB: WEFT_TEST_MYSQL_URL from the environment"
+elif my_works 127.0.0.1 3306; then
+    WEFT_TEST_MYSQL_URL="mysql://root@127.0.0.1:3306"
+    say "MariaDB: the server on 127.0.0.1:3306"
+elif start_throwaway_my; then
+    :
+elif in_ci; then
+    die "no MariaDB/MySQL for the crawler tests, and CI is set: install mariadb-server or set WEFT_TEST_MYSQL_URL"
+else
+    say "warning: no MariaDB; the MySQL crawler tests will skip"
+    WEFT_TEST_MYSQL_URL=skip
+fi
+export WEFT_TEST_MYSQL_URL
+
+# --- 4. Rust -----------------------------------------------------------------
 
 cargo build -p weft-catalog-server --bin weft
 if cargo test --workspace "$@"; then

@@ -99,6 +99,105 @@ pub struct FileConfig {
     /// `[[tokens]]` entries.
     #[serde(default)]
     pub tokens: Vec<TokenConfig>,
+    /// `[[crawl]]` entries: sources `weft serve` crawls on their intervals.
+    #[serde(default)]
+    pub crawl: Vec<CrawlConfig>,
+    /// `[namespace_aliases]`: another address of a source (as a crawler or a producer
+    /// writes it) = the namespace its datasets live under.
+    #[serde(default)]
+    pub namespace_aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// A `[[crawl]]` entry: a database by `url`, or a query-log file by `query_log`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrawlConfig {
+    /// The source's name (its history and counted queries are kept under it).
+    pub name: String,
+    /// `postgres://…` or `mysql://…`.
+    pub url: Option<String>,
+    /// PostgreSQL schemas to crawl; all when absent.
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// Read `pg_stat_statements` when installed [default: true].
+    pub statements: Option<bool>,
+    /// An exported query log.
+    pub query_log: Option<PathBuf>,
+    /// `snowflake`, `bigquery`, `redshift` or `jsonl` [default: jsonl].
+    pub format: Option<String>,
+    /// Dialect of queries that do not name one [default: generic].
+    pub dialect: Option<String>,
+    /// Namespace of the log's tables (required for query logs).
+    pub namespace: Option<String>,
+    /// Database of queries that do not say.
+    pub database: Option<String>,
+    /// Schema of queries that do not say.
+    pub schema: Option<String>,
+    /// Keep one verbatim text per statement [default: false].
+    #[serde(default)]
+    pub keep_raw: bool,
+    /// How often: `90s`, `15m`, `1h`, `1d` [default: 1h].
+    pub interval: Option<String>,
+}
+
+impl CrawlConfig {
+    /// Checks the entry and turns it into what the crawler runs.
+    pub fn to_spec(&self) -> Result<crate::crawl::CrawlSpec, ConfigError> {
+        use crate::crawl::{CrawlSpec, SourceKind};
+        let bad = |m: String| ConfigError::Invalid(format!("crawl {:?}: {m}", self.name));
+        let interval = parse_interval(self.interval.as_deref().unwrap_or("1h")).map_err(bad)?;
+        let kind = match (&self.url, &self.query_log) {
+            (Some(url), None) => SourceKind::Database {
+                url: url.clone(),
+                schemas: self.schemas.clone(),
+                statements: self.statements.unwrap_or(true),
+            },
+            (None, Some(path)) => SourceKind::QueryLog {
+                path: path.clone(),
+                format: self
+                    .format
+                    .as_deref()
+                    .unwrap_or("jsonl")
+                    .parse()
+                    .map_err(|e| bad(format!("format: {e}")))?,
+                dialect: self.dialect.clone().unwrap_or_else(|| "generic".into()),
+                namespace: self
+                    .namespace
+                    .clone()
+                    .ok_or_else(|| bad("a query log needs `namespace`".into()))?,
+                database: self.database.clone(),
+                schema: self.schema.clone(),
+                keep_raw: self.keep_raw,
+            },
+            _ => return Err(bad("needs exactly one of `url` and `query_log`".into())),
+        };
+        Ok(CrawlSpec {
+            name: self.name.clone(),
+            kind,
+            interval: Some(interval),
+        })
+    }
+}
+
+/// `90s`, `15m`, `1h`, `1d` (a bare number is seconds).
+pub fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("interval {s:?}: expected a number and s, m, h or d"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(format!("interval {s:?}: unit must be s, m, h or d")),
+    };
+    if secs == 0 {
+        return Err(format!("interval {s:?}: must be positive"));
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 /// The PII rules file: additions to the default detection and propagation rules.
@@ -143,6 +242,10 @@ pub struct Config {
     pub sql: SqlDefaults,
     /// Detection and propagation rules and the staleness window of the lineage graph.
     pub graph: GraphSettings,
+    /// Sources crawled on a schedule by `weft serve`.
+    pub crawl: Vec<crate::crawl::CrawlSpec>,
+    /// Other addresses of sources, mapped to their namespaces.
+    pub aliases: crate::crawl::Aliases,
 }
 
 /// Errors reading configuration.
@@ -247,9 +350,28 @@ impl Config {
         if let Some(days) = serve.stale_after_days.or(file.stale_after_days) {
             graph.stale_after = i64::from(days) * 24 * 3600 * 1_000_000;
         }
+        let mut crawl = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
+        for c in &file.crawl {
+            if !names.insert(c.name.clone()) {
+                return Err(ConfigError::Invalid(format!(
+                    "crawl {:?}: the name is used twice",
+                    c.name
+                )));
+            }
+            crawl.push(c.to_spec()?);
+        }
+        let aliases = crate::crawl::Aliases(
+            file.namespace_aliases
+                .iter()
+                .map(|(k, v)| (k.trim_end_matches('/').to_owned(), v.clone()))
+                .collect(),
+        );
         Ok(Config {
             sql,
             graph,
+            crawl,
+            aliases,
             data_dir: common
                 .data_dir
                 .clone()

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod crawl;
 pub mod metrics;
 pub mod offline;
 pub mod pipeline;

@@ -8,8 +8,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use weft_catalog_server::config::{CommonArgs, Config, ServeArgs};
+use weft_catalog_server::crawl::{self, CrawlSpec, Sink, SourceKind};
 use weft_catalog_server::store::Store;
-use weft_catalog_server::{offline, server, store_config};
+use weft_catalog_server::store::writer::Writer;
+use weft_catalog_server::{EDGE_REFRESH_MICROS, offline, server, store_config};
 
 /// mimalloc instead of the system allocator: ingestion allocates and frees many small
 /// strings and vectors per event, on every worker thread at once, and profiles of the
@@ -41,12 +43,112 @@ enum Command {
         #[arg(long, default_value = "weft-ingest")]
         actor: String,
     },
+    /// Crawl a database catalog (`postgres://…`, `mysql://…`) or a query log
+    /// (`--query-log FILE`) into the store, without a server.
+    Crawl(CrawlArgs),
     /// Recompute current state from the change log.
     Rebuild,
     /// Verify the change log's hash chain.
     Verify,
     /// Print the column lineage of a SQL script (no store needed).
     Lineage(lineage_cmd::LineageArgs),
+}
+
+/// `weft crawl` arguments.
+#[derive(clap::Args)]
+struct CrawlArgs {
+    /// Database to crawl: `postgres://user:password@host:5432/db` or `mysql://user@host:3306[/db]`.
+    url: Option<String>,
+    /// Run the `[[crawl]]` entry of weft.toml with this name once.
+    #[arg(long, conflicts_with_all = ["url", "query_log"])]
+    source: Option<String>,
+    /// A query-log export to read instead of a database.
+    #[arg(long, conflicts_with = "url")]
+    query_log: Option<PathBuf>,
+    /// Query-log format: snowflake, bigquery, redshift or jsonl.
+    #[arg(long, default_value = "jsonl")]
+    format: String,
+    /// SQL dialect of queries that do not name one.
+    #[arg(long, default_value = "generic")]
+    dialect: String,
+    /// Namespace the log's tables belong to (`postgres://host:5432`); required with --query-log.
+    #[arg(long)]
+    namespace: Option<String>,
+    /// Database of queries the log does not give one for.
+    #[arg(long)]
+    database: Option<String>,
+    /// Schema of queries the log does not give one for.
+    #[arg(long)]
+    schema: Option<String>,
+    /// Keep one verbatim text per statement (off: only normalised text, literals removed).
+    #[arg(long)]
+    keep_raw: bool,
+    /// PostgreSQL schemas to crawl (comma-separated); all when absent.
+    #[arg(long, value_delimiter = ',')]
+    schemas: Vec<String>,
+    /// Do not read pg_stat_statements.
+    #[arg(long)]
+    no_statements: bool,
+    /// Name of the source in the crawl history [default: the URL without password, or
+    /// `query-log:<namespace>`].
+    #[arg(long)]
+    name: Option<String>,
+}
+
+impl CrawlArgs {
+    fn spec(&self, cfg: &Config) -> anyhow::Result<CrawlSpec> {
+        if let Some(name) = &self.source {
+            return cfg
+                .crawl
+                .iter()
+                .find(|s| &s.name == name)
+                .cloned()
+                .map(|s| CrawlSpec {
+                    interval: None,
+                    ..s
+                })
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no [[crawl]] entry named {name:?} in the configuration")
+                });
+        }
+        let kind = match (&self.url, &self.query_log) {
+            (Some(url), None) => SourceKind::Database {
+                url: url.clone(),
+                schemas: self.schemas.clone(),
+                statements: !self.no_statements,
+            },
+            (None, Some(path)) => SourceKind::QueryLog {
+                path: path.clone(),
+                format: self
+                    .format
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("--format: {e}"))?,
+                dialect: self.dialect.clone(),
+                namespace: self.namespace.clone().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--query-log needs --namespace (e.g. postgres://db.example.com:5432)"
+                    )
+                })?,
+                database: self.database.clone(),
+                schema: self.schema.clone(),
+                keep_raw: self.keep_raw,
+            },
+            _ => anyhow::bail!("give a database URL, --query-log FILE, or --source NAME"),
+        };
+        let mut spec = CrawlSpec {
+            name: String::new(),
+            kind,
+            interval: None,
+        };
+        spec.name = match &self.name {
+            Some(n) => n.clone(),
+            None => match &spec.kind {
+                SourceKind::Database { .. } => spec.target(),
+                SourceKind::QueryLog { namespace, .. } => format!("query-log:{namespace}"),
+            },
+        };
+        Ok(spec)
+    }
 }
 
 fn main() -> ExitCode {
@@ -101,7 +203,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
-            let s = offline::ingest_files(&store, &paths, &actor, &cfg.sql)
+            let s = offline::ingest_files(&store, &paths, &actor, &cfg.sql, &cfg.aliases)
                 .await
                 .context("ingest")?;
             println!(
@@ -121,11 +223,42 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 ExitCode::from(3)
             })
         }
+        Command::Crawl(args) => {
+            let spec = args.spec(&cfg)?;
+            let store = Store::open(&store_config(&cfg))
+                .await
+                .context("opening the store")?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let mut sink = Sink::Store(Box::new(Writer::new(store.clone(), EDGE_REFRESH_MICROS)));
+            let result = crawl::run(&store, &mut sink, &spec, &cfg.aliases, &bar).await;
+            bar.finish_and_clear();
+            drop(sink);
+            let code = match result {
+                Ok(r) => {
+                    offline::catch_up_views(&store, &cfg.sql)
+                        .await
+                        .context("derived views")?;
+                    print_crawl_summary(&r);
+                    if r.status == "ok" {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(3)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("weft: crawl {}: {e}", spec.name);
+                    ExitCode::FAILURE
+                }
+            };
+            store.close().await;
+            Ok(code)
+        }
         Command::Rebuild => {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
-            let s = offline::rebuild(&store, &cfg.sql)
+            let s = offline::rebuild(&store, &cfg.sql, &cfg.aliases)
                 .await
                 .context("rebuild")?;
             println!("replayed {} changes ({} skipped)", s.replayed, s.skipped);
@@ -153,6 +286,45 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+    }
+}
+
+fn print_crawl_summary(r: &weft_schemas::change::CrawlRecord) {
+    let secs = (r.ended_at - r.started_at) as f64 / 1e6;
+    println!(
+        "crawled {} ({}) into {} in {secs:.1} s: {}",
+        r.source, r.kind, r.namespace, r.status
+    );
+    let c = |k: &str| r.counts.get(k).copied().unwrap_or(0);
+    if r.kind == "query-log" || r.counts.contains_key("queries") {
+        println!(
+            "  queries: {} counted, {} already counted, {} failed at the source, {} unreadable lines",
+            c("queries"),
+            c("alreadyCounted"),
+            c("queriesFailedAtSource"),
+            c("badLines")
+        );
+        println!(
+            "  statements: {} distinct, {} parsed, {} failed; {} write statements became jobs",
+            c("statements"),
+            c("statementsParsed"),
+            c("statementsFailed"),
+            c("writeJobs")
+        );
+    }
+    if r.kind != "query-log" {
+        println!(
+            "  datasets: {} ({} columns), views: {} ({} parsed), changed: {}, deleted: {}",
+            c("datasets"),
+            c("columns"),
+            c("views"),
+            c("viewsParsed"),
+            c("changed"),
+            c("deleted")
+        );
+    }
+    for e in r.errors.iter().take(5) {
+        println!("  {} × {}: e.g. {}", e.count, e.class, e.example);
     }
 }
 

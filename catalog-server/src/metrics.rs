@@ -25,6 +25,20 @@ pub struct Metrics {
     commit_micros: AtomicU64,
     committed_changes: AtomicU64,
     view_seq: Mutex<BTreeMap<String, i64>>,
+    crawls: Mutex<BTreeMap<String, CrawlStatus>>,
+}
+
+/// What `/metrics` shows of one scheduled crawl source.
+#[derive(Debug, Default, Clone)]
+pub struct CrawlStatus {
+    /// Crawls that ended `ok` or `partial`.
+    pub ok: u64,
+    /// Crawls that failed.
+    pub failed: u64,
+    /// Failures since the last success: a source stuck failing shows here.
+    pub consecutive_failures: u64,
+    /// End of the last successful crawl, seconds since the epoch.
+    pub last_success: Option<f64>,
 }
 
 #[derive(Default, Clone)]
@@ -82,6 +96,26 @@ impl Metrics {
         if let Ok(mut m) = self.view_seq.lock() {
             m.insert(view.to_owned(), seq);
         }
+    }
+
+    /// Records the end of a scheduled crawl.
+    pub fn crawl_finished(&self, source: &str, ok: bool, at_secs: f64) {
+        if let Ok(mut m) = self.crawls.lock() {
+            let c = m.entry(source.to_owned()).or_default();
+            if ok {
+                c.ok += 1;
+                c.consecutive_failures = 0;
+                c.last_success = Some(at_secs);
+            } else {
+                c.failed += 1;
+                c.consecutive_failures += 1;
+            }
+        }
+    }
+
+    /// The state of each scheduled crawl source.
+    pub fn crawl_status(&self) -> BTreeMap<String, CrawlStatus> {
+        self.crawls.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     /// The Prometheus text exposition.
@@ -195,6 +229,60 @@ impl Metrics {
                 let _ = writeln!(s, "weft_view_seq{{view=\"{view}\"}} {seq}");
             }
         }
+        let crawls = self.crawl_status();
+        if !crawls.is_empty() {
+            let _ = writeln!(
+                s,
+                "# HELP weft_crawl_runs_total Scheduled crawls by source and outcome."
+            );
+            let _ = writeln!(s, "# TYPE weft_crawl_runs_total counter");
+            for (src, c) in &crawls {
+                let src = escape_label(src);
+                let _ = writeln!(
+                    s,
+                    "weft_crawl_runs_total{{source=\"{src}\",status=\"ok\"}} {}",
+                    c.ok
+                );
+                let _ = writeln!(
+                    s,
+                    "weft_crawl_runs_total{{source=\"{src}\",status=\"failed\"}} {}",
+                    c.failed
+                );
+            }
+            let _ = writeln!(
+                s,
+                "# HELP weft_crawl_consecutive_failures Failed crawls of a source since its last success."
+            );
+            let _ = writeln!(s, "# TYPE weft_crawl_consecutive_failures gauge");
+            for (src, c) in &crawls {
+                let _ = writeln!(
+                    s,
+                    "weft_crawl_consecutive_failures{{source=\"{}\"}} {}",
+                    escape_label(src),
+                    c.consecutive_failures
+                );
+            }
+            let _ = writeln!(
+                s,
+                "# HELP weft_crawl_last_success_seconds End of a source's last successful crawl."
+            );
+            let _ = writeln!(s, "# TYPE weft_crawl_last_success_seconds gauge");
+            for (src, c) in &crawls {
+                if let Some(t) = c.last_success {
+                    let _ = writeln!(
+                        s,
+                        "weft_crawl_last_success_seconds{{source=\"{}\"}} {t}",
+                        escape_label(src)
+                    );
+                }
+            }
+        }
         s
     }
+}
+
+fn escape_label(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

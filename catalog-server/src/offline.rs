@@ -8,7 +8,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use weft_ingest::openlineage::{normalize, normalize_with_payload};
-use weft_schemas::change::{ChangeBody, ChangeKind, EdgeRetraction, MetadataChange, TagReview};
+use weft_schemas::change::{
+    ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange, TagReview, UsageBatch,
+};
 use weft_schemas::openlineage::Event;
 
 use crate::EDGE_REFRESH_MICROS;
@@ -40,6 +42,7 @@ pub async fn ingest_files(
     paths: &[PathBuf],
     actor: &str,
     sql: &SqlDefaults,
+    aliases: &crate::crawl::Aliases,
 ) -> Result<IngestSummary, StoreError> {
     let mut files = Vec::new();
     for p in paths {
@@ -60,7 +63,10 @@ pub async fn ingest_files(
             match event.and_then(|e| {
                 normalize(&e, actor).map_err(|e| (e.path().to_owned(), e.to_string()))
             }) {
-                Ok(c) => pending.push(Prepared::new(store.backend(), c)),
+                Ok(mut c) => {
+                    aliases.apply(&mut c);
+                    pending.push(Prepared::new(store.backend(), c))
+                }
                 Err((path, msg)) => summary.refused.push((file.clone(), i, path, msg)),
             }
         }
@@ -142,6 +148,19 @@ fn split_events(bytes: &[u8]) -> Vec<Decoded> {
     }
 }
 
+/// Brings the derived views that live in the store up to date, as a server would on
+/// its next start: after an offline write, `weft ingest` and `weft crawl` leave the
+/// store as complete as a push would.
+pub async fn catch_up_views(store: &Store, sql: &SqlDefaults) -> Result<(), StoreError> {
+    views::catch_up(&mut NamespaceCounters, store).await?;
+    views::catch_up(
+        &mut SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS),
+        store,
+    )
+    .await?;
+    Ok(())
+}
+
 /// What `weft rebuild` did.
 #[derive(Debug, Default)]
 pub struct RebuildSummary {
@@ -152,7 +171,7 @@ pub struct RebuildSummary {
 }
 
 /// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 17] = [
+const STATE_TABLES: [&str; 22] = [
     "namespaces",
     "datasets",
     "dataset_facets",
@@ -170,11 +189,20 @@ const STATE_TABLES: [&str; 17] = [
     "tag_reviews",
     "edge_retractions",
     "namespace_stats",
+    "usage_daily",
+    "usage_distinct",
+    "query_seen",
+    "query_shapes",
+    "crawl_runs",
 ];
 
 /// Recomputes current state from the change log: wipes the state tables, replays every
 /// payload through today's normaliser, and replays the derived views.
-pub async fn rebuild(store: &Store, sql: &SqlDefaults) -> Result<RebuildSummary, StoreError> {
+pub async fn rebuild(
+    store: &Store,
+    sql: &SqlDefaults,
+    aliases: &crate::crawl::Aliases,
+) -> Result<RebuildSummary, StoreError> {
     let mut tx = store.pool().begin().await?;
     for t in STATE_TABLES {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}")))
@@ -204,10 +232,19 @@ pub async fn rebuild(store: &Store, sql: &SqlDefaults) -> Result<RebuildSummary,
                         let r: EdgeRetraction = serde_json::from_str(p).ok()?;
                         return Some(r.into_change());
                     }
+                    ChangeKind::Usage => {
+                        let u: UsageBatch = serde_json::from_str(p).ok()?;
+                        return Some(u.into_change(&e.actor));
+                    }
+                    ChangeKind::Crawl => {
+                        let r: CrawlRecord = serde_json::from_str(p).ok()?;
+                        return Some(r.into_change(&e.actor));
+                    }
                     _ => {}
                 }
                 let event = Event::from_slice(p.as_bytes()).ok()?;
-                let c = normalize_with_payload(&event, &e.actor, p.clone(), None).ok()?;
+                let mut c = normalize_with_payload(&event, &e.actor, p.clone(), None).ok()?;
+                aliases.apply(&mut c);
                 (c.kind == kind).then_some(c)
             });
             match change {

@@ -60,6 +60,15 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         stop_views.subscribe(),
     );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
+    let (stop_crawls, crawls_stopped) = watch::channel(false);
+    let crawlers = crate::crawl::schedule(
+        &cfg.crawl,
+        store.clone(),
+        writer.clone(),
+        cfg.aliases.clone(),
+        metrics.clone(),
+        crawls_stopped,
+    );
     let state = AppState {
         store: store.clone(),
         writer,
@@ -68,6 +77,8 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         metrics,
         tokens: Arc::new(cfg.tokens.clone()),
         max_body_bytes: cfg.max_body_bytes,
+        crawl_sources: Arc::new(cfg.crawl.clone()),
+        aliases: Arc::new(cfg.aliases.clone()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
@@ -79,6 +90,18 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     // The router (and with it every writer handle) is gone: the writer drains its queue
     // and stops; only then are the views stopped and the pool closed.
     tracing::info!("shutting down: finishing in-flight writes");
+    // Scheduled crawls hold writer handles: let a running crawl finish its current
+    // write, but do not wait for a long one.
+    let _ = stop_crawls.send(true);
+    for c in crawlers {
+        let abort = c.abort_handle();
+        if tokio::time::timeout(std::time::Duration::from_secs(10), c)
+            .await
+            .is_err()
+        {
+            abort.abort();
+        }
+    }
     writer_task.join().await;
     let _ = stop_views.send(true);
     let _ = counters.await;

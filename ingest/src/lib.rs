@@ -20,7 +20,9 @@
 
 #![deny(missing_docs)]
 
+pub mod crawl;
 pub mod openlineage;
+pub mod querylog;
 pub mod runid;
 pub mod sql;
 

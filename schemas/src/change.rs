@@ -50,6 +50,10 @@ pub enum ChangeKind {
     TagReview,
     /// A person retracting a column-lineage edge.
     EdgeRetraction,
+    /// Usage counted from a query log or `pg_stat_statements` by a crawler.
+    Usage,
+    /// One crawl of one source: when, what it found, what failed.
+    Crawl,
 }
 
 impl ChangeKind {
@@ -61,6 +65,8 @@ impl ChangeKind {
             ChangeKind::OpenLineageJob => "openlineage.job",
             ChangeKind::TagReview => "tag.review",
             ChangeKind::EdgeRetraction => "lineage.retract",
+            ChangeKind::Usage => "usage.queries",
+            ChangeKind::Crawl => "crawl.run",
         }
     }
 
@@ -72,6 +78,8 @@ impl ChangeKind {
             "openlineage.job" => Some(ChangeKind::OpenLineageJob),
             "tag.review" => Some(ChangeKind::TagReview),
             "lineage.retract" => Some(ChangeKind::EdgeRetraction),
+            "usage.queries" => Some(ChangeKind::Usage),
+            "crawl.run" => Some(ChangeKind::Crawl),
             _ => None,
         }
     }
@@ -86,6 +94,10 @@ pub enum ChangeBody {
     TagReview(TagReview),
     /// A person's retraction of a column edge.
     EdgeRetraction(EdgeRetraction),
+    /// Reads and writes counted from queries a crawler saw.
+    Usage(UsageBatch),
+    /// The record of one crawl.
+    Crawl(CrawlRecord),
 }
 
 /// A column named by its dataset's namespace and name, as payloads store it.
@@ -208,6 +220,180 @@ impl TagReview {
             payload,
             dedupe_key: None,
             body: ChangeBody::TagReview(self),
+        }
+    }
+}
+
+/// Usage counted from queries, as one crawl reports it: the payload of a `usage.queries`
+/// change.
+///
+/// Counts are already aggregated per dataset, column and day, so a log of a million
+/// queries becomes a few thousand rows; the query keys travel with them so that the
+/// store can refuse to count a query it has counted before (logs overlap between
+/// crawls). Datasets are named, not numbered, so a rebuild replays the same meaning.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UsageBatch {
+    /// The crawl source that saw the queries (its name in `weft.toml`, or the log's
+    /// namespace for a one-off crawl); keys are unique per source.
+    pub source: String,
+    /// Stable keys (hex) of the individual queries counted here.
+    #[serde(default)]
+    pub query_keys: Vec<String>,
+    /// Cumulative counters a source reports instead of single runs (pg_stat_statements'
+    /// calls per statement and user), by key, as read in this crawl: the store keeps the
+    /// latest so the next crawl counts only the difference.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counters: BTreeMap<String, u64>,
+    /// Counts per dataset (and column) per day.
+    #[serde(default)]
+    pub usage: Vec<DatasetUsage>,
+    /// The normalised statements behind the counts, with parse errors.
+    #[serde(default)]
+    pub shapes: Vec<QueryShape>,
+}
+
+/// How one dataset, or one of its columns, was used on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatasetUsage {
+    /// Dataset namespace.
+    pub namespace: String,
+    /// Dataset name.
+    pub name: String,
+    /// The column, or empty for the dataset as a whole.
+    #[serde(default)]
+    pub column: String,
+    /// UTC day, `YYYY-MM-DD`.
+    pub day: String,
+    /// Queries (executions) that read it.
+    pub reads: u64,
+    /// Queries (executions) that wrote it.
+    pub writes: u64,
+    /// Users who ran those queries, so distinct counts stay exact across batches.
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Fingerprints of the statements that touched it.
+    #[serde(default)]
+    pub fingerprints: Vec<String>,
+}
+
+/// A normalised statement: its text with literals replaced by placeholders, so a log
+/// full of emails and ids in `WHERE` clauses does not turn the catalog into a copy of
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QueryShape {
+    /// Hex fingerprint of the normalised text; the same for every run of the statement.
+    pub fingerprint: String,
+    /// The SQL dialect it was parsed with.
+    pub dialect: String,
+    /// The normalised text.
+    pub text: String,
+    /// The verbatim text of one run, only when the source is configured to keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// Runs counted in this batch.
+    pub calls: u64,
+    /// Earliest run in this batch (microseconds since the epoch), when the log says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<i64>,
+    /// Latest run in this batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<i64>,
+    /// Why it could not be analysed, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ShapeError>,
+}
+
+/// A statement's parse or analysis error, with where it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShapeError {
+    /// A short class for summaries (`parse`, `unsupported`, `unresolved`).
+    pub class: String,
+    /// The message.
+    pub message: String,
+    /// 1-based line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 1-based column, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+}
+
+impl UsageBatch {
+    /// The change that records this batch; its entity is the source, so a source's
+    /// history can be read from the log.
+    pub fn into_change(self, actor: &str) -> MetadataChange {
+        let payload = serde_json::to_string(&self).unwrap_or_default();
+        MetadataChange {
+            actor: actor.to_owned(),
+            kind: ChangeKind::Usage,
+            entity: format!("source:{}", self.source),
+            namespace: self.usage.first().map(|u| u.namespace.clone()),
+            payload,
+            dedupe_key: None,
+            body: ChangeBody::Usage(self),
+        }
+    }
+}
+
+/// One crawl of one source, as its history shows it: the payload of a `crawl.run`
+/// change.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CrawlRecord {
+    /// The source's name.
+    pub source: String,
+    /// `postgres`, `mysql`, `query-log`, `pg_stat_statements`.
+    pub kind: String,
+    /// What was crawled, with any credentials removed.
+    pub target: String,
+    /// The namespace its datasets belong to.
+    pub namespace: String,
+    /// Start, microseconds since the epoch.
+    pub started_at: i64,
+    /// End.
+    pub ended_at: i64,
+    /// `ok`, `partial` (some items failed) or `failed` (nothing written).
+    pub status: String,
+    /// What it found and did: `datasets`, `columns`, `views`, `queries`, `queriesFailed`…
+    #[serde(default)]
+    pub counts: BTreeMap<String, u64>,
+    /// Errors by class, most frequent first.
+    #[serde(default)]
+    pub errors: Vec<ErrorClass>,
+    /// For incremental sources, how far this crawl read (microseconds), so the next one
+    /// starts there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark: Option<i64>,
+}
+
+/// A class of failures in one crawl.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorClass {
+    /// The class (`parse`, `unresolved`, `connect`…).
+    pub class: String,
+    /// How many.
+    pub count: u64,
+    /// One example message.
+    pub example: String,
+}
+
+impl CrawlRecord {
+    /// The change that records this crawl.
+    pub fn into_change(self, actor: &str) -> MetadataChange {
+        let payload = serde_json::to_string(&self).unwrap_or_default();
+        MetadataChange {
+            actor: actor.to_owned(),
+            kind: ChangeKind::Crawl,
+            entity: format!("source:{}", self.source),
+            namespace: Some(self.namespace.clone()),
+            payload,
+            dedupe_key: None,
+            body: ChangeBody::Crawl(self),
         }
     }
 }

@@ -119,6 +119,11 @@ impl TestDb {
             url,
         }
     }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 impl Drop for TestDb {
@@ -130,7 +135,8 @@ impl Drop for TestDb {
     }
 }
 
-fn psql(url: &str, sql: &str) {
+/// Runs SQL through `psql` against `url`; panics with psql's error when it fails.
+pub fn psql(url: &str, sql: &str) {
     let out = Command::new("psql")
         .args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
         .output()
@@ -355,4 +361,132 @@ pub fn enc(s: &str) -> String {
         }
     }
     out
+}
+
+/// A throwaway PostgreSQL cluster of its own (initdb + pg_ctl in a temp dir, a free
+/// port, trust auth), for tests that need server settings the machine's server does not
+/// have, such as `shared_preload_libraries`. Stopped and deleted when dropped.
+pub struct PgCluster {
+    bin: PathBuf,
+    data: PathBuf,
+    /// The port it listens on (127.0.0.1).
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+/// The newest PostgreSQL server binaries under `/usr/lib/postgresql/*/bin`.
+fn pg_server_bin() -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|b| b.join("initdb").is_file() && b.join("pg_ctl").is_file())
+        .collect();
+    found.sort_by_key(|p| {
+        p.parent()
+            .and_then(|v| v.file_name())
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    found.pop().unwrap_or_else(|| {
+        panic!("initdb not found under /usr/lib/postgresql/*/bin: install the PostgreSQL server package")
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// `program args` as the `postgres` OS user when running as root (initdb refuses root).
+fn as_postgres(program: &Path) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+impl PgCluster {
+    /// Starts a cluster with extra `-c name=value` server settings.
+    pub fn start(settings: &[&str]) -> PgCluster {
+        let bin = pg_server_bin();
+        let dir = tempfile::Builder::new()
+            .prefix("weft-pgcluster-")
+            .tempdir()
+            .expect("temp dir");
+        if is_root() {
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .expect("chown");
+            assert!(ok.success(), "chown of the cluster directory failed");
+        }
+        let data = dir.path().join("data");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let run = |cmd: &mut Command| {
+            let out = cmd.output().expect("runs");
+            assert!(
+                out.status.success(),
+                "{cmd:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(as_postgres(&bin.join("initdb")).arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]));
+        let mut opts = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            dir.path().display()
+        );
+        for s in settings {
+            opts.push_str(&format!(" -c {s}"));
+        }
+        let cluster = PgCluster {
+            bin,
+            data,
+            port,
+            dir,
+        };
+        run(as_postgres(&cluster.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&cluster.data)
+            .arg("-l")
+            .arg(cluster.dir.path().join("server.log"))
+            .args(["-w", "-o", &opts, "start"]));
+        cluster
+    }
+
+    /// URL of its `postgres` database as user `postgres`.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        // Best effort: the directory goes away with the TempDir either way.
+        let _ = as_postgres(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
 }

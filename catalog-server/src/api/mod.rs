@@ -3,6 +3,7 @@
 //! Built as a plain `axum::Router` over [`AppState`] so tests can drive it without a
 //! socket, and `server.rs` can serve it with graceful shutdown.
 
+pub mod crawl;
 pub mod error;
 pub mod graph;
 pub mod ops;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub tokens: Arc<Vec<(String, Vec<u8>)>>,
     /// Largest body accepted (after decompression).
     pub max_body_bytes: usize,
+    /// The sources `weft serve` crawls on a schedule.
+    pub crawl_sources: Arc<Vec<crate::crawl::CrawlSpec>>,
+    /// Namespace aliases applied to everything pushed.
+    pub aliases: Arc<crate::crawl::Aliases>,
 }
 
 /// The whole API.
@@ -80,6 +85,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/namespaces/{ns}/pii", get(graph::pii_report))
         .route("/api/v1/lineage/retractions", post(graph::post_retraction))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/crawls", get(crawl::history))
+        .route("/api/v1/crawls/sources", get(crawl::sources))
+        .route("/api/v1/crawls/statements", get(crawl::statements))
+        .route(
+            "/api/v1/namespaces/{ns}/datasets/{name}/usage",
+            get(crawl::usage),
+        )
         .route("/api/v1/jobs/runs/{id}", get(read::run))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

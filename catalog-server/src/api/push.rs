@@ -97,7 +97,7 @@ async fn handle(
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if !ndjson && first != Some(b'[') {
         let event = Event::from_slice(&body).map_err(|e| ("invalid", decode_error(e)))?;
-        let change = normalize(&event, &actor).map_err(|e| {
+        let mut change = normalize(&event, &actor).map_err(|e| {
             (
                 "invalid",
                 ApiError {
@@ -107,6 +107,7 @@ async fn handle(
                 },
             )
         })?;
+        state.aliases.apply(&mut change);
         let outcomes = submit(state, vec![change]).await?;
         count(state, &outcomes);
         return Ok(StatusCode::CREATED.into_response());
@@ -119,7 +120,10 @@ async fn handle(
         .map_err(|e| (e.message, e.path))
         .and_then(|ev| normalize(&ev, &actor).map_err(|e| (e.to_string(), e.path().to_owned())))
     {
-        Ok(c) => changes.push(c),
+        Ok(mut c) => {
+            state.aliases.apply(&mut c);
+            changes.push(c)
+        }
         Err((error, path)) => refused.push(Refusal { index, error, path }),
     };
     if ndjson {

@@ -162,6 +162,22 @@ impl Store {
             .collect()
     }
 
+    /// One entry's payload (`None` when redacted or absent), for the views that read
+    /// payloads of a few kinds only.
+    pub async fn payload_at(&self, seq: i64) -> Result<Option<String>, StoreError> {
+        let sql = self
+            .backend()
+            .sql("SELECT payload, payload_lz4 FROM change_log WHERE seq = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(seq)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => stored_text(r.try_get(0)?, r.try_get(1)?),
+            None => Ok(None),
+        }
+    }
+
     /// The newest sequence number (0 for an empty log).
     pub async fn last_seq(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM change_log")

@@ -98,6 +98,11 @@ impl Writer {
         }
     }
 
+    /// The backend of the store it writes to, for preparing payloads.
+    pub fn backend(&self) -> super::Backend {
+        self.store.backend()
+    }
+
     /// Appends the changes to the log and applies them, all in one transaction; on
     /// error nothing is written.
     pub async fn apply(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
@@ -239,6 +244,14 @@ impl Writer {
                 ChangeBody::EdgeRetraction(r) => {
                     self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::reviews::apply_retraction(conn, &self.store, seq, r).await?;
+                }
+                ChangeBody::Usage(u) => {
+                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
+                    super::usage::apply_usage(conn, &self.store, u, at).await?;
+                }
+                ChangeBody::Crawl(r) => {
+                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
+                    super::usage::apply_crawl(conn, &self.store, seq, r).await?;
                 }
             }
         }

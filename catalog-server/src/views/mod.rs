@@ -237,6 +237,22 @@ pub(crate) async fn touched(
                     datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
                 }
             }
+            "usage.queries" => {
+                // Usage moves ranking: every dataset the batch counted.
+                let payload = match &e.payload {
+                    Some(p) => Some(p.clone()),
+                    None => store.payload_at(e.seq).await?,
+                };
+                let batch: Option<weft_schemas::change::UsageBatch> =
+                    payload.and_then(|p| serde_json::from_str(&p).ok());
+                let names: std::collections::BTreeSet<(String, String)> = batch
+                    .into_iter()
+                    .flat_map(|b| b.usage.into_iter().map(|u| (u.namespace, u.name)))
+                    .collect();
+                for (ns, name) in &names {
+                    datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
+                }
+            }
             _ => {}
         }
     }

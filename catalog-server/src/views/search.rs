@@ -194,6 +194,20 @@ fn commit(handle: &SearchHandle) -> Result<(), ViewError> {
     Ok(())
 }
 
+/// Half-life of a read's weight in the usage signal: a read two weeks old counts half.
+const USAGE_HALF_LIFE_DAYS: f64 = 14.0;
+
+/// Whether any usage has been recorded at all.
+async fn usage_known(conn: &mut sqlx::AnyConnection, store: &Store) -> Result<bool, StoreError> {
+    let rows = fetch(
+        conn,
+        store.backend().sql("SELECT 1 FROM usage_daily LIMIT 1"),
+        vec![],
+    )
+    .await?;
+    Ok(!rows.is_empty())
+}
+
 /// The search documents of `ids`, from current state.
 async fn documents(
     conn: &mut sqlx::AnyConnection,
@@ -282,6 +296,23 @@ async fn documents(
         {
             if let Some(d) = docs.get_mut(&r.try_get(0)?) {
                 d.signals.downstream = u64::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0);
+            }
+        }
+        // Usage, when any source has reported some: reads decayed with a two-week
+        // half-life over 30 days, and distinct users. With no usage source at all the
+        // signal stays absent (not zero), so nothing is penalised as unused.
+        if usage_known(conn, store).await? {
+            let today = chrono::Utc::now().date_naive();
+            let since = (today - chrono::Duration::days(29))
+                .format("%Y-%m-%d")
+                .to_string();
+            let usage = store
+                .usage_totals(chunk, &since, today, USAGE_HALF_LIFE_DAYS)
+                .await?;
+            for (id, d) in docs.iter_mut() {
+                let u = usage.get(id).cloned().unwrap_or_default();
+                d.signals.reads_30d = Some(u.decayed_reads);
+                d.signals.distinct_users_30d = Some(u.users as f64);
             }
         }
         let owners = store.dataset_owners(chunk).await?;

@@ -1,0 +1,165 @@
+//! Crawl history and usage over REST.
+//!
+//! `GET /api/v1/crawls` is every crawl, newest first (`source`, `limit`, `offset`);
+//! `GET /api/v1/crawls/statements?source=` the normalised statements a source saw;
+//! `GET /api/v1/crawls/sources` the sources `weft serve` crawls on a schedule with how
+//! each is doing, and the statements each has seen (normalised, with parse errors);
+//! `GET /api/v1/namespaces/{ns}/datasets/{name}/usage` a dataset's usage per day and
+//! per column, as query logs and `pg_stat_statements` counted it.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::crawl::SourceKind;
+
+/// Query string of the history.
+#[derive(Debug, Deserialize)]
+pub struct HistoryParams {
+    source: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// `GET /api/v1/crawls`.
+pub async fn history(
+    State(s): State<AppState>,
+    q: Result<Query<HistoryParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = super::graph::query(q)?;
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: "limit must be between 1 and 1000".into(),
+            path: Some("limit".into()),
+        });
+    }
+    let offset = p.offset.unwrap_or(0).max(0);
+    let runs = s
+        .store
+        .crawl_runs(p.source.as_deref(), limit, offset)
+        .await?;
+    Ok(Json(json!({ "crawls": runs })))
+}
+
+/// Query string of the sources listing.
+#[derive(Debug, Deserialize)]
+pub struct SourcesParams {
+    statements: Option<i64>,
+}
+
+/// `GET /api/v1/crawls/sources`.
+pub async fn sources(
+    State(s): State<AppState>,
+    q: Result<Query<SourcesParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = super::graph::query(q)?;
+    let status = s.metrics.crawl_status();
+    let mut out = Vec::new();
+    for spec in s.crawl_sources.iter() {
+        let st = status.get(&spec.name).cloned().unwrap_or_default();
+        let last = s.store.crawl_runs(Some(&spec.name), 1, 0).await?;
+        let kind = match &spec.kind {
+            SourceKind::Database { .. } => "database",
+            SourceKind::QueryLog { .. } => "query-log",
+        };
+        let statements = match p.statements {
+            Some(n) if n > 0 => json!(s.store.query_shapes(&spec.name, n.min(1000)).await?),
+            _ => Value::Null,
+        };
+        out.push(json!({
+            "name": spec.name,
+            "kind": kind,
+            "target": spec.target(),
+            "intervalSeconds": spec.interval.map(|d| d.as_secs()),
+            "crawls": st.ok + st.failed,
+            "failed": st.failed,
+            "consecutiveFailures": st.consecutive_failures,
+            "lastCrawl": last.first(),
+            "statements": statements,
+        }));
+    }
+    Ok(Json(json!({ "sources": out })))
+}
+
+/// Query string of the statements listing.
+#[derive(Debug, Deserialize)]
+pub struct StatementsParams {
+    source: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/crawls/statements?source=`: the normalised statements a source saw, most
+/// run first, with parse errors and their positions.
+pub async fn statements(
+    State(s): State<AppState>,
+    q: Result<Query<StatementsParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = super::graph::query(q)?;
+    let Some(source) = p.source else {
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: "source is required".into(),
+            path: Some("source".into()),
+        });
+    };
+    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+    let list = s.store.query_shapes(&source, limit).await?;
+    Ok(Json(json!({ "source": source, "statements": list })))
+}
+
+/// Query string of the usage read.
+#[derive(Debug, Deserialize)]
+pub struct UsageParams {
+    days: Option<i64>,
+}
+
+/// `GET /api/v1/namespaces/{ns}/datasets/{name}/usage`.
+pub async fn usage(
+    State(s): State<AppState>,
+    Path((ns, name)): Path<(String, String)>,
+    q: Result<Query<UsageParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = super::graph::query(q)?;
+    let days = p.days.unwrap_or(30);
+    if !(1..=3650).contains(&days) {
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: "days must be between 1 and 3650".into(),
+            path: Some("days".into()),
+        });
+    }
+    let Some(id) = s.store.dataset_id_named(&ns, &name).await? else {
+        return Err(ApiError::not_found(format!(
+            "dataset {ns}:{name} not found"
+        )));
+    };
+    let today = chrono::Utc::now().date_naive();
+    let since = (today - chrono::Duration::days(days - 1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let per_day = s.store.usage_days(id, "", &since).await?;
+    let columns = s.store.column_usage(id, &since).await?;
+    let totals = s
+        .store
+        .usage_totals(&[id], &since, today, 14.0)
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Json(json!({
+        "namespace": ns,
+        "name": name,
+        "since": since,
+        "total": totals,
+        "days": per_day,
+        "columns": columns.into_iter().map(|(c, r, w, u)| json!({
+            "name": c, "reads": r, "writes": w, "users": u,
+        })).collect::<Vec<_>>(),
+    })))
+}

@@ -1,0 +1,678 @@
+//! Usage and crawl history: what `usage.queries` and `crawl.run` changes do to current
+//! state, and the reads the API and the search ranking make of it.
+//!
+//! A usage batch arrives already aggregated per dataset, column and day by the crawler,
+//! so applying it is a handful of multi-row upserts. Overlapping crawls stay exact for
+//! two reasons: the crawler leaves out queries whose keys `query_seen` already holds for
+//! the source (and a source is crawled by one task at a time), and distinct users and
+//! statements are kept as sets, not counts, so adding a batch never double-counts them.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use sqlx::{AnyConnection, Row};
+use weft_schemas::change::{CrawlRecord, UsageBatch};
+
+use super::bulk::{Insert, Val, execute, fetch, in_list};
+use super::{Store, StoreError};
+
+/// Ids of the named datasets, creating the ones a query log names before any crawl or
+/// producer did: a table that queries read is a real table, and its usage must not wait
+/// for its schema.
+pub async fn ensure_datasets(
+    conn: &mut AnyConnection,
+    store: &Store,
+    names: &BTreeSet<(String, String)>,
+    now: i64,
+) -> Result<HashMap<(String, String), i64>, StoreError> {
+    let backend = store.backend();
+    let namespaces: BTreeSet<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+    Insert {
+        table: "namespaces",
+        columns: &["name", "created_at"],
+        conflict: &[0],
+        update: None,
+        returning: None,
+    }
+    .run(
+        conn,
+        backend,
+        namespaces
+            .iter()
+            .map(|n| vec![Val::from(*n), Val::I64(now)])
+            .collect(),
+    )
+    .await?;
+    let mut ns_ids: HashMap<String, i64> = HashMap::new();
+    let list: Vec<&str> = namespaces.into_iter().collect();
+    for chunk in list.chunks(500) {
+        let sql = format!(
+            "SELECT id, name FROM namespaces WHERE name IN {}",
+            in_list(backend, 0, chunk.len())
+        );
+        for r in fetch(conn, sql, chunk.iter().map(|n| Val::from(*n)).collect()).await? {
+            ns_ids.insert(r.try_get(1)?, r.try_get(0)?);
+        }
+    }
+    let rows: Vec<Vec<Val>> = names
+        .iter()
+        .filter_map(|(ns, name)| {
+            let id = *ns_ids.get(ns)?;
+            Some(vec![
+                Val::I64(id),
+                Val::from(name.as_str()),
+                Val::I64(now),
+                Val::I64(now),
+            ])
+        })
+        .collect();
+    Insert {
+        table: "datasets",
+        columns: &["namespace_id", "name", "created_at", "updated_at"],
+        conflict: &[0, 1],
+        update: None,
+        returning: None,
+    }
+    .run(conn, backend, rows)
+    .await?;
+    let mut ids = HashMap::new();
+    let by_ns: BTreeMap<&str, Vec<&str>> =
+        names.iter().fold(BTreeMap::new(), |mut m, (ns, name)| {
+            m.entry(ns.as_str()).or_default().push(name.as_str());
+            m
+        });
+    for (ns, list) in by_ns {
+        let Some(&ns_id) = ns_ids.get(ns) else {
+            continue;
+        };
+        for chunk in list.chunks(500) {
+            let sql = format!(
+                "SELECT id, name FROM datasets WHERE namespace_id = ? AND name IN {}",
+                in_list(backend, 1, chunk.len())
+            );
+            let sql = backend.sql(&sql);
+            let mut binds = vec![Val::I64(ns_id)];
+            binds.extend(chunk.iter().map(|n| Val::from(*n)));
+            for r in fetch(conn, sql, binds).await? {
+                let name: String = r.try_get(1)?;
+                ids.insert((ns.to_owned(), name), r.try_get(0)?);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Applies one usage batch: counts added per (dataset, column, day), users and
+/// statements added to the distinct sets, query keys and counters remembered, shapes
+/// upserted with their calls summed.
+pub async fn apply_usage(
+    conn: &mut AnyConnection,
+    store: &Store,
+    batch: &UsageBatch,
+    now: i64,
+) -> Result<(), StoreError> {
+    let backend = store.backend();
+    let names: BTreeSet<(String, String)> = batch
+        .usage
+        .iter()
+        .map(|u| (u.namespace.clone(), u.name.clone()))
+        .collect();
+    let ids = ensure_datasets(conn, store, &names, now).await?;
+    // One row per conflict key: the bulk insert keeps only the last of duplicates.
+    let mut daily: BTreeMap<(i64, &str, &str), (i64, i64)> = BTreeMap::new();
+    let mut distinct: BTreeSet<(i64, &str, &str, &str, &str)> = BTreeSet::new();
+    for u in &batch.usage {
+        let Some(&id) = ids.get(&(u.namespace.clone(), u.name.clone())) else {
+            continue;
+        };
+        let e = daily
+            .entry((id, u.column.as_str(), u.day.as_str()))
+            .or_default();
+        e.0 += clamp(u.reads);
+        e.1 += clamp(u.writes);
+        for user in &u.users {
+            distinct.insert((id, &u.column, &u.day, "user", user));
+        }
+        for fp in &u.fingerprints {
+            distinct.insert((id, &u.column, &u.day, "query", fp));
+        }
+    }
+    Insert {
+        table: "usage_daily",
+        columns: &["dataset_id", "column_name", "day", "reads", "writes"],
+        conflict: &[0, 1, 2],
+        update: Some(
+            "reads = usage_daily.reads + excluded.reads, \
+             writes = usage_daily.writes + excluded.writes",
+        ),
+        returning: None,
+    }
+    .run(
+        conn,
+        backend,
+        daily
+            .into_iter()
+            .map(|((id, col, day), (r, w))| {
+                vec![
+                    Val::I64(id),
+                    col.into(),
+                    day.into(),
+                    Val::I64(r),
+                    Val::I64(w),
+                ]
+            })
+            .collect(),
+    )
+    .await?;
+    Insert {
+        table: "usage_distinct",
+        columns: &["dataset_id", "column_name", "day", "kind", "value"],
+        conflict: &[0, 1, 2, 3, 4],
+        update: None,
+        returning: None,
+    }
+    .run(
+        conn,
+        backend,
+        distinct
+            .into_iter()
+            .map(|(id, col, day, kind, v)| {
+                vec![Val::I64(id), col.into(), day.into(), kind.into(), v.into()]
+            })
+            .collect(),
+    )
+    .await?;
+    let source = batch.source.as_str();
+    let mut seen: BTreeMap<&str, i64> = batch.query_keys.iter().map(|k| (k.as_str(), 1)).collect();
+    for (k, v) in &batch.counters {
+        seen.insert(k, clamp(*v));
+    }
+    Insert {
+        table: "query_seen",
+        columns: &["source", "key", "calls"],
+        conflict: &[0, 1],
+        update: Some("calls = excluded.calls"),
+        returning: None,
+    }
+    .run(
+        conn,
+        backend,
+        seen.into_iter()
+            .map(|(k, c)| vec![source.into(), k.into(), Val::I64(c)])
+            .collect(),
+    )
+    .await?;
+    let mut shapes: BTreeMap<&str, &weft_schemas::change::QueryShape> = BTreeMap::new();
+    for s in &batch.shapes {
+        shapes.insert(s.fingerprint.as_str(), s);
+    }
+    Insert {
+        table: "query_shapes",
+        columns: &[
+            "source",
+            "fingerprint",
+            "dialect",
+            "text",
+            "raw",
+            "calls",
+            "first_seen",
+            "last_seen",
+            "error_class",
+            "error",
+            "error_line",
+            "error_column",
+        ],
+        conflict: &[0, 1],
+        update: Some(
+            "calls = query_shapes.calls + excluded.calls, \
+             raw = COALESCE(excluded.raw, query_shapes.raw), \
+             first_seen = CASE WHEN query_shapes.first_seen IS NULL \
+                OR excluded.first_seen < query_shapes.first_seen \
+                THEN excluded.first_seen ELSE query_shapes.first_seen END, \
+             last_seen = CASE WHEN query_shapes.last_seen IS NULL \
+                OR excluded.last_seen > query_shapes.last_seen \
+                THEN excluded.last_seen ELSE query_shapes.last_seen END, \
+             error_class = excluded.error_class, error = excluded.error, \
+             error_line = excluded.error_line, error_column = excluded.error_column",
+        ),
+        returning: None,
+    }
+    .run(
+        conn,
+        backend,
+        shapes
+            .into_values()
+            .map(|s| {
+                let e = s.error.as_ref();
+                vec![
+                    source.into(),
+                    s.fingerprint.as_str().into(),
+                    s.dialect.as_str().into(),
+                    s.text.as_str().into(),
+                    Val::OptText(s.raw.clone()),
+                    Val::I64(clamp(s.calls)),
+                    Val::OptI64(s.first_seen),
+                    Val::OptI64(s.last_seen),
+                    Val::OptText(e.map(|e| e.class.clone())),
+                    Val::OptText(e.map(|e| e.message.clone())),
+                    Val::OptI64(e.and_then(|e| e.line).map(clamp)),
+                    Val::OptI64(e.and_then(|e| e.column).map(clamp)),
+                ]
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(())
+}
+
+fn clamp(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Records one crawl in the history.
+pub async fn apply_crawl(
+    conn: &mut AnyConnection,
+    store: &Store,
+    seq: i64,
+    r: &CrawlRecord,
+) -> Result<(), StoreError> {
+    let counts = serde_json::to_string(&r.counts).unwrap_or_else(|_| "{}".into());
+    let errors = serde_json::to_string(&r.errors).unwrap_or_else(|_| "[]".into());
+    execute(
+        conn,
+        store.backend().sql(
+            "INSERT INTO crawl_runs (seq, source, kind, target, namespace, started_at, \
+             ended_at, status, counts, errors, watermark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ),
+        vec![
+            Val::I64(seq),
+            r.source.as_str().into(),
+            r.kind.as_str().into(),
+            r.target.as_str().into(),
+            r.namespace.as_str().into(),
+            Val::I64(r.started_at),
+            Val::I64(r.ended_at),
+            r.status.as_str().into(),
+            counts.into(),
+            errors.into(),
+            Val::OptI64(r.watermark),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A dataset's (or column's) usage on one day, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DayUsage {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Executions that read it.
+    pub reads: i64,
+    /// Executions that wrote it.
+    pub writes: i64,
+    /// Distinct users that day.
+    pub users: i64,
+    /// Distinct statements that day.
+    pub queries: i64,
+}
+
+/// Totals over a window, per dataset: what search ranks by.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageTotals {
+    /// Reads in the window.
+    pub reads: i64,
+    /// Writes in the window.
+    pub writes: i64,
+    /// Distinct users in the window.
+    pub users: i64,
+    /// Reads weighted by recency: a read `d` days old counts `0.5^(d / half_life)`.
+    pub decayed_reads: f64,
+    /// The last day with a read, if any.
+    pub last_read: Option<String>,
+}
+
+impl Store {
+    /// Per-day usage of a dataset (`column` empty) or one column, from `since_day` on,
+    /// oldest first.
+    pub async fn usage_days(
+        &self,
+        dataset_id: i64,
+        column: &str,
+        since_day: &str,
+    ) -> Result<Vec<DayUsage>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            backend.sql(
+                "SELECT u.day, u.reads, u.writes, \
+                 (SELECT COUNT(*) FROM usage_distinct x WHERE x.dataset_id = u.dataset_id \
+                   AND x.column_name = u.column_name AND x.day = u.day AND x.kind = 'user'), \
+                 (SELECT COUNT(*) FROM usage_distinct x WHERE x.dataset_id = u.dataset_id \
+                   AND x.column_name = u.column_name AND x.day = u.day AND x.kind = 'query') \
+                 FROM usage_daily u WHERE u.dataset_id = ? AND u.column_name = ? AND u.day >= ? \
+                 ORDER BY u.day",
+            ),
+            vec![Val::I64(dataset_id), column.into(), since_day.into()],
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DayUsage {
+                    day: r.try_get(0)?,
+                    reads: r.try_get(1)?,
+                    writes: r.try_get(2)?,
+                    users: r.try_get(3)?,
+                    queries: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Per-column totals of a dataset since `since_day`: (column, reads, writes,
+    /// distinct users), most read first.
+    pub async fn column_usage(
+        &self,
+        dataset_id: i64,
+        since_day: &str,
+    ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            backend.sql(
+                "SELECT u.column_name, CAST(SUM(u.reads) AS BIGINT), CAST(SUM(u.writes) AS BIGINT), \
+                 (SELECT COUNT(DISTINCT x.value) FROM usage_distinct x \
+                   WHERE x.dataset_id = u.dataset_id AND x.column_name = u.column_name \
+                   AND x.day >= ? AND x.kind = 'user') \
+                 FROM usage_daily u WHERE u.dataset_id = ? AND u.column_name <> '' \
+                 AND u.day >= ? GROUP BY u.dataset_id, u.column_name \
+                 ORDER BY SUM(u.reads) DESC, u.column_name",
+            ),
+            vec![since_day.into(), Val::I64(dataset_id), since_day.into()],
+        )
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
+    }
+
+    /// Dataset-level totals since `since_day` for the given datasets, with reads
+    /// decayed by age against `today` (half-life in days).
+    pub async fn usage_totals(
+        &self,
+        dataset_ids: &[i64],
+        since_day: &str,
+        today: chrono::NaiveDate,
+        half_life_days: f64,
+    ) -> Result<HashMap<i64, UsageTotals>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let mut out: HashMap<i64, UsageTotals> = HashMap::new();
+        for chunk in dataset_ids.chunks(500) {
+            let sql = backend.sql(&format!(
+                "SELECT dataset_id, day, reads, writes FROM usage_daily \
+                 WHERE column_name = '' AND day >= ? AND dataset_id IN {}",
+                in_list(backend, 1, chunk.len())
+            ));
+            let mut binds = vec![Val::from(since_day)];
+            binds.extend(chunk.iter().map(|&d| Val::I64(d)));
+            for r in fetch(&mut conn, sql, binds).await? {
+                let id: i64 = r.try_get(0)?;
+                let day: String = r.try_get(1)?;
+                let reads: i64 = r.try_get(2)?;
+                let writes: i64 = r.try_get(3)?;
+                let t = out.entry(id).or_default();
+                t.reads += reads;
+                t.writes += writes;
+                let age = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                    .map(|d| (today - d).num_days().max(0) as f64)
+                    .unwrap_or(0.0);
+                t.decayed_reads += reads as f64 * 0.5f64.powf(age / half_life_days.max(0.1));
+                if reads > 0 && t.last_read.as_deref().is_none_or(|l| l < day.as_str()) {
+                    t.last_read = Some(day);
+                }
+            }
+            let sql = backend.sql(&format!(
+                "SELECT dataset_id, COUNT(DISTINCT value) FROM usage_distinct \
+                 WHERE column_name = '' AND kind = 'user' AND day >= ? AND dataset_id IN {} \
+                 GROUP BY dataset_id",
+                in_list(backend, 1, chunk.len())
+            ));
+            let mut binds = vec![Val::from(since_day)];
+            binds.extend(chunk.iter().map(|&d| Val::I64(d)));
+            for r in fetch(&mut conn, sql, binds).await? {
+                let id: i64 = r.try_get(0)?;
+                out.entry(id).or_default().users = r.try_get(1)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which of `keys` a source has already counted, and the last counter value of
+    /// each (1 for single runs).
+    pub async fn seen_queries(
+        &self,
+        source: &str,
+        keys: &[String],
+    ) -> Result<HashMap<String, i64>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let mut out = HashMap::new();
+        for chunk in keys.chunks(500) {
+            let sql = backend.sql(&format!(
+                "SELECT key, calls FROM query_seen WHERE source = ? AND key IN {}",
+                in_list(backend, 1, chunk.len())
+            ));
+            let mut binds = vec![Val::from(source)];
+            binds.extend(chunk.iter().map(|k| Val::from(k.as_str())));
+            for r in fetch(&mut conn, sql, binds).await? {
+                out.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The crawl history, newest first: all sources or one.
+    pub async fn crawl_runs(
+        &self,
+        source: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CrawlRecord>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let (filter, mut binds) = match source {
+            Some(s) => ("WHERE source = ?", vec![Val::from(s)]),
+            None => ("", vec![]),
+        };
+        binds.push(Val::I64(limit));
+        binds.push(Val::I64(offset));
+        let rows = fetch(
+            &mut conn,
+            backend.sql(&format!(
+                "SELECT source, kind, target, namespace, started_at, ended_at, status, counts, \
+                 errors, watermark FROM crawl_runs {filter} ORDER BY seq DESC LIMIT ? OFFSET ?"
+            )),
+            binds,
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let counts: String = r.try_get(7)?;
+                let errors: String = r.try_get(8)?;
+                Ok(CrawlRecord {
+                    source: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    target: r.try_get(2)?,
+                    namespace: r.try_get(3)?,
+                    started_at: r.try_get(4)?,
+                    ended_at: r.try_get(5)?,
+                    status: r.try_get(6)?,
+                    counts: serde_json::from_str(&counts).unwrap_or_default(),
+                    errors: serde_json::from_str(&errors).unwrap_or_default(),
+                    watermark: r.try_get(9)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The watermark of a source's last successful crawl, where incremental sources
+    /// start the next one.
+    pub async fn crawl_watermark(&self, source: &str) -> Result<Option<i64>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            backend.sql(
+                "SELECT MAX(watermark) FROM crawl_runs WHERE source = ? AND status <> 'failed'",
+            ),
+            vec![source.into()],
+        )
+        .await?;
+        Ok(match rows.first() {
+            Some(r) => r.try_get(0)?,
+            None => None,
+        })
+    }
+}
+
+/// A dataset of one namespace as a crawl compares it with what it found.
+#[derive(Debug, Clone)]
+pub struct NamespaceDataset {
+    /// OpenLineage name.
+    pub name: String,
+    /// `lifecycleStateChange` as last stated (`DROP` once soft-deleted).
+    pub lifecycle: Option<String>,
+    /// Whether a catalog crawler described it (it carries the crawler's facet), so only
+    /// those are candidates for soft deletion when a crawl no longer finds them.
+    pub crawled: bool,
+    /// Current columns, in order.
+    pub columns: Vec<String>,
+}
+
+impl Store {
+    /// Every dataset of a namespace with its current columns: the catalog a query-log
+    /// crawl resolves names against, and what a catalog crawl compares its findings to.
+    pub async fn namespace_datasets(
+        &self,
+        namespace: &str,
+    ) -> Result<Vec<NamespaceDataset>, StoreError> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            backend.sql(
+                "SELECT d.id, d.name, d.lifecycle, \
+                 (SELECT COUNT(*) FROM dataset_facets f WHERE f.dataset_id = d.id \
+                   AND f.key = 'weft_catalog') \
+                 FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE n.name = ? \
+                 ORDER BY d.id",
+            ),
+            vec![namespace.into()],
+        )
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        for r in rows {
+            let id: i64 = r.try_get(0)?;
+            let crawled: i64 = r.try_get(3)?;
+            index.insert(id, out.len());
+            out.push(NamespaceDataset {
+                name: r.try_get(1)?,
+                lifecycle: r.try_get(2)?,
+                crawled: crawled > 0,
+                columns: Vec::new(),
+            });
+        }
+        let rows = fetch(
+            &mut conn,
+            backend.sql(
+                "SELECT c.dataset_id, c.name FROM columns c \
+                 JOIN datasets d ON d.id = c.dataset_id AND c.last_version = d.current_version \
+                 JOIN namespaces n ON n.id = d.namespace_id WHERE n.name = ? \
+                 ORDER BY c.dataset_id, c.ordinal",
+            ),
+            vec![namespace.into()],
+        )
+        .await?;
+        for r in rows {
+            let id: i64 = r.try_get(0)?;
+            if let Some(&i) = index.get(&id) {
+                out[i].columns.push(r.try_get(1)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// A dataset's id by namespace and name.
+    pub async fn dataset_id_named(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            self.backend().sql(
+                "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
+                 WHERE n.name = ? AND d.name = ?",
+            ),
+            vec![namespace.into(), name.into()],
+        )
+        .await?;
+        rows.first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    /// The statements a source saw, most run first: normalised text and parse errors.
+    pub async fn query_shapes(
+        &self,
+        source: &str,
+        limit: i64,
+    ) -> Result<Vec<weft_schemas::change::QueryShape>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            self.backend().sql(
+                "SELECT fingerprint, dialect, text, raw, calls, first_seen, last_seen, \
+                 error_class, error, error_line, error_column FROM query_shapes \
+                 WHERE source = ? ORDER BY calls DESC, fingerprint LIMIT ?",
+            ),
+            vec![source.into(), Val::I64(limit)],
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let class: Option<String> = r.try_get(7)?;
+                let calls: i64 = r.try_get(4)?;
+                let line: Option<i64> = r.try_get(9)?;
+                let column: Option<i64> = r.try_get(10)?;
+                Ok(weft_schemas::change::QueryShape {
+                    fingerprint: r.try_get(0)?,
+                    dialect: r.try_get(1)?,
+                    text: r.try_get(2)?,
+                    raw: r.try_get(3)?,
+                    calls: calls.max(0) as u64,
+                    first_seen: r.try_get(5)?,
+                    last_seen: r.try_get(6)?,
+                    error: match class {
+                        Some(class) => Some(weft_schemas::change::ShapeError {
+                            class,
+                            message: r.try_get::<Option<String>, _>(8)?.unwrap_or_default(),
+                            line: line.map(|v| v.max(0) as u64),
+                            column: column.map(|v| v.max(0) as u64),
+                        }),
+                        None => None,
+                    },
+                })
+            })
+            .collect()
+    }
+}
