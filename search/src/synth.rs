@@ -336,14 +336,14 @@ pub fn dataset(seed: u64, i: u64) -> SynthDataset {
     let tags = TAGS
         .iter()
         .enumerate()
-        .filter(|(k, _)| mix(h3 ^ *k as u64) % 12 == 0)
+        .filter(|(k, _)| mix(h3 ^ *k as u64).is_multiple_of(12))
         .map(|(_, t)| *t)
         .collect();
     let mut owners = Vec::new();
     if h3 % 10 < 7 {
         owners.push(format!("team:{schema}"));
     }
-    if h3 % 7 == 0 {
+    if h3.is_multiple_of(7) {
         owners.push(
             pick(
                 &["alice", "bob", "chen", "dana", "emeka", "fatima"],
@@ -358,7 +358,7 @@ pub fn dataset(seed: u64, i: u64) -> SynthDataset {
         4..=9 => Some("bronze"),
         _ => None,
     };
-    let lifecycle = (mix(h3) % 50 == 0).then_some("deprecated");
+    let lifecycle = mix(h3).is_multiple_of(50).then_some("deprecated");
     // Heavy tail: most tables are read a little, a few a lot, a fifth not at all.
     let u = (mix(h3 ^ 7) % 10_000) as f64 / 10_000.0;
     let reads_30d = if u < 0.2 {
@@ -464,7 +464,7 @@ pub fn query(seed: u64, i: u64) -> SynthQuery {
     match i % 20 {
         0..=4 => plain(QueryKind::OneWord, subject.to_string()),
         5..=8 => {
-            let text = if h % 2 == 0 {
+            let text = if h.is_multiple_of(2) {
                 format!("{} {subject}", pick(&["fct", "dim", "stg", "raw"], h >> 12))
             } else {
                 format!("{subject} {}", words(pick(&QUALIFIERS[1..], h >> 12)))
@@ -491,7 +491,9 @@ pub fn query(seed: u64, i: u64) -> SynthQuery {
         16..=18 => SynthQuery {
             kind: QueryKind::Filtered,
             text: subject.to_string(),
-            platform: (h % 2 == 0).then(|| SYSTEMS[((h >> 12) % SYSTEMS.len() as u64) as usize].0),
+            platform: h
+                .is_multiple_of(2)
+                .then(|| SYSTEMS[((h >> 12) % SYSTEMS.len() as u64) as usize].0),
             tier: (h % 2 == 1).then(|| pick(&TIERS, h >> 12)),
         },
         _ => plain(QueryKind::Column, pick(&COLUMNS, h >> 12).to_string()),
@@ -505,7 +507,7 @@ pub fn prefix(seed: u64, i: u64) -> String {
     let subject = pick(&SUBJECTS, h >> 4);
     let len = 2 + (h % 4) as usize;
     let cut: String = subject.chars().take(len).collect();
-    if (h >> 20) % 4 == 0 {
+    if (h >> 20).is_multiple_of(4) {
         format!("{}{cut}", pick(&PREFIXES[..5], h >> 24))
     } else {
         cut
