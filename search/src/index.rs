@@ -676,17 +676,22 @@ impl SearchIndex {
             owner: next(),
             tier: next(),
         };
-        let mut hits = if columns_only {
-            self.column_hits(&searcher, &found)?
+        let (mut hits, descriptions) = if columns_only {
+            let hits = self.column_hits(&searcher, &found)?;
+            let none = vec![None; hits.len()];
+            (hits, none)
         } else {
             let mut hits = Vec::with_capacity(found.len());
+            let mut descriptions = Vec::with_capacity(found.len());
             for &(score, addr) in &found {
-                hits.push(self.hit(&searcher, addr, score)?);
+                let (hit, description) = self.hit(&searcher, addr, score)?;
+                hits.push(hit);
+                descriptions.push(description);
             }
             self.add_matched_columns(&searcher, &q, &mut hits)?;
-            hits
+            (hits, descriptions)
         };
-        self.highlight(&searcher, &query, &q, &mut hits)?;
+        self.highlight(&searcher, &query, &q, &mut hits, &descriptions)?;
         Ok(Results {
             hits,
             total,
@@ -763,7 +768,13 @@ impl SearchIndex {
         )))
     }
 
-    fn hit(&self, searcher: &Searcher, addr: DocAddress, score: f64) -> Result<Hit, SearchError> {
+    /// The hit at `addr`, and its description (for the highlight).
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f64,
+    ) -> Result<(Hit, Option<String>), SearchError> {
         let f = &self.f;
         let doc: TantivyDocument = searcher.doc(addr)?;
         let text = |field: Field| {
@@ -786,7 +797,11 @@ impl SearchIndex {
             penalty: factor(5),
         };
         let p = prior.value();
-        Ok(Hit {
+        let description = doc
+            .get_first(f.description)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        let hit = Hit {
             kind: DocKind::parse(&text(f.kind)).unwrap_or_default(),
             namespace: text(f.namespace),
             name: text(f.name),
@@ -796,7 +811,8 @@ impl SearchIndex {
             updated_at: doc.get_first(f.updated).and_then(|v| v.as_i64()),
             matched_columns: Vec::new(),
             highlights: Vec::new(),
-        })
+        };
+        Ok((hit, description))
     }
 
     /// Hits of a column search: each column document reported with its dataset.
@@ -812,7 +828,7 @@ impl SearchIndex {
             let Some(addr) = self.lookup(searcher, &parent)? else {
                 continue;
             };
-            let mut hit = self.hit(searcher, addr, score)?;
+            let (mut hit, _) = self.hit(searcher, addr, score)?;
             hit.kind = DocKind::Column;
             hit.text = if hit.prior.value() > 0.0 {
                 score / hit.prior.value()
@@ -888,13 +904,14 @@ impl SearchIndex {
         query: &dyn Query,
         q: &Parsed,
         hits: &mut [Hit],
+        descriptions: &[Option<String>],
     ) -> Result<(), SearchError> {
         if hits.is_empty() || q.words.is_empty() {
             return Ok(());
         }
         let mut snippets = SnippetGenerator::create(searcher, query, self.f.description)?;
         snippets.set_max_num_chars(160);
-        for h in hits.iter_mut() {
+        for (h, description) in hits.iter_mut().zip(descriptions) {
             let name = mark_words(&h.name, &q.words, &q.whole);
             if name.contains("<b>") {
                 h.highlights.push(Highlight {
@@ -902,10 +919,8 @@ impl SearchIndex {
                     fragment: name,
                 });
             }
-            if h.kind != DocKind::Column
-                && let Some(desc) = self.description_of(searcher, h)?
-            {
-                let s = snippets.snippet(&desc);
+            if let Some(desc) = description {
+                let s = snippets.snippet(desc);
                 if !s.highlighted().is_empty() {
                     h.highlights.push(Highlight {
                         field: "description".into(),
@@ -927,21 +942,6 @@ impl SearchIndex {
             }
         }
         Ok(())
-    }
-
-    fn description_of(&self, searcher: &Searcher, h: &Hit) -> Result<Option<String>, SearchError> {
-        let id = match h.kind {
-            DocKind::Job => job_id(&h.namespace, &h.name),
-            _ => dataset_id(&h.namespace, &h.name),
-        };
-        let Some(addr) = self.lookup(searcher, &id)? else {
-            return Ok(None);
-        };
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        Ok(doc
-            .get_first(self.f.description)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned))
     }
 
     /// Autocomplete: datasets and jobs whose name, last segment or a name word starts
