@@ -348,12 +348,23 @@ struct Parsed {
     truncated: bool,
 }
 
+/// Words that carry no meaning in a catalog query ("orders by region for the sales
+/// team"): dropped when other words remain, since each matches most descriptions and
+/// would make a phrase score nearly every document.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "at", "by", "for", "from", "in", "is", "of", "on", "or", "per", "the", "to",
+    "with",
+];
+
 fn parse(text: &str) -> Parsed {
     let truncated = text.chars().count() > MAX_QUERY_CHARS;
     let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
     let mut words = name_words(&text);
     let mut seen = HashSet::new();
     words.retain(|w| seen.insert(w.clone()));
+    if words.iter().any(|w| !STOP_WORDS.contains(&w.as_str())) {
+        words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+    }
     words.truncate(MAX_WORDS);
     Parsed {
         whole: text.trim().to_lowercase(),
@@ -1331,6 +1342,15 @@ mod tests {
         assert!(r.truncated_query);
         assert_eq!(names(&r)[0], "shop.public.orders");
         assert!(!search(&idx, "orders").truncated_query);
+    }
+
+    #[test]
+    fn stop_words_are_dropped_unless_nothing_else_remains() {
+        assert_eq!(
+            parse("orders by region for the team").words,
+            ["orders", "region", "team"]
+        );
+        assert_eq!(parse("the").words, ["the"]);
     }
 
     #[test]
