@@ -1,10 +1,13 @@
-//! Weft's search: a Tantivy index of datasets ranked by text relevance times catalog
-//! signals (usage, lineage centrality, tier, documentation, penalties for copies and
-//! deprecated tables), with each factor reported so a result can explain its rank.
+//! Weft's search: a Tantivy index of datasets, jobs and columns, ranked by text relevance
+//! times catalog signals (usage, lineage centrality, tier, documentation, freshness,
+//! penalties for copies, deprecated and zombie tables), with each factor reported so a
+//! result can explain its rank.
 //!
 //! - [`tokens`]: how names split into words (`fct_orderItems` → `fct order items`).
 //! - [`rank`]: the ranking formula and its weights.
-//! - [`index`]: the index, upserts and the query.
+//! - [`centrality`]: PageRank over the dataset graph, for the centrality factor.
+//! - [`index`]: the index, upserts, search, facets, highlights and autocomplete.
+//! - [`synth`]: a synthetic catalog and query mix for the benchmarks.
 //!
 //! ```
 //! use weft_search::index::{DatasetDoc, Filters, SearchIndex};
@@ -27,6 +30,11 @@
 //!
 //! **Invariant:** no network or database I/O; the server feeds documents in.
 
+#![deny(missing_docs)]
+
+pub mod centrality;
+mod facets;
 pub mod index;
 pub mod rank;
+pub mod synth;
 pub mod tokens;

@@ -1,4 +1,5 @@
-//! `weft-loadgen`: HTTP load generator for Weft's OpenLineage ingestion endpoint.
+//! `weft-loadgen`: HTTP load generator for Weft's OpenLineage ingestion endpoint, and
+//! (`--search`) for its search endpoint.
 //!
 //! Posts generated `RunEvent`s, one per request, to `POST {url}/api/v1/lineage`
 //! over `--concurrency` keep-alive connections and reports throughput and
@@ -12,6 +13,12 @@
 
 mod clock;
 mod generate;
+mod search;
+/// The synthetic catalog and query mix shared with the library benchmark
+/// (`weft_search::synth`), included by path so this binary does not build Tantivy.
+#[path = "../../../search/src/synth.rs"]
+#[allow(dead_code)]
+mod synth;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -67,6 +74,21 @@ struct Args {
     /// Print the first run's START and COMPLETE events (one per line) and exit.
     #[arg(long)]
     print_sample: bool,
+    /// Search benchmark: send `GET {url}/api/v1/search` queries from the stated mix
+    /// (see bench/README.md) instead of ingesting.
+    #[arg(long)]
+    search: bool,
+    /// With --search: offered rate in queries/s, open loop (latency from each query's
+    /// scheduled time). Without it, closed loop over --concurrency clients.
+    #[arg(long)]
+    rate: Option<f64>,
+    /// With --search: queries to send.
+    #[arg(long, default_value_t = 6000)]
+    queries: u64,
+    /// Write --datasets synthetic datasets as OpenLineage DatasetEvents (NDJSON) to this
+    /// file, for `weft ingest`, and exit.
+    #[arg(long)]
+    write_datasets: Option<std::path::PathBuf>,
 }
 
 /// What one task observed; merged after the phase ends.
@@ -116,6 +138,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     if args.concurrency == 0 || args.threads == 0 {
         return Err("--concurrency and --threads must be at least 1".into());
+    }
+    if let Some(path) = &args.write_datasets {
+        search::write_datasets(path, args.datasets as u64)?;
+        eprintln!(
+            "weft-loadgen: wrote {} datasets to {}",
+            args.datasets,
+            path.display()
+        );
+        return Ok(());
+    }
+    if args.search {
+        return run_search(&args);
     }
     // Salt run ids with the start time: the world (jobs, schemas) is
     // reproducible from --seed, but a second invocation against the same
@@ -191,6 +225,73 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The search benchmark: `--queries` queries, open loop at `--rate` or closed loop.
+fn run_search(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(rate) = args.rate
+        && !(rate.is_finite() && rate > 0.0)
+    {
+        return Err("--rate must be a positive number".into());
+    }
+    let urls = search::urls(&args.url, args.warmup + args.queries)?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency.max(64))
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(args.timeout_secs))
+        .no_proxy()
+        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads)
+        .enable_all()
+        .build()?;
+    let warmup = usize::try_from(args.warmup)
+        .unwrap_or(usize::MAX)
+        .min(urls.len());
+    let (warm, timed) = urls.split_at(warmup);
+    let (mode, stats, wall) = runtime.block_on(async {
+        if !warm.is_empty() {
+            search::closed_loop(client.clone(), warm.to_vec(), args.concurrency).await;
+        }
+        let started = Instant::now();
+        let (mode, stats) = match args.rate {
+            Some(rate) => (
+                format!("open loop at {rate} queries/s"),
+                search::open_loop(client, timed.to_vec(), rate).await,
+            ),
+            None => (
+                format!("closed loop, {} clients", args.concurrency),
+                search::closed_loop(client, timed.to_vec(), args.concurrency).await,
+            ),
+        };
+        (mode, stats, started.elapsed())
+    });
+    let failed: u64 = stats.errors.values().sum();
+    let (human, json) = search::report(&mode, &args.url, stats, wall);
+    if args.json {
+        eprint!("{human}");
+        println!("{json}");
+    } else {
+        print!("{human}");
+    }
+    if failed > 0 {
+        eprintln!("weft-loadgen: {failed} search requests failed");
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// p50, p90, p99 and max of sorted microsecond latencies, in milliseconds
+/// (nearest rank).
+fn percentiles_ms(lat: &[u32]) -> [f64; 4] {
+    let pick = |q: f64| -> f64 {
+        if lat.is_empty() {
+            return 0.0;
+        }
+        let rank = ((q * lat.len() as f64).ceil() as usize).clamp(1, lat.len());
+        f64::from(lat[rank - 1]) / 1000.0
+    };
+    [pick(0.50), pick(0.90), pick(0.99), pick(1.0)]
 }
 
 /// Sends `events` events (runs `first_run..`) with `concurrency` tasks.
@@ -304,16 +405,7 @@ struct Report {
 impl Report {
     fn new(args: &Args, mut stats: Stats, wall: Duration) -> Self {
         stats.latencies_us.sort_unstable();
-        let lat = &stats.latencies_us;
-        let pick = |q: f64| -> f64 {
-            if lat.is_empty() {
-                return 0.0;
-            }
-            // Nearest-rank percentile.
-            let rank = ((q * lat.len() as f64).ceil() as usize).clamp(1, lat.len());
-            f64::from(lat[rank - 1]) / 1000.0
-        };
-        let percentiles_ms = [pick(0.50), pick(0.90), pick(0.99), pick(1.0)];
+        let percentiles_ms = percentiles_ms(&stats.latencies_us);
         Self {
             workload: args.workload,
             url: args.url.clone(),
