@@ -106,6 +106,17 @@ pub struct FileConfig {
     /// writes it) = the namespace its datasets live under.
     #[serde(default)]
     pub namespace_aliases: std::collections::BTreeMap<String, String>,
+    /// `[search]`: ranking settings.
+    pub search: Option<SearchConfig>,
+}
+
+/// The `[search]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// `[search.weights]`: the ranking formula's weights (see `weft_search::rank`); a
+    /// missing key keeps its default. Changing them rebuilds the index at the next start.
+    pub weights: Option<weft_search::rank::Weights>,
 }
 
 /// A `[[crawl]]` entry: a database by `url`, or a query-log file by `query_log`.
@@ -246,6 +257,8 @@ pub struct Config {
     pub crawl: Vec<crate::crawl::CrawlSpec>,
     /// Other addresses of sources, mapped to their namespaces.
     pub aliases: crate::crawl::Aliases,
+    /// The search ranking's weights.
+    pub search_weights: weft_search::rank::Weights,
 }
 
 /// Errors reading configuration.
@@ -367,11 +380,13 @@ impl Config {
                 .map(|(k, v)| (k.trim_end_matches('/').to_owned(), v.clone()))
                 .collect(),
         );
+        let search_weights = file.search.and_then(|s| s.weights).unwrap_or_default();
         Ok(Config {
             sql,
             graph,
             crawl,
             aliases,
+            search_weights,
             data_dir: common
                 .data_dir
                 .clone()

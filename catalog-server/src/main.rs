@@ -46,6 +46,8 @@ enum Command {
     /// Crawl a database catalog (`postgres://…`, `mysql://…`) or a query log
     /// (`--query-log FILE`) into the store, without a server.
     Crawl(CrawlArgs),
+    /// Rebuild the search index from the store (stop the server first).
+    Reindex,
     /// Recompute current state from the change log.
     Rebuild,
     /// Verify the change log's hash chain.
@@ -253,6 +255,28 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             };
             store.close().await;
             Ok(code)
+        }
+        Command::Reindex => {
+            let store = Store::open(&store_config(&cfg))
+                .await
+                .context("opening the store")?;
+            let started = std::time::Instant::now();
+            let s = weft_catalog_server::views::search::reindex_dir(
+                &store,
+                &cfg.data_dir.join("search"),
+                &cfg.search_weights,
+            )
+            .await
+            .context("reindex (is a server running on this data directory?)")?;
+            println!(
+                "indexed {} datasets and {} jobs in {:.1} s (log position {})",
+                s.datasets,
+                s.jobs,
+                started.elapsed().as_secs_f64(),
+                s.seq
+            );
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rebuild => {
             let store = Store::open(&store_config(&cfg))

@@ -56,6 +56,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let (search, search_task) = views::search::spawn(
         store.clone(),
         cfg.data_dir.join("search"),
+        cfg.search_weights,
         writer.committed(),
         stop_views.subscribe(),
     );

@@ -642,6 +642,21 @@ impl SearchIndex {
         limit: usize,
         offset: usize,
     ) -> Result<Results, SearchError> {
+        self.search_with(text, filters, kind, limit, offset, true)
+    }
+
+    /// Like [`SearchIndex::search_kind`], counting facets only when `facets` is set:
+    /// on a broad query the counts visit every match and cost most of the query's time,
+    /// and a search box that shows no facet panel should not pay for them.
+    pub fn search_with(
+        &self,
+        text: &str,
+        filters: &Filters,
+        kind: Option<DocKind>,
+        limit: usize,
+        offset: usize,
+        facets: bool,
+    ) -> Result<Results, SearchError> {
         let q = parse(text);
         let limit = limit.clamp(1, MAX_LIMIT);
         let offset = offset.min(MAX_OFFSET);
@@ -676,8 +691,12 @@ impl SearchIndex {
         let collector = TopDocs::with_limit(limit)
             .and_offset(offset)
             .tweak_score(by_prior);
-        let (found, total, counts) =
-            searcher.search(&query, &(collector, Count, FacetCollector))?;
+        let (found, total, counts) = if facets {
+            searcher.search(&query, &(collector, Count, FacetCollector))?
+        } else {
+            let (found, total) = searcher.search(&query, &(collector, Count))?;
+            (found, total, Vec::new())
+        };
         let mut counts = counts.into_iter();
         let mut next = || top(counts.next().unwrap_or_default(), MAX_FACET_VALUES);
         let facets = Facets {

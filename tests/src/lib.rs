@@ -242,6 +242,11 @@ impl Server {
         }
     }
 
+    /// Replaces the extra `serve` arguments used by the next [`Server::restart`].
+    pub fn set_extra(&mut self, extra: &[&str]) {
+        self.extra = extra.iter().map(|s| s.to_string()).collect();
+    }
+
     /// Starts the server again on the same store.
     pub fn restart(&mut self) {
         self.kill9();

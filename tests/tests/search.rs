@@ -185,7 +185,54 @@ fn search_on(backend: Backend) {
         )),
         ["analytics.fct_orders"]
     );
-    assert_eq!(search(&s, "q=orders&filter=JOB")["totalCount"], 0);
+    // Jobs are documents too, found by the datasets they read.
+    let jobs = search(&s, "q=orders&filter=JOB");
+    let mut job_names = names(&jobs);
+    job_names.sort();
+    assert_eq!(job_names, ["report_0", "report_1", "report_2"], "{jobs}");
+    assert!(
+        jobs["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().all(|j| j["type"] == "JOB"
+                && j["nodeId"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("job:reports:report_")))),
+        "{jobs}"
+    );
+    // A column-name hit says which columns matched, the best first (`order_id` shares
+    // the word `id`).
+    let by_column = search(&s, "q=customer_id&filter=DATASET");
+    let orders = by_column["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|h| h["name"] == "shop.public.orders"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(orders["matchedColumns"][0], "customer_id", "{by_column}");
+    // Facet counts over every match, on request; highlights on the name.
+    let faceted = search(&s, "q=orders&facets=true&filter=DATASET");
+    let gold = faceted["facets"]["tier"]
+        .as_array()
+        .and_then(|t| t.iter().find(|v| v["value"] == "gold"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(gold["count"], 1, "{faceted}");
+    assert!(search(&s, "q=orders")["facets"].is_null());
+    let first = &faceted["results"][0];
+    assert!(
+        first["highlights"]
+            .as_array()
+            .is_some_and(|h| h.iter().any(|x| x["fragment"]
+                .as_str()
+                .is_some_and(|f| f.contains("<b>orders</b>")))),
+        "{first}"
+    );
+    assert!(first["explain"]["freshness"].is_number(), "{first}");
+    // Prefix autocomplete.
+    let suggested = s.get_ok("/api/v1/search/suggest?q=ord&limit=5");
+    assert!(
+        names(&suggested).contains(&"shop.public.orders".to_owned()),
+        "{suggested}"
+    );
     assert_eq!(
         search(&s, &format!("q={}", enc("\"orders AND (")))
             .get("results")
@@ -195,6 +242,10 @@ fn search_on(backend: Backend) {
     let long = search(&s, &format!("q={}", "orders+".repeat(100)));
     assert!(long["notice"].is_string(), "{long}");
     let (status, bad) = s.get("/api/v1/search?q=orders&filter=TABLE");
+    assert!(
+        bad["error"].as_str().is_some_and(|e| e.contains("COLUMN")),
+        "{bad}"
+    );
     assert_eq!(status, 400, "{bad}");
     assert_eq!(bad["path"], "filter");
     assert_eq!(s.get("/api/v1/search?q=orders&limit=many").0, 400);

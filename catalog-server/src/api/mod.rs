@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/namespaces/{ns}/pii", get(graph::pii_report))
         .route("/api/v1/lineage/retractions", post(graph::post_retraction))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/search/suggest", get(search::suggest))
         .route("/api/v1/crawls", get(crawl::history))
         .route("/api/v1/crawls/sources", get(crawl::sources))
         .route("/api/v1/crawls/statements", get(crawl::statements))

@@ -3,8 +3,10 @@
 //! Marquez's parameters keep their meaning (`q`, `filter` = `DATASET` or `JOB`, `limit`,
 //! `namespace`) and each result keeps Marquez's fields (`type`, `name`, `namespace`,
 //! `nodeId`, `updatedAt`), so existing clients work. Weft adds facet filters (`platform`,
-//! `tag`, `owner`, `tier`), `offset`, and per result the `score` with its `explain`
-//! breakdown. Jobs are not indexed yet: `filter=JOB` returns no results.
+//! `tag`, `owner`, `tier`), `offset`, facet counts over every match (`facets=true`),
+//! and per result the `score` with its `explain` breakdown, `highlights` and the
+//! `matchedColumns` that made a dataset match. `filter=COLUMN` searches column
+//! documents. `GET /api/v1/search/suggest?q=` is prefix autocomplete.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -12,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use weft_search::index::Filters;
+use weft_search::index::{DocKind, Filters};
 
 use super::AppState;
 use super::error::ApiError;
@@ -25,11 +27,43 @@ pub struct SearchParams {
     filter: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    facets: Option<bool>,
+    #[serde(flatten)]
+    filters: FilterParams,
+}
+
+/// The facet filters both endpoints take.
+#[derive(Debug, Deserialize)]
+pub struct FilterParams {
     namespace: Option<String>,
     platform: Option<String>,
     tag: Option<String>,
     owner: Option<String>,
     tier: Option<String>,
+}
+
+impl From<FilterParams> for Filters {
+    fn from(p: FilterParams) -> Filters {
+        Filters {
+            namespace: p.namespace,
+            platform: p.platform,
+            tag: p.tag,
+            owner: p.owner,
+            tier: p.tier,
+        }
+    }
+}
+
+/// The open index, or a 503 while it is being opened or rebuilt.
+fn open_index(
+    guard: &Option<weft_search::index::SearchIndex>,
+) -> Result<&weft_search::index::SearchIndex, ApiError> {
+    guard.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the search index is still opening; retry shortly",
+        )
+    })
 }
 
 /// `GET /api/v1/search`.
@@ -38,66 +72,85 @@ pub async fn search(
     q: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = super::graph::query(q)?;
-    let jobs_only = match p.filter.as_deref().map(str::to_ascii_uppercase).as_deref() {
-        None | Some("DATASET") => false,
-        Some("JOB") => true,
-        Some(other) => {
-            return Err(ApiError {
-                status: StatusCode::BAD_REQUEST,
-                message: format!("filter {other:?} is not DATASET or JOB"),
-                path: Some("filter".into()),
-            });
-        }
+    let kind = match p.filter.as_deref() {
+        None | Some("") => None,
+        Some(f) => Some(DocKind::parse(f).ok_or_else(|| ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("filter {f:?} is not DATASET, JOB or COLUMN"),
+            path: Some("filter".into()),
+        })?),
     };
     let text = p.q.unwrap_or_default();
-    let filters = Filters {
-        namespace: p.namespace,
-        platform: p.platform,
-        tag: p.tag,
-        owner: p.owner,
-        tier: p.tier,
-    };
+    let filters = Filters::from(p.filters);
     let guard = s.search.read();
-    let Some(index) = guard.as_ref() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the search index is still opening; retry shortly",
-        ));
-    };
-    if jobs_only {
-        return Ok(Json(json!({"totalCount": 0, "results": []})));
-    }
+    let index = open_index(&guard)?;
+    let want_facets = p.facets.unwrap_or(false);
     let found = index
-        .search(
+        .search_with(
             &text,
             &filters,
+            kind,
             p.limit.unwrap_or(10),
             p.offset.unwrap_or(0),
+            want_facets,
         )
         .map_err(ApiError::internal)?;
     let results: Vec<Value> = found
         .hits
         .iter()
         .map(|h| {
+            let (kind, node) = match h.kind {
+                DocKind::Job => ("JOB", format!("job:{}:{}", h.namespace, h.name)),
+                DocKind::Dataset => ("DATASET", format!("dataset:{}:{}", h.namespace, h.name)),
+                DocKind::Column => (
+                    "COLUMN",
+                    format!(
+                        "datasetField:{}:{}:{}",
+                        h.namespace,
+                        h.name,
+                        h.matched_columns
+                            .first()
+                            .map(String::as_str)
+                            .unwrap_or_default()
+                    ),
+                ),
+            };
+            let explain: serde_json::Map<String, Value> = h
+                .explain()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), json!(v)))
+                .collect();
             json!({
-                "type": "DATASET",
+                "type": kind,
                 "name": h.name,
                 "namespace": h.namespace,
-                "nodeId": format!("dataset:{}:{}", h.namespace, h.name),
+                "nodeId": node,
                 "updatedAt": iso(h.updated_at),
                 "score": h.score,
-                "explain": {
-                    "text": h.text,
-                    "usage": h.prior.usage,
-                    "centrality": h.prior.centrality,
-                    "tier": h.prior.tier,
-                    "documentation": h.prior.documentation,
-                    "penalty": h.prior.penalty,
-                },
+                "explain": explain,
+                "matchedColumns": h.matched_columns,
+                "highlights": h.highlights.iter().map(|x| json!({
+                    "field": x.field, "fragment": x.fragment,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
     let mut out = json!({"totalCount": found.total, "results": results});
+    if want_facets {
+        let f = &found.facets;
+        let list = |v: &Vec<(String, u64)>| {
+            v.iter()
+                .map(|(value, count)| json!({"value": value, "count": count}))
+                .collect::<Vec<_>>()
+        };
+        out["facets"] = json!({
+            "platform": list(&f.platform),
+            "namespace": list(&f.namespace),
+            "tag": list(&f.tag),
+            "owner": list(&f.owner),
+            "tier": list(&f.tier),
+        });
+    }
     if found.truncated_query {
         out["notice"] = json!(format!(
             "the query was cut to its first {} characters",
@@ -105,4 +158,43 @@ pub async fn search(
         ));
     }
     Ok(Json(out))
+}
+
+/// The autocomplete query string.
+#[derive(Debug, Deserialize)]
+pub struct SuggestParams {
+    q: Option<String>,
+    limit: Option<usize>,
+    #[serde(flatten)]
+    filters: FilterParams,
+}
+
+/// `GET /api/v1/search/suggest?q=ord`: datasets and jobs whose name, or a word of it,
+/// starts with `q`, the most used first.
+pub async fn suggest(
+    State(s): State<AppState>,
+    q: Result<Query<SuggestParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = super::graph::query(q)?;
+    let filters = Filters::from(p.filters);
+    let guard = s.search.read();
+    let index = open_index(&guard)?;
+    let found = index
+        .suggest(
+            p.q.as_deref().unwrap_or_default(),
+            &filters,
+            p.limit.unwrap_or(10),
+        )
+        .map_err(ApiError::internal)?;
+    let results: Vec<Value> = found
+        .iter()
+        .map(|x| {
+            let (kind, node) = match x.kind {
+                DocKind::Job => ("JOB", format!("job:{}:{}", x.namespace, x.name)),
+                _ => ("DATASET", format!("dataset:{}:{}", x.namespace, x.name)),
+            };
+            json!({"type": kind, "name": x.name, "namespace": x.namespace, "nodeId": node, "score": x.score})
+        })
+        .collect();
+    Ok(Json(json!({ "results": results })))
 }

@@ -14,8 +14,8 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use sqlx::Row;
 use tokio::sync::watch;
-use weft_search::index::{DatasetDoc, SearchIndex};
-use weft_search::rank::Signals;
+use weft_search::index::{DatasetDoc, JobDoc, SearchIndex};
+use weft_search::rank::{Signals, Weights};
 
 use crate::store::bulk::{Val, fetch, in_list};
 use crate::store::{Store, StoreError};
@@ -46,10 +46,109 @@ impl SearchHandle {
     }
 }
 
+/// What a full rebuild indexed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReindexSummary {
+    /// Datasets indexed (each with its column documents).
+    pub datasets: usize,
+    /// Jobs indexed.
+    pub jobs: usize,
+    /// The log position the index reflects.
+    pub seq: i64,
+}
+
+/// Rebuilds the whole index from current state, not from the log: with a bulk writer
+/// (two threads, more memory) and pages of datasets and jobs, so a catalog of 100,000
+/// datasets is indexed in seconds. The index reflects the log up to the returned
+/// sequence number, read before the state is.
+pub async fn reindex(
+    store: &Store,
+    index: &mut SearchIndex,
+) -> Result<ReindexSummary, ReindexError> {
+    let seq = store.last_seq().await?;
+    index.clear()?;
+    index.begin_bulk(2, 256_000_000)?;
+    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let mut ranks = Ranks::default();
+    ranks.refresh(&mut conn).await?;
+    let mut summary = ReindexSummary {
+        seq,
+        ..ReindexSummary::default()
+    };
+    for (table, is_job) in [("datasets", false), ("jobs", true)] {
+        let mut after = 0i64;
+        loop {
+            let rows = fetch(
+                &mut conn,
+                store.backend().sql(&format!(
+                    "SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 2000"
+                )),
+                vec![Val::I64(after)],
+            )
+            .await?;
+            let ids: Vec<i64> = rows
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()
+                .map_err(StoreError::from)?;
+            let Some(&last) = ids.last() else { break };
+            after = last;
+            if is_job {
+                for d in job_documents(&mut conn, store, &ids).await? {
+                    index.upsert_job(&d)?;
+                    summary.jobs += 1;
+                }
+            } else {
+                for d in documents(&mut conn, store, &ids, &ranks).await? {
+                    index.upsert(&d)?;
+                    summary.datasets += 1;
+                }
+            }
+        }
+    }
+    index.end_bulk()?;
+    Ok(summary)
+}
+
+/// Why a full rebuild failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReindexError {
+    /// Reading current state failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index refused (locked by a running server, disk full…).
+    #[error(transparent)]
+    Search(#[from] weft_search::index::SearchError),
+    /// The cursor file could not be written.
+    #[error("search cursor: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// `weft reindex`: rebuilds the index under `dir` from the store, offline. Fails while
+/// a server holds the index open.
+pub async fn reindex_dir(
+    store: &Store,
+    dir: &Path,
+    weights: &Weights,
+) -> Result<ReindexSummary, ReindexError> {
+    let mut index = SearchIndex::open(&dir.join("index"))?;
+    index.set_weights(*weights);
+    let summary = reindex(store, &mut index).await?;
+    write_marks(dir, summary.seq, weights)?;
+    Ok(summary)
+}
+
+/// The cursor and the weights the documents were ranked with, beside the index.
+fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
+    std::fs::write(dir.join("weights"), format!("{weights:?}"))?;
+    std::fs::write(dir.join("cursor"), seq.to_string())
+}
+
 /// Starts the view over the index in `dir`.
 pub fn spawn(
     store: Store,
     dir: PathBuf,
+    weights: Weights,
     mut committed: watch::Receiver<i64>,
     mut shutdown: watch::Receiver<bool>,
 ) -> (SearchHandle, tokio::task::JoinHandle<()>) {
@@ -59,8 +158,29 @@ pub fn spawn(
     let shared = handle.clone();
     let task = tokio::spawn(async move {
         let mut throttle = super::Throttle::default();
+        let mut ranks = Ranks::default();
         let mut committed_at = std::time::Instant::now();
-        let mut cursor = match open(&dir) {
+        let mut cursor = match open(&dir, &weights) {
+            Ok((mut index, 0)) => {
+                // New, unreadable, or ranked with other weights: rebuilt from current
+                // state, which is much faster than replaying the log.
+                let started = std::time::Instant::now();
+                match reindex(&store, &mut index).await {
+                    Ok(s) => {
+                        if let Err(e) = write_marks(&dir, s.seq, &weights) {
+                            tracing::warn!(error = %e, "search cursor not written");
+                        }
+                        tracing::info!(datasets = s.datasets, jobs = s.jobs, took = ?started.elapsed(), "search index rebuilt");
+                        *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                        s.seq
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "search index rebuild failed; following the log instead");
+                        *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                        0
+                    }
+                }
+            }
             Ok((index, cursor)) => {
                 *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
                 cursor
@@ -78,6 +198,7 @@ pub fn spawn(
                 cursor,
                 &mut throttle,
                 &mut committed_at,
+                &mut ranks,
             )
             .await
             {
@@ -92,28 +213,34 @@ pub fn spawn(
     (handle, task)
 }
 
-/// Opens the index and its cursor; a broken index is deleted and started afresh.
-fn open(dir: &Path) -> Result<(SearchIndex, i64), weft_search::index::SearchError> {
+/// Opens the index and its cursor; a broken index is deleted and started afresh. The
+/// cursor is 0 (rebuild) when there is none or the documents were ranked with other
+/// weights.
+fn open(
+    dir: &Path,
+    weights: &Weights,
+) -> Result<(SearchIndex, i64), weft_search::index::SearchError> {
     let index_dir = dir.join("index");
     let cursor_file = dir.join("cursor");
+    let same_weights =
+        std::fs::read_to_string(dir.join("weights")).is_ok_and(|w| w == format!("{weights:?}"));
     match SearchIndex::open(&index_dir) {
-        Ok(index) => {
+        Ok(mut index) => {
+            index.set_weights(*weights);
             let cursor = std::fs::read_to_string(&cursor_file)
                 .ok()
                 .and_then(|s| s.trim().parse().ok())
+                .filter(|_| same_weights)
                 .unwrap_or(0);
-            if cursor == 0 {
-                let mut index = index;
-                index.clear()?;
-                return Ok((index, 0));
-            }
             Ok((index, cursor))
         }
         Err(e) => {
-            tracing::warn!(error = %e, "search index unreadable; rebuilding it from the log");
+            tracing::warn!(error = %e, "search index unreadable; rebuilding it");
             let _ = std::fs::remove_dir_all(&index_dir);
             let _ = std::fs::remove_file(&cursor_file);
-            Ok((SearchIndex::open(&index_dir)?, 0))
+            let mut index = SearchIndex::open(&index_dir)?;
+            index.set_weights(*weights);
+            Ok((index, 0))
         }
     }
 }
@@ -135,6 +262,7 @@ async fn catch_up(
     mut cursor: i64,
     throttle: &mut super::Throttle,
     committed_at: &mut std::time::Instant,
+    ranks: &mut Ranks,
 ) -> Result<i64, ViewError> {
     let none = HashSet::new();
     loop {
@@ -143,18 +271,29 @@ async fn catch_up(
             break;
         };
         let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+        let super::Touched { jobs, .. } = super::touched(&mut conn, store, &entries).await?;
         let touched = super::touched_datasets(&mut conn, store, &entries).await?;
         // A new dataset is indexed at once; one indexed in the last few seconds waits
-        // (a busy job's output would otherwise be re-indexed on every run).
+        // (a busy job's output would otherwise be re-indexed on every run). Job ids
+        // are another id space: they are throttled apart, under negated keys.
         let ids = throttle.split(touched, &none);
-        index_datasets(&mut conn, store, handle, &ids).await?;
+        index_datasets(&mut conn, store, handle, &ids, ranks).await?;
+        let job_ids: Vec<i64> = throttle
+            .split(jobs.into_iter().map(|j| -j), &none)
+            .into_iter()
+            .map(|j| -j)
+            .collect();
+        index_jobs(&mut conn, store, handle, &job_ids).await?;
         cursor = last;
     }
     let due: Vec<i64> = throttle.due().into_iter().collect();
     if !due.is_empty() {
         let ids = throttle.split(due, &none);
         let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-        index_datasets(&mut conn, store, handle, &ids).await?;
+        let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
+        index_datasets(&mut conn, store, handle, &datasets, ranks).await?;
+        let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
+        index_jobs(&mut conn, store, handle, &jobs).await?;
     }
     // At most one commit a second: each commit writes a segment, and many small
     // segments cost merges. The cursor is recorded only after the commit.
@@ -172,26 +311,179 @@ async fn index_datasets(
     store: &Store,
     handle: &SearchHandle,
     ids: &[i64],
+    ranks: &mut Ranks,
 ) -> Result<(), ViewError> {
     if ids.is_empty() {
         return Ok(());
     }
-    let docs = documents(conn, store, ids).await?;
+    ranks.refresh(conn).await?;
+    let docs = documents(conn, store, ids, ranks).await?;
+    with_index(handle, |index| {
+        docs.iter().try_for_each(|d| index.upsert(d))
+    })
+}
+
+/// Runs `f` on the index under the write lock (nothing when it is not open).
+fn with_index(
+    handle: &SearchHandle,
+    f: impl FnOnce(&mut SearchIndex) -> Result<(), weft_search::index::SearchError>,
+) -> Result<(), ViewError> {
     let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(index) = guard.as_mut() {
-        for d in &docs {
-            index.upsert(d)?;
-        }
+    match guard.as_mut() {
+        Some(index) => Ok(f(index)?),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Rebuilds the documents of jobs `ids`.
+async fn index_jobs(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    handle: &SearchHandle,
+    ids: &[i64],
+) -> Result<(), ViewError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let docs = job_documents(conn, store, ids).await?;
+    with_index(handle, |index| {
+        docs.iter().try_for_each(|d| index.upsert_job(d))
+    })
+}
+
+/// The search documents of jobs `ids`: name, description, the datasets they read and
+/// write (a job is found by what it touches), owners.
+async fn job_documents(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    ids: &[i64],
+) -> Result<Vec<JobDoc>, StoreError> {
+    let backend = store.backend();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let list = in_list(backend, 0, chunk.len());
+        let binds: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
+        let mut docs: HashMap<i64, JobDoc> = HashMap::new();
+        for r in fetch(
+            conn,
+            format!(
+                "SELECT j.id, n.name, j.name, j.description, j.updated_at \
+                 FROM jobs j JOIN namespaces n ON n.id = j.namespace_id WHERE j.id IN {list}"
+            ),
+            binds.clone(),
+        )
+        .await?
+        {
+            docs.insert(
+                r.try_get(0)?,
+                JobDoc {
+                    namespace: r.try_get(1)?,
+                    name: r.try_get(2)?,
+                    description: r.try_get(3)?,
+                    updated_at: r.try_get(4)?,
+                    ..JobDoc::default()
+                },
+            );
+        }
+        for r in fetch(
+            conn,
+            format!(
+                "SELECT io.job_id, io.direction, d.name FROM job_io io \
+                 JOIN datasets d ON d.id = io.dataset_id WHERE io.job_id IN {list}"
+            ),
+            binds.clone(),
+        )
+        .await?
+        {
+            let direction: String = r.try_get(1)?;
+            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
+                if direction == "out" {
+                    d.outputs.push(r.try_get(2)?);
+                } else {
+                    d.inputs.push(r.try_get(2)?);
+                }
+            }
+        }
+        for r in fetch(
+            conn,
+            format!("SELECT entity_id, name FROM owners WHERE entity_type = 'job' AND entity_id IN {list}"),
+            binds,
+        )
+        .await?
+        {
+            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
+                d.owners.push(r.try_get(1)?);
+            }
+        }
+        for d in docs.values_mut() {
+            d.signals.described = d
+                .description
+                .as_deref()
+                .is_some_and(|t| !t.trim().is_empty());
+            d.signals.owned = !d.owners.is_empty();
+            d.signals.downstream = d.outputs.len() as u64;
+        }
+        out.extend(docs.into_values());
+    }
+    Ok(out)
+}
+
+/// PageRank over the dataset-level lineage graph, normalised so the mean is 1: a job
+/// reading A and writing B is an edge B → A, so rank flows to the tables others are
+/// built from. Cached for [`PAGERANK_EVERY`]; documents indexed meanwhile use the last
+/// value.
+#[derive(Debug, Default)]
+struct Ranks {
+    by_dataset: HashMap<i64, f64>,
+    computed: Option<std::time::Instant>,
+}
+
+/// How often PageRank is recomputed.
+const PAGERANK_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl Ranks {
+    async fn refresh(&mut self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        if self.computed.is_some_and(|t| t.elapsed() < PAGERANK_EVERY) {
+            return Ok(());
+        }
+        let rows = fetch(
+            conn,
+            "SELECT i.dataset_id, o.dataset_id FROM job_io i JOIN job_io o \
+             ON o.job_id = i.job_id AND o.direction = 'out' \
+             WHERE i.direction = 'in' AND i.dataset_id <> o.dataset_id"
+                .to_owned(),
+            vec![],
+        )
+        .await?;
+        let mut index: HashMap<i64, u32> = HashMap::new();
+        let mut ids: Vec<i64> = Vec::new();
+        let mut node = |id: i64| {
+            *index.entry(id).or_insert_with(|| {
+                ids.push(id);
+                (ids.len() - 1) as u32
+            })
+        };
+        let mut edges = Vec::with_capacity(rows.len());
+        for r in rows {
+            let input: i64 = r.try_get(0)?;
+            let output: i64 = r.try_get(1)?;
+            edges.push((node(output), node(input)));
+        }
+        let ranks = weft_search::centrality::pagerank(ids.len(), &edges, 0.85, 30);
+        let n = ranks.len().max(1) as f64;
+        let sum: f64 = ranks.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+        self.by_dataset = ids
+            .into_iter()
+            .zip(ranks)
+            .map(|(id, r)| (id, r * n / sum))
+            .collect();
+        self.computed = Some(std::time::Instant::now());
+        Ok(())
+    }
 }
 
 fn commit(handle: &SearchHandle) -> Result<(), ViewError> {
-    let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(index) = guard.as_mut() {
-        index.commit()?;
-    }
-    Ok(())
+    with_index(handle, SearchIndex::commit)
 }
 
 /// Half-life of a read's weight in the usage signal: a read two weeks old counts half.
@@ -213,6 +505,7 @@ async fn documents(
     conn: &mut sqlx::AnyConnection,
     store: &Store,
     ids: &[i64],
+    ranks: &Ranks,
 ) -> Result<Vec<DatasetDoc>, StoreError> {
     let backend = store.backend();
     let mut out = Vec::with_capacity(ids.len());
@@ -290,7 +583,7 @@ async fn documents(
                 "SELECT dataset_id, COUNT(DISTINCT job_id) FROM job_io \
                  WHERE direction = 'in' AND dataset_id IN {list} GROUP BY dataset_id"
             ),
-            binds,
+            binds.clone(),
         )
         .await?
         {
@@ -303,17 +596,43 @@ async fn documents(
         // signal stays absent (not zero), so nothing is penalised as unused.
         if usage_known(conn, store).await? {
             let today = chrono::Utc::now().date_naive();
-            let since = (today - chrono::Duration::days(29))
-                .format("%Y-%m-%d")
-                .to_string();
+            let day = |back: i64| {
+                (today - chrono::Duration::days(back))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            };
             let usage = store
-                .usage_totals(chunk, &since, today, USAGE_HALF_LIFE_DAYS)
+                .usage_totals(chunk, &day(29), today, USAGE_HALF_LIFE_DAYS)
+                .await?;
+            let usage_90 = store
+                .usage_totals(chunk, &day(89), today, USAGE_HALF_LIFE_DAYS)
                 .await?;
             for (id, d) in docs.iter_mut() {
                 let u = usage.get(id).cloned().unwrap_or_default();
                 d.signals.reads_30d = Some(u.decayed_reads);
                 d.signals.distinct_users_30d = Some(u.users as f64);
+                let u90 = usage_90.get(id).map(|u| u.reads).unwrap_or(0);
+                d.signals.reads_90d = Some(u90 as f64);
             }
+        }
+        // Freshness: the last run that wrote the dataset.
+        for r in fetch(
+            conn,
+            format!(
+                "SELECT io.dataset_id, MAX(COALESCE(r.ended_at, r.started_at, r.updated_at)) \
+                 FROM run_io io JOIN runs r ON r.id = io.run_id \
+                 WHERE io.direction = 'out' AND io.dataset_id IN {list} GROUP BY io.dataset_id"
+            ),
+            binds.clone(),
+        )
+        .await?
+        {
+            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
+                d.signals.last_write = r.try_get(1)?;
+            }
+        }
+        for (id, d) in docs.iter_mut() {
+            d.signals.pagerank = ranks.by_dataset.get(id).copied();
         }
         let owners = store.dataset_owners(chunk).await?;
         let tiers = store.dataset_tiers(chunk).await?;
