@@ -564,6 +564,7 @@ async fn crawl_log(
     let mut read = 0u64;
     bar.set_message(format!("reading {}", path.display()));
     let reader = std::io::BufReader::new(file);
+    let started = std::time::Instant::now();
     for item in querylog::read_log(*format, reader) {
         read += 1;
         match item {
@@ -580,6 +581,7 @@ async fn crawl_log(
     }
     already += feed(store, &spec.name, &mut processor, &mut pending).await?;
     let out = processor.finish();
+    tracing::debug!(took = ?started.elapsed(), "query log read and analysed");
     record.counts.insert("alreadyCounted".into(), already);
     bar.set_message("writing usage");
     write_log_output(sink, aliases, &actor(spec), out, record).await
@@ -633,6 +635,7 @@ async fn write_log_output(
         jobs.push(crawler_change(&value, actor, false, aliases)?);
     }
     add(record, "writeJobs", jobs.len() as u64);
+    let started = std::time::Instant::now();
     let usage: Vec<MetadataChange> = out
         .batches
         .into_iter()
@@ -644,9 +647,12 @@ async fn write_log_output(
         })
         .map(|b| b.into_change(actor))
         .collect();
+    tracing::debug!(took = ?started.elapsed(), bytes = usage.iter().map(|c| c.payload.len()).sum::<usize>(), "usage serialised");
     // Usage first: it creates the datasets the log names, which the jobs then use.
     sink.write(usage).await?;
+    tracing::debug!(took = ?started.elapsed(), "usage written");
     sink.write(jobs).await?;
+    tracing::debug!(took = ?started.elapsed(), "jobs written");
     Ok(())
 }
 

@@ -171,7 +171,7 @@ pub struct RebuildSummary {
 }
 
 /// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 22] = [
+const STATE_TABLES: [&str; 21] = [
     "namespaces",
     "datasets",
     "dataset_facets",
@@ -190,7 +190,6 @@ const STATE_TABLES: [&str; 22] = [
     "edge_retractions",
     "namespace_stats",
     "usage_daily",
-    "usage_distinct",
     "query_seen",
     "query_shapes",
     "crawl_runs",

@@ -2,25 +2,18 @@
 -- derived from change_log entries of kind 'usage.queries' and 'crawl.run', so a rebuild
 -- recomputes it. Keep in step with ../postgres/0005_crawl.sql.
 
--- Executions per dataset (column_name '') and per column, per UTC day.
+-- Executions per dataset (column_name '') and per column, per UTC day, with the users
+-- and statement fingerprints behind them as sorted, newline-separated sets, so distinct
+-- counts stay exact however many crawls add to one day (the writer merges the sets).
 CREATE TABLE usage_daily (
     dataset_id  INTEGER NOT NULL,
     column_name TEXT    NOT NULL,
     day         TEXT    NOT NULL,   -- YYYY-MM-DD
     reads       INTEGER NOT NULL,
     writes      INTEGER NOT NULL,
+    users       TEXT    NOT NULL,
+    queries     TEXT    NOT NULL,
     PRIMARY KEY (dataset_id, column_name, day)
-);
-
--- The users and statement fingerprints behind usage_daily, so distinct counts stay
--- exact however many crawls add to one day. kind is 'user' or 'query'.
-CREATE TABLE usage_distinct (
-    dataset_id  INTEGER NOT NULL,
-    column_name TEXT    NOT NULL,
-    day         TEXT    NOT NULL,
-    kind        TEXT    NOT NULL,
-    value       TEXT    NOT NULL,
-    PRIMARY KEY (dataset_id, column_name, day, kind, value)
 );
 
 -- Queries already counted, per source, so overlapping exports count each run once;

@@ -5,7 +5,8 @@
 //! so applying it is a handful of multi-row upserts. Overlapping crawls stay exact for
 //! two reasons: the crawler leaves out queries whose keys `query_seen` already holds for
 //! the source (and a source is crawled by one task at a time), and distinct users and
-//! statements are kept as sets, not counts, so adding a batch never double-counts them.
+//! statements are kept as sets, not counts (merged into the day's row by the writer),
+//! so adding a batch never double-counts them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -117,32 +118,37 @@ pub async fn apply_usage(
         .map(|u| (u.namespace.clone(), u.name.clone()))
         .collect();
     let ids = ensure_datasets(conn, store, &names, now).await?;
-    // One row per conflict key: the bulk insert keeps only the last of duplicates.
-    let mut daily: BTreeMap<(i64, &str, &str), (i64, i64)> = BTreeMap::new();
-    let mut distinct: BTreeSet<(i64, &str, &str, &str, &str)> = BTreeSet::new();
+    // One row per (dataset, column, day), merged with what is stored: counts add up,
+    // user and statement sets unite.
+    let mut daily: BTreeMap<(i64, String, String), DailyRow> = BTreeMap::new();
     for u in &batch.usage {
         let Some(&id) = ids.get(&(u.namespace.clone(), u.name.clone())) else {
             continue;
         };
         let e = daily
-            .entry((id, u.column.as_str(), u.day.as_str()))
+            .entry((id, u.column.clone(), u.day.clone()))
             .or_default();
-        e.0 += clamp(u.reads);
-        e.1 += clamp(u.writes);
-        for user in &u.users {
-            distinct.insert((id, &u.column, &u.day, "user", user));
-        }
-        for fp in &u.fingerprints {
-            distinct.insert((id, &u.column, &u.day, "query", fp));
-        }
+        e.reads += clamp(u.reads);
+        e.writes += clamp(u.writes);
+        e.users.extend(u.users.iter().cloned());
+        e.queries.extend(u.fingerprints.iter().cloned());
     }
+    merge_stored(conn, store, &mut daily).await?;
     Insert {
         table: "usage_daily",
-        columns: &["dataset_id", "column_name", "day", "reads", "writes"],
+        columns: &[
+            "dataset_id",
+            "column_name",
+            "day",
+            "reads",
+            "writes",
+            "users",
+            "queries",
+        ],
         conflict: &[0, 1, 2],
         update: Some(
-            "reads = usage_daily.reads + excluded.reads, \
-             writes = usage_daily.writes + excluded.writes",
+            "reads = excluded.reads, writes = excluded.writes, users = excluded.users, \
+             queries = excluded.queries",
         ),
         returning: None,
     }
@@ -151,32 +157,16 @@ pub async fn apply_usage(
         backend,
         daily
             .into_iter()
-            .map(|((id, col, day), (r, w))| {
+            .map(|((id, col, day), r)| {
                 vec![
                     Val::I64(id),
                     col.into(),
                     day.into(),
-                    Val::I64(r),
-                    Val::I64(w),
+                    Val::I64(r.reads),
+                    Val::I64(r.writes),
+                    join_set(&r.users).into(),
+                    join_set(&r.queries).into(),
                 ]
-            })
-            .collect(),
-    )
-    .await?;
-    Insert {
-        table: "usage_distinct",
-        columns: &["dataset_id", "column_name", "day", "kind", "value"],
-        conflict: &[0, 1, 2, 3, 4],
-        update: None,
-        returning: None,
-    }
-    .run(
-        conn,
-        backend,
-        distinct
-            .into_iter()
-            .map(|(id, col, day, kind, v)| {
-                vec![Val::I64(id), col.into(), day.into(), kind.into(), v.into()]
             })
             .collect(),
     )
@@ -264,6 +254,78 @@ pub async fn apply_usage(
     Ok(())
 }
 
+/// One `usage_daily` row being built.
+#[derive(Debug, Default)]
+struct DailyRow {
+    reads: i64,
+    writes: i64,
+    users: BTreeSet<String>,
+    queries: BTreeSet<String>,
+}
+
+/// Sets are stored sorted, one value per line (user names and hex fingerprints hold no
+/// newline; one that did would only split into two values).
+fn join_set(set: &BTreeSet<String>) -> String {
+    let mut out = String::new();
+    for (i, v) in set.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(v);
+    }
+    out
+}
+
+fn split_set(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').filter(|v| !v.is_empty())
+}
+
+/// Adds what is already stored for the batch's rows: one read per chunk of datasets
+/// over the batch's day range (a fresh store reads nothing back).
+async fn merge_stored(
+    conn: &mut AnyConnection,
+    store: &Store,
+    daily: &mut BTreeMap<(i64, String, String), DailyRow>,
+) -> Result<(), StoreError> {
+    let backend = store.backend();
+    let Some(first_day) = daily.keys().map(|(_, _, d)| d.clone()).min() else {
+        return Ok(());
+    };
+    let last_day = daily
+        .keys()
+        .map(|(_, _, d)| d.clone())
+        .max()
+        .unwrap_or_else(|| first_day.clone());
+    let ids: Vec<i64> = daily
+        .keys()
+        .map(|(id, _, _)| *id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in ids.chunks(500) {
+        let sql = backend.sql(&format!(
+            "SELECT dataset_id, column_name, day, reads, writes, users, queries FROM usage_daily \
+             WHERE day >= ? AND day <= ? AND dataset_id IN {}",
+            in_list(backend, 2, chunk.len())
+        ));
+        let mut binds = vec![Val::from(first_day.as_str()), Val::from(last_day.as_str())];
+        binds.extend(chunk.iter().map(|&d| Val::I64(d)));
+        for r in fetch(conn, sql, binds).await? {
+            let key: (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            let Some(row) = daily.get_mut(&key) else {
+                continue;
+            };
+            row.reads += r.try_get::<i64, _>(3)?;
+            row.writes += r.try_get::<i64, _>(4)?;
+            let users: String = r.try_get(5)?;
+            let queries: String = r.try_get(6)?;
+            row.users.extend(split_set(&users).map(str::to_owned));
+            row.queries.extend(split_set(&queries).map(str::to_owned));
+        }
+    }
+    Ok(())
+}
+
 fn clamp(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
@@ -347,25 +409,22 @@ impl Store {
         let rows = fetch(
             &mut conn,
             backend.sql(
-                "SELECT u.day, u.reads, u.writes, \
-                 (SELECT COUNT(*) FROM usage_distinct x WHERE x.dataset_id = u.dataset_id \
-                   AND x.column_name = u.column_name AND x.day = u.day AND x.kind = 'user'), \
-                 (SELECT COUNT(*) FROM usage_distinct x WHERE x.dataset_id = u.dataset_id \
-                   AND x.column_name = u.column_name AND x.day = u.day AND x.kind = 'query') \
-                 FROM usage_daily u WHERE u.dataset_id = ? AND u.column_name = ? AND u.day >= ? \
-                 ORDER BY u.day",
+                "SELECT day, reads, writes, users, queries FROM usage_daily \
+                 WHERE dataset_id = ? AND column_name = ? AND day >= ? ORDER BY day",
             ),
             vec![Val::I64(dataset_id), column.into(), since_day.into()],
         )
         .await?;
         rows.iter()
             .map(|r| {
+                let users: String = r.try_get(3)?;
+                let queries: String = r.try_get(4)?;
                 Ok(DayUsage {
                     day: r.try_get(0)?,
                     reads: r.try_get(1)?,
                     writes: r.try_get(2)?,
-                    users: r.try_get(3)?,
-                    queries: r.try_get(4)?,
+                    users: split_set(&users).count() as i64,
+                    queries: split_set(&queries).count() as i64,
                 })
             })
             .collect()
@@ -383,20 +442,26 @@ impl Store {
         let rows = fetch(
             &mut conn,
             backend.sql(
-                "SELECT u.column_name, CAST(SUM(u.reads) AS BIGINT), CAST(SUM(u.writes) AS BIGINT), \
-                 (SELECT COUNT(DISTINCT x.value) FROM usage_distinct x \
-                   WHERE x.dataset_id = u.dataset_id AND x.column_name = u.column_name \
-                   AND x.day >= ? AND x.kind = 'user') \
-                 FROM usage_daily u WHERE u.dataset_id = ? AND u.column_name <> '' \
-                 AND u.day >= ? GROUP BY u.dataset_id, u.column_name \
-                 ORDER BY SUM(u.reads) DESC, u.column_name",
+                "SELECT column_name, reads, writes, users FROM usage_daily \
+                 WHERE dataset_id = ? AND column_name <> '' AND day >= ?",
             ),
-            vec![since_day.into(), Val::I64(dataset_id), since_day.into()],
+            vec![Val::I64(dataset_id), since_day.into()],
         )
         .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-            .collect()
+        let mut by_column: BTreeMap<String, (i64, i64, BTreeSet<String>)> = BTreeMap::new();
+        for r in rows {
+            let e = by_column.entry(r.try_get(0)?).or_default();
+            e.0 += r.try_get::<i64, _>(1)?;
+            e.1 += r.try_get::<i64, _>(2)?;
+            let users: String = r.try_get(3)?;
+            e.2.extend(split_set(&users).map(str::to_owned));
+        }
+        let mut out: Vec<(String, i64, i64, i64)> = by_column
+            .into_iter()
+            .map(|(c, (r, w, u))| (c, r, w, u.len() as i64))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
     }
 
     /// Dataset-level totals since `since_day` for the given datasets, with reads
@@ -413,17 +478,23 @@ impl Store {
         let mut out: HashMap<i64, UsageTotals> = HashMap::new();
         for chunk in dataset_ids.chunks(500) {
             let sql = backend.sql(&format!(
-                "SELECT dataset_id, day, reads, writes FROM usage_daily \
+                "SELECT dataset_id, day, reads, writes, users FROM usage_daily \
                  WHERE column_name = '' AND day >= ? AND dataset_id IN {}",
                 in_list(backend, 1, chunk.len())
             ));
             let mut binds = vec![Val::from(since_day)];
             binds.extend(chunk.iter().map(|&d| Val::I64(d)));
+            let mut users: HashMap<i64, BTreeSet<String>> = HashMap::new();
             for r in fetch(&mut conn, sql, binds).await? {
                 let id: i64 = r.try_get(0)?;
                 let day: String = r.try_get(1)?;
                 let reads: i64 = r.try_get(2)?;
                 let writes: i64 = r.try_get(3)?;
+                let who: String = r.try_get(4)?;
+                users
+                    .entry(id)
+                    .or_default()
+                    .extend(split_set(&who).map(str::to_owned));
                 let t = out.entry(id).or_default();
                 t.reads += reads;
                 t.writes += writes;
@@ -435,17 +506,8 @@ impl Store {
                     t.last_read = Some(day);
                 }
             }
-            let sql = backend.sql(&format!(
-                "SELECT dataset_id, COUNT(DISTINCT value) FROM usage_distinct \
-                 WHERE column_name = '' AND kind = 'user' AND day >= ? AND dataset_id IN {} \
-                 GROUP BY dataset_id",
-                in_list(backend, 1, chunk.len())
-            ));
-            let mut binds = vec![Val::from(since_day)];
-            binds.extend(chunk.iter().map(|&d| Val::I64(d)));
-            for r in fetch(&mut conn, sql, binds).await? {
-                let id: i64 = r.try_get(0)?;
-                out.entry(id).or_default().users = r.try_get(1)?;
+            for (id, u) in users {
+                out.entry(id).or_default().users = u.len() as i64;
             }
         }
         Ok(out)
