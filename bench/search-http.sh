@@ -28,7 +28,8 @@ cleanup() {
 trap cleanup EXIT
 
 if [[ $build == 1 ]]; then
-    nice -n 10 cargo build --release -p weft-catalog-server --bin weft -p weft-loadgen
+    nice -n 10 cargo build --release -p weft-catalog-server --bin weft
+    nice -n 10 cargo build --release -p weft-loadgen
 fi
 weft="$target/release/weft"
 loadgen="$target/release/weft-loadgen"

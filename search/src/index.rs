@@ -25,11 +25,12 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, InvertedIndexRangeQuery, Occur,
-    Query, TermQuery, TermSetQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
@@ -298,6 +299,39 @@ pub struct SearchIndex {
     writer: Option<IndexWriter>,
     f: Fields,
     weights: Weights,
+    priors: PriorCache,
+}
+
+/// Every document's prior, per segment, as a plain array. Scoring multiplies the prior
+/// into every match, and decoding it from the fast-field column for each one was a
+/// quarter of a broad query's time; segments are immutable, so each is decoded once
+/// (a few milliseconds per million documents) and dropped when merged away.
+#[derive(Default)]
+struct PriorCache(std::sync::Mutex<HashMap<tantivy::index::SegmentId, Arc<Vec<f32>>>>);
+
+type Priors = Arc<HashMap<tantivy::index::SegmentId, Arc<Vec<f32>>>>;
+
+impl PriorCache {
+    /// The priors of the searcher's segments, decoding the new ones.
+    fn for_searcher(&self, searcher: &Searcher) -> Priors {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let live: std::collections::HashSet<tantivy::index::SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        cache.retain(|id, _| live.contains(id));
+        for segment in searcher.segment_readers() {
+            cache.entry(segment.segment_id()).or_insert_with(|| {
+                let column = segment.fast_fields().f64("prior").ok();
+                let values: Vec<f32> = (0..segment.max_doc())
+                    .map(|d| column.as_ref().and_then(|c| c.first(d)).unwrap_or(1.0) as f32)
+                    .collect();
+                Arc::new(values)
+            });
+        }
+        Arc::new(cache.clone())
+    }
 }
 
 fn schema() -> (Schema, Fields) {
@@ -402,6 +436,7 @@ impl SearchIndex {
             writer: Some(writer),
             f,
             weights: Weights::default(),
+            priors: PriorCache::default(),
         })
     }
 
@@ -690,7 +725,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let collector = TopDocs::with_limit(limit)
             .and_offset(offset)
-            .tweak_score(by_prior);
+            .tweak_score(by_prior(self.priors.for_searcher(&searcher)));
         let (found, total, counts) = if facets {
             searcher.search(&query, &(collector, Count, FacetCollector))?
         } else {
@@ -791,11 +826,13 @@ impl SearchIndex {
             Some(k) => vec![k],
             None => vec![DocKind::Dataset, DocKind::Job],
         };
-        unscored(Box::new(TermSetQuery::new(
-            kinds
-                .into_iter()
-                .map(|k| Term::from_field_text(self.f.kind, k.as_str())),
-        )))
+        // Term queries walk postings and skip; a term-set query would build a bitset
+        // over every document (two million column documents) on each search.
+        let should: Vec<(Occur, Box<dyn Query>)> = kinds
+            .into_iter()
+            .map(|k| (Occur::Should, term(self.f.kind, k.as_str())))
+            .collect();
+        unscored(Box::new(BooleanQuery::new(should)))
     }
 
     /// The hit at `addr`, and its description (for the highlight).
@@ -900,13 +937,12 @@ impl SearchIndex {
         if ids.is_empty() {
             return Ok(());
         }
+        let parents: Vec<(Occur, Box<dyn Query>)> = ids
+            .iter()
+            .map(|i| (Occur::Should, term(self.f.parent, i)))
+            .collect();
         let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                unscored(Box::new(TermSetQuery::new(
-                    ids.iter().map(|i| Term::from_field_text(self.f.parent, i)),
-                ))),
-            ),
+            (Occur::Must, unscored(Box::new(BooleanQuery::new(parents)))),
             (Occur::Must, words),
         ]);
         let cap = (ids.len() * 20).clamp(100, 2000);
@@ -1019,7 +1055,8 @@ impl SearchIndex {
         );
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(limit.clamp(1, MAX_SUGGESTIONS)).tweak_score(by_prior);
+        let top = TopDocs::with_limit(limit.clamp(1, MAX_SUGGESTIONS))
+            .tweak_score(by_prior(self.priors.for_searcher(&searcher)));
         let found = searcher.search(&query, &top)?;
         let mut out = Vec::with_capacity(found.len());
         for (score, addr) in found {
@@ -1103,13 +1140,24 @@ impl ColumnCache {
 }
 
 /// Multiplies the text score by the document's prior (fast field).
+/// Scores by text relevance times the document's prior, read from `priors`.
 fn by_prior(
-    segment: &tantivy::SegmentReader,
-) -> impl Fn(tantivy::DocId, tantivy::Score) -> f64 + use<> {
-    let prior = segment.fast_fields().f64("prior").ok();
-    move |doc: tantivy::DocId, score: tantivy::Score| {
-        let p = prior.as_ref().and_then(|c| c.first(doc)).unwrap_or(1.0);
-        f64::from(score) * p
+    priors: Priors,
+) -> impl Fn(&tantivy::SegmentReader) -> Box<dyn Fn(tantivy::DocId, tantivy::Score) -> f64 + Send + Sync>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |segment: &tantivy::SegmentReader| {
+        let values = priors.get(&segment.segment_id()).cloned();
+        Box::new(move |doc: tantivy::DocId, score: tantivy::Score| {
+            let p = values
+                .as_ref()
+                .and_then(|v| v.get(doc as usize))
+                .copied()
+                .unwrap_or(1.0);
+            f64::from(score) * f64::from(p)
+        })
     }
 }
 

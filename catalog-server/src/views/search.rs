@@ -159,6 +159,7 @@ pub fn spawn(
     let task = tokio::spawn(async move {
         let mut throttle = super::Throttle::default();
         let mut ranks = Ranks::default();
+        let mut dirty = false;
         let mut committed_at = std::time::Instant::now();
         let mut cursor = match open(&dir, &weights) {
             Ok((mut index, 0)) => {
@@ -199,11 +200,26 @@ pub fn spawn(
                 &mut throttle,
                 &mut committed_at,
                 &mut ranks,
+                &mut dirty,
             )
             .await
             {
                 Ok(c) => cursor = c,
                 Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
+            }
+            if dirty {
+                // Indexed but not yet committed (commits are spaced): come back when the
+                // commit is due, not at the next log entry, or a lone push would wait
+                // for the poll interval to become searchable.
+                let due = COMMIT_EVERY.saturating_sub(committed_at.elapsed());
+                tokio::select! {
+                    _ = tokio::time::sleep(due) => {}
+                    _ = shutdown.changed() => {}
+                }
+                if *shutdown.borrow() {
+                    break;
+                }
+                continue;
             }
             if super::wait_for_work(&mut committed, &mut shutdown).await {
                 break;
@@ -263,6 +279,7 @@ async fn catch_up(
     throttle: &mut super::Throttle,
     committed_at: &mut std::time::Instant,
     ranks: &mut Ranks,
+    dirty: &mut bool,
 ) -> Result<i64, ViewError> {
     let none = HashSet::new();
     loop {
@@ -284,6 +301,7 @@ async fn catch_up(
             .map(|j| -j)
             .collect();
         index_jobs(&mut conn, store, handle, &job_ids).await?;
+        *dirty |= !ids.is_empty() || !job_ids.is_empty();
         cursor = last;
     }
     let due: Vec<i64> = throttle.due().into_iter().collect();
@@ -294,11 +312,16 @@ async fn catch_up(
         index_datasets(&mut conn, store, handle, &datasets, ranks).await?;
         let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
         index_jobs(&mut conn, store, handle, &jobs).await?;
+        *dirty = true;
     }
-    // At most one commit a second: each commit writes a segment, and many small
-    // segments cost merges. The cursor is recorded only after the commit.
+    // At most two commits a second: each commit writes a segment, and many small
+    // segments cost merges. The cursor is recorded only after the commit; when nothing
+    // was indexed it is recorded at the same pace without a commit.
     if committed_at.elapsed() >= COMMIT_EVERY {
-        commit(handle)?;
+        if *dirty {
+            commit(handle)?;
+            *dirty = false;
+        }
         std::fs::write(dir.join("cursor"), cursor.to_string())?;
         *committed_at = std::time::Instant::now();
     }
