@@ -157,10 +157,12 @@ pub fn spawn(
     };
     let shared = handle.clone();
     let task = tokio::spawn(async move {
-        let mut throttle = super::Throttle::default();
-        let mut ranks = Ranks::default();
-        let mut dirty = false;
-        let mut committed_at = std::time::Instant::now();
+        let mut follow = Follow {
+            throttle: super::Throttle::default(),
+            committed_at: std::time::Instant::now(),
+            ranks: Ranks::default(),
+            dirty: false,
+        };
         let mut cursor = match open(&dir, &weights) {
             Ok((mut index, 0)) => {
                 // New, unreadable, or ranked with other weights: rebuilt from current
@@ -192,26 +194,15 @@ pub fn spawn(
             }
         };
         loop {
-            match catch_up(
-                &store,
-                &shared,
-                &dir,
-                cursor,
-                &mut throttle,
-                &mut committed_at,
-                &mut ranks,
-                &mut dirty,
-            )
-            .await
-            {
+            match catch_up(&store, &shared, &dir, cursor, &mut follow).await {
                 Ok(c) => cursor = c,
                 Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
             }
-            if dirty {
+            if follow.dirty {
                 // Indexed but not yet committed (commits are spaced): come back when the
                 // commit is due, not at the next log entry, or a lone push would wait
                 // for the poll interval to become searchable.
-                let due = COMMIT_EVERY.saturating_sub(committed_at.elapsed());
+                let due = COMMIT_EVERY.saturating_sub(follow.committed_at.elapsed());
                 tokio::select! {
                     _ = tokio::time::sleep(due) => {}
                     _ = shutdown.changed() => {}
@@ -271,16 +262,28 @@ enum ViewError {
     Io(#[from] std::io::Error),
 }
 
+/// What the view carries from one catch-up to the next.
+struct Follow {
+    throttle: super::Throttle,
+    committed_at: std::time::Instant,
+    ranks: Ranks,
+    /// Documents indexed since the last commit.
+    dirty: bool,
+}
+
 async fn catch_up(
     store: &Store,
     handle: &SearchHandle,
     dir: &Path,
     mut cursor: i64,
-    throttle: &mut super::Throttle,
-    committed_at: &mut std::time::Instant,
-    ranks: &mut Ranks,
-    dirty: &mut bool,
+    state: &mut Follow,
 ) -> Result<i64, ViewError> {
+    let Follow {
+        throttle,
+        committed_at,
+        ranks,
+        dirty,
+    } = state;
     let none = HashSet::new();
     loop {
         let entries = store.read_log(cursor, PAGE, false).await?;
