@@ -52,6 +52,13 @@ for _ in $(seq 600); do
     curl -fsS "$url/api/v1/search?q=orders&limit=1" >/dev/null 2>&1 && break
     sleep 0.1
 done
+# The lineage graph loads every column at start; measure once it is ready (503 until).
+first=$(head -n 1 "$work/datasets.ndjson" | python3 -c 'import json,sys; d=json.load(sys.stdin)["dataset"]; print("dataset:" + d["namespace"] + ":" + d["name"])')
+for _ in $(seq 600); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --get --data-urlencode "nodeId=$first" "$url/api/v1/graph/downstream")
+    [[ "$code" == 200 ]] && break
+    sleep 0.2
+done
 rss() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$server/status"; echo; }
 echo "   server after start: $(rss)"
 echo "== open loop at 200 queries/s (6,000 queries after 500 warm-up)"

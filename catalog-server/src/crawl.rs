@@ -223,6 +223,60 @@ impl Aliases {
     }
 }
 
+/// Datasets a producer pushed under one name that declare, in their `symlinks` facet,
+/// the name a crawler finds them under: the crawler's findings are written to the
+/// pushed dataset. Applied to the events' JSON (and usage rows) before they become
+/// changes, so the log holds the merged names and a rebuild needs no lookup.
+#[derive(Debug, Default)]
+struct Redirects(std::collections::HashMap<(String, String), (String, String)>);
+
+impl Redirects {
+    async fn load(store: &Store, aliases: &Aliases) -> Result<Redirects, StoreError> {
+        Ok(Redirects(
+            store
+                .symlinks()
+                .await?
+                .into_iter()
+                .map(|((ns, name), to)| ((aliases.canonical(&ns), name), to))
+                .collect(),
+        ))
+    }
+
+    fn get(&self, namespace: &str, name: &str) -> Option<&(String, String)> {
+        if self.0.is_empty() {
+            return None;
+        }
+        self.0.get(&(namespace.to_owned(), name.to_owned()))
+    }
+
+    /// Rewrites every `{namespace, name}` object in an event (datasets, inputs, outputs,
+    /// column-lineage input fields).
+    fn rewrite(&self, v: &mut Value) {
+        if self.0.is_empty() {
+            return;
+        }
+        match v {
+            Value::Object(o) => {
+                let target = match (o.get("namespace"), o.get("name")) {
+                    (Some(Value::String(ns)), Some(Value::String(name))) => {
+                        self.get(ns, name).cloned()
+                    }
+                    _ => None,
+                };
+                if let Some((ns, name)) = target {
+                    o.insert("namespace".into(), Value::String(ns));
+                    o.insert("name".into(), Value::String(name));
+                }
+                for child in o.values_mut() {
+                    self.rewrite(child);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| self.rewrite(c)),
+            _ => {}
+        }
+    }
+}
+
 /// Runs one crawl to the end and records it. On failure the record (status `failed`,
 /// the error as its only error class) is still written, so the history shows it.
 pub async fn run(
@@ -344,10 +398,12 @@ async fn crawl_database(
         .collect();
     let found: BTreeSet<&str> = snapshot.tables.iter().map(|t| t.name.as_str()).collect();
     let actor = actor(spec);
+    let redirects = Redirects::load(store, aliases).await?;
     let mut changes = Vec::with_capacity(converted.events.len());
     for text in &converted.events {
         let mut value: Value = serde_json::from_str(text)
             .map_err(|e| CrawlFailure::Source(format!("crawler produced bad JSON: {e}")))?;
+        redirects.rewrite(&mut value);
         let name = value
             .pointer("/dataset/name")
             .and_then(Value::as_str)
@@ -459,7 +515,7 @@ async fn crawl_database(
         for b in &mut out.batches {
             b.query_keys.clear();
         }
-        write_log_output(sink, aliases, &actor, out, record).await?;
+        write_log_output(sink, aliases, &redirects, &actor, out, record).await?;
     }
     Ok(())
 }
@@ -584,7 +640,8 @@ async fn crawl_log(
     tracing::debug!(took = ?started.elapsed(), "query log read and analysed");
     record.counts.insert("alreadyCounted".into(), already);
     bar.set_message("writing usage");
-    write_log_output(sink, aliases, &actor(spec), out, record).await
+    let redirects = Redirects::load(store, aliases).await?;
+    write_log_output(sink, aliases, &redirects, &actor(spec), out, record).await
 }
 
 /// Adds the records not counted before (by key) to the processor; returns how many were.
@@ -610,6 +667,7 @@ async fn feed(
 async fn write_log_output(
     sink: &mut Sink,
     aliases: &Aliases,
+    redirects: &Redirects,
     actor: &str,
     out: querylog::Output,
     record: &mut CrawlRecord,
@@ -630,14 +688,23 @@ async fn write_log_output(
     }
     let mut jobs = Vec::with_capacity(out.jobs.len());
     for text in &out.jobs {
-        let value: Value = serde_json::from_str(text)
+        let mut value: Value = serde_json::from_str(text)
             .map_err(|e| CrawlFailure::Source(format!("crawler produced bad JSON: {e}")))?;
+        redirects.rewrite(&mut value);
         jobs.push(crawler_change(&value, actor, false, aliases)?);
     }
     add(record, "writeJobs", jobs.len() as u64);
     let started = std::time::Instant::now();
-    let usage: Vec<MetadataChange> = out
-        .batches
+    let mut batches = out.batches;
+    for b in &mut batches {
+        for u in &mut b.usage {
+            if let Some((ns, name)) = redirects.get(&u.namespace, &u.name).cloned() {
+                u.namespace = ns;
+                u.name = name;
+            }
+        }
+    }
+    let usage: Vec<MetadataChange> = batches
         .into_iter()
         .filter(|b| {
             !(b.usage.is_empty()

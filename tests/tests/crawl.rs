@@ -581,3 +581,44 @@ fn pg_stat_statements_usage_counts_each_call_once_across_crawls() {
             .contains(&("postgres.public.t".to_owned(), "v".to_owned()))
     });
 }
+
+#[test]
+fn a_pushed_dataset_that_names_the_crawled_table_in_its_symlinks_receives_the_crawl() {
+    if std::env::var("WEFT_TEST_DATABASE_URL").is_err() {
+        eprintln!("note: no PostgreSQL to crawl; skipped (scripts/test.sh provides one)");
+        return;
+    }
+    let src = TestDb::create();
+    psql(
+        &src.url,
+        "CREATE TABLE accounts (id bigint PRIMARY KEY, owner_email text);
+         COMMENT ON TABLE accounts IS 'Customer accounts';",
+    );
+    let db = src.name().to_owned();
+    let crawled_ns = "postgres://127.0.0.1:5432";
+    let crawled_name = format!("{db}.public.accounts");
+    let s = Server::start(Backend::Sqlite, &[]);
+    // A lake job knows the table by its export path and says which table it is.
+    let (code, body) = s.post_event(
+        json!({
+            "eventTime": "2026-11-20T00:00:00Z", "producer": "https://example.com/spark",
+            "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+            "dataset": {"namespace": "s3://lake", "name": "exports/accounts", "facets": {
+                "symlinks": {"_producer": "p", "_schemaURL": "s", "identifiers": [
+                    {"namespace": crawled_ns, "name": crawled_name, "type": "TABLE"}]}}}
+        })
+        .to_string(),
+    );
+    assert!(code < 300, "{code} {body}");
+    let out = s.weft(&["crawl", &src.url, "--name", "accounts-db"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let merged = dataset(&s, "s3://lake", "exports/accounts");
+    assert_eq!(merged["description"], "Customer accounts", "{merged}");
+    assert_eq!(field(&merged, "owner_email")["type"], "text");
+    let (status, _) = s.get(&format!(
+        "/api/v1/namespaces/{}/datasets/{}",
+        enc(crawled_ns),
+        enc(&crawled_name)
+    ));
+    assert_eq!(status, 404, "one dataset, not two");
+}

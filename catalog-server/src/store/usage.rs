@@ -738,3 +738,51 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Every other name a dataset is known by through its `symlinks` facet, as
+    /// ((symlink namespace, symlink name), (namespace, name)): what lets a crawler that
+    /// finds a table under one name describe the dataset a producer pushed under another.
+    pub async fn symlinks(&self) -> Result<Vec<((String, String), (String, String))>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let rows = fetch(
+            &mut conn,
+            self.backend().sql(
+                "SELECT n.name, d.name, f.value FROM dataset_facets f \
+                 JOIN datasets d ON d.id = f.dataset_id \
+                 JOIN namespaces n ON n.id = d.namespace_id WHERE f.key = 'symlinks'",
+            ),
+            vec![],
+        )
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let ns: String = r.try_get(0)?;
+            let name: String = r.try_get(1)?;
+            let value: String = r.try_get(2)?;
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&value) else {
+                continue;
+            };
+            for id in v
+                .get("identifiers")
+                .and_then(|i| i.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let (Some(sns), Some(sname)) = (
+                    id.get("namespace").and_then(|x| x.as_str()),
+                    id.get("name").and_then(|x| x.as_str()),
+                ) else {
+                    continue;
+                };
+                if (sns, sname) != (ns.as_str(), name.as_str()) {
+                    out.push((
+                        (sns.to_owned(), sname.to_owned()),
+                        (ns.clone(), name.clone()),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
