@@ -117,6 +117,9 @@ pub struct SearchConfig {
     /// `[search.weights]`: the ranking formula's weights (see `weft_search::rank`); a
     /// missing key keeps its default. Changing them rebuilds the index at the next start.
     pub weights: Option<weft_search::rank::Weights>,
+    /// How often every document is re-indexed so that priors follow time (usage
+    /// decay, freshness) and PageRank: `6h` by default.
+    pub refresh_every: Option<String>,
 }
 
 /// A `[[crawl]]` entry: a database by `url`, or a query-log file by `query_log`.
@@ -259,6 +262,8 @@ pub struct Config {
     pub aliases: crate::crawl::Aliases,
     /// The search ranking's weights.
     pub search_weights: weft_search::rank::Weights,
+    /// How often the search view re-indexes everything.
+    pub search_refresh: std::time::Duration,
 }
 
 /// Errors reading configuration.
@@ -380,13 +385,17 @@ impl Config {
                 .map(|(k, v)| (k.trim_end_matches('/').to_owned(), v.clone()))
                 .collect(),
         );
-        let search_weights = file.search.and_then(|s| s.weights).unwrap_or_default();
+        let search = file.search.unwrap_or_default();
+        let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
+            .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
+        let search_weights = search.weights.unwrap_or_default();
         Ok(Config {
             sql,
             graph,
             crawl,
             aliases,
             search_weights,
+            search_refresh,
             data_dir: common
                 .data_dir
                 .clone()

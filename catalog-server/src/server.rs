@@ -57,6 +57,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         store.clone(),
         cfg.data_dir.join("search"),
         cfg.search_weights,
+        cfg.search_refresh,
         writer.committed(),
         stop_views.subscribe(),
     );

@@ -69,10 +69,15 @@ fn names(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The response to a query, or `None` while the index is not ready (503).
+fn try_search(s: &Server, query: &str) -> Option<Value> {
+    let (status, v) = s.get(&format!("/api/v1/search?{query}"));
+    (status == 200).then_some(v)
+}
+
 /// Names found for a query, or `None` while the index is not ready (503).
 fn try_names(s: &Server, query: &str) -> Option<Vec<String>> {
-    let (status, v) = s.get(&format!("/api/v1/search?{query}"));
-    (status == 200).then(|| names(&v))
+    try_search(s, query).map(|v| names(&v))
 }
 
 fn eventually(what: &str, mut check: impl FnMut() -> bool) {
@@ -305,4 +310,49 @@ fn a_broken_index_is_rebuilt() {
         let (st, v) = s.get("/api/v1/search?q=orders");
         st == 200 && names(&v) == ["shop.public.orders"]
     });
+}
+
+/// Priors are fixed when a document is indexed; the scheduled refresh re-indexes every
+/// document with PageRank recomputed, so lineage that arrived after the last PageRank
+/// moves the ranking. The same history on a server with the default (6 h) refresh
+/// keeps the consumer-count centrality it indexed.
+#[test]
+fn priors_follow_lineage_after_the_scheduled_refresh() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conf = dir.path().join("weft.toml");
+    std::fs::write(&conf, "[search]\nrefresh_every = \"2s\"\n").expect("writes weft.toml");
+    let conf = conf.display().to_string();
+    let centrality = |s: &Server| {
+        try_search(s, "q=shop.public.hub&filter=DATASET")
+            .and_then(|r| r["results"][0]["explain"]["centrality"].as_f64())
+    };
+    let history = |s: &Server| {
+        for name in ["shop.public.hub", "shop.public.spoke"] {
+            assert_eq!(
+                s.post_event(dataset_event(name, None, None, None).to_string())
+                    .0,
+                201
+            );
+        }
+        eventually("the hub indexed", || centrality(s) == Some(1.0));
+        // A job now reads the hub, after the hub's first PageRank.
+        assert_eq!(
+            s.post_event(reader_run(1, "shop.public.hub").to_string()).0,
+            201
+        );
+        eventually("a consumer counted", || {
+            centrality(s).is_some_and(|c| c > 1.0)
+        });
+    };
+    let control = Server::start(Backend::Sqlite, &[]);
+    history(&control);
+    let by_consumers = centrality(&control).expect("indexed");
+    let refreshed = Server::start(Backend::Sqlite, &["--config", &conf]);
+    history(&refreshed);
+    eventually("PageRank in the prior after the refresh", || {
+        centrality(&refreshed).is_some_and(|c| c > by_consumers + 0.05)
+    });
+    // Without a refresh, nothing moved.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(centrality(&control), Some(by_consumers));
 }

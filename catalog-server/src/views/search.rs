@@ -46,6 +46,27 @@ impl SearchHandle {
     }
 }
 
+/// The next 2,000 ids of `table` (`datasets` or `jobs`) after `after`, for the passes
+/// over everything.
+async fn id_page(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    table: &str,
+    after: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = fetch(
+        conn,
+        store.backend().sql(&format!(
+            "SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 2000"
+        )),
+        vec![Val::I64(after)],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| r.try_get(0).map_err(StoreError::from))
+        .collect()
+}
+
 /// What a full rebuild indexed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReindexSummary {
@@ -78,19 +99,7 @@ pub async fn reindex(
     for (table, is_job) in [("datasets", false), ("jobs", true)] {
         let mut after = 0i64;
         loop {
-            let rows = fetch(
-                &mut conn,
-                store.backend().sql(&format!(
-                    "SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 2000"
-                )),
-                vec![Val::I64(after)],
-            )
-            .await?;
-            let ids: Vec<i64> = rows
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()
-                .map_err(StoreError::from)?;
+            let ids = id_page(&mut conn, store, table, after).await?;
             let Some(&last) = ids.last() else { break };
             after = last;
             if is_job {
@@ -149,6 +158,7 @@ pub fn spawn(
     store: Store,
     dir: PathBuf,
     weights: Weights,
+    refresh_every: std::time::Duration,
     mut committed: watch::Receiver<i64>,
     mut shutdown: watch::Receiver<bool>,
 ) -> (SearchHandle, tokio::task::JoinHandle<()>) {
@@ -163,6 +173,7 @@ pub fn spawn(
             ranks: Ranks::default(),
             dirty: false,
         };
+        let mut refreshed = std::time::Instant::now();
         let mut cursor = match open(&dir, &weights) {
             Ok((mut index, 0)) => {
                 // New, unreadable, or ranked with other weights: rebuilt from current
@@ -197,6 +208,15 @@ pub fn spawn(
             match catch_up(&store, &shared, &dir, cursor, &mut follow).await {
                 Ok(c) => cursor = c,
                 Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
+            }
+            if refreshed.elapsed() >= refresh_every {
+                refreshed = std::time::Instant::now();
+                match refresh_all(&store, &shared, &mut follow).await {
+                    Ok(n) => {
+                        tracing::info!(documents = n, took = ?refreshed.elapsed(), "search priors refreshed")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "search refresh failed; will retry"),
+                }
             }
             if follow.dirty {
                 // Indexed but not yet committed (commits are spaced): come back when the
@@ -260,6 +280,36 @@ enum ViewError {
     Search(#[from] weft_search::index::SearchError),
     #[error("search cursor: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Re-indexes every dataset and job in pages, with PageRank recomputed: priors are
+/// fixed when a document is indexed, and usage decays, data goes stale and lineage
+/// moves for documents nothing touches. The index stays searchable throughout (each
+/// document is replaced, nothing is cleared).
+async fn refresh_all(
+    store: &Store,
+    handle: &SearchHandle,
+    follow: &mut Follow,
+) -> Result<usize, ViewError> {
+    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    follow.ranks.computed = None;
+    let mut n = 0;
+    for table in ["datasets", "jobs"] {
+        let mut after = 0i64;
+        loop {
+            let ids = id_page(&mut conn, store, table, after).await?;
+            let Some(&last) = ids.last() else { break };
+            after = last;
+            n += ids.len();
+            if table == "jobs" {
+                index_jobs(&mut conn, store, handle, &ids).await?;
+            } else {
+                index_datasets(&mut conn, store, handle, &ids, &mut follow.ranks).await?;
+            }
+            follow.dirty = true;
+        }
+    }
+    Ok(n)
 }
 
 /// What the view carries from one catch-up to the next.
