@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// Authentication is off until at least one token is configured.
     #[arg(long = "token", env = "WEFT_TOKENS", value_delimiter = ',')]
     pub tokens: Vec<String>,
+    /// Once authentication is on, let callers without a token read (writes, reviews and
+    /// administration still need tokens) [default: false]
+    #[arg(long, env = "WEFT_OPEN_READS")]
+    pub open_reads: bool,
     /// JSON file of PII rules added to the defaults: `{"detection": {"rules": [...]},
     /// "propagation": {...}}`
     #[arg(long, env = "WEFT_PII_RULES")]
@@ -108,6 +112,8 @@ pub struct FileConfig {
     pub namespace_aliases: std::collections::BTreeMap<String, String>,
     /// `[search]`: ranking settings.
     pub search: Option<SearchConfig>,
+    /// `[auth]`: who may do what once tokens exist.
+    pub auth: Option<AuthConfig>,
 }
 
 /// The `[search]` table.
@@ -233,6 +239,17 @@ pub struct TokenConfig {
     pub secret: Option<String>,
     /// Hex SHA-256 of the secret.
     pub sha256: Option<String>,
+    /// `["read", "write", "review", "admin"]`; all of them when absent.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// The `[auth]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Callers without a token may read once authentication is on [default: false].
+    #[serde(default)]
+    pub open_reads: bool,
 }
 
 /// Settings after merging every source.
@@ -251,7 +268,9 @@ pub struct Config {
     /// Body size limit.
     pub max_body_bytes: usize,
     /// (name, SHA-256 of secret) pairs.
-    pub tokens: Vec<(String, Vec<u8>)>,
+    pub tokens: Vec<crate::auth::Token>,
+    /// Callers without a token may read once authentication is on.
+    pub open_reads: bool,
     /// Where names in jobs' SQL land when the job's own datasets do not say.
     pub sql: SqlDefaults,
     /// Detection and propagation rules and the staleness window of the lineage graph.
@@ -303,7 +322,11 @@ impl Config {
             let (name, secret) = t.split_once('=').ok_or_else(|| {
                 ConfigError::Invalid(format!("token {t:?}: expected NAME=SECRET"))
             })?;
-            tokens.push((name.to_owned(), crate::auth::hash_secret(secret)));
+            tokens.push(crate::auth::Token {
+                name: name.to_owned(),
+                sha256: crate::auth::hash_secret(secret),
+                scopes: crate::auth::Scopes::ALL,
+            });
         }
         if serve.tokens.is_empty() {
             for t in &file.tokens {
@@ -319,7 +342,16 @@ impl Config {
                         )));
                     }
                 };
-                tokens.push((t.name.clone(), hash));
+                let scopes = match &t.scopes {
+                    Some(list) => crate::auth::Scopes::parse(list.iter().map(String::as_str))
+                        .map_err(|e| ConfigError::Invalid(format!("token {}: {e}", t.name)))?,
+                    None => crate::auth::Scopes::ALL,
+                };
+                tokens.push(crate::auth::Token {
+                    name: t.name.clone(),
+                    sha256: hash,
+                    scopes,
+                });
             }
         }
         let dialect = match common
@@ -421,6 +453,7 @@ impl Config {
                 .or(file.max_body_bytes)
                 .unwrap_or(16 * 1024 * 1024),
             tokens,
+            open_reads: serve.open_reads || file.auth.is_some_and(|a| a.open_reads),
         })
     }
 }

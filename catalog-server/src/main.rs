@@ -48,12 +48,37 @@ enum Command {
     Crawl(CrawlArgs),
     /// Rebuild the search index from the store (stop the server first).
     Reindex,
+    /// Create, list or revoke API tokens (authentication turns on with the first one).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Recompute current state from the change log.
     Rebuild,
     /// Verify the change log's hash chain.
     Verify,
     /// Print the column lineage of a SQL script (no store needed).
     Lineage(lineage_cmd::LineageArgs),
+}
+
+/// `weft token …`.
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print its secret (shown once; only its hash is stored).
+    Create {
+        /// Name recorded as the actor of its changes (owners are matched against it).
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: read, write, review, admin.
+        #[arg(long, default_value = "read")]
+        scopes: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token; a running server stops accepting it within seconds.
+    Revoke {
+        /// The token's name.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// `weft crawl` arguments.
@@ -251,6 +276,55 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 Err(e) => {
                     eprintln!("weft: crawl {}: {e}", spec.name);
                     ExitCode::FAILURE
+                }
+            };
+            store.close().await;
+            Ok(code)
+        }
+        Command::Token(cmd) => {
+            let store = Store::open(&store_config(&cfg))
+                .await
+                .context("opening the store")?;
+            let code = match cmd {
+                TokenCommand::Create { name, scopes } => {
+                    let scopes = weft_catalog_server::auth::Scopes::parse([scopes.as_str()])
+                        .map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
+                    let secret =
+                        weft_catalog_server::auth::new_secret().context("reading random bytes")?;
+                    store
+                        .create_token(
+                            &name,
+                            weft_catalog_server::auth::hash_secret(&secret),
+                            scopes,
+                        )
+                        .await
+                        .with_context(|| format!("creating token {name:?} (is the name taken?)"))?;
+                    eprintln!(
+                        "token {name} ({}) created; its secret, shown only now:",
+                        scopes.to_text()
+                    );
+                    println!("{secret}");
+                    ExitCode::SUCCESS
+                }
+                TokenCommand::List => {
+                    for t in store.list_tokens().await.context("listing tokens")? {
+                        let state = if t.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
+                        println!("{}\t{}\t{state}", t.name, t.scopes);
+                    }
+                    ExitCode::SUCCESS
+                }
+                TokenCommand::Revoke { name } => {
+                    if store.revoke_token(&name).await.context("revoking")? {
+                        println!("token {name} revoked");
+                        ExitCode::SUCCESS
+                    } else {
+                        eprintln!("weft: no active token named {name:?}");
+                        ExitCode::from(2)
+                    }
                 }
             };
             store.close().await;

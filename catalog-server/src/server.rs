@@ -62,6 +62,13 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         stop_views.subscribe(),
     );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
+    let tokens = Arc::new(crate::auth::TokenSet::new(
+        cfg.tokens.clone(),
+        cfg.open_reads,
+    ));
+    tokens.set_stored(store.active_tokens().await?);
+    let token_refresher =
+        spawn_token_refresher(store.clone(), tokens.clone(), stop_views.subscribe());
     let (stop_crawls, crawls_stopped) = watch::channel(false);
     let crawlers = crate::crawl::schedule(
         &cfg.crawl,
@@ -77,14 +84,14 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         graph,
         search,
         metrics,
-        tokens: Arc::new(cfg.tokens.clone()),
+        tokens: tokens.clone(),
         max_body_bytes: cfg.max_body_bytes,
         crawl_sources: Arc::new(cfg.crawl.clone()),
         aliases: Arc::new(cfg.aliases.clone()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, store = %store.describe(), auth = !cfg.tokens.is_empty(), "serving");
+    tracing::info!(%addr, store = %store.describe(), auth = tokens.enabled(), "serving");
     println!("Weft is serving http://{addr}");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
@@ -111,9 +118,36 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let _ = graph_task.await;
     let _ = search_task.await;
     let _ = checkpointer.await;
+    let _ = token_refresher.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Re-reads the tokens in the store every [`crate::auth::REFRESH`], so `weft token
+/// create` and `revoke` take effect on a running server.
+fn spawn_token_refresher(
+    store: Store,
+    tokens: Arc<crate::auth::TokenSet>,
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(crate::auth::REFRESH) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                break;
+            }
+            match store.active_tokens().await {
+                Ok(t) => tokens.set_stored(t),
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading API tokens failed; keeping the last ones")
+                }
+            }
+        }
+    })
 }
 
 /// Checkpoints the SQLite WAL every second, off the writer's path (the writer's own

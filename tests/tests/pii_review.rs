@@ -786,7 +786,14 @@ fn warehouse_pii_on_every_backend() {
 fn only_owners_review_when_tokens_are_on() {
     let s = Server::start(
         Backend::Sqlite,
-        &["--token", "alice=s3cret-a", "--token", "bob=s3cret-b"],
+        // Reads stay open: this test is about who may decide, not who may look.
+        &[
+            "--token",
+            "alice=s3cret-a",
+            "--token",
+            "bob=s3cret-b",
+            "--open-reads",
+        ],
     );
     let send = |path: &str, token: Option<&str>, body: &Value| -> (u16, Value) {
         let mut req = s

@@ -26,7 +26,7 @@ use weft_schemas::change::{ReviewAction, TagReview};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::auth::{Caller, authenticate};
+use crate::auth::{Caller, Scope, authenticate};
 use crate::store::lookup::{OwnerRef, is_owner};
 use crate::store::read::{NodeId, iso};
 use crate::store::reviews::ReviewState;
@@ -628,7 +628,7 @@ struct Decision {
 impl Decision {
     /// Authenticates the caller and reads the body as a JSON object.
     fn read(s: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Decision, ApiError> {
-        let caller = authenticate(&s.tokens, headers).ok_or_else(|| {
+        let caller = authenticate(&s.tokens, headers, Scope::Review).ok_or_else(|| {
             ApiError::new(StatusCode::UNAUTHORIZED, "missing or invalid bearer token")
         })?;
         let v: Value = serde_json::from_slice(body).map_err(|e| {

@@ -39,8 +39,8 @@ pub struct AppState {
     pub search: SearchHandle,
     /// Metrics.
     pub metrics: Arc<Metrics>,
-    /// (name, SHA-256) of API tokens; empty means authentication is off.
-    pub tokens: Arc<Vec<(String, Vec<u8>)>>,
+    /// The API tokens; none means authentication is off.
+    pub tokens: Arc<crate::auth::TokenSet>,
     /// Largest body accepted (after decompression).
     pub max_body_bytes: usize,
     /// The sources `weft serve` crawls on a schedule.
@@ -98,10 +98,61 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .fallback(ops::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         // The limit applies to the body as sent; push.rs applies it again after gzip.
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
+}
+
+/// The scope a request needs: none for health and metrics, `read` for reads, `review`
+/// for review decisions and retractions, `write` for every other change.
+fn required_scope(method: &axum::http::Method, path: &str) -> Option<crate::auth::Scope> {
+    use crate::auth::Scope;
+    if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        return None;
+    }
+    if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+        return Some(Scope::Read);
+    }
+    Some(match path {
+        "/api/v1/reviews" | "/api/v1/lineage/retractions" => Scope::Review,
+        _ => Scope::Write,
+    })
+}
+
+/// Refuses a request whose token is missing or unknown (401) or lacks the scope (403),
+/// before any handler runs.
+async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use crate::auth::Refusal;
+    use axum::response::IntoResponse;
+    let Some(scope) = required_scope(req.method(), req.uri().path()) else {
+        return next.run(req).await;
+    };
+    match state.tokens.authorize(req.headers(), scope) {
+        Ok(_) => next.run(req).await,
+        Err(Refusal::Unauthenticated) => {
+            state.metrics.rejected("unauthorized");
+            let mut resp = error::ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "missing or invalid bearer token",
+            )
+            .into_response();
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+            resp
+        }
+        Err(Refusal::Forbidden) => {
+            state.metrics.rejected("forbidden");
+            error::ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                format!("this token lacks the {} scope", scope.as_str()),
+            )
+            .into_response()
+        }
+    }
 }
 
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -25,7 +25,7 @@ use weft_schemas::openlineage::{DecodeError, Event};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::auth::authenticate;
+use crate::auth::{Scope, authenticate};
 use crate::pipeline::SubmitError;
 use crate::store::writer::Outcome;
 
@@ -69,7 +69,7 @@ async fn handle(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Result<Response, (&'static str, ApiError)> {
-    let Some(caller) = authenticate(&state.tokens, headers) else {
+    let Some(caller) = authenticate(&state.tokens, headers, Scope::Write) else {
         return Err((
             "unauthorized",
             ApiError::new(StatusCode::UNAUTHORIZED, "missing or invalid bearer token"),

@@ -10,6 +10,7 @@ pub mod log;
 pub mod lookup;
 pub mod read;
 pub mod reviews;
+pub mod tokens;
 pub mod usage;
 pub mod writer;
 

@@ -1,0 +1,10 @@
+-- API tokens created with `weft token create` (src/auth.rs). Only the SHA-256 of each
+-- secret is kept. Not derived from the change log (a rebuild keeps it): creating and
+-- revoking tokens is administration of this server, not catalog metadata.
+CREATE TABLE api_tokens (
+    name          TEXT    PRIMARY KEY,
+    secret_sha256 BYTEA    NOT NULL UNIQUE,
+    scopes        TEXT    NOT NULL,   -- comma-separated: read, write, review, admin
+    created_at    BIGINT NOT NULL,
+    revoked_at    BIGINT
+);
