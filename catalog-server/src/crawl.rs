@@ -619,7 +619,15 @@ async fn crawl_log(
     let mut already = 0u64;
     let mut read = 0u64;
     bar.set_message(format!("reading {}", path.display()));
-    let reader = std::io::BufReader::new(file);
+    // A log file's size is known: show how much of it has been read.
+    if let Ok(len) = file.metadata().map(|m| m.len()) {
+        bar.set_length(len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    }
+    let reader = std::io::BufReader::new(bar.wrap_read(file));
     let started = std::time::Instant::now();
     for item in querylog::read_log(*format, reader) {
         read += 1;
