@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             get(crawl::usage),
         )
         .route("/api/v1/jobs/runs/{id}", get(read::run))
+        .route("/api/v1/changes", get(ops::changes))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -38,3 +38,68 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn not_found() -> ApiError {
     ApiError::not_found("no such endpoint")
 }
+
+/// The change feed's query string.
+#[derive(Debug, serde::Deserialize)]
+pub struct ChangesParams {
+    since: Option<i64>,
+    limit: Option<i64>,
+    kind: Option<String>,
+    namespace: Option<String>,
+    payloads: Option<bool>,
+}
+
+/// `GET /api/v1/changes?since=SEQ`: change-log entries after `since`, oldest first, so
+/// a tool can follow the catalog by polling with the last `seq` it saw (`next`).
+/// `kind` and `namespace` filter; `payloads=true` includes each entry's input as it
+/// was recorded (null when redacted).
+pub async fn changes(
+    State(state): State<AppState>,
+    q: Result<axum::extract::Query<ChangesParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let p = q
+        .map(|axum::extract::Query(p)| p)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let since = p.since.unwrap_or(0);
+    if since < 0 {
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: "since must be 0 or a sequence number".into(),
+            path: Some("since".into()),
+        });
+    }
+    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+    let payloads = p.payloads.unwrap_or(false);
+    let entries = state
+        .store
+        .changes(
+            since,
+            limit,
+            p.kind.as_deref(),
+            p.namespace.as_deref(),
+            payloads,
+        )
+        .await?;
+    let next = entries.last().map(|e| e.seq).unwrap_or(since);
+    let list: Vec<serde_json::Value> = entries
+        .into_iter()
+        .map(|e| {
+            let mut v = json!({
+                "seq": e.seq,
+                "at": crate::store::read::iso(Some(e.at)),
+                "actor": e.actor,
+                "kind": e.kind,
+                "entity": e.entity,
+                "namespace": e.namespace,
+            });
+            if payloads {
+                v["payload"] = e
+                    .payload
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or(serde_json::Value::Null);
+            }
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "changes": list, "next": next })))
+}

@@ -130,19 +130,42 @@ impl Store {
         limit: i64,
         payloads: bool,
     ) -> Result<Vec<LogEntry>, StoreError> {
+        self.changes(after, limit, None, None, payloads).await
+    }
+
+    /// Entries after `after`, oldest first, optionally of one kind and one namespace:
+    /// the change feed tools poll instead of re-reading the catalog.
+    pub async fn changes(
+        &self,
+        after: i64,
+        limit: i64,
+        kind: Option<&str>,
+        namespace: Option<&str>,
+        payloads: bool,
+    ) -> Result<Vec<LogEntry>, StoreError> {
         let cols = if payloads {
             "seq, at, actor, kind, entity, namespace, payload, payload_lz4"
         } else {
             "seq, at, actor, kind, entity, namespace"
         };
+        let mut filter = String::from("seq > ?");
+        if kind.is_some() {
+            filter.push_str(" AND kind = ?");
+        }
+        if namespace.is_some() {
+            filter.push_str(" AND namespace = ?");
+        }
         let sql = self.backend().sql(&format!(
-            "SELECT {cols} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"
+            "SELECT {cols} FROM change_log WHERE {filter} ORDER BY seq LIMIT ?"
         ));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(after)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after);
+        if let Some(k) = kind {
+            q = q.bind(k.to_owned());
+        }
+        if let Some(n) = namespace {
+            q = q.bind(n.to_owned());
+        }
+        let rows = q.bind(limit).fetch_all(self.pool()).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(LogEntry {
