@@ -358,31 +358,54 @@ async fn send(ctx: &Ctx, run: u64, ty: EventType, start_ms: u64, stats: &mut Sta
         .body(body)
         .send()
         .await;
+    record_response(result, started, |s| s.as_u16() == 201, stats).await;
+}
+
+/// Reads a response to its end (which is what lets the connection be reused) and
+/// records the latency from `since` and the outcome: `ok` when `expected` holds for the
+/// status, else an error keyed by status, timeout or transport. Returns the body's
+/// size when it counted as ok.
+async fn record_response(
+    result: Result<reqwest::Response, reqwest::Error>,
+    since: Instant,
+    expected: impl Fn(reqwest::StatusCode) -> bool,
+    stats: &mut Stats,
+) -> Option<usize> {
     match result {
         Ok(response) => {
             let status = response.status();
             let body = response.bytes().await;
-            stats.latencies_us.push(micros(started.elapsed()));
+            stats.latencies_us.push(micros(since.elapsed()));
             match body {
-                Ok(_) if status.as_u16() == 201 => stats.ok += 1,
-                Ok(text) => stats.record_error(
-                    status.as_u16().to_string(),
-                    format!(
-                        "HTTP {status}: {}",
-                        String::from_utf8_lossy(&text[..text.len().min(300)])
-                    ),
-                ),
-                Err(e) => stats.record_error("transport".into(), format!("reading response: {e}")),
+                Ok(b) if expected(status) => {
+                    stats.ok += 1;
+                    Some(b.len())
+                }
+                Ok(text) => {
+                    stats.record_error(
+                        status.as_u16().to_string(),
+                        format!(
+                            "HTTP {status}: {}",
+                            String::from_utf8_lossy(&text[..text.len().min(300)])
+                        ),
+                    );
+                    None
+                }
+                Err(e) => {
+                    stats.record_error("transport".into(), format!("reading response: {e}"));
+                    None
+                }
             }
         }
         Err(e) => {
-            stats.latencies_us.push(micros(started.elapsed()));
+            stats.latencies_us.push(micros(since.elapsed()));
             let key = if e.is_timeout() {
                 "timeout"
             } else {
                 "transport"
             };
             stats.record_error(key.into(), format!("{e:?}"));
+            None
         }
     }
 }

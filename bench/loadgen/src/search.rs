@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use crate::Stats;
 use crate::synth;
-use crate::{Stats, micros};
 
 /// Seed of the synthetic catalog and query mix (the library benchmark uses the same).
 pub const SEED: u64 = 42;
@@ -105,35 +105,9 @@ pub async fn closed_loop(
 
 /// One query; the latency runs from `since` to the end of the response body.
 async fn get(client: &reqwest::Client, url: reqwest::Url, since: Instant, stats: &mut Stats) {
-    match client.get(url).send().await {
-        Ok(response) => {
-            let status = response.status();
-            let body = response.bytes().await;
-            stats.latencies_us.push(micros(since.elapsed()));
-            match body {
-                Ok(b) if status.is_success() => {
-                    stats.ok += 1;
-                    stats.bytes += b.len() as u64;
-                }
-                Ok(text) => stats.record_error(
-                    status.as_u16().to_string(),
-                    format!(
-                        "HTTP {status}: {}",
-                        String::from_utf8_lossy(&text[..text.len().min(300)])
-                    ),
-                ),
-                Err(e) => stats.record_error("transport".into(), format!("reading response: {e}")),
-            }
-        }
-        Err(e) => {
-            stats.latencies_us.push(micros(since.elapsed()));
-            let key = if e.is_timeout() {
-                "timeout"
-            } else {
-                "transport"
-            };
-            stats.record_error(key.into(), format!("{e:?}"));
-        }
+    let result = client.get(url).send().await;
+    if let Some(n) = crate::record_response(result, since, |s| s.is_success(), stats).await {
+        stats.bytes += n as u64;
     }
 }
 
