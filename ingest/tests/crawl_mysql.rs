@@ -3,13 +3,14 @@
 
 mod common;
 
+use common::col;
+
 use std::str::FromStr;
 
 use sqlx::mysql::MySqlConnectOptions;
 use sqlx::{AssertSqlSafe, ConnectOptions, MySqlConnection};
 use weft_ingest::crawl::{
-    ColumnInfo, CrawlError, CrawlOptions, ForeignKey, Partitioning, TableInfo, TableKind,
-    crawl_mysql,
+    CrawlError, CrawlOptions, ForeignKey, Partitioning, TableInfo, TableKind, crawl_mysql,
 };
 
 /// A scratch database (and role), dropped when the test ends however it ends.
@@ -53,24 +54,6 @@ impl Drop for Scratch {
             });
         });
         let _ = cleanup.join();
-    }
-}
-
-fn col(
-    name: &str,
-    data_type: &str,
-    nullable: bool,
-    default: Option<&str>,
-    comment: Option<&str>,
-    ordinal: u32,
-) -> ColumnInfo {
-    ColumnInfo {
-        name: name.into(),
-        data_type: data_type.into(),
-        nullable,
-        default: default.map(Into::into),
-        comment: comment.map(Into::into),
-        ordinal,
     }
 }
 

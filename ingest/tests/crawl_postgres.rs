@@ -3,14 +3,16 @@
 
 mod common;
 
+use common::col;
+
 use std::str::FromStr;
 
 use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use weft_ingest::crawl::{
-    ColumnInfo, CrawlError, CrawlOptions, ForeignKey, Partitioning, TableInfo, TableKind,
-    crawl_postgres, dropped_event,
+    CrawlError, CrawlOptions, ForeignKey, Partitioning, TableInfo, TableKind, crawl_postgres,
+    dropped_event,
 };
 
 const DDL: &str = r#"
@@ -108,24 +110,6 @@ impl Drop for ScratchDb {
             });
         });
         let _ = cleanup.join();
-    }
-}
-
-fn col(
-    name: &str,
-    data_type: &str,
-    nullable: bool,
-    default: Option<&str>,
-    comment: Option<&str>,
-    ordinal: u32,
-) -> ColumnInfo {
-    ColumnInfo {
-        name: name.into(),
-        data_type: data_type.into(),
-        nullable,
-        default: default.map(Into::into),
-        comment: comment.map(Into::into),
-        ordinal,
     }
 }
 

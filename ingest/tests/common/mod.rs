@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use jsonschema::{Registry, Validator};
 use serde_json::{Value, json};
+use weft_ingest::crawl::ColumnInfo;
 use weft_ingest::openlineage::normalize;
 use weft_schemas::Event;
 use weft_schemas::change::{ChangeBody, DatasetUpdate};
@@ -177,4 +178,23 @@ pub fn edge(d: &DatasetUpdate, dst_field: &str, src_name: &str, src_field: &str)
             )
         });
     serde_json::from_str(&e.transformations).expect("transformations are JSON")
+}
+
+/// A column as the crawlers report it, for comparing whole snapshots.
+pub fn col(
+    name: &str,
+    data_type: &str,
+    nullable: bool,
+    default: Option<&str>,
+    comment: Option<&str>,
+    ordinal: u32,
+) -> ColumnInfo {
+    ColumnInfo {
+        name: name.into(),
+        data_type: data_type.into(),
+        nullable,
+        default: default.map(Into::into),
+        comment: comment.map(Into::into),
+        ordinal,
+    }
 }
