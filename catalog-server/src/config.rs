@@ -114,6 +114,24 @@ pub struct FileConfig {
     pub search: Option<SearchConfig>,
     /// `[auth]`: who may do what once tokens exist.
     pub auth: Option<AuthConfig>,
+    /// `[graphql]`: the GraphQL endpoint's limits.
+    pub graphql: Option<GraphqlFileConfig>,
+}
+
+/// The `[graphql]` table (defaults in `GraphqlConfig`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlFileConfig {
+    /// Deepest selection nesting accepted.
+    pub max_depth: Option<usize>,
+    /// Highest query complexity accepted.
+    pub max_complexity: Option<usize>,
+    /// Largest `first` on a connection.
+    pub max_page_size: Option<usize>,
+    /// Longest a request may run (`30s`).
+    pub timeout: Option<String>,
+    /// Whether introspection is answered.
+    pub introspection: Option<bool>,
 }
 
 /// The `[search]` table.
@@ -283,6 +301,8 @@ pub struct Config {
     pub search_weights: weft_search::rank::Weights,
     /// How often the search view re-indexes everything.
     pub search_refresh: std::time::Duration,
+    /// The GraphQL endpoint's limits.
+    pub graphql: crate::graphql::GraphqlConfig,
 }
 
 /// Errors reading configuration.
@@ -421,7 +441,24 @@ impl Config {
         let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
             .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
         let search_weights = search.weights.unwrap_or_default();
+        let graphql = {
+            let f = file.graphql.unwrap_or_default();
+            let d = crate::graphql::GraphqlConfig::default();
+            let timeout = match f.timeout.as_deref() {
+                Some(t) => parse_interval(t)
+                    .map_err(|e| ConfigError::Invalid(format!("graphql.timeout: {e}")))?,
+                None => d.timeout,
+            };
+            crate::graphql::GraphqlConfig {
+                max_depth: f.max_depth.unwrap_or(d.max_depth),
+                max_complexity: f.max_complexity.unwrap_or(d.max_complexity),
+                max_page_size: f.max_page_size.unwrap_or(d.max_page_size).max(1),
+                timeout,
+                introspection: f.introspection.unwrap_or(d.introspection),
+            }
+        };
         Ok(Config {
+            graphql,
             sql,
             graph,
             crawl,

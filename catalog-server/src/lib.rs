@@ -4,7 +4,8 @@
 //! This crate is glue and I/O. What an event *means* is decided in `weft-ingest`; what
 //! SQL means, in `weft-lineage`. Here: [`store`] (sqlx, SQLite or PostgreSQL, the change
 //! log and current state), [`pipeline`] (the writer task with group commit), [`views`]
-//! (consumers of the change log), [`api`] (axum routes), [`server`] (start and graceful
+//! (consumers of the change log), [`api`] (axum routes), [`graphql`] (the GraphQL schema
+//! and its endpoint), [`server`] (start and graceful
 //! stop), and the offline commands [`offline`] (`weft ingest`, `weft rebuild`,
 //! `weft verify`).
 
@@ -14,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod crawl;
+pub mod graphql;
 pub mod metrics;
 pub mod offline;
 pub mod pipeline;

@@ -26,6 +26,17 @@ pub struct Metrics {
     committed_changes: AtomicU64,
     view_seq: Mutex<BTreeMap<String, i64>>,
     crawls: Mutex<BTreeMap<String, CrawlStatus>>,
+    subscriptions: AtomicI64,
+}
+
+/// Held by one open GraphQL subscription; dropping it (the client went away, or the
+/// server is stopping) takes it off `weft_graphql_subscriptions`.
+pub struct SubscriptionGuard(std::sync::Arc<Metrics>);
+
+impl Drop for SubscriptionGuard {
+    fn drop(&mut self) {
+        self.0.subscriptions.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// What `/metrics` shows of one scheduled crawl source.
@@ -49,6 +60,12 @@ struct Histogram {
 }
 
 impl Metrics {
+    /// Counts an open subscription until the guard is dropped.
+    pub fn subscription_opened(self: &std::sync::Arc<Self>) -> SubscriptionGuard {
+        self.subscriptions.fetch_add(1, Ordering::Relaxed);
+        SubscriptionGuard(self.clone())
+    }
+
     /// Counts events that were stored (or recognised as already stored).
     pub fn accepted(&self, n: u64, duplicates: u64) {
         self.accepted.fetch_add(n, Ordering::Relaxed);
@@ -122,6 +139,16 @@ impl Metrics {
     pub fn render(&self) -> String {
         use std::fmt::Write;
         let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# HELP weft_graphql_subscriptions GraphQL subscriptions open now."
+        );
+        let _ = writeln!(s, "# TYPE weft_graphql_subscriptions gauge");
+        let _ = writeln!(
+            s,
+            "weft_graphql_subscriptions {}",
+            self.subscriptions.load(Ordering::Relaxed)
+        );
         let _ = writeln!(
             s,
             "# HELP weft_events_accepted_total OpenLineage events stored or recognised as already stored."

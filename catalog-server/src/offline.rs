@@ -9,7 +9,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use weft_ingest::openlineage::{normalize, normalize_with_payload};
 use weft_schemas::change::{
-    ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange, TagReview, UsageBatch,
+    CatalogEdit, ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange, TagReview,
+    UsageBatch,
 };
 use weft_schemas::openlineage::Event;
 
@@ -171,7 +172,8 @@ pub struct RebuildSummary {
 }
 
 /// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 21] = [
+const STATE_TABLES: [&str; 22] = [
+    "curations",
     "namespaces",
     "datasets",
     "dataset_facets",
@@ -238,6 +240,10 @@ pub async fn rebuild(
                     ChangeKind::Crawl => {
                         let r: CrawlRecord = serde_json::from_str(p).ok()?;
                         return Some(r.into_change(&e.actor));
+                    }
+                    ChangeKind::Edit => {
+                        let r: CatalogEdit = serde_json::from_str(p).ok()?;
+                        return Some(r.into_change());
                     }
                     _ => {}
                 }

@@ -78,6 +78,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         metrics.clone(),
         crawls_stopped,
     );
+    let (stop_http, http_stopping) = watch::channel(false);
     let state = AppState {
         store: store.clone(),
         writer,
@@ -88,13 +89,18 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         max_body_bytes: cfg.max_body_bytes,
         crawl_sources: Arc::new(cfg.crawl.clone()),
         aliases: Arc::new(cfg.aliases.clone()),
+        graphql: cfg.graphql,
+        shutdown: http_stopping,
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %store.describe(), auth = tokens.enabled(), "serving");
     println!("Weft is serving http://{addr}");
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop_http.send(true);
+        })
         .await?;
     // The router (and with it every writer handle) is gone: the writer drains its queue
     // and stops; only then are the views stopped and the pool closed.

@@ -54,6 +54,9 @@ pub enum ChangeKind {
     Usage,
     /// One crawl of one source: when, what it found, what failed.
     Crawl,
+    /// A person's edit to a dataset or column: description, owners, tier, tags,
+    /// deprecation.
+    Edit,
 }
 
 impl ChangeKind {
@@ -67,6 +70,7 @@ impl ChangeKind {
             ChangeKind::EdgeRetraction => "lineage.retract",
             ChangeKind::Usage => "usage.queries",
             ChangeKind::Crawl => "crawl.run",
+            ChangeKind::Edit => "catalog.edit",
         }
     }
 
@@ -80,6 +84,7 @@ impl ChangeKind {
             "lineage.retract" => Some(ChangeKind::EdgeRetraction),
             "usage.queries" => Some(ChangeKind::Usage),
             "crawl.run" => Some(ChangeKind::Crawl),
+            "catalog.edit" => Some(ChangeKind::Edit),
             _ => None,
         }
     }
@@ -98,6 +103,105 @@ pub enum ChangeBody {
     Usage(UsageBatch),
     /// The record of one crawl.
     Crawl(CrawlRecord),
+    /// A person's edit.
+    Edit(CatalogEdit),
+}
+
+/// A person's edit to a dataset or one of its columns: the payload of a `catalog.edit`
+/// change.
+///
+/// Curated values are kept apart from what producers and crawlers say (a producer's next
+/// event must not undo an owner's description), and read in preference to them. The
+/// dataset is named, not numbered, so the payload means the same after a rebuild.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CatalogEdit {
+    /// Dataset namespace.
+    pub namespace: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// The column, for a column edit; absent for the dataset itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// What changes.
+    pub edit: Edit,
+    /// Who made the edit (the token's name when authentication is on).
+    pub actor: String,
+}
+
+/// One edit; see [`CatalogEdit`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Edit {
+    /// Set the curated description; `None` returns to the producer's.
+    SetDescription {
+        /// The new text.
+        description: Option<String>,
+    },
+    /// Replace the curated owners; an empty list returns to the producer's.
+    SetOwners {
+        /// The owners (`user:alice`, `team:data-eng`), with optional types.
+        owners: Vec<EditOwner>,
+    },
+    /// Set the dataset's tier (`gold`); `None` removes it.
+    SetTier {
+        /// The tier.
+        tier: Option<String>,
+    },
+    /// Add a tag by hand to a dataset (a column tag is a review action instead, so it
+    /// propagates).
+    AddTag {
+        /// The tag key.
+        key: String,
+        /// Its value, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
+    /// Remove a dataset tag added by hand.
+    RemoveTag {
+        /// The tag key.
+        key: String,
+    },
+    /// Mark the dataset deprecated, or lift the mark (`deprecated: false`).
+    Deprecate {
+        /// Whether it is deprecated after this edit.
+        deprecated: bool,
+        /// Why, and what to use instead.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// An owner as an edit names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EditOwner {
+    /// `user:alice`, `team:data-eng`.
+    pub name: String,
+    /// `MAINTAINER`, `DATA_STEWARD`… when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<String>,
+}
+
+impl CatalogEdit {
+    /// The change that records this edit: the column (or dataset) as entity, no dedupe
+    /// key (the same edit made twice is two audit entries).
+    pub fn into_change(self) -> MetadataChange {
+        let payload = serde_json::to_string(&self).unwrap_or_default();
+        let entity = match &self.column {
+            Some(c) => format!("column:{}:{}:{}", self.namespace, self.dataset, c),
+            None => format!("dataset:{}:{}", self.namespace, self.dataset),
+        };
+        MetadataChange {
+            actor: self.actor.clone(),
+            kind: ChangeKind::Edit,
+            entity,
+            namespace: Some(self.namespace.clone()),
+            payload,
+            dedupe_key: None,
+            body: ChangeBody::Edit(self),
+        }
+    }
 }
 
 /// A column named by its dataset's namespace and name, as payloads store it.

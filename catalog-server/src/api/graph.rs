@@ -227,7 +227,7 @@ fn origin_of(t: &ColumnTag) -> &'static str {
     }
 }
 
-fn tag_json(t: &ColumnTag) -> Value {
+pub(crate) fn tag_json(t: &ColumnTag) -> Value {
     json!({
         "tag": &*t.tag,
         "status": status_str(t.status),
@@ -274,21 +274,22 @@ fn path_json(
 }
 
 /// `?nodeId=&depth=&directOnly=&includeStale=&maxNodes=&maxChildren=`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TraverseParams {
-    node_id: Option<String>,
-    depth: Option<u32>,
-    direct_only: Option<bool>,
-    include_stale: Option<bool>,
-    max_nodes: Option<usize>,
-    max_children: Option<usize>,
+    pub(crate) node_id: Option<String>,
+    pub(crate) depth: Option<u32>,
+    pub(crate) direct_only: Option<bool>,
+    pub(crate) include_stale: Option<bool>,
+    pub(crate) max_nodes: Option<usize>,
+    pub(crate) max_children: Option<usize>,
 }
 
 const MAX_TRAVERSAL_DEPTH: u32 = 50;
 const MAX_NODES: usize = 100_000;
 
-async fn traverse(s: AppState, p: TraverseParams, direction: Direction) -> ApiResult {
+/// A traversal as JSON: nodes, edges, and whether caps cut it.
+pub(crate) async fn traverse(s: AppState, p: TraverseParams, direction: Direction) -> ApiResult {
     let defaults = TraversalOptions::default();
     let options = TraversalOptions {
         depth: p.depth.unwrap_or(defaults.depth).min(MAX_TRAVERSAL_DEPTH),
@@ -381,9 +382,14 @@ pub async fn impact(
     q: Result<Query<NodeParams>, QueryRejection>,
 ) -> ApiResult {
     let p = query(q)?;
+    impact_of(&s, p.node_id.as_deref()).await
+}
+
+/// Everything downstream of `node_id` (a Marquez node id), as JSON.
+pub(crate) async fn impact_of(s: &AppState, node_id_raw: Option<&str>) -> ApiResult {
     let (impact, start) = {
         let cat = s.graph.read()?;
-        let start = resolve(&cat, "nodeId", p.node_id.as_deref())?;
+        let start = resolve(&cat, "nodeId", node_id_raw)?;
         let impact = cat.graph.impact(&start).map_err(graph_error)?;
         (impact, node_id(&cat, &start))
     };
@@ -475,10 +481,20 @@ pub async fn column_tags(
     q: Result<Query<NodeParams>, QueryRejection>,
 ) -> ApiResult {
     let p = query(q)?;
-    let max_paths = p.paths.unwrap_or(DEFAULT_PATHS).min(MAX_PATHS);
+    tags_explained(&s, p.node_id.as_deref(), p.paths.unwrap_or(DEFAULT_PATHS)).await
+}
+
+/// A column's tags with status, origin, latest review and up to `paths` explanation
+/// paths each, as JSON.
+pub(crate) async fn tags_explained(
+    s: &AppState,
+    node_id_raw: Option<&str>,
+    paths: usize,
+) -> ApiResult {
+    let max_paths = paths.min(MAX_PATHS);
     let (column, tags, explanations, job_ids) = {
         let cat = s.graph.read()?;
-        let column = column_of(&cat, "nodeId", p.node_id.as_deref())?;
+        let column = column_of(&cat, "nodeId", node_id_raw)?;
         let tags = cat.graph.tags_of(&column).map_err(graph_error)?;
         let mut explanations = Vec::with_capacity(tags.len());
         let mut jobs = Vec::new();
@@ -527,15 +543,15 @@ pub async fn column_tags(
 }
 
 /// `?owner=&unowned=&tag=&status=&limit=&offset=` for the review queue.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueueParams {
-    owner: Option<String>,
-    unowned: Option<bool>,
-    tag: Option<String>,
-    status: Option<String>,
-    limit: Option<usize>,
-    offset: Option<usize>,
+    pub(crate) owner: Option<String>,
+    pub(crate) unowned: Option<bool>,
+    pub(crate) tag: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) limit: Option<usize>,
+    pub(crate) offset: Option<usize>,
 }
 
 /// `GET /api/v1/reviews`: tags awaiting (or past) review, filtered by the dataset's
@@ -545,7 +561,11 @@ pub async fn review_queue(
     State(s): State<AppState>,
     q: Result<Query<QueueParams>, QueryRejection>,
 ) -> ApiResult {
-    let p = query(q)?;
+    review_items(&s, query(q)?).await
+}
+
+/// The review queue as JSON: `{totalCount, items}`.
+pub(crate) async fn review_items(s: &AppState, p: QueueParams) -> ApiResult {
     let status = match p.status.as_deref() {
         None => Some(TagStatus::Proposed),
         Some("any") => None,
@@ -708,6 +728,14 @@ pub async fn post_review(
     body: axum::body::Bytes,
 ) -> ApiResult {
     let d = Decision::read(&s, &headers, &body)?;
+    decide(&s, d.caller, d.body).await
+}
+
+/// Records `caller`'s decision on a tag at a column (`body` as `POST /api/v1/reviews`
+/// takes it) and answers with the column's tags once the graph reflects it.
+pub(crate) async fn decide(s: &AppState, caller: Caller, body: Map<String, Value>) -> ApiResult {
+    let d = Decision { caller, body };
+    let s = s.clone();
     let text = |k: &str| d.text(k);
     let action = match text("action")?.as_deref() {
         Some("confirm") => ReviewAction::Confirm,

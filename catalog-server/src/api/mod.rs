@@ -47,12 +47,23 @@ pub struct AppState {
     pub crawl_sources: Arc<Vec<crate::crawl::CrawlSpec>>,
     /// Namespace aliases applied to everything pushed.
     pub aliases: Arc<crate::crawl::Aliases>,
+    /// The GraphQL endpoint's limits.
+    pub graphql: crate::graphql::GraphqlConfig,
+    /// Turns true when the server starts stopping: long-lived responses (GraphQL
+    /// subscriptions) end, so graceful shutdown does not wait on them.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The whole API.
 pub fn router(state: AppState) -> Router {
     let limit = state.max_body_bytes;
+    let schema = crate::graphql::schema(state.clone(), state.graphql);
     Router::new()
+        .route(
+            "/graphql",
+            get(crate::graphql::http::get).post(crate::graphql::http::post),
+        )
+        .layer(axum::Extension(schema))
         .route(
             "/api/v1/lineage",
             post(push::post_lineage).get(read::lineage),
@@ -112,6 +123,12 @@ fn required_scope(method: &axum::http::Method, path: &str) -> Option<crate::auth
     use crate::auth::Scope;
     if matches!(path, "/healthz" | "/readyz" | "/metrics") {
         return None;
+    }
+    if path == "/graphql" {
+        // GET is GraphiQL, a WebSocket (whose token may come in its first message) or
+        // a query: the handler authenticates. A POST needs at least `read`; mutations
+        // check their own scope.
+        return (method == axum::http::Method::POST).then_some(Scope::Read);
     }
     if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
         return Some(Scope::Read);

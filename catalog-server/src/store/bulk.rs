@@ -83,6 +83,7 @@ pub async fn fetch(
     sql: String,
     binds: Vec<Val>,
 ) -> Result<Vec<AnyRow>, StoreError> {
+    super::count_statement();
     let mut args = AnyArguments::default();
     for b in binds {
         b.bind(&mut args)?;

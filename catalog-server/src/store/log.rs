@@ -165,6 +165,7 @@ impl Store {
         if let Some(n) = namespace {
             q = q.bind(n.to_owned());
         }
+        super::count_statement();
         let rows = q.bind(limit).fetch_all(self.pool()).await?;
         rows.into_iter()
             .map(|r| {

@@ -66,17 +66,31 @@ impl Store {
                 });
             }
         }
+        // Owners set by hand replace what producers say.
+        for (id, c) in self.curations(ids).await? {
+            if let Some(owners) = c.owners() {
+                let refs = owners
+                    .into_iter()
+                    .map(|o| OwnerRef {
+                        name: o.name,
+                        owner_type: o.owner_type,
+                    })
+                    .collect();
+                out.insert(id, refs);
+            }
+        }
         Ok(out)
     }
 
     /// Each dataset's tier, from a dataset-level tag: `tier` with a value (`gold`) or a
-    /// key under `tier.` (`tier.gold`).
+    /// key under `tier.` (`tier.gold`). A tier set by hand wins over a producer's.
     pub async fn dataset_tiers(&self, ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
         let mut out = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             let sql = format!(
                 "SELECT dataset_id, key, value FROM tags WHERE column_name = '' \
-                 AND (LOWER(key) = 'tier' OR LOWER(key) LIKE 'tier.%') AND dataset_id IN {}",
+                 AND (LOWER(key) = 'tier' OR LOWER(key) LIKE 'tier.%') AND dataset_id IN {} \
+                 ORDER BY CASE WHEN origin = 'manual' THEN 1 ELSE 0 END",
                 in_list(self.backend(), 0, chunk.len())
             );
             for r in self

@@ -6,6 +6,7 @@
 //! module knows SQL; the rest of the server sees typed functions.
 
 pub mod bulk;
+pub mod edits;
 pub mod log;
 pub mod lookup;
 pub mod read;
@@ -274,6 +275,18 @@ fn redact_password(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+tokio::task_local! {
+    /// The statement counter of the request being served, if any: the GraphQL API
+    /// reports it per response, so a test can hold its DataLoaders to a bounded number
+    /// of statements.
+    pub static STATEMENTS: std::sync::Arc<std::sync::atomic::AtomicU64>;
+}
+
+/// Counts one statement against the current request (nothing outside one).
+pub fn count_statement() {
+    let _ = STATEMENTS.try_with(|c| c.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
 }
 
 /// Microseconds since the Unix epoch, now.

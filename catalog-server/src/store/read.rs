@@ -163,6 +163,7 @@ impl Store {
         let ns: String = r.try_get(0)?;
         let name: String = r.try_get(1)?;
         let version: i64 = r.try_get(6)?;
+        let curated = self.curations(&[id]).await?.remove(&id).unwrap_or_default();
         let mut col_tags: HashMap<String, Vec<Value>> = HashMap::new();
         let mut ds_tags = Vec::new();
         for t in self
@@ -193,7 +194,8 @@ impl Store {
                     "name": field,
                     "type": c.try_get::<Option<String>, _>(1)?,
                     "tags": col_tags.get(&field).cloned().unwrap_or_default(),
-                    "description": c.try_get::<Option<String>, _>(2)?,
+                    "description": curated.description(&field).map(str::to_owned)
+                        .or(c.try_get::<Option<String>, _>(2)?),
                 }))
             })
             .collect::<Result<_, _>>()?;
@@ -203,7 +205,14 @@ impl Store {
                 id,
             )
             .await?;
-        let owners = self.owners("dataset", id).await?;
+        let owners = match curated.owners() {
+            Some(list) => list
+                .into_iter()
+                .map(|o| json!({"name": o.name, "type": o.owner_type}))
+                .collect(),
+            None => self.owners("dataset", id).await?,
+        };
+        let deprecation = curated.deprecation();
         let modified = self
             .rows(
                 "SELECT MAX(r.ended_at) FROM run_io io JOIN runs r ON r.id = io.run_id \
@@ -230,8 +239,12 @@ impl Store {
             "owners": owners,
             "lastModifiedAt": iso(last_modified),
             "lastLifecycleState": lifecycle.clone().unwrap_or_default(),
-            "description": r.try_get::<Option<String>, _>(4)?,
+            "description": curated.description("").map(str::to_owned)
+                .or(r.try_get::<Option<String>, _>(4)?),
             "currentVersion": version,
+            "deprecated": deprecation.as_ref().map(|d| json!({
+                "note": d.note, "by": d.actor, "at": iso(Some(d.at)),
+            })),
             "facets": facets,
             "deleted": lifecycle.as_deref() == Some("DROP"),
         })))

@@ -253,6 +253,10 @@ impl Writer {
                     self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::usage::apply_crawl(conn, &self.store, seq, r).await?;
                 }
+                ChangeBody::Edit(e) => {
+                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
+                    super::edits::apply_edit(conn, &self.store, seq, e, at).await?;
+                }
             }
         }
         self.apply_state(conn, &run).await

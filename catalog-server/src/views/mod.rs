@@ -227,7 +227,7 @@ pub(crate) async fn touched(
                     jobs.extend(ids_named(conn, store, "jobs", ns, name).await?);
                 }
             }
-            "openlineage.dataset" | "lineage.retract" | "tag.review" => {
+            "openlineage.dataset" | "lineage.retract" | "tag.review" | "catalog.edit" => {
                 let name = entity_name(&e.entity, "dataset:", ns).or_else(|| {
                     // A review names a column: `column:<ns>:<dataset>:<column>`.
                     entity_name(&e.entity, "column:", ns)

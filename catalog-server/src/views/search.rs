@@ -592,7 +592,14 @@ async fn documents(
         for r in fetch(
             conn,
             format!(
-                "SELECT d.id, n.name, d.name, d.description, d.lifecycle, d.updated_at \
+                // What people curated wins: their description, and their deprecation
+                // unless the dataset is gone.
+                "SELECT d.id, n.name, d.name, \
+                 COALESCE((SELECT c.value FROM curations c WHERE c.dataset_id = d.id \
+                   AND c.column_name = '' AND c.field = 'description'), d.description), \
+                 CASE WHEN (d.lifecycle IS NULL OR d.lifecycle <> 'DROP') AND EXISTS (SELECT 1 FROM curations c \
+                   WHERE c.dataset_id = d.id AND c.column_name = '' AND c.field = 'deprecation') \
+                   THEN 'DEPRECATED' ELSE d.lifecycle END, d.updated_at \
                  FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE d.id IN {list}"
             ),
             binds.clone(),

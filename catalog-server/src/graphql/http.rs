@@ -1,0 +1,382 @@
+//! `/graphql` over HTTP and WebSocket.
+//!
+//! - `POST /graphql` (and `GET /graphql?query=` for queries): GraphQL over HTTP. A
+//!   request that cannot run (malformed, unknown field, wrong argument type, too deep
+//!   or too complex) gets its errors with locations and status 400 when the client
+//!   accepts `application/graphql-response+json`, 200 for plain `application/json`
+//!   clients, as the GraphQL-over-HTTP spec says. A mutation refused for want of a
+//!   token answers 401, for want of a scope 403. Every response carries
+//!   `extensions.sqlStatements`: what the request cost the store.
+//! - `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws
+//!   (and the older graphql-ws). The token comes from the `connection_init` payload
+//!   (`{"Authorization": "Bearer …"}`), since browsers cannot set headers on a
+//!   WebSocket, or from the upgrade request's headers.
+//! - `GET /graphql` from a browser: GraphiQL.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::loaders::Loaders;
+use super::{GraphqlConfig, Viewer, WeftSchema};
+use crate::api::AppState;
+use crate::auth::Refusal;
+use crate::store::STATEMENTS;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// `POST /graphql`.
+pub async fn post(
+    State(s): State<AppState>,
+    Extension(schema): Extension<WeftSchema>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let modern = accepts_graphql_response(&headers);
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let req: async_graphql::Request = match media.as_deref() {
+        Some("application/json") | None => match serde_json::from_slice(&body) {
+            Ok(r) => r,
+            Err(e) => {
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the body is not a GraphQL request (JSON with a `query` string): {e}"),
+                    modern,
+                );
+            }
+        },
+        Some("application/graphql") => {
+            async_graphql::Request::new(String::from_utf8_lossy(&body).into_owned())
+        }
+        Some(other) => {
+            return request_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &format!("Content-Type must be application/json, got {other}"),
+                modern,
+            );
+        }
+    };
+    execute(&s, &schema, &headers, req, false).await
+}
+
+/// `GET /graphql`: a WebSocket upgrade, a query in the URL, or GraphiQL.
+pub async fn get(
+    State(s): State<AppState>,
+    Extension(schema): Extension<WeftSchema>,
+    req: Request,
+) -> Response {
+    let upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if upgrade {
+        return websocket(s, schema, req).await;
+    }
+    let params: HashMap<String, String> = req.uri().query().map(url_pairs).unwrap_or_default();
+    let Some(query) = params.get("query") else {
+        return Html(GRAPHIQL).into_response();
+    };
+    let modern = accepts_graphql_response(req.headers());
+    let mut gql = async_graphql::Request::new(query.clone());
+    if let Some(name) = params.get("operationName") {
+        gql = gql.operation_name(name.clone());
+    }
+    if let Some(vars) = params.get("variables") {
+        match serde_json::from_str::<serde_json::Value>(vars) {
+            Ok(v) => gql = gql.variables(async_graphql::Variables::from_json(v)),
+            Err(e) => {
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("variables is not JSON: {e}"),
+                    modern,
+                );
+            }
+        }
+    }
+    let headers = req.headers().clone();
+    execute(&s, &schema, &headers, gql, true).await
+}
+
+/// `a=1&b=2` decoded (percent-escapes and `+`).
+fn url_pairs(q: &str) -> HashMap<String, String> {
+    q.split('&')
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            Some((decode(k)?, decode(v)?))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains(GRAPHQL_RESPONSE))
+}
+
+fn content_type(modern: bool) -> HeaderValue {
+    HeaderValue::from_static(if modern {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json"
+    })
+}
+
+/// A request that never reached execution, as a GraphQL error response.
+fn request_error(status: StatusCode, message: &str, modern: bool) -> Response {
+    let body = serde_json::json!({"errors": [{"message": message}]});
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, content_type(modern));
+    resp
+}
+
+/// The operation a request would run, when its document parses.
+fn operation_type(req: &async_graphql::Request) -> Option<OperationType> {
+    let doc = async_graphql::parser::parse_query(&req.query).ok()?;
+    let ops: Vec<_> = doc.operations.iter().collect();
+    let op = match &req.operation_name {
+        Some(name) => ops
+            .into_iter()
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?,
+        None if ops.len() == 1 => ops.into_iter().next()?,
+        None => return None,
+    };
+    Some(op.1.node.ty)
+}
+
+async fn execute(
+    s: &AppState,
+    schema: &WeftSchema,
+    headers: &HeaderMap,
+    req: async_graphql::Request,
+    via_get: bool,
+) -> Response {
+    let modern = accepts_graphql_response(headers);
+    let (caller, scopes) = match s.tokens.identify(headers) {
+        Ok(x) => x,
+        Err(_) => return unauthenticated(modern),
+    };
+    let op = operation_type(&req);
+    if via_get && op == Some(OperationType::Mutation) {
+        let mut resp = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+            modern,
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    if op == Some(OperationType::Subscription) {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "subscriptions run over WebSocket (graphql-transport-ws) at this same URL",
+            modern,
+        );
+    }
+    let cfg = schema_config(s);
+    let counter = Arc::new(AtomicU64::new(0));
+    let req = req
+        .data(Viewer { caller, scopes })
+        .data(Loaders::new(&s.store, counter.clone()));
+    let run = STATEMENTS.scope(counter.clone(), schema.execute(req));
+    let mut resp = match tokio::time::timeout(cfg.timeout, run).await {
+        Ok(r) => r,
+        Err(_) => {
+            let mut e = ServerError::new(
+                format!(
+                    "the request ran longer than {:?} and was stopped",
+                    cfg.timeout
+                ),
+                None,
+            );
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "TIMEOUT");
+            e.extensions = Some(ext);
+            async_graphql::Response::from_errors(vec![e])
+        }
+    };
+    resp.extensions.insert(
+        "sqlStatements".into(),
+        async_graphql::Value::from(counter.load(Ordering::Relaxed)),
+    );
+    let code_of = |c: &str| {
+        resp.errors.iter().any(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|v| *v == async_graphql::Value::from(c))
+        })
+    };
+    let status = if code_of("UNAUTHENTICATED") {
+        StatusCode::UNAUTHORIZED
+    } else if code_of("FORBIDDEN") {
+        StatusCode::FORBIDDEN
+    } else if resp.data == async_graphql::Value::Null && resp.is_err() && modern {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = match serde_json::to_vec(&resp) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "graphql response not serialisable");
+            return request_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error", modern);
+        }
+    };
+    let mut out = (status, body).into_response();
+    out.headers_mut()
+        .insert(header::CONTENT_TYPE, content_type(modern));
+    if status == StatusCode::UNAUTHORIZED {
+        out.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    out
+}
+
+fn schema_config(s: &AppState) -> GraphqlConfig {
+    s.graphql
+}
+
+fn unauthenticated(modern: bool) -> Response {
+    let body = serde_json::json!({"errors": [{
+        "message": "missing or invalid bearer token",
+        "extensions": {"code": "UNAUTHENTICATED"},
+    }]});
+    let mut resp = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, content_type(modern));
+    resp.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    resp
+}
+
+async fn websocket(s: AppState, schema: WeftSchema, req: Request) -> Response {
+    let (mut parts, _body) = req.into_parts();
+    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &()).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let from_headers = s.tokens.identify(&parts.headers);
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let tokens = s.tokens.clone();
+            let store = s.store.clone();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload: serde_json::Value| async move {
+                    let identity = match bearer_in(&payload) {
+                        Some(value) => {
+                            let mut h = HeaderMap::new();
+                            match HeaderValue::from_str(&value) {
+                                Ok(v) => {
+                                    h.insert(header::AUTHORIZATION, v);
+                                    tokens.identify(&h)
+                                }
+                                Err(_) => Err(Refusal::Unauthenticated),
+                            }
+                        }
+                        None => from_headers,
+                    };
+                    let Ok((caller, scopes)) = identity else {
+                        return Err(async_graphql::Error::new("missing or invalid bearer token"));
+                    };
+                    let mut data = Data::default();
+                    data.insert(Viewer { caller, scopes });
+                    data.insert(Loaders::new(&store, Arc::new(AtomicU64::new(0))));
+                    Ok(data)
+                })
+                .serve()
+        })
+        .into_response()
+}
+
+/// `Bearer …` from a `connection_init` payload: `Authorization`/`authorization`
+/// (with or without the scheme), or `token`.
+fn bearer_in(payload: &serde_json::Value) -> Option<String> {
+    let raw = ["Authorization", "authorization", "token"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))?;
+    let raw = raw.trim();
+    if raw
+        .split_once(' ')
+        .is_some_and(|(s, _)| s.eq_ignore_ascii_case("bearer"))
+    {
+        Some(raw.to_owned())
+    } else {
+        Some(format!("Bearer {raw}"))
+    }
+}
+
+/// GraphiQL, loaded from a CDN: the browser needs the internet, the server does not.
+const GRAPHIQL: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Weft GraphQL</title>
+  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script crossorigin src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
+  <script crossorigin src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
+  <script crossorigin src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
+  <script>
+    const url = window.location.href.split('?')[0];
+    const wsUrl = url.replace(/^http/, 'ws');
+    const token = localStorage.getItem('weft-token');
+    const headers = token ? { Authorization: 'Bearer ' + token } : {};
+    const fetcher = GraphiQL.createFetcher({ url, subscriptionUrl: wsUrl, headers,
+      wsConnectionParams: headers });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultEditorToolsVisibility: true }));
+  </script>
+</body>
+</html>
+"#;

@@ -1,0 +1,301 @@
+//! DataLoaders: per-dataset reads batched across one request.
+//!
+//! A GraphQL page of 50 datasets asks each for its columns, owners and tags; resolved
+//! one by one that is 150 statements. Each loader collects the keys asked for in the
+//! same tick and answers them with one `IN (…)` statement, so the page costs the same
+//! handful of statements whatever its size. Loaders are made per request: nothing is
+//! cached across requests, so a client always reads its own write.
+//!
+//! Every statement a request runs is counted (see `store::STATEMENTS`) and reported in the
+//! response's `extensions.sqlStatements`, which is how the test holds us to that.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use sqlx::Row;
+
+use crate::store::bulk::{Val, in_list};
+use crate::store::edits::Curated;
+use crate::store::lookup::OwnerRef;
+use crate::store::{STATEMENTS, Store, StoreError};
+
+/// The loader error: a store failure, shared by every key of the batch.
+#[derive(Debug, Clone)]
+pub struct LoadError(pub Arc<StoreError>);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<StoreError> for LoadError {
+    fn from(e: StoreError) -> LoadError {
+        LoadError(Arc::new(e))
+    }
+}
+
+/// A dataset's own row.
+#[derive(Debug, Clone)]
+pub struct DatasetRow {
+    /// Store id.
+    pub id: i64,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `DB_TABLE`, `VIEW`…
+    pub kind: String,
+    /// The producer's description.
+    pub description: Option<String>,
+    /// `CREATE`, `DROP`… from the lifecycle facet.
+    pub lifecycle: Option<String>,
+    /// Current schema version.
+    pub version: i64,
+    /// µs.
+    pub created_at: i64,
+    /// µs.
+    pub updated_at: i64,
+}
+
+/// One current column.
+#[derive(Debug, Clone)]
+pub struct ColumnRow {
+    /// Store id of its dataset.
+    pub dataset_id: i64,
+    /// Name (dotted for nested fields).
+    pub name: String,
+    /// Type as the producer names it.
+    pub data_type: Option<String>,
+    /// The producer's description.
+    pub description: Option<String>,
+    /// Position.
+    pub ordinal: i64,
+}
+
+/// One row of `tags` (declared by a producer, or added by hand).
+#[derive(Debug, Clone)]
+pub struct TagRow {
+    /// Column; empty for the dataset.
+    pub column: String,
+    /// Key.
+    pub key: String,
+    /// Value.
+    pub value: Option<String>,
+    /// Who assigned it.
+    pub source: Option<String>,
+    /// `declared` or `manual`.
+    pub origin: String,
+}
+
+async fn by_ids(
+    store: &Store,
+    ids: &[i64],
+    sql: impl Fn(&str) -> String,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let list = in_list(store.backend(), 0, chunk.len());
+        out.extend(
+            store
+                .rows(&sql(&list), chunk.iter().map(|&i| Val::I64(i)).collect())
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Datasets by id.
+pub struct Datasets(pub Store);
+
+impl Loader<i64> for Datasets {
+    type Value = DatasetRow;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, DatasetRow>, LoadError> {
+        let rows = by_ids(&self.0, keys, |list| {
+            format!(
+                "SELECT d.id, n.name, d.name, d.type, d.description, d.lifecycle, d.current_version, \
+                 d.created_at, d.updated_at FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
+                 WHERE d.id IN {list}"
+            )
+        })
+        .await?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let id: i64 = r.try_get(0).map_err(StoreError::from)?;
+            out.insert(
+                id,
+                DatasetRow {
+                    id,
+                    namespace: r.try_get(1).map_err(StoreError::from)?,
+                    name: r.try_get(2).map_err(StoreError::from)?,
+                    kind: r.try_get(3).map_err(StoreError::from)?,
+                    description: r.try_get(4).map_err(StoreError::from)?,
+                    lifecycle: r.try_get(5).map_err(StoreError::from)?,
+                    version: r.try_get(6).map_err(StoreError::from)?,
+                    created_at: r.try_get(7).map_err(StoreError::from)?,
+                    updated_at: r.try_get(8).map_err(StoreError::from)?,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// The current columns of datasets, in order.
+pub struct Columns(pub Store);
+
+impl Loader<i64> for Columns {
+    type Value = Vec<ColumnRow>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<ColumnRow>>, LoadError> {
+        let rows = by_ids(&self.0, keys, |list| {
+            format!(
+                "SELECT c.dataset_id, c.name, c.data_type, c.description, c.ordinal FROM columns c \
+                 JOIN datasets d ON d.id = c.dataset_id \
+                 WHERE c.last_version = d.current_version AND c.dataset_id IN {list} \
+                 ORDER BY c.dataset_id, c.ordinal"
+            )
+        })
+        .await?;
+        let mut out: HashMap<i64, Vec<ColumnRow>> = keys.iter().map(|&k| (k, Vec::new())).collect();
+        for r in rows {
+            let c = ColumnRow {
+                dataset_id: r.try_get(0).map_err(StoreError::from)?,
+                name: r.try_get(1).map_err(StoreError::from)?,
+                data_type: r.try_get(2).map_err(StoreError::from)?,
+                description: r.try_get(3).map_err(StoreError::from)?,
+                ordinal: r.try_get(4).map_err(StoreError::from)?,
+            };
+            out.entry(c.dataset_id).or_default().push(c);
+        }
+        Ok(out)
+    }
+}
+
+/// Owners of datasets (curated owners replace the producer's).
+pub struct Owners(pub Store);
+
+impl Loader<i64> for Owners {
+    type Value = Vec<OwnerRef>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<OwnerRef>>, LoadError> {
+        let mut out = self.0.dataset_owners(keys).await?;
+        for k in keys {
+            out.entry(*k).or_default();
+        }
+        Ok(out)
+    }
+}
+
+/// What people curated on datasets and their columns.
+pub struct Curations(pub Store);
+
+impl Loader<i64> for Curations {
+    type Value = Curated;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Curated>, LoadError> {
+        let mut out = self.0.curations(keys).await?;
+        for k in keys {
+            out.entry(*k).or_default();
+        }
+        Ok(out)
+    }
+}
+
+/// Stored tags of datasets and their columns.
+pub struct Tags(pub Store);
+
+impl Loader<i64> for Tags {
+    type Value = Vec<TagRow>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<TagRow>>, LoadError> {
+        let rows = by_ids(&self.0, keys, |list| {
+            format!(
+                "SELECT dataset_id, column_name, key, value, source, origin FROM tags \
+                 WHERE dataset_id IN {list} ORDER BY dataset_id, column_name, key"
+            )
+        })
+        .await?;
+        let mut out: HashMap<i64, Vec<TagRow>> = keys.iter().map(|&k| (k, Vec::new())).collect();
+        for r in rows {
+            let id: i64 = r.try_get(0).map_err(StoreError::from)?;
+            out.entry(id).or_default().push(TagRow {
+                column: r.try_get(1).map_err(StoreError::from)?,
+                key: r.try_get(2).map_err(StoreError::from)?,
+                value: r.try_get(3).map_err(StoreError::from)?,
+                source: r.try_get(4).map_err(StoreError::from)?,
+                origin: r.try_get(5).map_err(StoreError::from)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// When a completed run last wrote each dataset (µs).
+pub struct LastWrites(pub Store);
+
+impl Loader<i64> for LastWrites {
+    type Value = i64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, i64>, LoadError> {
+        let rows = by_ids(&self.0, keys, |list| {
+            format!(
+                "SELECT io.dataset_id, MAX(r.ended_at) FROM run_io io JOIN runs r ON r.id = io.run_id \
+                 WHERE io.direction = 'out' AND r.state = 'COMPLETE' AND io.dataset_id IN {list} \
+                 GROUP BY io.dataset_id"
+            )
+        })
+        .await?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let at: Option<i64> = r.try_get(1).map_err(StoreError::from)?;
+            if let Some(at) = at {
+                out.insert(r.try_get(0).map_err(StoreError::from)?, at);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every loader of one request.
+pub struct Loaders {
+    /// Dataset rows.
+    pub datasets: DataLoader<Datasets>,
+    /// Current columns.
+    pub columns: DataLoader<Columns>,
+    /// Owners.
+    pub owners: DataLoader<Owners>,
+    /// Curated values.
+    pub curations: DataLoader<Curations>,
+    /// Stored tags.
+    pub tags: DataLoader<Tags>,
+    /// Last completed writes.
+    pub last_writes: DataLoader<LastWrites>,
+}
+
+impl Loaders {
+    /// Fresh loaders whose batches count against `counter`.
+    pub fn new(store: &Store, counter: Arc<AtomicU64>) -> Loaders {
+        let spawner = move || {
+            let counter = counter.clone();
+            move |fut| tokio::spawn(STATEMENTS.scope(counter.clone(), fut))
+        };
+        Loaders {
+            datasets: DataLoader::new(Datasets(store.clone()), spawner()),
+            columns: DataLoader::new(Columns(store.clone()), spawner()),
+            owners: DataLoader::new(Owners(store.clone()), spawner()),
+            curations: DataLoader::new(Curations(store.clone()), spawner()),
+            tags: DataLoader::new(Tags(store.clone()), spawner()),
+            last_writes: DataLoader::new(LastWrites(store.clone()), spawner()),
+        }
+    }
+}

@@ -1,0 +1,540 @@
+//! The query root: find datasets, read them, follow their lineage, review PII, read
+//! the change log.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Enum, InputObject, Object, Result};
+use sqlx::Row;
+use weft_lineage::graph::Direction;
+use weft_search::index::{DocKind, Filters};
+
+use super::types::{
+    Change, Column, Dataset, Impact, Job, LineageGraph, Namespace, Page, ReviewItem, Run,
+    SearchFacets, SearchHit, SearchInfo, SearchKind, impact_of, page_args, page_cost, page_of,
+    state, traverse,
+};
+use super::{api_error, bad_input, store_error};
+use crate::api::graph::QueueParams;
+use crate::auth::Scope;
+use crate::store::bulk::Val;
+
+/// Which datasets `datasets` lists.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct DatasetFilter {
+    /// Only this namespace.
+    pub namespace: Option<String>,
+    /// Only datasets carrying this dataset-level tag key.
+    pub tag: Option<String>,
+    /// Only datasets this owner owns (`user:alice`, or just `alice`).
+    pub owner: Option<String>,
+    /// Only names containing this text (case-insensitive).
+    pub name_contains: Option<String>,
+    /// Include datasets the source dropped.
+    #[graphql(default = false)]
+    pub include_deleted: bool,
+}
+
+/// Which way to follow lineage.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LineageDirection {
+    /// Towards sources.
+    Upstream,
+    /// Towards consumers.
+    Downstream,
+}
+
+/// Search filters.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Only datasets, jobs or columns.
+    #[graphql(name = "type")]
+    pub kind: Option<SearchKind>,
+    /// Only this namespace.
+    pub namespace: Option<String>,
+    /// Only this platform (`postgres`).
+    pub platform: Option<String>,
+    /// Only documents with this tag.
+    pub tag: Option<String>,
+    /// Only this owner's.
+    pub owner: Option<String>,
+    /// Only this tier.
+    pub tier: Option<String>,
+}
+
+/// Review status filter.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ReviewStatus {
+    /// Awaiting review.
+    Proposed,
+    /// Confirmed.
+    Confirmed,
+    /// Rejected.
+    Rejected,
+    /// Any status.
+    Any,
+}
+
+/// The query root.
+pub struct QueryRoot;
+
+fn can_read(ctx: &Context<'_>) -> Result<()> {
+    ctx.data::<super::Viewer>()?
+        .require(Scope::Read)
+        .map(|_| ())
+}
+
+#[Object(name = "Query")]
+impl QueryRoot {
+    /// Full-text search over datasets, jobs and columns, ranked by relevance times
+    /// real usage and lineage centrality; `explain` on each hit says how.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        filter: Option<SearchFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, SearchHit, SearchInfo>> {
+        can_read(ctx)?;
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let f = filter.unwrap_or_default();
+        let kind = f.kind.map(|k| match k {
+            SearchKind::Dataset => DocKind::Dataset,
+            SearchKind::Job => DocKind::Job,
+            SearchKind::Column => DocKind::Column,
+        });
+        let filters = Filters {
+            namespace: f.namespace,
+            platform: f.platform,
+            tag: f.tag,
+            owner: f.owner,
+            tier: f.tier,
+        };
+        let want_facets = ctx.look_ahead().field("facets").exists();
+        let s = state(ctx);
+        let found = {
+            let guard = s.search.read();
+            let index = guard.as_ref().ok_or_else(|| {
+                api_error(crate::api::error::ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "the search index is still opening; retry shortly",
+                ))
+            })?;
+            index
+                .search_with(&query, &filters, kind, limit, offset, want_facets)
+                .map_err(|e| api_error(crate::api::error::ApiError::internal(e)))?
+        };
+        let hits: Vec<SearchHit> = found
+            .hits
+            .iter()
+            .map(|h| {
+                let (kind, node) = match h.kind {
+                    DocKind::Job => (SearchKind::Job, format!("job:{}:{}", h.namespace, h.name)),
+                    DocKind::Dataset => (
+                        SearchKind::Dataset,
+                        format!("dataset:{}:{}", h.namespace, h.name),
+                    ),
+                    DocKind::Column => (
+                        SearchKind::Column,
+                        format!(
+                            "datasetField:{}:{}:{}",
+                            h.namespace,
+                            h.name,
+                            h.matched_columns
+                                .first()
+                                .map(String::as_str)
+                                .unwrap_or_default()
+                        ),
+                    ),
+                };
+                let explain: serde_json::Map<String, serde_json::Value> = h
+                    .explain()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
+                    .collect();
+                SearchHit {
+                    kind,
+                    v: serde_json::json!({
+                        "namespace": h.namespace,
+                        "name": h.name,
+                        "nodeId": node,
+                        "score": h.score,
+                        "explain": explain,
+                        "matchedColumns": h.matched_columns,
+                        "updatedAt": crate::store::read::iso(h.updated_at),
+                        "highlights": h.highlights.iter().map(|x| serde_json::json!({
+                            "field": x.field, "fragment": x.fragment,
+                        })).collect::<Vec<_>>(),
+                    }),
+                }
+            })
+            .collect();
+        let facets = want_facets.then(|| {
+            let list = |v: &Vec<(String, u64)>| {
+                v.iter()
+                    .map(|(value, count)| super::types::FacetCount {
+                        value: value.clone(),
+                        count: *count as i64,
+                    })
+                    .collect()
+            };
+            SearchFacets {
+                platform: list(&found.facets.platform),
+                namespace: list(&found.facets.namespace),
+                tag: list(&found.facets.tag),
+                owner: list(&found.facets.owner),
+                tier: list(&found.facets.tier),
+            }
+        });
+        let total = found.total;
+        let mut c = Connection::with_additional_fields(
+            offset > 0,
+            offset + hits.len() < total,
+            SearchInfo {
+                total_count: total as i64,
+                facets,
+                notice: found.truncated_query.then(|| {
+                    format!(
+                        "the query was cut to its first {} characters",
+                        weft_search::index::MAX_QUERY_CHARS
+                    )
+                }),
+            },
+        );
+        c.edges.extend(
+            hits.into_iter()
+                .enumerate()
+                .map(|(i, h)| async_graphql::connection::Edge::new((offset + i).to_string(), h)),
+        );
+        Ok(c)
+    }
+
+    /// One dataset by namespace and name.
+    async fn dataset(
+        &self,
+        ctx: &Context<'_>,
+        namespace: String,
+        name: String,
+    ) -> Result<Option<Dataset>> {
+        can_read(ctx)?;
+        Ok(state(ctx)
+            .store
+            .dataset_id_named(&namespace, &name)
+            .await
+            .map_err(store_error)?
+            .map(|id| Dataset { id }))
+    }
+
+    /// Datasets, by namespace then name.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn datasets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DatasetFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Dataset>> {
+        can_read(ctx)?;
+        list_datasets(ctx, filter.unwrap_or_default(), first, after).await
+    }
+
+    /// One column of a dataset's current schema.
+    async fn column(
+        &self,
+        ctx: &Context<'_>,
+        namespace: String,
+        dataset: String,
+        name: String,
+    ) -> Result<Option<Column>> {
+        can_read(ctx)?;
+        column_named(ctx, &namespace, &dataset, &name).await
+    }
+
+    /// One job.
+    async fn job(&self, ctx: &Context<'_>, namespace: String, name: String) -> Result<Option<Job>> {
+        can_read(ctx)?;
+        Ok(state(ctx)
+            .store
+            .get_job(&namespace, &name)
+            .await
+            .map_err(store_error)?
+            .map(|v| Job { v }))
+    }
+
+    /// One run, by its id (or the id its producer sent).
+    async fn run(&self, ctx: &Context<'_>, id: String) -> Result<Option<Run>> {
+        can_read(ctx)?;
+        Ok(state(ctx)
+            .store
+            .get_run(&id)
+            .await
+            .map_err(store_error)?
+            .map(|v| Run { v }))
+    }
+
+    /// One namespace.
+    async fn namespace(&self, ctx: &Context<'_>, name: String) -> Result<Option<Namespace>> {
+        can_read(ctx)?;
+        Ok(state(ctx)
+            .store
+            .get_namespace(&name)
+            .await
+            .map_err(store_error)?
+            .map(|v| Namespace::from_json(&v)))
+    }
+
+    /// Every namespace, by name.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn namespaces(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Namespace>> {
+        can_read(ctx)?;
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let v = state(ctx)
+            .store
+            .list_namespaces(crate::store::read::Page {
+                limit: limit as i64,
+                offset: offset as i64,
+            })
+            .await
+            .map_err(store_error)?;
+        let total = v["totalCount"].as_i64().unwrap_or(0);
+        let items = v["namespaces"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(Namespace::from_json)
+            .collect();
+        Ok(page_of(items, offset, total))
+    }
+
+    /// Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
+    async fn lineage(
+        &self,
+        ctx: &Context<'_>,
+        node_id: String,
+        direction: LineageDirection,
+        #[graphql(default = 1)] depth: i32,
+    ) -> Result<LineageGraph> {
+        can_read(ctx)?;
+        let d = match direction {
+            LineageDirection::Upstream => Direction::Upstream,
+            LineageDirection::Downstream => Direction::Downstream,
+        };
+        traverse(ctx, node_id, depth, d).await
+    }
+
+    /// Everything downstream of a node, with owners and tiers.
+    async fn impact(&self, ctx: &Context<'_>, node_id: String) -> Result<Impact> {
+        can_read(ctx)?;
+        impact_of(ctx, &node_id).await
+    }
+
+    /// Tags at columns awaiting review (or past it), filtered by the dataset's owner
+    /// (`owner`, or `unowned: true`), tag prefix and status.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn pii_review_queue(
+        &self,
+        ctx: &Context<'_>,
+        owner: Option<String>,
+        #[graphql(default = false)] unowned: bool,
+        tag: Option<String>,
+        #[graphql(default_with = "ReviewStatus::Proposed")] status: ReviewStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<ReviewItem>> {
+        can_read(ctx)?;
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let p = QueueParams {
+            owner,
+            unowned: Some(unowned),
+            tag,
+            status: Some(
+                match status {
+                    ReviewStatus::Proposed => "proposed",
+                    ReviewStatus::Confirmed => "confirmed",
+                    ReviewStatus::Rejected => "rejected",
+                    ReviewStatus::Any => "any",
+                }
+                .to_owned(),
+            ),
+            limit: Some(limit),
+            offset: Some(offset),
+        };
+        let v = crate::api::graph::review_items(state(ctx), p)
+            .await
+            .map_err(api_error)?
+            .0;
+        let total = v["totalCount"].as_i64().unwrap_or(0);
+        let items = v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| ReviewItem { v: x.clone() })
+            .collect();
+        Ok(page_of(items, offset, total))
+    }
+
+    /// The change log after `since` (a sequence number; 0 for the beginning), oldest
+    /// first. Each edge's cursor is its sequence number, so `after` resumes a feed.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] since: i64,
+        kind: Option<String>,
+        namespace: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Change, super::types::ListInfo>> {
+        can_read(ctx)?;
+        let (_, limit) = page_args(ctx, first, None)?;
+        let from = match after {
+            Some(a) => a
+                .parse::<i64>()
+                .map_err(|_| bad_input("after", "after is not a cursor this API returned"))?,
+            None => since,
+        };
+        let store = &state(ctx).store;
+        let entries = store
+            .changes(
+                from,
+                limit as i64 + 1,
+                kind.as_deref(),
+                namespace.as_deref(),
+                false,
+            )
+            .await
+            .map_err(store_error)?;
+        let more = entries.len() > limit;
+        let last = store.last_seq().await.map_err(store_error)?;
+        let mut c = Connection::with_additional_fields(
+            from > 0,
+            more,
+            super::types::ListInfo { total_count: last },
+        );
+        c.edges.extend(
+            entries
+                .into_iter()
+                .take(limit)
+                .map(|e| async_graphql::connection::Edge::new(e.seq.to_string(), Change::from(e))),
+        );
+        Ok(c)
+    }
+}
+
+/// A column by names, when the dataset and column exist.
+pub(crate) async fn column_named(
+    ctx: &Context<'_>,
+    namespace: &str,
+    dataset: &str,
+    name: &str,
+) -> Result<Option<Column>> {
+    let Some(id) = state(ctx)
+        .store
+        .dataset_id_named(namespace, dataset)
+        .await
+        .map_err(store_error)?
+    else {
+        return Ok(None);
+    };
+    let cols = super::types::loaders(ctx)?
+        .columns
+        .load_one(id)
+        .await
+        .map_err(|e| store_error_msg(&e.to_string()))?
+        .unwrap_or_default();
+    Ok(cols
+        .into_iter()
+        .find(|c| c.name == name)
+        .map(|row| Column { row }))
+}
+
+fn store_error_msg(msg: &str) -> async_graphql::Error {
+    tracing::error!(error = %msg, "graphql load failed");
+    async_graphql::Error::new("internal error; see the server log")
+}
+
+/// One page of datasets matching `f`: two statements (the page's ids, the count).
+pub(crate) async fn list_datasets(
+    ctx: &Context<'_>,
+    f: DatasetFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Page<Dataset>> {
+    let (offset, limit) = page_args(ctx, first, after)?;
+    let mut filter = String::from("1 = 1");
+    let mut binds: Vec<Val> = Vec::new();
+    if let Some(ns) = &f.namespace {
+        filter.push_str(" AND n.name = ?");
+        binds.push(ns.as_str().into());
+    }
+    if let Some(tag) = &f.tag {
+        filter.push_str(
+            " AND EXISTS (SELECT 1 FROM tags t WHERE t.dataset_id = d.id AND t.column_name = '' AND t.key = ?)",
+        );
+        binds.push(tag.as_str().into());
+    }
+    if let Some(owner) = &f.owner {
+        // Curated owners replace the producer's: match them when set, else the producer's.
+        let who = owner.trim().to_lowercase();
+        filter.push_str(
+            " AND (EXISTS (SELECT 1 FROM curations c WHERE c.dataset_id = d.id AND c.column_name = '' \
+               AND c.field = 'owners' AND (LOWER(c.value) LIKE ? OR LOWER(c.value) LIKE ?)) \
+             OR (NOT EXISTS (SELECT 1 FROM curations c WHERE c.dataset_id = d.id AND c.column_name = '' \
+               AND c.field = 'owners') AND EXISTS (SELECT 1 FROM owners o WHERE o.entity_type = 'dataset' \
+               AND o.entity_id = d.id AND (LOWER(o.name) = ? OR LOWER(o.name) LIKE ?))))",
+        );
+        let json_name = serde_json::to_string(&who).unwrap_or_default();
+        binds.push(format!("%\"name\":{json_name}%").into());
+        binds.push(format!("%\"name\":\"%:{}\"%", who.replace('"', "")).into());
+        binds.push(who.as_str().into());
+        binds.push(format!("%:{who}").into());
+    }
+    if let Some(text) = &f.name_contains {
+        filter.push_str(" AND LOWER(d.name) LIKE ?");
+        binds.push(format!("%{}%", text.to_lowercase()).into());
+    }
+    if !f.include_deleted {
+        filter.push_str(" AND (d.lifecycle IS NULL OR d.lifecycle <> 'DROP')");
+    }
+    let store = &state(ctx).store;
+    let mut page_binds = binds.clone();
+    page_binds.push((limit as i64).into());
+    page_binds.push((offset as i64).into());
+    let rows = store
+        .rows(
+            &format!(
+                "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
+                 WHERE {filter} ORDER BY n.name, d.name LIMIT ? OFFSET ?"
+            ),
+            page_binds,
+        )
+        .await
+        .map_err(store_error)?;
+    let total: i64 = store
+        .rows(
+            &format!(
+                "SELECT COUNT(*) FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE {filter}"
+            ),
+            binds,
+        )
+        .await
+        .map_err(store_error)?
+        .first()
+        .map(|r| r.try_get(0))
+        .transpose()
+        .map_err(|e| store_error(e.into()))?
+        .unwrap_or(0);
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(Dataset {
+            id: r.try_get(0).map_err(|e| store_error(e.into()))?,
+        });
+    }
+    Ok(page_of(items, offset, total))
+}
