@@ -95,46 +95,7 @@ pub async fn search(
             want_facets,
         )
         .map_err(ApiError::internal)?;
-    let results: Vec<Value> = found
-        .hits
-        .iter()
-        .map(|h| {
-            let (kind, node) = match h.kind {
-                DocKind::Job => ("JOB", format!("job:{}:{}", h.namespace, h.name)),
-                DocKind::Dataset => ("DATASET", format!("dataset:{}:{}", h.namespace, h.name)),
-                DocKind::Column => (
-                    "COLUMN",
-                    format!(
-                        "datasetField:{}:{}:{}",
-                        h.namespace,
-                        h.name,
-                        h.matched_columns
-                            .first()
-                            .map(String::as_str)
-                            .unwrap_or_default()
-                    ),
-                ),
-            };
-            let explain: serde_json::Map<String, Value> = h
-                .explain()
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), json!(v)))
-                .collect();
-            json!({
-                "type": kind,
-                "name": h.name,
-                "namespace": h.namespace,
-                "nodeId": node,
-                "updatedAt": iso(h.updated_at),
-                "score": h.score,
-                "explain": explain,
-                "matchedColumns": h.matched_columns,
-                "highlights": h.highlights.iter().map(|x| json!({
-                    "field": x.field, "fragment": x.fragment,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    let results: Vec<Value> = found.hits.iter().map(hit_json).collect();
     let mut out = json!({"totalCount": found.total, "results": results});
     if want_facets {
         let f = &found.facets;
@@ -158,6 +119,45 @@ pub async fn search(
         ));
     }
     Ok(Json(out))
+}
+
+/// One hit as the API shows it: kind, names, node id, score with its explanation,
+/// matched columns and highlights.
+pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
+    let (kind, node) = match h.kind {
+        DocKind::Job => ("JOB", format!("job:{}:{}", h.namespace, h.name)),
+        DocKind::Dataset => ("DATASET", format!("dataset:{}:{}", h.namespace, h.name)),
+        DocKind::Column => (
+            "COLUMN",
+            format!(
+                "datasetField:{}:{}:{}",
+                h.namespace,
+                h.name,
+                h.matched_columns
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or_default()
+            ),
+        ),
+    };
+    let explain: serde_json::Map<String, Value> = h
+        .explain()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), json!(v)))
+        .collect();
+    json!({
+        "type": kind,
+        "name": h.name,
+        "namespace": h.namespace,
+        "nodeId": node,
+        "updatedAt": iso(h.updated_at),
+        "score": h.score,
+        "explain": explain,
+        "matchedColumns": h.matched_columns,
+        "highlights": h.highlights.iter().map(|x| json!({
+            "field": x.field, "fragment": x.fragment,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The autocomplete query string.

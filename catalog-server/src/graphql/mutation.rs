@@ -131,14 +131,30 @@ fn tag_key(raw: &str) -> Result<String> {
         .map_err(|e| bad_input("tag", e.to_string()))
 }
 
-/// A column tag decision through the review path (owner check, graph read-your-write).
-async fn review(
+/// A tag at a column, as a decision names it.
+struct ColumnTagRef<'a> {
+    namespace: &'a str,
+    dataset: &'a str,
+    field: &'a str,
+    tag: &'a str,
+}
+
+/// A decision on a tag at a column (`add`, `remove`, `confirm`, `reject`, `clear`)
+/// through the REST layer's review path: the `review` scope, the owner check, and an
+/// answer once the lineage graph reflects it. Returns the dataset's id.
+async fn decide(
     ctx: &Context<'_>,
-    body: Map<String, Value>,
+    action: &str,
+    on: ColumnTagRef<'_>,
+    reason: Option<String>,
     reviewer: Option<String>,
-) -> Result<()> {
+) -> Result<i64> {
     let caller = viewer(ctx)?.require(Scope::Review)?.clone();
-    let mut body = body;
+    let id = dataset_id(ctx, on.namespace, on.dataset).await?;
+    let mut body = as_map(
+        json!({"action": action, "tag": on.tag, "namespace": on.namespace,
+                                 "dataset": on.dataset, "field": on.field, "reason": reason}),
+    );
     if caller == Caller::Anonymous
         && let Some(r) = reviewer
     {
@@ -147,7 +163,7 @@ async fn review(
     let _decided = crate::api::graph::decide(state(ctx), caller, body)
         .await
         .map_err(api_error)?;
-    Ok(())
+    Ok(id)
 }
 
 #[Object(name = "Mutation")]
@@ -238,10 +254,13 @@ impl MutationRoot {
         match column {
             None => edit(ctx, namespace, dataset, None, Edit::AddTag { key, value }).await,
             Some(field) => {
-                let id = dataset_id(ctx, &namespace, &dataset).await?;
-                let body = json!({"action": "add", "tag": key, "namespace": namespace,
-                                  "dataset": dataset, "field": field, "reason": reason});
-                review(ctx, as_map(body), reviewer).await?;
+                let on = ColumnTagRef {
+                    namespace: &namespace,
+                    dataset: &dataset,
+                    field: &field,
+                    tag: &key,
+                };
+                let id = decide(ctx, "add", on, reason, reviewer).await?;
                 Ok(Dataset { id })
             }
         }
@@ -287,10 +306,13 @@ impl MutationRoot {
                 edit(ctx, namespace, dataset, None, Edit::RemoveTag { key }).await
             }
             Some(field) => {
-                let id = dataset_id(ctx, &namespace, &dataset).await?;
-                let body = json!({"action": "remove", "tag": key, "namespace": namespace,
-                                  "dataset": dataset, "field": field, "reason": reason});
-                review(ctx, as_map(body), reviewer).await?;
+                let on = ColumnTagRef {
+                    namespace: &namespace,
+                    dataset: &dataset,
+                    field: &field,
+                    tag: &key,
+                };
+                let id = decide(ctx, "remove", on, reason, reviewer).await?;
                 Ok(Dataset { id })
             }
         }
@@ -317,9 +339,13 @@ impl MutationRoot {
             ReviewDecision::Reject => "reject",
             ReviewDecision::Clear => "clear",
         };
-        let body = json!({"action": action, "tag": key, "namespace": namespace,
-                          "dataset": dataset, "field": column, "reason": reason});
-        review(ctx, as_map(body), reviewer).await?;
+        let on = ColumnTagRef {
+            namespace: &namespace,
+            dataset: &dataset,
+            field: &column,
+            tag: &key,
+        };
+        decide(ctx, action, on, reason, reviewer).await?;
         super::query::column_named(ctx, &namespace, &dataset, &column)
             .await?
             .ok_or_else(|| {

@@ -127,46 +127,13 @@ impl QueryRoot {
         let hits: Vec<SearchHit> = found
             .hits
             .iter()
-            .map(|h| {
-                let (kind, node) = match h.kind {
-                    DocKind::Job => (SearchKind::Job, format!("job:{}:{}", h.namespace, h.name)),
-                    DocKind::Dataset => (
-                        SearchKind::Dataset,
-                        format!("dataset:{}:{}", h.namespace, h.name),
-                    ),
-                    DocKind::Column => (
-                        SearchKind::Column,
-                        format!(
-                            "datasetField:{}:{}:{}",
-                            h.namespace,
-                            h.name,
-                            h.matched_columns
-                                .first()
-                                .map(String::as_str)
-                                .unwrap_or_default()
-                        ),
-                    ),
-                };
-                let explain: serde_json::Map<String, serde_json::Value> = h
-                    .explain()
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
-                    .collect();
-                SearchHit {
-                    kind,
-                    v: serde_json::json!({
-                        "namespace": h.namespace,
-                        "name": h.name,
-                        "nodeId": node,
-                        "score": h.score,
-                        "explain": explain,
-                        "matchedColumns": h.matched_columns,
-                        "updatedAt": crate::store::read::iso(h.updated_at),
-                        "highlights": h.highlights.iter().map(|x| serde_json::json!({
-                            "field": x.field, "fragment": x.fragment,
-                        })).collect::<Vec<_>>(),
-                    }),
-                }
+            .map(|h| SearchHit {
+                kind: match h.kind {
+                    DocKind::Job => SearchKind::Job,
+                    DocKind::Dataset => SearchKind::Dataset,
+                    DocKind::Column => SearchKind::Column,
+                },
+                v: crate::api::search::hit_json(h),
             })
             .collect();
         let facets = want_facets.then(|| {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use sqlx::{AnyConnection, Row};
 use weft_schemas::change::{CatalogEdit, Edit, EditOwner};
 
-use super::bulk::{Val, execute, fetch, in_list};
+use super::bulk::{Val, execute, in_list};
 use super::{Store, StoreError};
 
 /// Tag origin of tags added by hand to a dataset.
@@ -96,20 +96,11 @@ pub async fn apply_edit(
     at: i64,
 ) -> Result<(), StoreError> {
     let backend = store.backend();
-    let rows = fetch(
-        conn,
-        backend.sql(
-            "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
-             WHERE n.name = ? AND d.name = ?",
-        ),
-        vec![e.namespace.as_str().into(), e.dataset.as_str().into()],
-    )
-    .await?;
-    let Some(row) = rows.first() else {
+    let Some(id) = super::reviews::dataset_id_in(conn, store, &e.namespace, &e.dataset).await?
+    else {
         tracing::warn!(seq, dataset = %e.dataset, "edit of an unknown dataset ignored");
         return Ok(());
     };
-    let id: i64 = row.try_get(0)?;
     let column = e.column.clone().unwrap_or_default();
     let curate = |field: &'static str, value: Option<String>| Curate {
         id,

@@ -7,7 +7,7 @@
 //! rows when it is built at start, then follows new decisions in the log.
 
 use sqlx::{AnyConnection, Row};
-use weft_schemas::change::{EdgeRetraction, FieldName, ReviewAction, TagReview};
+use weft_schemas::change::{EdgeRetraction, ReviewAction, TagReview};
 
 use super::bulk::{Insert, Val, execute, fetch};
 use super::{Store, StoreError};
@@ -104,20 +104,10 @@ pub async fn apply_reviews(
 ) -> Result<(), StoreError> {
     let backend = store.backend();
     for &(seq, r) in items {
-        let rows = fetch(
-            conn,
-            backend.sql(
-                "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
-                 WHERE n.name = ? AND d.name = ?",
-            ),
-            vec![r.namespace.as_str().into(), r.dataset.as_str().into()],
-        )
-        .await?;
-        let Some(row) = rows.first() else {
+        let Some(dataset_id) = dataset_id_in(conn, store, &r.namespace, &r.dataset).await? else {
             tracing::warn!(seq, dataset = %r.dataset, "review of an unknown dataset ignored");
             continue;
         };
-        let dataset_id: i64 = row.try_get(0)?;
         let current = read_one(conn, store, dataset_id, &r.column, &r.tag).await?;
         let base = current.unwrap_or(ReviewState {
             dataset_id,
@@ -193,8 +183,8 @@ pub async fn apply_retraction(
     r: &EdgeRetraction,
 ) -> Result<u64, StoreError> {
     let (Some(src), Some(dst)) = (
-        dataset_id(conn, store, &r.src).await?,
-        dataset_id(conn, store, &r.dst).await?,
+        dataset_id_in(conn, store, &r.src.namespace, &r.src.dataset).await?,
+        dataset_id_in(conn, store, &r.dst.namespace, &r.dst.dataset).await?,
     ) else {
         return Ok(0);
     };
@@ -242,10 +232,12 @@ pub async fn apply_retraction(
     execute(conn, store.backend().sql(&sql), binds).await
 }
 
-async fn dataset_id(
+/// The id of dataset `namespace`:`name`, read on the writer's connection.
+pub(crate) async fn dataset_id_in(
     conn: &mut AnyConnection,
     store: &Store,
-    f: &FieldName,
+    namespace: &str,
+    name: &str,
 ) -> Result<Option<i64>, StoreError> {
     let rows = fetch(
         conn,
@@ -253,7 +245,7 @@ async fn dataset_id(
             "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
              WHERE n.name = ? AND d.name = ?",
         ),
-        vec![f.namespace.as_str().into(), f.dataset.as_str().into()],
+        vec![namespace.into(), name.into()],
     )
     .await?;
     rows.first()
