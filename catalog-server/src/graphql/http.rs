@@ -171,18 +171,24 @@ fn request_error(status: StatusCode, message: &str, modern: bool) -> Response {
     resp
 }
 
-/// The operation a request would run, when its document parses.
-fn operation_type(req: &async_graphql::Request) -> Option<OperationType> {
-    let doc = async_graphql::parser::parse_query(&req.query).ok()?;
+/// The operation a request would run, when its document parses: its type and its
+/// top selection set.
+fn operation<'a>(
+    doc: &'a async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<(
+    OperationType,
+    &'a async_graphql::parser::types::SelectionSet,
+)> {
     let ops: Vec<_> = doc.operations.iter().collect();
-    let op = match &req.operation_name {
+    let op = match name {
         Some(name) => ops
             .into_iter()
             .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?,
         None if ops.len() == 1 => ops.into_iter().next()?,
         None => return None,
     };
-    Some(op.1.node.ty)
+    Some((op.1.node.ty, &op.1.node.selection_set.node))
 }
 
 async fn execute(
@@ -197,7 +203,12 @@ async fn execute(
         Ok(x) => x,
         Err(_) => return unauthenticated(modern),
     };
-    let op = operation_type(&req);
+    let doc = async_graphql::parser::parse_query(&req.query).ok();
+    let operation_name = req.operation_name.clone();
+    let op = doc
+        .as_ref()
+        .and_then(|d| operation(d, req.operation_name.as_deref()))
+        .map(|(ty, _)| ty);
     if via_get && op == Some(OperationType::Mutation) {
         let mut resp = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -237,6 +248,11 @@ async fn execute(
             async_graphql::Response::from_errors(vec![e])
         }
     };
+    if let Some(d) = &doc
+        && let Some((_, set)) = operation(d, operation_name.as_deref())
+    {
+        super::order::reorder(&mut resp.data, d, set);
+    }
     resp.extensions.insert(
         "sqlStatements".into(),
         async_graphql::Value::from(counter.load(Ordering::Relaxed)),

@@ -18,6 +18,7 @@
 pub mod http;
 pub mod loaders;
 pub mod mutation;
+mod order;
 pub mod query;
 pub mod subscription;
 pub mod types;
