@@ -248,10 +248,22 @@ async fn execute(
             async_graphql::Response::from_errors(vec![e])
         }
     };
+    // Nothing ran: a request error (parse, validation, limits), not a field's.
+    let request_failed = resp.data == async_graphql::Value::Null && resp.is_err();
     if let Some(d) = &doc
-        && let Some((_, set)) = operation(d, operation_name.as_deref())
+        && let Some((ty, set)) = operation(d, operation_name.as_deref())
+        && !request_failed
     {
-        super::order::reorder(&mut resp.data, d, set);
+        let root = match ty {
+            OperationType::Query => "Query",
+            OperationType::Mutation => "Mutation",
+            OperationType::Subscription => "Subscription",
+        };
+        let paths: Vec<&[async_graphql::PathSegment]> =
+            resp.errors.iter().map(|e| e.path.as_slice()).collect();
+        let types = super::response::field_types();
+        super::response::null_errors(&mut resp.data, d, set, root, &paths, types);
+        super::response::reorder(&mut resp.data, d, set);
     }
     resp.extensions.insert(
         "sqlStatements".into(),
@@ -269,7 +281,7 @@ async fn execute(
         StatusCode::UNAUTHORIZED
     } else if code_of("FORBIDDEN") {
         StatusCode::FORBIDDEN
-    } else if resp.data == async_graphql::Value::Null && resp.is_err() && modern {
+    } else if request_failed && modern {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK

@@ -18,8 +18,8 @@
 pub mod http;
 pub mod loaders;
 pub mod mutation;
-mod order;
 pub mod query;
+mod response;
 pub mod subscription;
 pub mod types;
 
