@@ -3,7 +3,11 @@
 #
 # 1. Python: a venv at .venv with tests/python/requirements.txt (the OpenLineage
 #    client used by tests/tests/python_client.rs); exported as WEFT_TEST_PYTHON.
-# 2. PostgreSQL, exported as WEFT_TEST_DATABASE_URL (tests create and drop their
+# 2. Node.js (18 or newer) with npm: `npm ci` in tests/conformance (graphql-js, pinned
+#    by its package-lock.json, for tests/tests/graphql_conformance.rs) when node_modules
+#    is missing or the lock file changed; node exported as WEFT_TEST_NODE. Without
+#    Node the conformance test skips with a note, except under CI, where this fails.
+# 3. PostgreSQL, exported as WEFT_TEST_DATABASE_URL (tests create and drop their
 #    own databases through it, so it must be allowed to create databases):
 #    - WEFT_TEST_DATABASE_URL if already set;
 #    - else a server on 127.0.0.1:5432 that lets user postgres in;
@@ -12,13 +16,13 @@
 #    WEFT_TEST_FORCE_THROWAWAY_PG=1 skips the first two (to test this script).
 #    With no PostgreSQL the Postgres variants skip with a note, except under CI,
 #    where this script fails.
-# 3. MariaDB/MySQL for the crawler tests, exported as WEFT_TEST_MYSQL_URL:
+# 4. MariaDB/MySQL for the crawler tests, exported as WEFT_TEST_MYSQL_URL:
 #    - WEFT_TEST_MYSQL_URL if already set (`skip` skips those tests);
 #    - else a server on 127.0.0.1:3306 that lets root in without a password;
 #    - else a throwaway server (mariadb-install-db + mariadbd in a temp dir, a free
 #      port), stopped and deleted when this script exits;
 #    - else the MySQL variants skip with a note, except under CI, where this fails.
-# 4. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
+# 5. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,7 +37,7 @@ requirements=tests/python/requirements.txt
 stamp=.venv/requirements.sha256
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
 if [[ -x .venv/bin/python ]] && .venv/bin/python -c '' 2>/dev/null &&
-    [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+    [[ "$(cat "$stamp" 2>/dev/null)" == "$node_want" ]]; then
     say "Python: .venv is up to date"
 else
     say "Python: installing $requirements into .venv"
@@ -44,7 +48,31 @@ else
 fi
 export WEFT_TEST_PYTHON="$PWD/.venv/bin/python"
 
-# --- 2. PostgreSQL -----------------------------------------------------------
+# --- 2. Node.js --------------------------------------------------------------
+
+conformance=tests/conformance
+node_stamp=$conformance/node_modules/.weft-package-lock.sha256
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    in_ci && die "no node/npm for the GraphQL conformance test, and CI is set: install Node.js 18+ with npm"
+    say "warning: no node/npm; the GraphQL conformance test will skip"
+    unset WEFT_TEST_NODE
+elif ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)'; then
+    die "Node.js $(node --version) is too old for tests/conformance: it needs 18 or newer"
+else
+    node_want=$(sha256sum "$conformance/package-lock.json" | cut -d' ' -f1)
+    if [[ -d $conformance/node_modules && "$(cat "$node_stamp" 2>/dev/null)" == "$node_want" ]]; then
+        say "Node: $conformance/node_modules is up to date"
+    else
+        say "Node: npm ci in $conformance"
+        (cd "$conformance" && npm ci --no-audit --no-fund --loglevel=error) ||
+            die "npm ci in $conformance failed (is the npm registry reachable?)"
+        echo "$node_want" >"$node_stamp"
+    fi
+    WEFT_TEST_NODE=$(command -v node)
+    export WEFT_TEST_NODE
+fi
+
+# --- 3. PostgreSQL -----------------------------------------------------------
 
 # Succeeds when the URL accepts a query (never prompts for a password).
 pg_works() { PGCONNECT_TIMEOUT=3 psql -w "$1" -Atqc 'select 1' >/dev/null 2>&1; }
@@ -125,7 +153,7 @@ else
     pg_desc="WITHOUT PostgreSQL"
 fi
 
-# --- 3. MariaDB / MySQL ------------------------------------------------------
+# --- 4. MariaDB / MySQL ------------------------------------------------------
 
 my_works() { # host port
     command -v mariadb >/dev/null &&
@@ -181,7 +209,7 @@ else
 fi
 export WEFT_TEST_MYSQL_URL
 
-# --- 4. Rust -----------------------------------------------------------------
+# --- 5. Rust -----------------------------------------------------------------
 
 cargo build -p weft-catalog-server --bin weft
 if cargo test --workspace "$@"; then

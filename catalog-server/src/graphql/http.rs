@@ -2,11 +2,12 @@
 //!
 //! - `POST /graphql` (and `GET /graphql?query=` for queries): GraphQL over HTTP. A
 //!   request that cannot run (malformed, unknown field, wrong argument type, too deep
-//!   or too complex) gets its errors with locations and status 400 when the client
-//!   accepts `application/graphql-response+json`, 200 for plain `application/json`
-//!   clients, as the GraphQL-over-HTTP spec says. A mutation refused for want of a
-//!   token answers 401, for want of a scope 403. Every response carries
-//!   `extensions.sqlStatements`: what the request cost the store.
+//!   or too complex) gets its errors with locations, and no `data`, with status 400
+//!   when the client accepts `application/graphql-response+json`, 200 for plain
+//!   `application/json` clients, as the GraphQL-over-HTTP spec says. A field error
+//!   that nulls the whole result (`data: null`, errors with a `path`) is a 200 either
+//!   way. A mutation refused for want of a token answers 401, for want of a scope 403.
+//!   Every response carries `extensions.sqlStatements`: what the request cost the store.
 //! - `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws
 //!   (and the older graphql-ws). The token comes from the `connection_init` payload
 //!   (`{"Authorization": "Bearer …"}`), since browsers cannot set headers on a
@@ -248,11 +249,14 @@ async fn execute(
             async_graphql::Response::from_errors(vec![e])
         }
     };
-    // Nothing ran: a request error (parse, validation, limits), not a field's.
-    let request_failed = resp.data == async_graphql::Value::Null && resp.is_err();
+    // Errors raised before execution (parse, validation, variables, limits, the timeout)
+    // carry no path; a field error does, even when it nulls the whole result.
+    let before_execution = resp.data == async_graphql::Value::Null
+        && resp.is_err()
+        && resp.errors.iter().all(|e| e.path.is_empty());
     if let Some(d) = &doc
         && let Some((ty, set)) = operation(d, operation_name.as_deref())
-        && !request_failed
+        && !before_execution
     {
         let root = match ty {
             OperationType::Query => "Query",
@@ -281,12 +285,24 @@ async fn execute(
         StatusCode::UNAUTHORIZED
     } else if code_of("FORBIDDEN") {
         StatusCode::FORBIDDEN
-    } else if request_failed && modern {
+    } else if before_execution && modern {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let body = match serde_json::to_vec(&resp) {
+    // A request that never ran has no `data` entry at all (the GraphQL spec, "Response");
+    // `data: null` says a field error nulled the result, which is a 200.
+    let serialised = if before_execution {
+        serde_json::to_value(&resp).and_then(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("data");
+            }
+            serde_json::to_vec(&v)
+        })
+    } else {
+        serde_json::to_vec(&resp)
+    };
+    let body = match serialised {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "graphql response not serialisable");
