@@ -266,3 +266,56 @@ fn test_node() -> Option<PathBuf> {
     }
     Some(node)
 }
+
+/// The operations the README shows are the checked ones: every ```graphql block of
+/// README.md is, comments aside, one of `schemas/examples/`, and the three users'
+/// examples the README promises are there.
+#[test]
+fn readme_shows_the_checked_examples() {
+    let strip = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_owned()
+    };
+    let dir = workspace().join("schemas").join("examples");
+    let mut examples = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("schemas/examples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "graphql") {
+            let text = std::fs::read_to_string(&path).expect("example");
+            let name = path
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
+            examples.insert(strip(&text), name);
+        }
+    }
+    let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
+    let mut shown = Vec::new();
+    for block in readme.split("```graphql\n").skip(1) {
+        let body = block.split("```").next().expect("a closed block");
+        match examples.get(&strip(body)) {
+            Some(name) => shown.push(name.clone()),
+            None => panic!(
+                "README.md shows a GraphQL operation that is not a file in schemas/examples \
+                 (so nothing checks it):\n{body}"
+            ),
+        }
+    }
+    for wanted in [
+        "find_dataset",
+        "pii_origin",
+        "review_queue",
+        "review_decision",
+    ] {
+        assert!(
+            shown.iter().any(|s| s == wanted),
+            "README.md should show schemas/examples/{wanted}.graphql; it shows {shown:?}"
+        );
+    }
+}
