@@ -883,9 +883,11 @@ pub struct LineageNode {
     pub field: Option<String>,
     /// Hops from the start.
     pub depth: i64,
-    /// Whether any column lineage reaches it.
+    /// For a dataset node, whether any column lineage reaches it; null for a column node.
+    // The REST projection sends null for column nodes: a `bool` failed every
+    // column-level traversal.
     #[serde(default)]
-    pub has_column_lineage: bool,
+    pub has_column_lineage: Option<bool>,
     /// Children left out by the per-node cap.
     #[serde(default)]
     pub hidden_children: i64,
