@@ -328,7 +328,7 @@ async fn websocket(s: AppState, schema: WeftSchema, req: Request) -> Response {
                     };
                     let mut data = Data::default();
                     data.insert(Viewer { caller, scopes });
-                    data.insert(Loaders::new(&store, Arc::new(AtomicU64::new(0))));
+                    data.insert(Loaders::uncached(&store, Arc::new(AtomicU64::new(0))));
                     Ok(data)
                 })
                 .serve()

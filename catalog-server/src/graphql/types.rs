@@ -269,7 +269,7 @@ impl Dataset {
             .load_one(self.id)
             .await
             .map_err(|e| store_error_text(&e.to_string()))?;
-        Ok(at.and_then(time))
+        Ok(at.flatten().and_then(time))
     }
 
     /// The current schema version (0 before any schema was seen).
