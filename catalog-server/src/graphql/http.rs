@@ -280,15 +280,37 @@ fn schema_config(s: &AppState) -> GraphqlConfig {
 }
 
 fn unauthenticated(modern: bool) -> Response {
+    refusal(
+        StatusCode::UNAUTHORIZED,
+        "missing or invalid bearer token",
+        modern,
+    )
+}
+
+/// A request refused for want of a token (401, with the challenge) or of a scope (403),
+/// as a GraphQL response: what the router's auth guard answers on `/graphql`, so a
+/// GraphQL client gets `errors` with a code rather than the REST error shape.
+pub fn refused(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+    refusal(status, message, accepts_graphql_response(headers))
+}
+
+fn refusal(status: StatusCode, message: &str, modern: bool) -> Response {
+    let code = if status == StatusCode::UNAUTHORIZED {
+        "UNAUTHENTICATED"
+    } else {
+        "FORBIDDEN"
+    };
     let body = serde_json::json!({"errors": [{
-        "message": "missing or invalid bearer token",
-        "extensions": {"code": "UNAUTHENTICATED"},
+        "message": message,
+        "extensions": {"code": code},
     }]});
-    let mut resp = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+    let mut resp = (status, axum::Json(body)).into_response();
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, content_type(modern));
-    resp.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     resp
 }
 
