@@ -55,7 +55,16 @@ pub async fn post(
                 .to_ascii_lowercase()
         });
     let req: async_graphql::Request = match media.as_deref() {
-        Some("application/json") | None => match serde_json::from_slice(&body) {
+        Some("application/json") | None => match serde_json::from_slice::<serde_json::Value>(&body)
+            .and_then(|v| {
+                // async-graphql takes a missing `query` for an empty one, which would
+                // pass for a syntax error of the client's instead of a bad request.
+                if v.get("query").is_some_and(serde_json::Value::is_string) {
+                    serde_json::from_value(v)
+                } else {
+                    Err(serde::de::Error::custom("no `query` string"))
+                }
+            }) {
             Ok(r) => r,
             Err(e) => {
                 return request_error(
