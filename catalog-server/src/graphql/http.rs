@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Data, ServerError};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Extension;
@@ -181,9 +181,11 @@ fn request_error(status: StatusCode, message: &str, modern: bool) -> Response {
 }
 
 /// The operation a request would run, when its document parses.
-fn operation_type(req: &async_graphql::Request) -> Option<OperationType> {
-    let doc = async_graphql::parser::parse_query(&req.query).ok()?;
-    let ops: Vec<_> = doc.operations.iter().collect();
+fn operation_type(
+    req: &async_graphql::Request,
+    doc: Option<&ExecutableDocument>,
+) -> Option<OperationType> {
+    let ops: Vec<_> = doc?.operations.iter().collect();
     let op = match &req.operation_name {
         Some(name) => ops
             .into_iter()
@@ -192,6 +194,25 @@ fn operation_type(req: &async_graphql::Request) -> Option<OperationType> {
         None => return None,
     };
     Some(op.1.node.ty)
+}
+
+/// Whether any operation selects `__schema` or `__type` at its root (directly or
+/// through fragments).
+fn asks_introspection(doc: &ExecutableDocument) -> bool {
+    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        depth < 32
+            && set.items.iter().any(|sel| match &sel.node {
+                Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
+                Selection::InlineFragment(f) => walk(doc, &f.node.selection_set.node, depth + 1),
+                Selection::FragmentSpread(f) => doc
+                    .fragments
+                    .get(&f.node.fragment_name.node)
+                    .is_some_and(|d| walk(doc, &d.node.selection_set.node, depth + 1)),
+            })
+    }
+    doc.operations
+        .iter()
+        .any(|(_, op)| walk(doc, &op.node.selection_set.node, 0))
 }
 
 async fn execute(
@@ -206,7 +227,8 @@ async fn execute(
         Ok(x) => x,
         Err(_) => return unauthenticated(modern),
     };
-    let op = operation_type(&req);
+    let doc = async_graphql::parser::parse_query(&req.query).ok();
+    let op = operation_type(&req, doc.as_ref());
     if via_get && op == Some(OperationType::Mutation) {
         let mut resp = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -225,6 +247,19 @@ async fn execute(
         );
     }
     let cfg = schema_config(s);
+    // async-graphql answers `__schema` with a silent null when introspection is off;
+    // a tool deserves to be told.
+    if !cfg.introspection && doc.as_ref().is_some_and(asks_introspection) {
+        return request_error(
+            if modern {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            },
+            "introspection is disabled on this server",
+            modern,
+        );
+    }
     let counter = Arc::new(AtomicU64::new(0));
     let req = req
         .data(Viewer { caller, scopes })
