@@ -309,6 +309,49 @@ impl Server {
             .unwrap_or_else(|| panic!("metric {name} not found"))
     }
 
+    /// Sends a GraphQL request body to `POST /graphql` with an optional bearer token and
+    /// the given `Accept`; the whole answer.
+    pub fn graphql_request(
+        &self,
+        token: Option<&str>,
+        accept: &str,
+        content_type: &str,
+        body: impl Into<reqwest::blocking::Body>,
+    ) -> GqlResponse {
+        let mut req = self
+            .http
+            .post(format!("{}/graphql", self.url))
+            .header("Content-Type", content_type)
+            .header("Accept", accept)
+            .body(body);
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        GqlResponse::from(req.send().expect("graphql request"))
+    }
+
+    /// Runs a GraphQL operation as a plain `application/json` client; status and body.
+    pub fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let body = serde_json::json!({"query": query, "variables": variables});
+        let r = self.graphql_request(
+            token,
+            "application/json",
+            "application/json",
+            body.to_string(),
+        );
+        (r.status, r.body)
+    }
+
+    /// Runs a GraphQL operation that must succeed (200, no errors); its `data`.
+    pub fn graphql_data(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, v) = self.graphql(token, query, variables);
+        assert!(
+            status == 200 && v.get("errors").is_none() && v["data"].is_object(),
+            "graphql -> {status}: {v}\nquery: {query}"
+        );
+        v["data"].clone()
+    }
+
     /// The node `id` (`datasetField:ns:name:field`) from its own one-hop column lineage;
     /// `Null` when the graph does not hold it.
     pub fn column_node(&self, id: &str) -> Value {
@@ -352,6 +395,63 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill9();
+    }
+}
+
+/// A GraphQL-over-HTTP answer.
+#[derive(Debug)]
+pub struct GqlResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// The body as JSON (`Null` when it is not JSON).
+    pub body: Value,
+    /// The body as text.
+    pub text: String,
+    /// The `Content-Type` header.
+    pub content_type: String,
+    /// The `WWW-Authenticate` header, when sent.
+    pub www_authenticate: Option<String>,
+}
+
+impl From<reqwest::blocking::Response> for GqlResponse {
+    fn from(resp: reqwest::blocking::Response) -> GqlResponse {
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let status = resp.status().as_u16();
+        let content_type = header("content-type").unwrap_or_default();
+        let www_authenticate = header("www-authenticate");
+        let text = resp.text().unwrap_or_default();
+        GqlResponse {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+            content_type,
+            www_authenticate,
+        }
+    }
+}
+
+/// Waits until `check` holds for what `probe` returns (views follow the change log
+/// asynchronously) and returns it; panics with the last value after 30 s.
+pub fn eventually<T: std::fmt::Debug>(
+    what: &str,
+    mut probe: impl FnMut() -> T,
+    check: impl Fn(&T) -> bool,
+) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let v = probe();
+        if check(&v) {
+            return v;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("{what}: still {v:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

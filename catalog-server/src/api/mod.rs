@@ -147,8 +147,25 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let Some(scope) = required_scope(req.method(), req.uri().path()) else {
         return next.run(req).await;
     };
+    let graphql = req.uri().path() == "/graphql";
     match state.tokens.authorize(req.headers(), scope) {
         Ok(_) => next.run(req).await,
+        Err(Refusal::Unauthenticated) if graphql => {
+            state.metrics.rejected("unauthorized");
+            crate::graphql::http::refused(
+                req.headers(),
+                axum::http::StatusCode::UNAUTHORIZED,
+                "missing or invalid bearer token",
+            )
+        }
+        Err(Refusal::Forbidden) if graphql => {
+            state.metrics.rejected("forbidden");
+            crate::graphql::http::refused(
+                req.headers(),
+                axum::http::StatusCode::FORBIDDEN,
+                &format!("this token lacks the {} scope", scope.as_str()),
+            )
+        }
         Err(Refusal::Unauthenticated) => {
             state.metrics.rejected("unauthorized");
             let mut resp = error::ApiError::new(

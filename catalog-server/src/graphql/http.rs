@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Data, ServerError};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Extension;
@@ -56,7 +56,16 @@ pub async fn post(
                 .to_ascii_lowercase()
         });
     let req: async_graphql::Request = match media.as_deref() {
-        Some("application/json") | None => match serde_json::from_slice(&body) {
+        Some("application/json") | None => match serde_json::from_slice::<serde_json::Value>(&body)
+            .and_then(|v| {
+                // async-graphql takes a missing `query` for an empty one, which would
+                // pass for a syntax error of the client's instead of a bad request.
+                if v.get("query").is_some_and(serde_json::Value::is_string) {
+                    serde_json::from_value(v)
+                } else {
+                    Err(serde::de::Error::custom("no `query` string"))
+                }
+            }) {
             Ok(r) => r,
             Err(e) => {
                 return request_error(
@@ -175,12 +184,9 @@ fn request_error(status: StatusCode, message: &str, modern: bool) -> Response {
 /// The operation a request would run, when its document parses: its type and its
 /// top selection set.
 fn operation<'a>(
-    doc: &'a async_graphql::parser::types::ExecutableDocument,
+    doc: &'a ExecutableDocument,
     name: Option<&str>,
-) -> Option<(
-    OperationType,
-    &'a async_graphql::parser::types::SelectionSet,
-)> {
+) -> Option<(OperationType, &'a SelectionSet)> {
     let ops: Vec<_> = doc.operations.iter().collect();
     let op = match name {
         Some(name) => ops
@@ -190,6 +196,25 @@ fn operation<'a>(
         None => return None,
     };
     Some((op.1.node.ty, &op.1.node.selection_set.node))
+}
+
+/// Whether any operation selects `__schema` or `__type` at its root (directly or
+/// through fragments).
+fn asks_introspection(doc: &ExecutableDocument) -> bool {
+    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        depth < 32
+            && set.items.iter().any(|sel| match &sel.node {
+                Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
+                Selection::InlineFragment(f) => walk(doc, &f.node.selection_set.node, depth + 1),
+                Selection::FragmentSpread(f) => doc
+                    .fragments
+                    .get(&f.node.fragment_name.node)
+                    .is_some_and(|d| walk(doc, &d.node.selection_set.node, depth + 1)),
+            })
+    }
+    doc.operations
+        .iter()
+        .any(|(_, op)| walk(doc, &op.node.selection_set.node, 0))
 }
 
 async fn execute(
@@ -228,6 +253,19 @@ async fn execute(
         );
     }
     let cfg = schema_config(s);
+    // async-graphql answers `__schema` with a silent null when introspection is off;
+    // a tool deserves to be told.
+    if !cfg.introspection && doc.as_ref().is_some_and(asks_introspection) {
+        return request_error(
+            if modern {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            },
+            "introspection is disabled on this server",
+            modern,
+        );
+    }
     let counter = Arc::new(AtomicU64::new(0));
     let req = req
         .data(Viewer { caller, scopes })
@@ -324,15 +362,37 @@ fn schema_config(s: &AppState) -> GraphqlConfig {
 }
 
 fn unauthenticated(modern: bool) -> Response {
+    refusal(
+        StatusCode::UNAUTHORIZED,
+        "missing or invalid bearer token",
+        modern,
+    )
+}
+
+/// A request refused for want of a token (401, with the challenge) or of a scope (403),
+/// as a GraphQL response: what the router's auth guard answers on `/graphql`, so a
+/// GraphQL client gets `errors` with a code rather than the REST error shape.
+pub fn refused(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+    refusal(status, message, accepts_graphql_response(headers))
+}
+
+fn refusal(status: StatusCode, message: &str, modern: bool) -> Response {
+    let code = if status == StatusCode::UNAUTHORIZED {
+        "UNAUTHENTICATED"
+    } else {
+        "FORBIDDEN"
+    };
     let body = serde_json::json!({"errors": [{
-        "message": "missing or invalid bearer token",
-        "extensions": {"code": "UNAUTHENTICATED"},
+        "message": message,
+        "extensions": {"code": code},
     }]});
-    let mut resp = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+    let mut resp = (status, axum::Json(body)).into_response();
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, content_type(modern));
-    resp.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     resp
 }
 
@@ -372,7 +432,7 @@ async fn websocket(s: AppState, schema: WeftSchema, req: Request) -> Response {
                     };
                     let mut data = Data::default();
                     data.insert(Viewer { caller, scopes });
-                    data.insert(Loaders::new(&store, Arc::new(AtomicU64::new(0))));
+                    data.insert(Loaders::uncached(&store, Arc::new(AtomicU64::new(0))));
                     Ok(data)
                 })
                 .serve()

@@ -3,8 +3,13 @@
 //! A GraphQL page of 50 datasets asks each for its columns, owners and tags; resolved
 //! one by one that is 150 statements. Each loader collects the keys asked for in the
 //! same tick and answers them with one `IN (…)` statement, so the page costs the same
-//! handful of statements whatever its size. Loaders are made per request: nothing is
-//! cached across requests, so a client always reads its own write.
+//! handful of statements whatever its size. Loaders are made per request and cache
+//! what they loaded for that request only: every column of a dataset asks for the
+//! dataset's curations, and without the cache those asks, spread over more than one
+//! batch window on a busy server, would cost a statement per window, growing with the
+//! page. Nothing is cached across requests, and a mutation clears the cache once its
+//! change commits, so a client always reads its own write. A WebSocket connection,
+//! which lives for many operations, does not cache at all.
 //!
 //! Every statement a request runs is counted (see `store::STATEMENTS`) and reported in the
 //! response's `extensions.sqlStatements`, which is how the test holds us to that.
@@ -13,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sqlx::Row;
 
 use crate::store::bulk::{Val, in_list};
@@ -239,14 +244,15 @@ impl Loader<i64> for Tags {
     }
 }
 
-/// When a completed run last wrote each dataset (µs).
+/// When a completed run last wrote each dataset (µs); `None` for a dataset no completed
+/// run wrote (an answer too, so the cache keeps it).
 pub struct LastWrites(pub Store);
 
 impl Loader<i64> for LastWrites {
-    type Value = i64;
+    type Value = Option<i64>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, i64>, LoadError> {
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Option<i64>>, LoadError> {
         let rows = by_ids(&self.0, keys, |list| {
             format!(
                 "SELECT io.dataset_id, MAX(r.ended_at) FROM run_io io JOIN runs r ON r.id = io.run_id \
@@ -255,12 +261,10 @@ impl Loader<i64> for LastWrites {
             )
         })
         .await?;
-        let mut out = HashMap::new();
+        let mut out: HashMap<i64, Option<i64>> = keys.iter().map(|&k| (k, None)).collect();
         for r in rows {
             let at: Option<i64> = r.try_get(1).map_err(StoreError::from)?;
-            if let Some(at) = at {
-                out.insert(r.try_get(0).map_err(StoreError::from)?, at);
-            }
+            out.insert(r.try_get(0).map_err(StoreError::from)?, at);
         }
         Ok(out)
     }
@@ -269,33 +273,57 @@ impl Loader<i64> for LastWrites {
 /// Every loader of one request.
 pub struct Loaders {
     /// Dataset rows.
-    pub datasets: DataLoader<Datasets>,
+    pub datasets: DataLoader<Datasets, HashMapCache>,
     /// Current columns.
-    pub columns: DataLoader<Columns>,
+    pub columns: DataLoader<Columns, HashMapCache>,
     /// Owners.
-    pub owners: DataLoader<Owners>,
+    pub owners: DataLoader<Owners, HashMapCache>,
     /// Curated values.
-    pub curations: DataLoader<Curations>,
+    pub curations: DataLoader<Curations, HashMapCache>,
     /// Stored tags.
-    pub tags: DataLoader<Tags>,
+    pub tags: DataLoader<Tags, HashMapCache>,
     /// Last completed writes.
-    pub last_writes: DataLoader<LastWrites>,
+    pub last_writes: DataLoader<LastWrites, HashMapCache>,
 }
 
 impl Loaders {
-    /// Fresh loaders whose batches count against `counter`.
+    /// Fresh loaders whose batches count against `counter`, caching for one request.
     pub fn new(store: &Store, counter: Arc<AtomicU64>) -> Loaders {
         let spawner = move || {
             let counter = counter.clone();
             move |fut| tokio::spawn(STATEMENTS.scope(counter.clone(), fut))
         };
+        let cache = HashMapCache::default;
         Loaders {
-            datasets: DataLoader::new(Datasets(store.clone()), spawner()),
-            columns: DataLoader::new(Columns(store.clone()), spawner()),
-            owners: DataLoader::new(Owners(store.clone()), spawner()),
-            curations: DataLoader::new(Curations(store.clone()), spawner()),
-            tags: DataLoader::new(Tags(store.clone()), spawner()),
-            last_writes: DataLoader::new(LastWrites(store.clone()), spawner()),
+            datasets: DataLoader::with_cache(Datasets(store.clone()), spawner(), cache()),
+            columns: DataLoader::with_cache(Columns(store.clone()), spawner(), cache()),
+            owners: DataLoader::with_cache(Owners(store.clone()), spawner(), cache()),
+            curations: DataLoader::with_cache(Curations(store.clone()), spawner(), cache()),
+            tags: DataLoader::with_cache(Tags(store.clone()), spawner(), cache()),
+            last_writes: DataLoader::with_cache(LastWrites(store.clone()), spawner(), cache()),
         }
+    }
+
+    /// Loaders that batch but never cache: for a WebSocket connection, which runs many
+    /// operations over time.
+    pub fn uncached(store: &Store, counter: Arc<AtomicU64>) -> Loaders {
+        let l = Loaders::new(store, counter);
+        l.datasets.enable_all_cache(false);
+        l.columns.enable_all_cache(false);
+        l.owners.enable_all_cache(false);
+        l.curations.enable_all_cache(false);
+        l.tags.enable_all_cache(false);
+        l.last_writes.enable_all_cache(false);
+        l
+    }
+
+    /// Forgets what was loaded: after a write, the next read goes to the store.
+    pub fn clear(&self) {
+        self.datasets.clear::<i64>();
+        self.columns.clear::<i64>();
+        self.owners.clear::<i64>();
+        self.curations.clear::<i64>();
+        self.tags.clear::<i64>();
+        self.last_writes.clear::<i64>();
     }
 }

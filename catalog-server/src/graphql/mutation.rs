@@ -73,6 +73,8 @@ async fn submit(ctx: &Context<'_>, change: MetadataChange) -> Result<Option<i64>
             format!("the change was not recorded: {e}"),
         ))
     })?;
+    // What this request loaded before the write is stale now.
+    super::types::loaders(ctx)?.clear();
     Ok(match outcomes.first() {
         Some(Outcome::Applied(seq)) => Some(*seq),
         _ => None,
@@ -163,6 +165,7 @@ async fn decide(
     let _decided = crate::api::graph::decide(state(ctx), caller, body)
         .await
         .map_err(api_error)?;
+    super::types::loaders(ctx)?.clear();
     Ok(id)
 }
 

@@ -503,5 +503,76 @@ pub(crate) async fn list_datasets(
             id: r.try_get(0).map_err(|e| store_error(e.into()))?,
         });
     }
+    let ids: Vec<i64> = items.iter().map(|d| d.id).collect();
+    prime(ctx, &ids).await?;
     Ok(page_of(items, offset, total))
+}
+
+/// Loads what the page's selection will ask of its datasets, one batch per loader, into
+/// the request's cache. Left to the items, the same loads arrive one resolver at a time
+/// and a batch window may close before the last one (a busy server, 30 columns a
+/// dataset each asking for their curated descriptions): the page would cost a
+/// statement per window, growing with its size. Primed, every item's load is a hit.
+async fn prime(ctx: &Context<'_>, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let look = ctx.look_ahead();
+    let nodes = [look.field("edges").field("node"), look.field("nodes")];
+    let selects = |path: &[&str]| {
+        nodes.iter().any(|n| {
+            let mut f = n.field(path[0]);
+            for p in &path[1..] {
+                f = f.field(p);
+            }
+            f.exists()
+        })
+    };
+    if !nodes.iter().any(|n| n.exists()) {
+        return Ok(());
+    }
+    let l = super::types::loaders(ctx)?;
+    let failed = |e: super::loaders::LoadError| store_error_msg(&e.to_string());
+    l.datasets
+        .load_many(ids.iter().copied())
+        .await
+        .map_err(failed)?;
+    let column_descriptions = selects(&["columns", "edges", "node", "description"])
+        || selects(&["columns", "nodes", "description"])
+        || selects(&["column", "description"]);
+    if selects(&["description"]) || selects(&["deprecation"]) || column_descriptions {
+        l.curations
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(failed)?;
+    }
+    if selects(&["owners"]) {
+        l.owners
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(failed)?;
+    }
+    if selects(&["tags"]) || selects(&["tier"]) {
+        l.tags
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(failed)?;
+    }
+    if selects(&["columns"])
+        || selects(&["column"])
+        || selects(&["downstream"])
+        || selects(&["upstream"])
+    {
+        l.columns
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(failed)?;
+    }
+    if selects(&["lastModifiedAt"]) {
+        l.last_writes
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(failed)?;
+    }
+    Ok(())
 }

@@ -269,7 +269,7 @@ impl Dataset {
             .load_one(self.id)
             .await
             .map_err(|e| store_error_text(&e.to_string()))?;
-        Ok(at.and_then(time))
+        Ok(at.flatten().and_then(time))
     }
 
     /// The current schema version (0 before any schema was seen).
@@ -883,9 +883,11 @@ pub struct LineageNode {
     pub field: Option<String>,
     /// Hops from the start.
     pub depth: i64,
-    /// Whether any column lineage reaches it.
+    /// For a dataset node, whether any column lineage reaches it; null for a column node.
+    // The REST projection sends null for column nodes: a `bool` failed every
+    // column-level traversal.
     #[serde(default)]
-    pub has_column_lineage: bool,
+    pub has_column_lineage: Option<bool>,
     /// Children left out by the per-node cap.
     #[serde(default)]
     pub hidden_children: i64,
