@@ -903,7 +903,7 @@ fn queries(s: &Server, t: Option<&str>) {
     // The change log: every pushed event, oldest first, paged by its cursors.
     let all = s.graphql_data(
         t,
-        "{ changes(first: 100) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { seq kind entity actor namespace at } } } }",
+        "{ changes(first: 100) { lastSeq pageInfo { hasNextPage hasPreviousPage } edges { cursor node { seq kind entity actor namespace at } } } }",
         json!({}),
     )["changes"]
         .clone();
@@ -916,6 +916,11 @@ fn queries(s: &Server, t: Option<&str>) {
         .map(|e| e["node"]["seq"].as_i64().unwrap())
         .collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "oldest first: {all}");
+    assert_eq!(
+        all["lastSeq"],
+        json!(seqs[seqs.len() - 1]),
+        "lastSeq ends the log"
+    );
     for e in &edges {
         assert_eq!(e["cursor"], e["node"]["seq"].to_string());
         assert!(e["node"]["at"].as_str().is_some());
@@ -1909,6 +1914,11 @@ scopes = ["read"]
 name = "carol"
 secret = "reviewer"
 scopes = ["read", "review"]
+
+[[tokens]]
+name = "ci-bot"
+secret = "write-only"
+scopes = ["write"]
 "#,
     )
     .expect("config");
@@ -1960,6 +1970,18 @@ scopes = ["read", "review"]
     );
     assert_eq!(log["changes"]["nodes"], json!([]), "{log}");
     assert_eq!(log["edits"]["nodes"], json!([]), "{log}");
+
+    // A write-only token (a CI bot) may edit, though not read: the edit is its own.
+    let r = req(&s, Some("write-only"), WRITE);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"]["setTier"]["tier"], "gold", "{}", r.text);
+    assert_code(&req(&s, Some("write-only"), READ), 403, "FORBIDDEN");
+    let log = s.graphql_data(
+        Some(ALICE),
+        "{ edits: changes(kind: \"catalog.edit\") { nodes { actor } } }",
+        json!({}),
+    );
+    assert_eq!(log["edits"]["nodes"], json!([{"actor": "ci-bot"}]), "{log}");
 
     // Open reads: a tokenless query is answered, a tokenless mutation is 401.
     s.set_extra(&["--config", &config, "--open-reads"]);

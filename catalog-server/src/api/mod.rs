@@ -125,10 +125,10 @@ fn required_scope(method: &axum::http::Method, path: &str) -> Option<crate::auth
         return None;
     }
     if path == "/graphql" {
-        // GET is GraphiQL, a WebSocket (whose token may come in its first message) or
-        // a query: the handler authenticates. A POST needs at least `read`; mutations
-        // check their own scope.
-        return (method == axum::http::Method::POST).then_some(Scope::Read);
+        // The handler authenticates: queries need `read`, each mutation its own scope (a
+        // write-only CI token may ingest), and a WebSocket's token may come in its first
+        // message.
+        return None;
     }
     if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
         return Some(Scope::Read);
@@ -147,25 +147,8 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let Some(scope) = required_scope(req.method(), req.uri().path()) else {
         return next.run(req).await;
     };
-    let graphql = req.uri().path() == "/graphql";
     match state.tokens.authorize(req.headers(), scope) {
         Ok(_) => next.run(req).await,
-        Err(Refusal::Unauthenticated) if graphql => {
-            state.metrics.rejected("unauthorized");
-            crate::graphql::http::refused(
-                req.headers(),
-                axum::http::StatusCode::UNAUTHORIZED,
-                "missing or invalid bearer token",
-            )
-        }
-        Err(Refusal::Forbidden) if graphql => {
-            state.metrics.rejected("forbidden");
-            crate::graphql::http::refused(
-                req.headers(),
-                axum::http::StatusCode::FORBIDDEN,
-                &format!("this token lacks the {} scope", scope.as_str()),
-            )
-        }
         Err(Refusal::Unauthenticated) => {
             state.metrics.rejected("unauthorized");
             let mut resp = error::ApiError::new(

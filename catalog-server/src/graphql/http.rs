@@ -369,13 +369,6 @@ fn unauthenticated(modern: bool) -> Response {
     )
 }
 
-/// A request refused for want of a token (401, with the challenge) or of a scope (403),
-/// as a GraphQL response: what the router's auth guard answers on `/graphql`, so a
-/// GraphQL client gets `errors` with a code rather than the REST error shape.
-pub fn refused(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
-    refusal(status, message, accepts_graphql_response(headers))
-}
-
 fn refusal(status: StatusCode, message: &str, modern: bool) -> Response {
     let code = if status == StatusCode::UNAUTHORIZED {
         "UNAUTHENTICATED"

@@ -239,8 +239,10 @@ impl MutationRoot {
         edit(ctx, namespace, dataset, None, Edit::SetTier { tier }).await
     }
 
-    /// Adds a tag by hand: to the dataset, or (with `column`) to a column, where it
-    /// propagates downstream like a declared tag (this needs the `review` scope).
+    /// Adds a tag by hand: to the dataset, or (with `column`) to a column, where it is
+    /// a source like a declared tag and flows downstream when its kind propagates
+    /// (`pii.*` by default; see `propagation` in the PII rules). A column tag needs the
+    /// `review` scope.
     #[allow(clippy::too_many_arguments)]
     async fn add_tag(
         &self,

@@ -73,6 +73,14 @@ pub enum ReviewStatus {
     Any,
 }
 
+/// Where the change log ends, beside a page of it.
+#[derive(async_graphql::SimpleObject, Debug, Clone, Copy)]
+pub struct FeedInfo {
+    /// The newest sequence number in the log (whatever the filters): a client that has
+    /// read up to here is caught up.
+    pub last_seq: i64,
+}
+
 /// The query root.
 pub struct QueryRoot;
 
@@ -357,7 +365,7 @@ impl QueryRoot {
         namespace: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, Change, super::types::ListInfo>> {
+    ) -> Result<Connection<String, Change, FeedInfo>> {
         can_read(ctx)?;
         let (_, limit) = page_args(ctx, first, None)?;
         let from = match after {
@@ -379,11 +387,7 @@ impl QueryRoot {
             .map_err(store_error)?;
         let more = entries.len() > limit;
         let last = store.last_seq().await.map_err(store_error)?;
-        let mut c = Connection::with_additional_fields(
-            from > 0,
-            more,
-            super::types::ListInfo { total_count: last },
-        );
+        let mut c = Connection::with_additional_fields(from > 0, more, FeedInfo { last_seq: last });
         c.edges.extend(
             entries
                 .into_iter()
