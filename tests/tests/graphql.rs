@@ -317,7 +317,7 @@ query($ns: String!, $name: String!) {
       edges { src dst level transformations { type subtype masking } }
     }
     up: upstream { nodes { id depth } }
-    impact { node datasets { id name owners { name } tier } columns { id dataset field } }
+    impact { node datasets { totalCount nodes { id name owners { name } tier } } columns(first: 100) { nodes { id dataset field } } }
   }
 }"#;
 
@@ -488,12 +488,13 @@ fn queries(s: &Server, t: Option<&str>) {
     );
     let impact = &d["impact"];
     assert_eq!(impact["node"], ds_id(ORDERS));
+    assert_eq!(impact["datasets"]["totalCount"], 2, "{impact}");
     assert_eq!(
-        sorted(strs(&impact["datasets"], "name")),
+        sorted(strs(&impact["datasets"]["nodes"], "name")),
         [EXPORT, TOTALS],
         "{impact}"
     );
-    let totals_impact = impact["datasets"]
+    let totals_impact = impact["datasets"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -501,7 +502,7 @@ fn queries(s: &Server, t: Option<&str>) {
         .unwrap();
     assert_eq!(totals_impact["owners"], json!([{"name": "user:bob"}]));
     assert!(
-        strs(&impact["columns"], "id").contains(&col_id(TOTALS, "buyer")),
+        strs(&impact["columns"]["nodes"], "id").contains(&col_id(TOTALS, "buyer")),
         "{impact}"
     );
 
@@ -539,7 +540,7 @@ fn queries(s: &Server, t: Option<&str>) {
           src: column(namespace: $ns, dataset: "shop.public.orders", name: "email") {
             id tags { key status origin declared manual propagated detectedBy }
             downstream { nodes { id depth } }
-            impact { columns { id } }
+            impact { columns { nodes { id } } }
             usage { name reads }
           }
           dst: column(namespace: $ns, dataset: "shop.public.order_totals", name: "buyer") {
@@ -573,7 +574,7 @@ fn queries(s: &Server, t: Option<&str>) {
         "email does not feed total: {src}"
     );
     assert_eq!(
-        sorted(strs(&src["impact"]["columns"], "id")),
+        sorted(strs(&src["impact"]["columns"]["nodes"], "id")),
         [col_id(EXPORT, "recipient"), col_id(TOTALS, "buyer")]
     );
     assert_eq!(src["usage"], json!({"name": "email", "reads": 0}));
@@ -635,7 +636,7 @@ fn queries(s: &Server, t: Option<&str>) {
         t,
         r#"query { job(namespace: "etl", name: "order_totals_job") {
             id namespace name description createdAt updatedAt facets
-            inputs { name } outputs { name }
+            inputs { totalCount nodes { name } } outputs(first: 1) { nodes { name } }
             latestRun { id state }
             runs(first: 1) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
               edges { cursor node { id state } } }
@@ -647,8 +648,9 @@ fn queries(s: &Server, t: Option<&str>) {
     assert_eq!(job["id"], "job:etl:order_totals_job");
     assert_eq!(job["description"], "the order_totals_job job");
     assert!(job["facets"].get("documentation").is_some(), "{job}");
-    assert_eq!(strs(&job["inputs"], "name"), [ORDERS]);
-    assert_eq!(strs(&job["outputs"], "name"), [TOTALS]);
+    assert_eq!(job["inputs"]["totalCount"], 1);
+    assert_eq!(strs(&job["inputs"]["nodes"], "name"), [ORDERS]);
+    assert_eq!(strs(&job["outputs"]["nodes"], "name"), [TOTALS]);
     assert_eq!(job["latestRun"], json!({"id": RUN2, "state": "FAIL"}));
     let runs = &job["runs"];
     assert_eq!(runs["totalCount"], 2);
@@ -820,7 +822,7 @@ fn queries(s: &Server, t: Option<&str>) {
         r#"query($c: String!, $d: String!) {
           up: lineage(nodeId: $c, direction: UPSTREAM, depth: 1) { direction nodes { id type field depth } edges { src dst level } }
           down: lineage(nodeId: $d, direction: DOWNSTREAM) { nodes { id depth } }
-          impact(nodeId: $d) { node datasets { name tier owners { name } } columns { field } }
+          impact(nodeId: $d) { node datasets { nodes { name tier owners { name } } } columns { nodes { field } } }
         }"#,
         json!({"c": col_id(TOTALS, "total"), "d": ds_id(ORDERS)}),
     );
@@ -839,7 +841,7 @@ fn queries(s: &Server, t: Option<&str>) {
         [ds_id(EXPORT), ds_id(TOTALS), ds_id(ORDERS)]
     );
     assert_eq!(
-        sorted(strs(&l["impact"]["datasets"], "name")),
+        sorted(strs(&l["impact"]["datasets"]["nodes"], "name")),
         [EXPORT, TOTALS]
     );
     let (status, bad) = s.graphql(

@@ -933,15 +933,55 @@ pub struct Transformation {
     pub masking: bool,
 }
 
-/// Everything downstream of a node.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+/// Everything downstream of a node, as computed.
+#[derive(Debug, Clone, Deserialize)]
 pub struct Impact {
+    node: String,
+    datasets: Vec<ImpactedDataset>,
+    columns: Vec<ColumnName>,
+}
+
+/// Everything downstream of a node: who to tell before changing it.
+#[Object]
+impl Impact {
     /// The start.
-    pub node: String,
+    async fn node(&self) -> &str {
+        &self.node
+    }
+
     /// Downstream datasets with owners and tier.
-    pub datasets: Vec<ImpactedDataset>,
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn datasets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<ImpactedDataset>> {
+        page_slice(ctx, &self.datasets, first, after)
+    }
+
     /// Downstream columns.
-    pub columns: Vec<ColumnName>,
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn columns(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<ColumnName>> {
+        page_slice(ctx, &self.columns, first, after)
+    }
+}
+
+/// One page of a list already in memory.
+fn page_slice<T: OutputType + Clone>(
+    ctx: &Context<'_>,
+    all: &[T],
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Page<T>> {
+    let (offset, limit) = page_args(ctx, first, after)?;
+    let items = all.iter().skip(offset).take(limit).cloned().collect();
+    Ok(page_of(items, offset, all.len() as i64))
 }
 
 /// A downstream dataset.
@@ -1172,13 +1212,25 @@ impl Job {
     }
 
     /// Datasets it reads.
-    async fn inputs(&self, ctx: &Context<'_>) -> Result<Vec<Dataset>> {
-        datasets_named(ctx, &self.v["inputs"]).await
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn inputs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Dataset>> {
+        datasets_named(ctx, &self.v["inputs"], first, after).await
     }
 
     /// Datasets it writes.
-    async fn outputs(&self, ctx: &Context<'_>) -> Result<Vec<Dataset>> {
-        datasets_named(ctx, &self.v["outputs"]).await
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn outputs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Dataset>> {
+        datasets_named(ctx, &self.v["outputs"], first, after).await
     }
 
     /// Its latest run.
@@ -1222,11 +1274,18 @@ impl Job {
     }
 }
 
-/// `[{namespace, name}]` as datasets (those the store knows).
-async fn datasets_named(ctx: &Context<'_>, list: &Value) -> Result<Vec<Dataset>> {
+/// One page of `[{namespace, name}]` as datasets (those the store knows).
+async fn datasets_named(
+    ctx: &Context<'_>,
+    list: &Value,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Page<Dataset>> {
+    let (offset, limit) = page_args(ctx, first, after)?;
+    let all = list.as_array().map(Vec::as_slice).unwrap_or_default();
     let store = &state(ctx).store;
     let mut out = Vec::new();
-    for d in list.as_array().into_iter().flatten() {
+    for d in all.iter().skip(offset).take(limit) {
         let (Some(ns), Some(name)) = (d["namespace"].as_str(), d["name"].as_str()) else {
             continue;
         };
@@ -1238,7 +1297,7 @@ async fn datasets_named(ctx: &Context<'_>, list: &Value) -> Result<Vec<Dataset>>
             out.push(Dataset { id });
         }
     }
-    Ok(out)
+    Ok(page_of(out, offset, all.len() as i64))
 }
 
 /// One run of a job.
