@@ -28,9 +28,7 @@ pub struct ChangeFilter {
 
 impl ChangeFilter {
     fn wants(&self, c: &Change) -> bool {
-        self.kinds
-            .as_ref()
-            .is_none_or(|k| k.contains(&c.kind))
+        self.kinds.as_ref().is_none_or(|k| k.contains(&c.kind))
             && self
                 .namespace
                 .as_ref()
