@@ -210,7 +210,7 @@ impl SplitMix {
 /// Appends a version-4-shaped UUID built from two 64-bit values.
 ///
 /// Version and variant bits are forced so strict UUID parsers accept it.
-fn push_uuid(buf: &mut String, hi: u64, lo: u64) {
+pub fn push_uuid(buf: &mut String, hi: u64, lo: u64) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let hi = (hi & !0xF000) | 0x4000; // version nibble = 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant

@@ -1,5 +1,5 @@
 //! `weft-loadgen`: HTTP load generator for Weft's OpenLineage ingestion endpoint, and
-//! (`--search`) for its search endpoint.
+//! for its search endpoint (`--search`) and GraphQL API (`--graphql`).
 //!
 //! Posts generated `RunEvent`s, one per request, to `POST {url}/api/v1/lineage`
 //! over `--concurrency` keep-alive connections and reports throughput and
@@ -12,7 +12,9 @@
 //! latencies kept as plain `u32` microseconds.
 
 mod clock;
+mod drive;
 mod generate;
+mod graphql;
 mod search;
 /// The synthetic catalog and query mix shared with the library benchmark
 /// (`weft_search::synth`), included by path so this binary does not build Tantivy.
@@ -71,24 +73,49 @@ struct Args {
     /// Per-request timeout in seconds; a timed-out request counts as an error.
     #[arg(long, default_value_t = 30)]
     timeout_secs: u64,
-    /// Print the first run's START and COMPLETE events (one per line) and exit.
+    /// Print the first run's START and COMPLETE events (one per line), or with --graphql
+    /// the first request's body, and exit.
     #[arg(long)]
     print_sample: bool,
     /// Search benchmark: send `GET {url}/api/v1/search` queries from the stated mix
     /// (see bench/README.md) instead of ingesting.
     #[arg(long)]
     search: bool,
-    /// With --search: offered rate in queries/s, open loop (latency from each query's
-    /// scheduled time). Without it, closed loop over --concurrency clients.
+    /// GraphQL benchmark: send the dataset-page query (see bench/README.md) to
+    /// `POST {url}/graphql`, over the datasets of the catalog `--write-catalog` writes
+    /// (the first --datasets of them) or of --names.
+    #[arg(long, conflicts_with = "search")]
+    graphql: bool,
+    /// With --search or --graphql: offered rate in queries/s, open loop (latency from
+    /// each query's scheduled time). Without it, closed loop over --concurrency clients.
     #[arg(long)]
     rate: Option<f64>,
-    /// With --search: queries to send.
+    /// With --search or --graphql: queries to send.
     #[arg(long, default_value_t = 6000)]
     queries: u64,
+    /// With --search or --graphql: run for this many seconds instead of --queries
+    /// (open loop: rate × seconds queries).
+    #[arg(long)]
+    duration: Option<f64>,
+    /// With --graphql: `namespace<TAB>name` lines naming the datasets to ask for.
+    #[arg(long)]
+    names: Option<std::path::PathBuf>,
+    /// With --graphql: a file holding another query to send; it gets the variables
+    /// `namespace` and `name`.
+    #[arg(long)]
+    query_file: Option<std::path::PathBuf>,
     /// Write --datasets synthetic datasets as OpenLineage DatasetEvents (NDJSON) to this
     /// file, for `weft ingest`, and exit.
     #[arg(long)]
     write_datasets: Option<std::path::PathBuf>,
+    /// Write the GraphQL benchmark's catalog to this file (NDJSON for `weft ingest`):
+    /// --datasets datasets of 30 columns with owners and tags, and --jobs jobs over them
+    /// with column lineage, each run --runs-per-job times. Then exit.
+    #[arg(long)]
+    write_catalog: Option<std::path::PathBuf>,
+    /// With --write-catalog: runs per job.
+    #[arg(long, default_value_t = 3)]
+    runs_per_job: u64,
 }
 
 /// What one task observed; merged after the phase ends.
@@ -102,8 +129,11 @@ struct Stats {
     errors: BTreeMap<String, u64>,
     /// First failure's description, so a misconfigured run explains itself.
     first_error: Option<String>,
-    /// Request body bytes sent.
+    /// Request body bytes sent (ingestion), or response body bytes read (queries).
     bytes: u64,
+    /// Sum and maximum of the SQL statement counts answered responses reported
+    /// (GraphQL's `extensions.sqlStatements`).
+    sql_statements: (u64, u64),
 }
 
 impl Stats {
@@ -117,6 +147,8 @@ impl Stats {
             self.first_error = other.first_error;
         }
         self.bytes += other.bytes;
+        self.sql_statements.0 += other.sql_statements.0;
+        self.sql_statements.1 = self.sql_statements.1.max(other.sql_statements.1);
     }
 
     fn record_error(&mut self, key: String, detail: String) {
@@ -148,8 +180,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         return Ok(());
     }
-    if args.search {
-        return run_search(&args);
+    if let Some(path) = &args.write_catalog {
+        graphql::write_catalog(
+            path,
+            args.datasets as u64,
+            args.jobs as u64,
+            args.runs_per_job,
+        )?;
+        eprintln!(
+            "weft-loadgen: wrote {} datasets and {} jobs × {} runs to {}",
+            args.datasets,
+            args.jobs,
+            args.runs_per_job,
+            path.display()
+        );
+        return Ok(());
+    }
+    if args.search || args.graphql {
+        return run_queries(&args);
     }
     // Salt run ids with the start time: the world (jobs, schemas) is
     // reproducible from --seed, but a second invocation against the same
@@ -227,14 +275,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The search benchmark: `--queries` queries, open loop at `--rate` or closed loop.
-fn run_search(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+/// The search or GraphQL benchmark: `--warmup` queries closed loop, then `--queries`
+/// queries (or `--duration` seconds) open loop at `--rate` or closed loop.
+fn run_queries(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(rate) = args.rate
         && !(rate.is_finite() && rate > 0.0)
     {
         return Err("--rate must be a positive number".into());
     }
-    let urls = search::urls(&args.url, args.warmup + args.queries)?;
+    let span = match args.duration {
+        Some(d) if d.is_finite() && d > 0.0 => drive::Span::Time(Duration::from_secs_f64(d)),
+        Some(_) => return Err("--duration must be a positive number of seconds".into()),
+        None => drive::Span::Requests(args.queries),
+    };
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency.max(64))
         .tcp_nodelay(true)
@@ -245,29 +298,47 @@ fn run_search(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         .worker_threads(args.threads)
         .enable_all()
         .build()?;
-    let warmup = usize::try_from(args.warmup)
-        .unwrap_or(usize::MAX)
-        .min(urls.len());
-    let (warm, timed) = urls.split_at(warmup);
-    let (mode, stats, wall) = runtime.block_on(async {
-        if !warm.is_empty() {
-            search::closed_loop(client.clone(), warm.to_vec(), args.concurrency).await;
-        }
-        let started = Instant::now();
-        let (mode, stats) = match args.rate {
-            Some(rate) => (
-                format!("open loop at {rate} queries/s"),
-                search::open_loop(client, timed.to_vec(), rate).await,
-            ),
-            None => (
-                format!("closed loop, {} clients", args.concurrency),
-                search::closed_loop(client, timed.to_vec(), args.concurrency).await,
-            ),
+    let base = args.url.trim_end_matches('/');
+    let what = if args.graphql { "graphql" } else { "search" };
+    let (mode, stats, wall) = if args.graphql {
+        let names = match &args.names {
+            Some(path) => graphql::read_names(path)?,
+            None => graphql::catalog_names(args.datasets as u64),
         };
-        (mode, stats, started.elapsed())
-    });
+        if names.is_empty() {
+            return Err("no dataset names to ask for".into());
+        }
+        let query = match &args.query_file {
+            Some(path) => std::fs::read_to_string(path)?,
+            None => graphql::DATASET_PAGE.to_owned(),
+        };
+        let endpoint = reqwest::Url::parse(&format!("{base}/graphql"))?;
+        let build: drive::Build<String> = Box::new(move |client, body| {
+            client
+                .post(endpoint.clone())
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone())
+        });
+        let bodies = graphql::bodies(&query, &names);
+        if args.print_sample {
+            println!("{}", bodies[0]);
+            return Ok(());
+        }
+        let driver = drive::Driver::new(client, bodies, build, graphql::check);
+        runtime.block_on(phases(&driver, args, span))
+    } else {
+        let n = match span {
+            drive::Span::Requests(n) => args.warmup + n,
+            // Enough distinct queries for any rate the box can take; they cycle after.
+            drive::Span::Time(_) => args.warmup + 20_000,
+        };
+        let urls = search::urls(&args.url, n)?;
+        let build: drive::Build<reqwest::Url> = Box::new(|client, url| client.get(url.clone()));
+        let driver = drive::Driver::new(client, urls, build, drive::success);
+        runtime.block_on(phases(&driver, args, span))
+    };
     let failed: u64 = stats.errors.values().sum();
-    let (human, json) = search::report(&mode, &args.url, stats, wall);
+    let (human, json) = drive::report(what, &mode, &args.url, stats, wall);
     if args.json {
         eprint!("{human}");
         println!("{json}");
@@ -275,10 +346,36 @@ fn run_search(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         print!("{human}");
     }
     if failed > 0 {
-        eprintln!("weft-loadgen: {failed} search requests failed");
+        eprintln!("weft-loadgen: {failed} {what} requests failed");
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// Warmup (closed loop), then the timed phase; returns its mode, stats and wall time.
+async fn phases<T: Send + Sync + 'static>(
+    driver: &Arc<drive::Driver<T>>,
+    args: &Args,
+    span: drive::Span,
+) -> (String, Stats, Duration) {
+    if args.warmup > 0 {
+        let warm = drive::Span::Requests(args.warmup);
+        driver.closed_loop(0, args.concurrency, warm).await;
+    }
+    let started = Instant::now();
+    let (mode, stats) = match args.rate {
+        Some(rate) => (
+            format!("open loop at {rate} queries/s"),
+            driver.open_loop(args.warmup, rate, span).await,
+        ),
+        None => (
+            format!("closed loop, {} clients", args.concurrency),
+            driver
+                .closed_loop(args.warmup, args.concurrency, span)
+                .await,
+        ),
+    };
+    (mode, stats, started.elapsed())
 }
 
 /// p50, p90, p99 and max of sorted microsecond latencies, in milliseconds
@@ -358,17 +455,29 @@ async fn send(ctx: &Ctx, run: u64, ty: EventType, start_ms: u64, stats: &mut Sta
         .body(body)
         .send()
         .await;
-    record_response(result, started, |s| s.as_u16() == 201, stats).await;
+    record_response(result, started, created, stats).await;
+}
+
+/// `201 Created` is the only answer an accepted event gets.
+fn created(status: reqwest::StatusCode, body: &[u8]) -> Result<u64, (String, String)> {
+    if status.as_u16() == 201 {
+        Ok(0)
+    } else {
+        Err((
+            status.as_u16().to_string(),
+            drive::http_detail(status, body),
+        ))
+    }
 }
 
 /// Reads a response to its end (which is what lets the connection be reused) and
-/// records the latency from `since` and the outcome: `ok` when `expected` holds for the
-/// status, else an error keyed by status, timeout or transport. Returns the body's
-/// size when it counted as ok.
+/// records the latency from `since` and the outcome `check` gives it: answered (with the
+/// SQL statements the server reported), or an error keyed by `check`, timeout or
+/// transport. Returns the body's size when answered.
 async fn record_response(
     result: Result<reqwest::Response, reqwest::Error>,
     since: Instant,
-    expected: impl Fn(reqwest::StatusCode) -> bool,
+    check: drive::Check,
     stats: &mut Stats,
 ) -> Option<usize> {
     match result {
@@ -377,20 +486,18 @@ async fn record_response(
             let body = response.bytes().await;
             stats.latencies_us.push(micros(since.elapsed()));
             match body {
-                Ok(b) if expected(status) => {
-                    stats.ok += 1;
-                    Some(b.len())
-                }
-                Ok(text) => {
-                    stats.record_error(
-                        status.as_u16().to_string(),
-                        format!(
-                            "HTTP {status}: {}",
-                            String::from_utf8_lossy(&text[..text.len().min(300)])
-                        ),
-                    );
-                    None
-                }
+                Ok(b) => match check(status, &b) {
+                    Ok(statements) => {
+                        stats.ok += 1;
+                        stats.sql_statements.0 += statements;
+                        stats.sql_statements.1 = stats.sql_statements.1.max(statements);
+                        Some(b.len())
+                    }
+                    Err((key, detail)) => {
+                        stats.record_error(key, detail);
+                        None
+                    }
+                },
                 Err(e) => {
                     stats.record_error("transport".into(), format!("reading response: {e}"));
                     None
