@@ -147,6 +147,13 @@ pub fn store_error(e: crate::store::StoreError) -> async_graphql::Error {
     api_error(ApiError::from(e))
 }
 
+/// A failure with no message fit for clients (a loader's store error, a projection that
+/// did not decode): logged, the client gets a generic message.
+pub fn load_error<E: std::fmt::Display>(e: E) -> async_graphql::Error {
+    tracing::error!(error = %e, "graphql resolution failed");
+    async_graphql::Error::new("internal error; see the server log")
+}
+
 /// A bad argument, named.
 pub fn bad_input(argument: &str, message: impl Into<String>) -> async_graphql::Error {
     let argument = argument.to_owned();

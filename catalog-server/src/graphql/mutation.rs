@@ -12,7 +12,7 @@ use weft_schemas::change::{CatalogEdit, Edit, EditOwner, MetadataChange};
 use weft_schemas::openlineage::Event;
 
 use super::types::{Column, Dataset, state};
-use super::{Viewer, api_error, bad_input, store_error};
+use super::{Viewer, api_error, bad_input, load_error, store_error};
 use crate::auth::{Caller, Scope};
 use crate::store::writer::Outcome;
 
@@ -292,7 +292,7 @@ impl MutationRoot {
                     .tags
                     .load_one(id)
                     .await
-                    .map_err(|e| store_error_msg(&e.to_string()))?
+                    .map_err(load_error)?
                     .unwrap_or_default();
                 match tags.iter().find(|t| t.column.is_empty() && t.key == key) {
                     None => {
@@ -427,9 +427,4 @@ fn as_map(v: Value) -> Map<String, Value> {
         Value::Object(m) => m.into_iter().filter(|(_, v)| !v.is_null()).collect(),
         _ => Map::new(),
     }
-}
-
-fn store_error_msg(msg: &str) -> async_graphql::Error {
-    tracing::error!(error = %msg, "graphql load failed");
-    async_graphql::Error::new("internal error; see the server log")
 }

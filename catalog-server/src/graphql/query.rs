@@ -12,7 +12,7 @@ use super::types::{
     SearchFacets, SearchHit, SearchInfo, SearchKind, impact_of, page_args, page_cost, page_of,
     state, traverse,
 };
-use super::{api_error, bad_input, store_error};
+use super::{api_error, bad_input, load_error, store_error};
 use crate::api::graph::QueueParams;
 use crate::auth::Scope;
 use crate::store::bulk::Val;
@@ -417,17 +417,12 @@ pub(crate) async fn column_named(
         .columns
         .load_one(id)
         .await
-        .map_err(|e| store_error_msg(&e.to_string()))?
+        .map_err(load_error)?
         .unwrap_or_default();
     Ok(cols
         .into_iter()
         .find(|c| c.name == name)
         .map(|row| Column { row }))
-}
-
-fn store_error_msg(msg: &str) -> async_graphql::Error {
-    tracing::error!(error = %msg, "graphql load failed");
-    async_graphql::Error::new("internal error; see the server log")
 }
 
 /// One page of datasets matching `f`: two statements (the page's ids, the count).
@@ -536,7 +531,7 @@ async fn prime(ctx: &Context<'_>, ids: &[i64]) -> Result<()> {
         return Ok(());
     }
     let l = super::types::loaders(ctx)?;
-    let failed = |e: super::loaders::LoadError| store_error_msg(&e.to_string());
+    let failed = load_error::<super::loaders::LoadError>;
     l.datasets
         .load_many(ids.iter().copied())
         .await

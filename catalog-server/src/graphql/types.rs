@@ -16,7 +16,7 @@ use serde_json::Value;
 use weft_lineage::graph::{ColumnRef, Direction};
 
 use super::loaders::{ColumnRow, DatasetRow, Loaders};
-use super::{GraphqlConfig, api_error, bad_input, store_error};
+use super::{GraphqlConfig, api_error, bad_input, load_error, store_error};
 use crate::api::AppState;
 use crate::api::graph::{TraverseParams, tag_json};
 use crate::store::edits::Curated;
@@ -152,7 +152,7 @@ impl Dataset {
             .datasets
             .load_one(self.id)
             .await
-            .map_err(|e| store_error_text(&e.to_string()))?
+            .map_err(load_error)?
             .ok_or_else(|| api_error(crate::api::error::ApiError::not_found("dataset not found")))
     }
 
@@ -161,7 +161,7 @@ impl Dataset {
             .curations
             .load_one(self.id)
             .await
-            .map_err(|e| store_error_text(&e.to_string()))?
+            .map_err(load_error)?
             .unwrap_or_default())
     }
 
@@ -170,7 +170,7 @@ impl Dataset {
             .tags
             .load_one(self.id)
             .await
-            .map_err(|e| store_error_text(&e.to_string()))?
+            .map_err(load_error)?
             .unwrap_or_default())
     }
 
@@ -179,7 +179,7 @@ impl Dataset {
             .columns
             .load_one(self.id)
             .await
-            .map_err(|e| store_error_text(&e.to_string()))?
+            .map_err(load_error)?
             .unwrap_or_default())
     }
 
@@ -187,12 +187,6 @@ impl Dataset {
         let r = self.row(ctx).await?;
         Ok(format!("dataset:{}:{}", r.namespace, r.name))
     }
-}
-
-/// A loader failure (already logged by the store layer's caller).
-fn store_error_text(msg: &str) -> async_graphql::Error {
-    tracing::error!(error = %msg, "graphql load failed");
-    async_graphql::Error::new("internal error; see the server log")
 }
 
 #[Object]
@@ -268,7 +262,7 @@ impl Dataset {
             .last_writes
             .load_one(self.id)
             .await
-            .map_err(|e| store_error_text(&e.to_string()))?;
+            .map_err(load_error)?;
         Ok(at.flatten().and_then(time))
     }
 
@@ -283,7 +277,7 @@ impl Dataset {
             .owners
             .load_one(self.id)
             .await
-            .map_err(|e| store_error_text(&e.to_string()))?
+            .map_err(load_error)?
             .unwrap_or_default();
         Ok(owners
             .into_iter()
@@ -1030,7 +1024,7 @@ pub(crate) async fn traverse(
         .await
         .map_err(api_error)?
         .0;
-    serde_json::from_value(v).map_err(|e| store_error_text(&e.to_string()))
+    serde_json::from_value(v).map_err(load_error)
 }
 
 pub(crate) async fn impact_of(ctx: &Context<'_>, node: &str) -> Result<Impact> {
@@ -1038,7 +1032,7 @@ pub(crate) async fn impact_of(ctx: &Context<'_>, node: &str) -> Result<Impact> {
         .await
         .map_err(api_error)?
         .0;
-    serde_json::from_value(v).map_err(|e| store_error_text(&e.to_string()))
+    serde_json::from_value(v).map_err(load_error)
 }
 
 /// Usage counted from query logs.
