@@ -1029,25 +1029,45 @@ fn queries(s: &Server, t: Option<&str>) {
             .any(|f| f["value"].as_str().is_some_and(|v| v.contains("alice")) && f["count"] == 1),
         "{hits}"
     );
-    let jobs = s.graphql_data(
-        t,
-        r#"{ search(query: "order_totals_job", filter: {type: JOB}) { nodes { type name job { id } dataset { name } } } }"#,
-        json!({}),
+    // Jobs are indexed apart from datasets: poll for them too.
+    let jobs = eventually(
+        "the job is searchable",
+        || {
+            s.graphql_data(
+                t,
+                r#"{ search(query: "order_totals_job", filter: {type: JOB}) { nodes { type name job { id } dataset { name } } } }"#,
+                json!({}),
+            )
+        },
+        |v| {
+            v["search"]["nodes"]
+                .as_array()
+                .is_some_and(|n| !n.is_empty())
+        },
     );
     let jn = &jobs["search"]["nodes"];
     assert_eq!(jn[0]["type"], "JOB", "{jobs}");
     assert_eq!(jn[0]["job"]["id"], "job:etl:order_totals_job");
     assert!(jn[0]["dataset"].is_null());
-    let lake = s.graphql_data(
-        t,
-        r#"{ search(query: "orders", filter: {namespace: "s3://lake"}) { totalCount nodes { name } } }"#,
-        json!({}),
+    let lake = eventually(
+        "the lake's copy is searchable",
+        || {
+            s.graphql_data(
+                t,
+                r#"{ search(query: "orders", filter: {namespace: "s3://lake"}) { totalCount nodes { name } } }"#,
+                json!({}),
+            )
+        },
+        |v| {
+            v["search"]["nodes"]
+                .as_array()
+                .is_some_and(|n| !n.is_empty())
+        },
     );
-    assert!(
-        strs(&lake["search"]["nodes"], "name")
-            .iter()
-            .all(|n| n == COPY),
-        "{lake}"
+    assert_eq!(
+        strs(&lake["search"]["nodes"], "name"),
+        [COPY],
+        "only the lake's namespace: {lake}"
     );
 }
 

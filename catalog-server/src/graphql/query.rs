@@ -531,47 +531,48 @@ async fn prime(ctx: &Context<'_>, ids: &[i64]) -> Result<()> {
         return Ok(());
     }
     let l = super::types::loaders(ctx)?;
-    let failed = load_error::<super::loaders::LoadError>;
-    l.datasets
-        .load_many(ids.iter().copied())
-        .await
-        .map_err(failed)?;
     let column_descriptions = selects(&["columns", "edges", "node", "description"])
         || selects(&["columns", "nodes", "description"])
         || selects(&["column", "description"]);
+    type Load<'a> = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), super::loaders::LoadError>> + Send + 'a>,
+    >;
+    let ids = ids.to_vec();
+    // The row always; the rest as selected. All batches go out together.
+    let mut loads: Vec<Load<'_>> = vec![Box::pin(async {
+        l.datasets.load_many(ids.clone()).await.map(|_| ())
+    })];
     if selects(&["description"]) || selects(&["deprecation"]) || column_descriptions {
-        l.curations
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        loads.push(Box::pin(async {
+            l.curations.load_many(ids.clone()).await.map(|_| ())
+        }));
     }
     if selects(&["owners"]) {
-        l.owners
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        loads.push(Box::pin(async {
+            l.owners.load_many(ids.clone()).await.map(|_| ())
+        }));
     }
     if selects(&["tags"]) || selects(&["tier"]) {
-        l.tags
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        loads.push(Box::pin(async {
+            l.tags.load_many(ids.clone()).await.map(|_| ())
+        }));
     }
     if selects(&["columns"])
         || selects(&["column"])
         || selects(&["downstream"])
         || selects(&["upstream"])
     {
-        l.columns
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        loads.push(Box::pin(async {
+            l.columns.load_many(ids.clone()).await.map(|_| ())
+        }));
     }
     if selects(&["lastModifiedAt"]) {
-        l.last_writes
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        loads.push(Box::pin(async {
+            l.last_writes.load_many(ids.clone()).await.map(|_| ())
+        }));
     }
+    futures_util::future::try_join_all(loads)
+        .await
+        .map_err(load_error)?;
     Ok(())
 }
