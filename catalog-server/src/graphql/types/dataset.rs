@@ -1,0 +1,625 @@
+//! Datasets and their columns, schema versions and usage.
+
+use super::*;
+
+/// A dataset marked deprecated.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Deprecation {
+    /// Why, and what to use instead.
+    pub note: Option<String>,
+    /// Who deprecated it.
+    pub by: String,
+    /// When.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A dataset: table, view, file, topic.
+pub struct Dataset {
+    /// Store id.
+    pub id: i64,
+}
+
+impl Dataset {
+    pub(crate) async fn row(&self, ctx: &Context<'_>) -> Result<DatasetRow> {
+        loaders(ctx)?
+            .datasets
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?
+            .ok_or_else(|| api_error(crate::api::error::ApiError::not_found("dataset not found")))
+    }
+
+    async fn curated(&self, ctx: &Context<'_>) -> Result<Curated> {
+        Ok(loaders(ctx)?
+            .curations
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?
+            .unwrap_or_default())
+    }
+
+    async fn tag_rows(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::loaders::TagRow>> {
+        Ok(loaders(ctx)?
+            .tags
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?
+            .unwrap_or_default())
+    }
+
+    async fn columns_loaded(&self, ctx: &Context<'_>) -> Result<Vec<ColumnRow>> {
+        Ok(loaders(ctx)?
+            .columns
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?
+            .unwrap_or_default())
+    }
+
+    async fn node_id(&self, ctx: &Context<'_>) -> Result<String> {
+        let r = self.row(ctx).await?;
+        Ok(format!("dataset:{}:{}", r.namespace, r.name))
+    }
+}
+
+#[Object]
+impl Dataset {
+    /// `dataset:NAMESPACE:NAME`, the node id the REST lineage endpoints take.
+    async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
+        Ok(ID(self.node_id(ctx).await?))
+    }
+
+    /// The namespace (`postgres://db:5432`).
+    async fn namespace(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(self.row(ctx).await?.namespace)
+    }
+
+    /// The name within its namespace (`shop.public.orders`).
+    async fn name(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(self.row(ctx).await?.name)
+    }
+
+    /// `DB_TABLE`, `VIEW`, …
+    #[graphql(name = "type")]
+    async fn kind(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(self.row(ctx).await?.kind)
+    }
+
+    /// The platform, from the namespace's scheme (`postgres`, `s3`).
+    async fn platform(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let r = self.row(ctx).await?;
+        Ok(r.namespace.split_once("://").map(|(s, _)| s.to_owned()))
+    }
+
+    /// The description: an owner's, else the producer's.
+    async fn description(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let c = self.curated(ctx).await?;
+        match c.description("") {
+            Some(d) => Ok(Some(d.to_owned())),
+            None => Ok(self.row(ctx).await?.description),
+        }
+    }
+
+    /// Set when someone deprecated the dataset.
+    async fn deprecation(&self, ctx: &Context<'_>) -> Result<Option<Deprecation>> {
+        Ok(self.curated(ctx).await?.deprecation().map(|d| Deprecation {
+            note: d.note,
+            by: d.actor,
+            at: time(d.at),
+        }))
+    }
+
+    /// Whether the source dropped it (its history stays).
+    async fn deleted(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.row(ctx).await?.lifecycle.as_deref() == Some("DROP"))
+    }
+
+    /// The last lifecycle change a producer reported (`CREATE`, `ALTER`, `DROP`…).
+    async fn lifecycle_state(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.row(ctx).await?.lifecycle)
+    }
+
+    /// First seen.
+    async fn created_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        Ok(time(self.row(ctx).await?.created_at))
+    }
+
+    /// Last changed in the catalog.
+    async fn updated_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        Ok(time(self.row(ctx).await?.updated_at))
+    }
+
+    /// When a completed run last wrote it: its freshness.
+    async fn last_modified_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        let at = loaders(ctx)?
+            .last_writes
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?;
+        Ok(at.flatten().and_then(time))
+    }
+
+    /// The current schema version (0 before any schema was seen).
+    async fn current_version(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(self.row(ctx).await?.version)
+    }
+
+    /// Owners: those set by hand, else the producer's.
+    async fn owners(&self, ctx: &Context<'_>) -> Result<Vec<Owner>> {
+        let owners = loaders(ctx)?
+            .owners
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?
+            .unwrap_or_default();
+        Ok(owners
+            .into_iter()
+            .map(|o| Owner {
+                name: o.name,
+                owner_type: o.owner_type,
+            })
+            .collect())
+    }
+
+    /// The tier (`gold`), from a `tier` tag; one set by hand wins.
+    async fn tier(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let mut tier = None;
+        let mut manual = false;
+        for t in self.tag_rows(ctx).await? {
+            if !t.column.is_empty() {
+                continue;
+            }
+            let key = t.key.to_lowercase();
+            let value = match key.strip_prefix("tier.") {
+                Some(rest) => Some(rest.to_owned()),
+                None if key == "tier" => t.value.clone().map(|v| v.to_lowercase()),
+                None => None,
+            };
+            let is_manual = t.origin == crate::store::edits::MANUAL;
+            if let Some(v) = value.filter(|v| !v.is_empty())
+                && (tier.is_none() || (is_manual && !manual))
+            {
+                tier = Some(v);
+                manual = is_manual;
+            }
+        }
+        Ok(tier)
+    }
+
+    /// Tags on the dataset itself (column tags are on each column).
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {
+        Ok(self
+            .tag_rows(ctx)
+            .await?
+            .into_iter()
+            .filter(|t| t.column.is_empty())
+            .map(|t| Tag {
+                key: t.key,
+                value: t.value,
+                source: t.source,
+                origin: t.origin,
+            })
+            .collect())
+    }
+
+    /// The current columns, in schema order.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn columns(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Column>> {
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let all = self.columns_loaded(ctx).await?;
+        let total = all.len() as i64;
+        let items = all
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|row| Column { row })
+            .collect();
+        Ok(page_of(items, offset, total))
+    }
+
+    /// One current column by name.
+    async fn column(&self, ctx: &Context<'_>, name: String) -> Result<Option<Column>> {
+        Ok(self
+            .columns_loaded(ctx)
+            .await?
+            .into_iter()
+            .find(|c| c.name == name)
+            .map(|row| Column { row }))
+    }
+
+    /// Schema versions, newest first.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn versions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<SchemaVersion>> {
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let r = self.row(ctx).await?;
+        let v = state(ctx)
+            .store
+            .dataset_versions(
+                &r.namespace,
+                &r.name,
+                crate::store::read::Page {
+                    limit: limit as i64,
+                    offset: offset as i64,
+                },
+            )
+            .await
+            .map_err(store_error)?
+            .unwrap_or_default();
+        let total = v["totalCount"].as_i64().unwrap_or(0);
+        let items = v["versions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| SchemaVersion {
+                version: x["version"].as_i64().unwrap_or(0),
+                created_at: parse_time(&x["createdAt"]),
+                fields: serde_json::from_value(x["fields"].clone()).unwrap_or_default(),
+                created_by_run: x["createdByRun"]["id"].as_str().map(str::to_owned),
+            })
+            .collect();
+        Ok(page_of(items, offset, total))
+    }
+
+    /// Every facet as its producer sent it, by name (unknown facets included).
+    async fn facets(&self, ctx: &Context<'_>) -> Result<Json<Value>> {
+        Ok(Json(facets_of(ctx, self.id).await?))
+    }
+
+    /// One facet by name, as its producer sent it.
+    async fn facet(&self, ctx: &Context<'_>, name: String) -> Result<Option<Json<Value>>> {
+        let all = facets_of(ctx, self.id).await?;
+        Ok(all.get(&name).cloned().map(Json))
+    }
+
+    /// Reads and writes counted from query logs over the last `days` days.
+    async fn usage(&self, ctx: &Context<'_>, #[graphql(default = 30)] days: i32) -> Result<Usage> {
+        usage_of(ctx, self.id, days).await
+    }
+
+    /// What it is built from, `depth` levels up; `columnLevel` traverses each column.
+    async fn upstream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] depth: i32,
+        #[graphql(default = false)] column_level: bool,
+    ) -> Result<LineageGraph> {
+        self.lineage(ctx, depth, column_level, Direction::Upstream)
+            .await
+    }
+
+    /// What is built from it, `depth` levels down; `columnLevel` traverses each column.
+    async fn downstream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] depth: i32,
+        #[graphql(default = false)] column_level: bool,
+    ) -> Result<LineageGraph> {
+        self.lineage(ctx, depth, column_level, Direction::Downstream)
+            .await
+    }
+
+    /// Everything downstream, with owners and tiers: who to tell before changing it.
+    async fn impact(&self, ctx: &Context<'_>) -> Result<Impact> {
+        let id = self.node_id(ctx).await?;
+        impact_of(ctx, &id).await
+    }
+}
+
+impl Dataset {
+    async fn lineage(
+        &self,
+        ctx: &Context<'_>,
+        depth: i32,
+        column_level: bool,
+        direction: Direction,
+    ) -> Result<LineageGraph> {
+        let r = self.row(ctx).await?;
+        if !column_level {
+            return traverse(
+                ctx,
+                format!("dataset:{}:{}", r.namespace, r.name),
+                depth,
+                direction,
+            )
+            .await;
+        }
+        let mut merged = LineageGraph {
+            direction: if direction == Direction::Upstream {
+                "upstream"
+            } else {
+                "downstream"
+            }
+            .to_owned(),
+            ..LineageGraph::default()
+        };
+        for c in self.columns_loaded(ctx).await? {
+            let g = traverse(
+                ctx,
+                format!("datasetField:{}:{}:{}", r.namespace, r.name, c.name),
+                depth,
+                direction,
+            )
+            .await?;
+            merged.merge(g);
+        }
+        Ok(merged)
+    }
+}
+
+async fn facets_of(ctx: &Context<'_>, id: i64) -> Result<Value> {
+    use sqlx::Row;
+    let rows = state(ctx)
+        .store
+        .rows(
+            "SELECT key, value FROM dataset_facets WHERE dataset_id = ? ORDER BY key",
+            vec![id.into()],
+        )
+        .await
+        .map_err(store_error)?;
+    let mut map = serde_json::Map::new();
+    for r in rows {
+        let key: String = r.try_get(0).map_err(|e| store_error(e.into()))?;
+        let text: String = r.try_get(1).map_err(|e| store_error(e.into()))?;
+        map.insert(key, serde_json::from_str(&text).unwrap_or(Value::Null));
+    }
+    Ok(Value::Object(map))
+}
+
+/// A column of a dataset's current schema.
+pub struct Column {
+    /// Its row.
+    pub row: ColumnRow,
+}
+
+impl Column {
+    async fn dataset_row(&self, ctx: &Context<'_>) -> Result<DatasetRow> {
+        Dataset {
+            id: self.row.dataset_id,
+        }
+        .row(ctx)
+        .await
+    }
+
+    async fn node_id(&self, ctx: &Context<'_>) -> Result<String> {
+        let d = self.dataset_row(ctx).await?;
+        Ok(format!(
+            "datasetField:{}:{}:{}",
+            d.namespace, d.name, self.row.name
+        ))
+    }
+}
+
+#[Object]
+impl Column {
+    /// `datasetField:NAMESPACE:NAME:FIELD`.
+    async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
+        Ok(ID(self.node_id(ctx).await?))
+    }
+
+    /// The field name (dotted for nested fields: `address.city`).
+    async fn name(&self) -> &str {
+        &self.row.name
+    }
+
+    /// The type as the producer names it.
+    #[graphql(name = "type")]
+    async fn data_type(&self) -> Option<&str> {
+        self.row.data_type.as_deref()
+    }
+
+    /// The description: an owner's, else the producer's.
+    async fn description(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let c = Dataset {
+            id: self.row.dataset_id,
+        }
+        .curated(ctx)
+        .await?;
+        Ok(c.description(&self.row.name)
+            .map(str::to_owned)
+            .or_else(|| self.row.description.clone()))
+    }
+
+    /// Position in the schema, from 0.
+    async fn ordinal(&self) -> i64 {
+        self.row.ordinal
+    }
+
+    /// The dataset it belongs to.
+    async fn dataset(&self) -> Dataset {
+        Dataset {
+            id: self.row.dataset_id,
+        }
+    }
+
+    /// Its tags with status and origin: declared, detected, added by hand, or
+    /// propagated along lineage (rejected ones included, marked so).
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<ColumnTag>> {
+        let s = state(ctx);
+        let cat = s.graph.read().map_err(|e| api_error(e.into()))?;
+        let c = ColumnRef::new(self.row.dataset_id, &self.row.name);
+        let tags = cat.graph.tags_of(&c).unwrap_or_default();
+        Ok(tags
+            .iter()
+            .filter_map(|t| serde_json::from_value::<ColumnTagData>(tag_json(t)).ok())
+            .map(|data| ColumnTag {
+                data,
+                column: self.row.clone(),
+            })
+            .collect())
+    }
+
+    /// Reads and writes of this column counted from query logs over the last `days` days.
+    async fn usage(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> Result<ColumnUsage> {
+        let u = usage_of(ctx, self.row.dataset_id, days).await?;
+        Ok(u.columns
+            .into_iter()
+            .find(|c| c.name == self.row.name)
+            .unwrap_or(ColumnUsage {
+                name: self.row.name.clone(),
+                reads: 0,
+                writes: 0,
+                users: 0,
+            }))
+    }
+
+    /// The columns it is computed from, `depth` levels up.
+    async fn upstream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] depth: i32,
+    ) -> Result<LineageGraph> {
+        traverse(ctx, self.node_id(ctx).await?, depth, Direction::Upstream).await
+    }
+
+    /// The columns computed from it, `depth` levels down.
+    async fn downstream(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] depth: i32,
+    ) -> Result<LineageGraph> {
+        traverse(ctx, self.node_id(ctx).await?, depth, Direction::Downstream).await
+    }
+
+    /// Everything downstream of the column.
+    async fn impact(&self, ctx: &Context<'_>) -> Result<Impact> {
+        impact_of(ctx, &self.node_id(ctx).await?).await
+    }
+}
+
+/// One schema version.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SchemaVersion {
+    /// 1, 2, …
+    pub version: i64,
+    /// When it was first seen.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Its fields.
+    pub fields: Vec<SchemaField>,
+    /// The run that produced it, if a run did.
+    pub created_by_run: Option<String>,
+}
+
+/// A field of a schema version.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct SchemaField {
+    /// Name.
+    pub name: String,
+    /// Type.
+    #[serde(rename = "type")]
+    #[graphql(name = "type")]
+    pub data_type: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// Usage counted from query logs.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Usage {
+    /// First day counted (`YYYY-MM-DD`).
+    pub since: String,
+    /// Executions that read it.
+    pub reads: i64,
+    /// Executions that wrote it.
+    pub writes: i64,
+    /// Distinct users.
+    pub users: i64,
+    /// Reads weighted by recency (half-life 14 days): what search ranks by.
+    pub decayed_reads: f64,
+    /// The last day with a read.
+    pub last_read: Option<String>,
+    /// Per day, oldest first.
+    pub days: Vec<DayUsage>,
+    /// Per column.
+    pub columns: Vec<ColumnUsage>,
+}
+
+/// One day's usage.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct DayUsage {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Reads.
+    pub reads: i64,
+    /// Writes.
+    pub writes: i64,
+    /// Distinct users.
+    pub users: i64,
+    /// Distinct statements.
+    pub queries: i64,
+}
+
+/// A column's usage.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ColumnUsage {
+    /// The column.
+    pub name: String,
+    /// Reads.
+    pub reads: i64,
+    /// Writes.
+    pub writes: i64,
+    /// Distinct users.
+    pub users: i64,
+}
+
+async fn usage_of(ctx: &Context<'_>, id: i64, days: i32) -> Result<Usage> {
+    if !(1..=3650).contains(&days) {
+        return Err(bad_input("days", "days must be between 1 and 3650"));
+    }
+    let store = &state(ctx).store;
+    let today = Utc::now().date_naive();
+    let since = (today - chrono::Duration::days(i64::from(days) - 1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let per_day = store
+        .usage_days(id, "", &since)
+        .await
+        .map_err(store_error)?;
+    let columns = store.column_usage(id, &since).await.map_err(store_error)?;
+    let totals = store
+        .usage_totals(&[id], &since, today, 14.0)
+        .await
+        .map_err(store_error)?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Usage {
+        since,
+        reads: totals.reads,
+        writes: totals.writes,
+        users: totals.users,
+        decayed_reads: totals.decayed_reads,
+        last_read: totals.last_read,
+        days: per_day
+            .into_iter()
+            .map(|d| DayUsage {
+                day: d.day,
+                reads: d.reads,
+                writes: d.writes,
+                users: d.users,
+                queries: d.queries,
+            })
+            .collect(),
+        columns: columns
+            .into_iter()
+            .map(|(name, reads, writes, users)| ColumnUsage {
+                name,
+                reads,
+                writes,
+                users,
+            })
+            .collect(),
+    })
+}

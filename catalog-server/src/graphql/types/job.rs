@@ -1,0 +1,274 @@
+//! Jobs and their runs.
+
+use super::*;
+
+/// A job: what runs and what it reads and writes.
+pub struct Job {
+    /// The REST layer's projection of the job.
+    pub v: Value,
+}
+
+#[Object]
+impl Job {
+    /// `job:NAMESPACE:NAME`.
+    async fn id(&self) -> ID {
+        ID(format!(
+            "job:{}:{}",
+            text(&self.v, "namespace").unwrap_or_default(),
+            text(&self.v, "name").unwrap_or_default()
+        ))
+    }
+
+    /// Namespace.
+    async fn namespace(&self) -> Option<String> {
+        text(&self.v, "namespace")
+    }
+
+    /// Name.
+    async fn name(&self) -> Option<String> {
+        text(&self.v, "name")
+    }
+
+    /// `BATCH`, `STREAMING`…
+    #[graphql(name = "type")]
+    async fn kind(&self) -> Option<String> {
+        text(&self.v, "type")
+    }
+
+    /// Description.
+    async fn description(&self) -> Option<String> {
+        text(&self.v, "description")
+    }
+
+    /// Its SQL, when a producer sent it.
+    async fn sql(&self) -> Option<String> {
+        text(&self.v, "sql")
+    }
+
+    /// Source code location.
+    async fn location(&self) -> Option<String> {
+        text(&self.v, "location")
+    }
+
+    /// First seen.
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["createdAt"])
+    }
+
+    /// Last changed.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["updatedAt"])
+    }
+
+    /// Owners.
+    async fn owners(&self) -> Vec<Owner> {
+        serde_json::from_value(self.v["owners"].clone()).unwrap_or_default()
+    }
+
+    /// Every job facet, as sent.
+    async fn facets(&self) -> Json<Value> {
+        Json(self.v["facets"].clone())
+    }
+
+    /// Datasets it reads.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn inputs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Dataset>> {
+        datasets_named(ctx, &self.v["inputs"], first, after).await
+    }
+
+    /// Datasets it writes.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn outputs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Dataset>> {
+        datasets_named(ctx, &self.v["outputs"], first, after).await
+    }
+
+    /// Its latest run.
+    async fn latest_run(&self) -> Option<Run> {
+        let r = &self.v["latestRun"];
+        (!r.is_null()).then(|| Run { v: r.clone() })
+    }
+
+    /// Its runs, newest first.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn runs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Run>> {
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let ns = text(&self.v, "namespace").unwrap_or_default();
+        let name = text(&self.v, "name").unwrap_or_default();
+        let v = state(ctx)
+            .store
+            .list_runs(
+                &ns,
+                &name,
+                crate::store::read::Page {
+                    limit: limit as i64,
+                    offset: offset as i64,
+                },
+            )
+            .await
+            .map_err(store_error)?
+            .unwrap_or_default();
+        let total = v["totalCount"].as_i64().unwrap_or(0);
+        let items = v["runs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| Run { v: r.clone() })
+            .collect();
+        Ok(page_of(items, offset, total))
+    }
+}
+
+/// One page of `[{namespace, name}]` as datasets (those the store knows).
+async fn datasets_named(
+    ctx: &Context<'_>,
+    list: &Value,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Page<Dataset>> {
+    let (offset, limit) = page_args(ctx, first, after)?;
+    let all = list.as_array().map(Vec::as_slice).unwrap_or_default();
+    let store = &state(ctx).store;
+    let mut out = Vec::new();
+    for d in all.iter().skip(offset).take(limit) {
+        let (Some(ns), Some(name)) = (d["namespace"].as_str(), d["name"].as_str()) else {
+            continue;
+        };
+        if let Some(id) = store
+            .dataset_id_named(ns, name)
+            .await
+            .map_err(store_error)?
+        {
+            out.push(Dataset { id });
+        }
+    }
+    Ok(page_of(out, offset, all.len() as i64))
+}
+
+/// One run of a job.
+pub struct Run {
+    /// The REST layer's projection of the run.
+    pub v: Value,
+}
+
+/// A dataset version a run read or wrote.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct DatasetVersionRef {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// Schema version.
+    pub version: i64,
+}
+
+#[Object]
+impl Run {
+    /// The run id (a UUID).
+    async fn id(&self) -> Option<String> {
+        text(&self.v, "id")
+    }
+
+    /// The id as the producer sent it.
+    async fn external_id(&self) -> Option<String> {
+        text(&self.v, "externalId")
+    }
+
+    /// `START`, `RUNNING`, `COMPLETE`, `FAIL`, `ABORT`, `OTHER`, `NEW`.
+    async fn state(&self) -> Option<String> {
+        text(&self.v, "state")
+    }
+
+    /// First seen.
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["createdAt"])
+    }
+
+    /// Last changed.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["updatedAt"])
+    }
+
+    /// Started.
+    async fn started_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["startedAt"])
+    }
+
+    /// Ended.
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["endedAt"])
+    }
+
+    /// Duration in milliseconds, once ended.
+    async fn duration_ms(&self) -> Option<i64> {
+        self.v["durationMs"].as_i64()
+    }
+
+    /// Scheduled window start.
+    async fn nominal_start_time(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["nominalStartTime"])
+    }
+
+    /// Scheduled window end.
+    async fn nominal_end_time(&self) -> Option<DateTime<Utc>> {
+        parse_time(&self.v["nominalEndTime"])
+    }
+
+    /// The parent run, from the parent facet.
+    async fn parent_run_id(&self) -> Option<String> {
+        text(&self.v, "parentRunId")
+    }
+
+    /// Every run facet, as sent.
+    async fn facets(&self) -> Json<Value> {
+        Json(self.v["facets"].clone())
+    }
+
+    /// Dataset versions read.
+    async fn inputs(&self) -> Vec<DatasetVersionRef> {
+        version_refs(&self.v["inputDatasetVersions"])
+    }
+
+    /// Dataset versions written.
+    async fn outputs(&self) -> Vec<DatasetVersionRef> {
+        version_refs(&self.v["outputDatasetVersions"])
+    }
+
+    /// The job.
+    async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
+        let (Some(ns), Some(name)) = (
+            self.v["jobId"]["namespace"].as_str(),
+            self.v["jobId"]["name"].as_str(),
+        ) else {
+            return Ok(None);
+        };
+        Ok(state(ctx)
+            .store
+            .get_job(ns, name)
+            .await
+            .map_err(store_error)?
+            .map(|v| Job { v }))
+    }
+}
+
+fn version_refs(v: &Value) -> Vec<DatasetVersionRef> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| serde_json::from_value(x["datasetVersionId"].clone()).ok())
+        .collect()
+}

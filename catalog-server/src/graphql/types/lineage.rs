@@ -1,0 +1,216 @@
+//! Lineage subgraphs and impact, decoded from the REST layer's answers.
+
+use super::*;
+
+/// A lineage subgraph.
+#[derive(SimpleObject, Debug, Clone, Default, Deserialize)]
+pub struct LineageGraph {
+    /// `upstream` or `downstream`.
+    pub direction: String,
+    /// Datasets and columns reached, with their depth.
+    pub nodes: Vec<LineageNode>,
+    /// Edges between them.
+    pub edges: Vec<LineageEdge>,
+    /// Whether a node or child cap cut the traversal.
+    pub truncated: bool,
+}
+
+impl LineageGraph {
+    pub(crate) fn merge(&mut self, other: LineageGraph) {
+        let mut seen: std::collections::HashSet<String> =
+            self.nodes.iter().map(|n| n.id.clone()).collect();
+        for n in other.nodes {
+            if seen.insert(n.id.clone()) {
+                self.nodes.push(n);
+            }
+        }
+        let mut edges: std::collections::HashSet<(String, String, String)> = self
+            .edges
+            .iter()
+            .map(|e| (e.src.clone(), e.dst.clone(), e.origin.clone()))
+            .collect();
+        for e in other.edges {
+            if edges.insert((e.src.clone(), e.dst.clone(), e.origin.clone())) {
+                self.edges.push(e);
+            }
+        }
+        self.truncated |= other.truncated;
+    }
+}
+
+/// A node of a lineage subgraph.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineageNode {
+    /// `dataset:…` or `datasetField:…`.
+    pub id: String,
+    /// `DATASET` or `DATASET_FIELD`.
+    #[serde(rename = "type")]
+    #[graphql(name = "type")]
+    pub kind: String,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Dataset name.
+    #[serde(alias = "dataset")]
+    pub name: Option<String>,
+    /// Column, for a column node.
+    pub field: Option<String>,
+    /// Hops from the start.
+    pub depth: i64,
+    /// For a dataset node, whether any column lineage reaches it; null for a column node.
+    // The REST projection sends null for column nodes: a `bool` failed every
+    // column-level traversal.
+    #[serde(default)]
+    pub has_column_lineage: Option<bool>,
+    /// Children left out by the per-node cap.
+    #[serde(default)]
+    pub hidden_children: i64,
+}
+
+/// An edge of a lineage subgraph.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineageEdge {
+    /// Upstream node id.
+    pub src: String,
+    /// Downstream node id.
+    pub dst: String,
+    /// `column`, `columnToDataset` or `dataset`.
+    pub level: String,
+    /// `openlineage`, `sql`, `manual`…
+    pub origin: String,
+    /// The job that makes it.
+    pub job: Option<JobRef>,
+    /// OpenLineage transformations.
+    pub transformations: Vec<Transformation>,
+    /// Column edges behind a dataset edge.
+    #[serde(default)]
+    pub supporting_edges: i64,
+    /// Whether no producer stated it lately.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+/// An OpenLineage column transformation.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct Transformation {
+    /// `DIRECT` or `INDIRECT`.
+    #[serde(rename = "type")]
+    #[graphql(name = "type")]
+    pub kind: String,
+    /// `IDENTITY`, `AGGREGATION`, `FILTER`, …
+    pub subtype: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Whether it masks the value.
+    #[serde(default)]
+    pub masking: bool,
+}
+
+/// Everything downstream of a node, as computed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Impact {
+    node: String,
+    datasets: Vec<ImpactedDataset>,
+    columns: Vec<ColumnName>,
+}
+
+/// Everything downstream of a node: who to tell before changing it.
+#[Object]
+impl Impact {
+    /// The start.
+    async fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Downstream datasets with owners and tier.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn datasets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<ImpactedDataset>> {
+        page_slice(ctx, &self.datasets, first, after)
+    }
+
+    /// Downstream columns.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn columns(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<ColumnName>> {
+        page_slice(ctx, &self.columns, first, after)
+    }
+}
+
+/// One page of a list already in memory.
+fn page_slice<T: OutputType + Clone>(
+    ctx: &Context<'_>,
+    all: &[T],
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Page<T>> {
+    let (offset, limit) = page_args(ctx, first, after)?;
+    let items = all.iter().skip(offset).take(limit).cloned().collect();
+    Ok(page_of(items, offset, all.len() as i64))
+}
+
+/// A downstream dataset.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct ImpactedDataset {
+    /// Node id.
+    pub id: String,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Owners.
+    pub owners: Vec<Owner>,
+    /// Tier.
+    pub tier: Option<String>,
+}
+
+/// A column by name.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct ColumnName {
+    /// Node id.
+    pub id: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Dataset.
+    pub dataset: String,
+    /// Column.
+    pub field: String,
+}
+
+pub(crate) async fn traverse(
+    ctx: &Context<'_>,
+    node: String,
+    depth: i32,
+    direction: Direction,
+) -> Result<LineageGraph> {
+    if !(0..=50).contains(&depth) {
+        return Err(bad_input("depth", "depth must be between 0 and 50"));
+    }
+    let p = TraverseParams {
+        node_id: Some(node),
+        depth: Some(depth as u32),
+        ..TraverseParams::default()
+    };
+    let v = crate::api::graph::traverse(state(ctx).clone(), p, direction)
+        .await
+        .map_err(api_error)?
+        .0;
+    serde_json::from_value(v).map_err(load_error)
+}
+
+pub(crate) async fn impact_of(ctx: &Context<'_>, node: &str) -> Result<Impact> {
+    let v = crate::api::graph::impact_of(state(ctx), Some(node))
+        .await
+        .map_err(api_error)?
+        .0;
+    serde_json::from_value(v).map_err(load_error)
+}

@@ -1,0 +1,166 @@
+//! The object types: datasets, columns and their tags, jobs, runs, namespaces, lineage,
+//! usage, changes, search hits; and what they share (connections, paging, times).
+//!
+//! Datasets and columns resolve field by field through the request's DataLoaders (a
+//! page of datasets costs one statement per kind of field, not per dataset). Graph
+//! answers (lineage, impact, tag explanations, the review queue) are the REST layer's
+//! own, decoded into typed objects, so both APIs say the same thing.
+//!
+//! - `dataset.rs`: datasets and columns, schema versions, usage;
+//! - `tags.rs`: tags on columns, why they are there, the review queue;
+//! - `lineage.rs`: lineage subgraphs and impact;
+//! - `job.rs`: jobs and runs; `namespace.rs`; `feed.rs`: change-log entries;
+//! - `search.rs`: search hits, facets and score explanations.
+
+mod dataset;
+mod feed;
+mod job;
+mod lineage;
+mod namespace;
+mod search;
+mod tags;
+
+pub use dataset::*;
+pub use feed::*;
+pub use job::*;
+pub use lineage::*;
+pub use namespace::*;
+pub use search::*;
+pub use tags::*;
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, Json, Object, OutputType, Result, SimpleObject,
+};
+use chrono::{DateTime, TimeZone, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+use weft_lineage::graph::{ColumnRef, Direction};
+
+use super::loaders::{ColumnRow, DatasetRow, Loaders};
+use super::{GraphqlConfig, api_error, bad_input, load_error, store_error};
+use crate::api::AppState;
+use crate::api::graph::{TraverseParams, tag_json};
+use crate::store::edits::Curated;
+
+/// Page size when `first` is not given.
+const DEFAULT_PAGE: usize = 20;
+
+/// The server's state, always in the schema's data.
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
+}
+
+/// The request's loaders.
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
+    ctx.data::<Loaders>()
+}
+
+/// Microseconds as a `DateTime`.
+pub(crate) fn time(micros: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_micros(micros).single()
+}
+
+/// RFC 3339 text (as the REST layer renders times) back to a `DateTime`.
+fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
+    v.as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The complexity of a connection field: its page size times its selection.
+pub(crate) fn page_cost(first: Option<i32>, child: usize) -> usize {
+    let n = first.map_or(DEFAULT_PAGE, |f| f.max(0) as usize);
+    n.saturating_mul(child).saturating_add(1)
+}
+
+/// Decodes `first`/`after` into (offset, limit), refusing pages larger than allowed.
+pub(crate) fn page_args(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<(usize, usize)> {
+    let max = ctx
+        .data::<GraphqlConfig>()
+        .map(|c| c.max_page_size)
+        .unwrap_or(100);
+    let limit = match first {
+        None => DEFAULT_PAGE.min(max),
+        Some(f) if f < 0 => return Err(bad_input("first", "first must not be negative")),
+        Some(f) if f as usize > max => {
+            return Err(bad_input("first", format!("first must be at most {max}")));
+        }
+        Some(f) => f as usize,
+    };
+    let offset = match after {
+        None => 0,
+        Some(c) => {
+            c.parse::<usize>()
+                .map_err(|_| bad_input("after", "after is not a cursor this API returned"))?
+                + 1
+        }
+    };
+    Ok((offset, limit))
+}
+
+/// The total of a list, beside its page.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct ListInfo {
+    /// How many items the list holds in all.
+    pub total_count: i64,
+}
+
+/// A Relay connection over an offset-paged list.
+pub type Page<T> = Connection<String, T, ListInfo, EmptyFields>;
+
+/// Builds a connection from one page of items.
+pub(crate) fn page_of<T: OutputType>(items: Vec<T>, offset: usize, total: i64) -> Page<T> {
+    let more = (offset + items.len()) < total.max(0) as usize;
+    let mut c =
+        Connection::with_additional_fields(offset > 0, more, ListInfo { total_count: total });
+    c.edges.extend(
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| Edge::new((offset + i).to_string(), n)),
+    );
+    c
+}
+
+/// A person or team responsible for a dataset.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct Owner {
+    /// `user:alice`, `team:data-eng`.
+    pub name: String,
+    /// `MAINTAINER`, `DATA_STEWARD`… when given.
+    #[serde(rename = "type")]
+    #[graphql(name = "type")]
+    pub owner_type: Option<String>,
+}
+
+/// A tag stored on a dataset or column: declared by a producer or added by hand.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Tag {
+    /// The key (`pii.email`, `tier`).
+    pub key: String,
+    /// Its value, if any.
+    pub value: Option<String>,
+    /// Who assigned it.
+    pub source: Option<String>,
+    /// `declared` (a producer) or `manual` (a person).
+    pub origin: String,
+}
+
+/// A job by name.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct JobRef {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A string member of a REST projection.
+fn text(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
