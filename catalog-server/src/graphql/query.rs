@@ -10,7 +10,7 @@ use weft_search::index::{DocKind, Filters};
 use super::types::{
     Change, Column, Dataset, Impact, Job, LineageGraph, Namespace, Page, ReviewItem, Run,
     SearchFacets, SearchHit, SearchInfo, SearchKind, impact_of, page_args, page_cost, page_of,
-    state, traverse,
+    page_of_json, state, store_page, traverse,
 };
 use super::{api_error, bad_input, load_error, store_error};
 use crate::api::graph::QueueParams;
@@ -270,20 +270,10 @@ impl QueryRoot {
         let (offset, limit) = page_args(ctx, first, after)?;
         let v = state(ctx)
             .store
-            .list_namespaces(crate::store::read::Page {
-                limit: limit as i64,
-                offset: offset as i64,
-            })
+            .list_namespaces(store_page(offset, limit))
             .await
             .map_err(store_error)?;
-        let total = v["totalCount"].as_i64().unwrap_or(0);
-        let items = v["namespaces"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(Namespace::from_json)
-            .collect();
-        Ok(page_of(items, offset, total))
+        Ok(page_of_json(&v, "namespaces", offset, Namespace::from_json))
     }
 
     /// Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
@@ -344,14 +334,9 @@ impl QueryRoot {
             .await
             .map_err(api_error)?
             .0;
-        let total = v["totalCount"].as_i64().unwrap_or(0);
-        let items = v["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|x| ReviewItem { v: x.clone() })
-            .collect();
-        Ok(page_of(items, offset, total))
+        Ok(page_of_json(&v, "items", offset, |x| ReviewItem {
+            v: x.clone(),
+        }))
     }
 
     /// The change log after `since` (a sequence number; 0 for the beginning), oldest

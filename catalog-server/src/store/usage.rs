@@ -363,8 +363,8 @@ pub async fn apply_crawl(
     Ok(())
 }
 
-/// A dataset's (or column's) usage on one day, as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A dataset's (or column's) usage on one day, as the APIs show it (REST and GraphQL).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct DayUsage {
     /// `YYYY-MM-DD`.

@@ -244,30 +244,16 @@ impl Dataset {
         let r = self.row(ctx).await?;
         let v = state(ctx)
             .store
-            .dataset_versions(
-                &r.namespace,
-                &r.name,
-                crate::store::read::Page {
-                    limit: limit as i64,
-                    offset: offset as i64,
-                },
-            )
+            .dataset_versions(&r.namespace, &r.name, store_page(offset, limit))
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        let total = v["totalCount"].as_i64().unwrap_or(0);
-        let items = v["versions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|x| SchemaVersion {
-                version: x["version"].as_i64().unwrap_or(0),
-                created_at: parse_time(&x["createdAt"]),
-                fields: serde_json::from_value(x["fields"].clone()).unwrap_or_default(),
-                created_by_run: x["createdByRun"]["id"].as_str().map(str::to_owned),
-            })
-            .collect();
-        Ok(page_of(items, offset, total))
+        Ok(page_of_json(&v, "versions", offset, |x| SchemaVersion {
+            version: x["version"].as_i64().unwrap_or(0),
+            created_at: parse_time(&x["createdAt"]),
+            fields: serde_json::from_value(x["fields"].clone()).unwrap_or_default(),
+            created_by_run: x["createdByRun"]["id"].as_str().map(str::to_owned),
+        }))
     }
 
     /// Every facet as its producer sent it, by name (unknown facets included).
@@ -542,24 +528,9 @@ pub struct Usage {
     /// The last day with a read.
     pub last_read: Option<String>,
     /// Per day, oldest first.
-    pub days: Vec<DayUsage>,
+    pub days: Vec<crate::store::usage::DayUsage>,
     /// Per column.
     pub columns: Vec<ColumnUsage>,
-}
-
-/// One day's usage.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
-pub struct DayUsage {
-    /// `YYYY-MM-DD`.
-    pub day: String,
-    /// Reads.
-    pub reads: i64,
-    /// Writes.
-    pub writes: i64,
-    /// Distinct users.
-    pub users: i64,
-    /// Distinct statements.
-    pub queries: i64,
 }
 
 /// A column's usage.
@@ -602,16 +573,7 @@ async fn usage_of(ctx: &Context<'_>, id: i64, days: i32) -> Result<Usage> {
         users: totals.users,
         decayed_reads: totals.decayed_reads,
         last_read: totals.last_read,
-        days: per_day
-            .into_iter()
-            .map(|d| DayUsage {
-                day: d.day,
-                reads: d.reads,
-                writes: d.writes,
-                users: d.users,
-                queries: d.queries,
-            })
-            .collect(),
+        days: per_day,
         columns: columns
             .into_iter()
             .map(|(name, reads, writes, users)| ColumnUsage {

@@ -111,25 +111,11 @@ impl Job {
         let name = text(&self.v, "name").unwrap_or_default();
         let v = state(ctx)
             .store
-            .list_runs(
-                &ns,
-                &name,
-                crate::store::read::Page {
-                    limit: limit as i64,
-                    offset: offset as i64,
-                },
-            )
+            .list_runs(&ns, &name, store_page(offset, limit))
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        let total = v["totalCount"].as_i64().unwrap_or(0);
-        let items = v["runs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| Run { v: r.clone() })
-            .collect();
-        Ok(page_of(items, offset, total))
+        Ok(page_of_json(&v, "runs", offset, |r| Run { v: r.clone() }))
     }
 }
 

@@ -113,6 +113,27 @@ pub struct ListInfo {
 /// A Relay connection over an offset-paged list.
 pub type Page<T> = Connection<String, T, ListInfo, EmptyFields>;
 
+/// The store's page for an (offset, limit) pair.
+pub(crate) fn store_page(offset: usize, limit: usize) -> crate::store::read::Page {
+    crate::store::read::Page {
+        limit: limit as i64,
+        offset: offset as i64,
+    }
+}
+
+/// A REST list projection (`{"totalCount", key: [...]}`, one page of it) as a page of a
+/// connection.
+pub(crate) fn page_of_json<T: OutputType>(
+    v: &Value,
+    key: &str,
+    offset: usize,
+    item: impl Fn(&Value) -> T,
+) -> Page<T> {
+    let total = v["totalCount"].as_i64().unwrap_or(0);
+    let items = v[key].as_array().into_iter().flatten().map(item).collect();
+    page_of(items, offset, total)
+}
+
 /// Builds a connection from one page of items.
 pub(crate) fn page_of<T: OutputType>(items: Vec<T>, offset: usize, total: i64) -> Page<T> {
     let more = (offset + items.len()) < total.max(0) as usize;

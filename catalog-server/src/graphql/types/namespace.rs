@@ -70,23 +70,10 @@ impl Namespace {
         let (offset, limit) = page_args(ctx, first, after)?;
         let v = state(ctx)
             .store
-            .list_jobs(
-                &self.name,
-                crate::store::read::Page {
-                    limit: limit as i64,
-                    offset: offset as i64,
-                },
-            )
+            .list_jobs(&self.name, store_page(offset, limit))
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        let total = v["totalCount"].as_i64().unwrap_or(0);
-        let items = v["jobs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|j| Job { v: j.clone() })
-            .collect();
-        Ok(page_of(items, offset, total))
+        Ok(page_of_json(&v, "jobs", offset, |j| Job { v: j.clone() }))
     }
 }
