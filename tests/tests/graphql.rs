@@ -1871,6 +1871,37 @@ fn a_page_of_datasets_costs_a_bounded_number_of_statements() {
     assert!(n50 > 0, "statements are counted");
     assert!(n50 <= 10, "a page of 50 costs {n50} statements");
     assert_eq!(n50, n5, "the cost does not grow with the page size");
+
+    // Search hits name their datasets: the names are looked up together, and the
+    // datasets' fields batch as on a list.
+    let hits = |n: i64| {
+        s.graphql(
+            None,
+            r#"query($n: Int) { search(query: "wide", filter: {type: DATASET}, first: $n) {
+                 edges { node { name dataset { name tier owners { name } } } } } }"#,
+            json!({"n": n}),
+        )
+        .1
+    };
+    let many = eventually(
+        "20 datasets are searchable",
+        || hits(20),
+        |v| v["data"]["search"]["edges"].as_array().map(Vec::len) == Some(20),
+    );
+    let edges = many["data"]["search"]["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["node"]["dataset"]["name"] == e["node"]["name"]
+                && e["node"]["dataset"]["tier"] == "silver"),
+        "{many}"
+    );
+    let (h20, h3) = (statements(&many), statements(&hits(3)));
+    assert!(
+        h20 <= 6,
+        "20 hits with their datasets cost {h20} statements"
+    );
+    assert_eq!(h20, h3, "the cost does not grow with the number of hits");
 }
 
 // ---------------------------------------------------------------------------------------

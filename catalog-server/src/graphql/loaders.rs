@@ -270,6 +270,44 @@ impl Loader<i64> for LastWrites {
     }
 }
 
+/// Dataset ids by (namespace, name): a page of search hits, or a job's inputs, names
+/// its datasets, and each name is one lookup unless batched.
+pub struct DatasetIds(pub Store);
+
+impl Loader<(String, String)> for DatasetIds {
+    type Value = i64;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(String, String)],
+    ) -> Result<HashMap<(String, String), i64>, LoadError> {
+        let mut out = HashMap::new();
+        // Two parameters a name; well under every backend's limit.
+        for chunk in keys.chunks(200) {
+            let cond = vec!["(n.name = ? AND d.name = ?)"; chunk.len()].join(" OR ");
+            let binds = chunk
+                .iter()
+                .flat_map(|(ns, name)| [Val::from(ns.as_str()), Val::from(name.as_str())])
+                .collect();
+            let sql = format!(
+                "SELECT n.name, d.name, d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
+                 WHERE {cond}"
+            );
+            for r in self.0.rows(&sql, binds).await? {
+                out.insert(
+                    (
+                        r.try_get(0).map_err(StoreError::from)?,
+                        r.try_get(1).map_err(StoreError::from)?,
+                    ),
+                    r.try_get(2).map_err(StoreError::from)?,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     /// Dataset rows.
@@ -284,6 +322,8 @@ pub struct Loaders {
     pub tags: DataLoader<Tags, HashMapCache>,
     /// Last completed writes.
     pub last_writes: DataLoader<LastWrites, HashMapCache>,
+    /// Dataset ids by name.
+    pub ids: DataLoader<DatasetIds, HashMapCache>,
 }
 
 impl Loaders {
@@ -301,6 +341,7 @@ impl Loaders {
             curations: DataLoader::with_cache(Curations(store.clone()), spawner(), cache()),
             tags: DataLoader::with_cache(Tags(store.clone()), spawner(), cache()),
             last_writes: DataLoader::with_cache(LastWrites(store.clone()), spawner(), cache()),
+            ids: DataLoader::with_cache(DatasetIds(store.clone()), spawner(), cache()),
         }
     }
 
@@ -314,6 +355,7 @@ impl Loaders {
         l.curations.enable_all_cache(false);
         l.tags.enable_all_cache(false);
         l.last_writes.enable_all_cache(false);
+        l.ids.enable_all_cache(false);
         l
     }
 
@@ -325,5 +367,6 @@ impl Loaders {
         self.curations.clear::<i64>();
         self.tags.clear::<i64>();
         self.last_writes.clear::<i64>();
+        self.ids.clear::<(String, String)>();
     }
 }

@@ -192,11 +192,8 @@ impl QueryRoot {
         name: String,
     ) -> Result<Option<Dataset>> {
         can_read(ctx)?;
-        Ok(state(ctx)
-            .store
-            .dataset_id_named(&namespace, &name)
-            .await
-            .map_err(store_error)?
+        Ok(super::types::dataset_id(ctx, &namespace, &name)
+            .await?
             .map(|id| Dataset { id }))
     }
 
@@ -390,12 +387,7 @@ pub(crate) async fn column_named(
     dataset: &str,
     name: &str,
 ) -> Result<Option<Column>> {
-    let Some(id) = state(ctx)
-        .store
-        .dataset_id_named(namespace, dataset)
-        .await
-        .map_err(store_error)?
-    else {
+    let Some(id) = super::types::dataset_id(ctx, namespace, dataset).await? else {
         return Ok(None);
     };
     let cols = super::types::loaders(ctx)?

@@ -128,20 +128,26 @@ async fn datasets_named(
 ) -> Result<Page<Dataset>> {
     let (offset, limit) = page_args(ctx, first, after)?;
     let all = list.as_array().map(Vec::as_slice).unwrap_or_default();
-    let store = &state(ctx).store;
-    let mut out = Vec::new();
-    for d in all.iter().skip(offset).take(limit) {
-        let (Some(ns), Some(name)) = (d["namespace"].as_str(), d["name"].as_str()) else {
-            continue;
-        };
-        if let Some(id) = store
-            .dataset_id_named(ns, name)
-            .await
-            .map_err(store_error)?
-        {
-            out.push(Dataset { id });
-        }
-    }
+    let names: Vec<(String, String)> = all
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .filter_map(|d| {
+            Some((
+                d["namespace"].as_str()?.to_owned(),
+                d["name"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    let ids = loaders(ctx)?
+        .ids
+        .load_many(names.iter().cloned())
+        .await
+        .map_err(load_error)?;
+    let out = names
+        .iter()
+        .filter_map(|n| ids.get(n).map(|&id| Dataset { id }))
+        .collect();
     Ok(page_of(out, offset, all.len() as i64))
 }
 

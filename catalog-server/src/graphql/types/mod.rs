@@ -56,6 +56,19 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
     ctx.data::<Loaders>()
 }
 
+/// The id of dataset `namespace`:`name`, batched with the request's other lookups.
+pub(crate) async fn dataset_id(
+    ctx: &Context<'_>,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<i64>> {
+    loaders(ctx)?
+        .ids
+        .load_one((namespace.to_owned(), name.to_owned()))
+        .await
+        .map_err(load_error)
+}
+
 /// Microseconds as a `DateTime`.
 pub(crate) fn time(micros: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_micros(micros).single()

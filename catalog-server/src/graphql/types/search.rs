@@ -104,12 +104,7 @@ impl SearchHit {
         let (Some(ns), Some(name)) = (text(&self.v, "namespace"), text(&self.v, "name")) else {
             return Ok(None);
         };
-        Ok(state(ctx)
-            .store
-            .dataset_id_named(&ns, &name)
-            .await
-            .map_err(store_error)?
-            .map(|id| Dataset { id }))
+        Ok(dataset_id(ctx, &ns, &name).await?.map(|id| Dataset { id }))
     }
 
     /// The job, for job hits.
