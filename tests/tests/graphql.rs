@@ -952,6 +952,24 @@ fn queries(s: &Server, t: Option<&str>) {
         p2["changes"]["nodes"][1]["payload"]["run"]["runId"], RUN2,
         "the recorded input: {p2}"
     );
+    // Payloads come with the page: two statements (the page, the log's end) for five.
+    let (status, with_payloads) = s.graphql(
+        t,
+        "{ changes(first: 5) { lastSeq nodes { seq payload } } }",
+        json!({}),
+    );
+    assert_eq!(status, 200, "{with_payloads}");
+    assert_eq!(
+        with_payloads["data"]["changes"]["nodes"]
+            .as_array()
+            .map(|n| n.iter().filter(|x| x["payload"].is_object()).count()),
+        Some(5),
+        "{with_payloads}"
+    );
+    assert_eq!(
+        with_payloads["extensions"]["sqlStatements"], 2,
+        "{with_payloads}"
+    );
     let runs_only = s.graphql_data(
         t,
         "{ changes(kind: \"openlineage.run\") { nodes { kind } } lake: changes(namespace: \"s3://lake\") { nodes { entity } } }",
@@ -1821,7 +1839,7 @@ fn wide_dataset(i: usize) -> Value {
     })
 }
 
-const PAGE: &str = "query($n: Int!) { datasets(first: $n) { edges { node { name description owners { name } tier tags { key }
+const PAGE: &str = "query($n: Int!) { datasets(first: $n) { edges { node { name description owners { name } tier tags { key } schema: facet(name: \"schema\")
   columns(first: 30) { edges { node { name type description } } } } } } }";
 
 #[test]
@@ -1857,6 +1875,11 @@ fn a_page_of_datasets_costs_a_bounded_number_of_statements() {
         ["team:wide", "user:owner7"]
     );
     assert_eq!(sorted(strs(&d7["tags"], "key")), ["domain", "tier"]);
+    assert_eq!(
+        d7["schema"]["fields"].as_array().map(Vec::len),
+        Some(30),
+        "the raw schema facet: {d7}"
+    );
     assert_eq!(
         d7["columns"]["edges"][29]["node"],
         json!({"name": "col_29", "type": "varchar", "description": "column 29 of table 7"})

@@ -270,6 +270,38 @@ impl Loader<i64> for LastWrites {
     }
 }
 
+/// Every facet of datasets, as sent, by name.
+pub struct Facets(pub Store);
+
+impl Loader<i64> for Facets {
+    type Value = serde_json::Map<String, serde_json::Value>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[i64],
+    ) -> Result<HashMap<i64, serde_json::Map<String, serde_json::Value>>, LoadError> {
+        let rows = by_ids(&self.0, keys, |list| {
+            format!(
+                "SELECT dataset_id, key, value FROM dataset_facets WHERE dataset_id IN {list} \
+                 ORDER BY dataset_id, key"
+            )
+        })
+        .await?;
+        let mut out: HashMap<i64, serde_json::Map<String, serde_json::Value>> =
+            keys.iter().map(|&k| (k, serde_json::Map::new())).collect();
+        for r in rows {
+            let text: String = r.try_get(2).map_err(StoreError::from)?;
+            let value = serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("a stored facet is not JSON: {e}")))?;
+            out.entry(r.try_get(0).map_err(StoreError::from)?)
+                .or_default()
+                .insert(r.try_get(1).map_err(StoreError::from)?, value);
+        }
+        Ok(out)
+    }
+}
+
 /// Dataset ids by (namespace, name): a page of search hits, or a job's inputs, names
 /// its datasets, and each name is one lookup unless batched.
 pub struct DatasetIds(pub Store);
@@ -324,6 +356,8 @@ pub struct Loaders {
     pub last_writes: DataLoader<LastWrites, HashMapCache>,
     /// Dataset ids by name.
     pub ids: DataLoader<DatasetIds, HashMapCache>,
+    /// Dataset facets.
+    pub facets: DataLoader<Facets, HashMapCache>,
 }
 
 impl Loaders {
@@ -342,6 +376,7 @@ impl Loaders {
             tags: DataLoader::with_cache(Tags(store.clone()), spawner(), cache()),
             last_writes: DataLoader::with_cache(LastWrites(store.clone()), spawner(), cache()),
             ids: DataLoader::with_cache(DatasetIds(store.clone()), spawner(), cache()),
+            facets: DataLoader::with_cache(Facets(store.clone()), spawner(), cache()),
         }
     }
 
@@ -356,6 +391,7 @@ impl Loaders {
         l.tags.enable_all_cache(false);
         l.last_writes.enable_all_cache(false);
         l.ids.enable_all_cache(false);
+        l.facets.enable_all_cache(false);
         l
     }
 
@@ -368,5 +404,6 @@ impl Loaders {
         self.tags.clear::<i64>();
         self.last_writes.clear::<i64>();
         self.ids.clear::<(String, String)>();
+        self.facets.clear::<i64>();
     }
 }

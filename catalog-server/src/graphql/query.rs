@@ -144,6 +144,25 @@ impl QueryRoot {
                 v: crate::api::search::hit_json(h),
             })
             .collect();
+        let look = ctx.look_ahead();
+        if look.field("edges").field("node").field("dataset").exists()
+            || look.field("nodes").field("dataset").exists()
+        {
+            // The hits' datasets, named together, then their fields together.
+            let names: Vec<(String, String)> = found
+                .hits
+                .iter()
+                .filter(|h| h.kind != DocKind::Job)
+                .map(|h| (h.namespace.clone(), h.name.clone()))
+                .collect();
+            let ids = super::types::loaders(ctx)?
+                .ids
+                .load_many(names)
+                .await
+                .map_err(load_error)?;
+            let ids: Vec<i64> = ids.into_values().collect();
+            prime(ctx, &ids, Some("dataset")).await?;
+        }
         let facets = want_facets.then(|| {
             let list = |v: &Vec<(String, u64)>| {
                 v.iter()
@@ -357,25 +376,32 @@ impl QueryRoot {
             None => since,
         };
         let store = &state(ctx).store;
+        // Payloads come with the page when the selection wants them, not one read each.
+        let look = ctx.look_ahead();
+        let payloads = look.field("nodes").field("payload").exists()
+            || look.field("edges").field("node").field("payload").exists();
         let entries = store
             .changes(
                 from,
                 limit as i64 + 1,
                 kind.as_deref(),
                 namespace.as_deref(),
-                false,
+                payloads,
             )
             .await
             .map_err(store_error)?;
         let more = entries.len() > limit;
         let last = store.last_seq().await.map_err(store_error)?;
         let mut c = Connection::with_additional_fields(from > 0, more, FeedInfo { last_seq: last });
-        c.edges.extend(
-            entries
-                .into_iter()
-                .take(limit)
-                .map(|e| async_graphql::connection::Edge::new(e.seq.to_string(), Change::from(e))),
-        );
+        c.edges.extend(entries.into_iter().take(limit).map(|e| {
+            let seq = e.seq.to_string();
+            let change = if payloads {
+                Change::with_payload(e)
+            } else {
+                Change::from(e)
+            };
+            async_graphql::connection::Edge::new(seq, change)
+        }));
         Ok(c)
     }
 }
@@ -480,21 +506,28 @@ pub(crate) async fn list_datasets(
         });
     }
     let ids: Vec<i64> = items.iter().map(|d| d.id).collect();
-    prime(ctx, &ids).await?;
+    prime(ctx, &ids, None).await?;
     Ok(page_of(items, offset, total))
 }
 
-/// Loads what the page's selection will ask of its datasets, one batch per loader, into
+/// Loads what the page's selection will ask of its datasets (its nodes, or with `under`
+/// a field of its nodes: a search hit's `dataset`), one batch per loader, into
 /// the request's cache. Left to the items, the same loads arrive one resolver at a time
 /// and a batch window may close before the last one (a busy server, 30 columns a
 /// dataset each asking for their curated descriptions): the page would cost a
 /// statement per window, growing with its size. Primed, every item's load is a hit.
-async fn prime(ctx: &Context<'_>, ids: &[i64]) -> Result<()> {
+pub(crate) async fn prime(ctx: &Context<'_>, ids: &[i64], under: Option<&str>) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let look = ctx.look_ahead();
-    let nodes = [look.field("edges").field("node"), look.field("nodes")];
+    let nodes = match under {
+        None => [look.field("edges").field("node"), look.field("nodes")],
+        Some(f) => [
+            look.field("edges").field("node").field(f),
+            look.field("nodes").field(f),
+        ],
+    };
     let selects = |path: &[&str]| {
         nodes.iter().any(|n| {
             let mut f = n.field(path[0]);
@@ -541,6 +574,11 @@ async fn prime(ctx: &Context<'_>, ids: &[i64]) -> Result<()> {
     {
         loads.push(Box::pin(async {
             l.columns.load_many(ids.clone()).await.map(|_| ())
+        }));
+    }
+    if selects(&["facets"]) || selects(&["facet"]) {
+        loads.push(Box::pin(async {
+            l.facets.load_many(ids.clone()).await.map(|_| ())
         }));
     }
     if selects(&["lastModifiedAt"]) {

@@ -192,6 +192,7 @@ impl Store {
         let sql = self
             .backend()
             .sql("SELECT payload, payload_lz4 FROM change_log WHERE seq = ?");
+        super::count_statement();
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(seq)
             .fetch_optional(self.pool())
@@ -204,6 +205,7 @@ impl Store {
 
     /// The newest sequence number (0 for an empty log).
     pub async fn last_seq(&self) -> Result<i64, StoreError> {
+        super::count_statement();
         let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM change_log")
             .fetch_one(self.pool())
             .await?;

@@ -258,7 +258,7 @@ impl Dataset {
 
     /// Every facet as its producer sent it, by name (unknown facets included).
     async fn facets(&self, ctx: &Context<'_>) -> Result<Json<Value>> {
-        Ok(Json(facets_of(ctx, self.id).await?))
+        Ok(Json(Value::Object(facets_of(ctx, self.id).await?)))
     }
 
     /// One facet by name, as its producer sent it.
@@ -342,23 +342,13 @@ impl Dataset {
     }
 }
 
-async fn facets_of(ctx: &Context<'_>, id: i64) -> Result<Value> {
-    use sqlx::Row;
-    let rows = state(ctx)
-        .store
-        .rows(
-            "SELECT key, value FROM dataset_facets WHERE dataset_id = ? ORDER BY key",
-            vec![id.into()],
-        )
+async fn facets_of(ctx: &Context<'_>, id: i64) -> Result<serde_json::Map<String, Value>> {
+    Ok(loaders(ctx)?
+        .facets
+        .load_one(id)
         .await
-        .map_err(store_error)?;
-    let mut map = serde_json::Map::new();
-    for r in rows {
-        let key: String = r.try_get(0).map_err(|e| store_error(e.into()))?;
-        let text: String = r.try_get(1).map_err(|e| store_error(e.into()))?;
-        map.insert(key, serde_json::from_str(&text).unwrap_or(Value::Null));
-    }
-    Ok(Value::Object(map))
+        .map_err(load_error)?
+        .unwrap_or_default())
 }
 
 /// A column of a dataset's current schema.

@@ -18,6 +18,20 @@ pub struct Change {
     pub entity: String,
     /// The namespace it belongs to.
     pub namespace: Option<String>,
+    /// The payload when it was read with the entry (`None`: read it on demand).
+    #[graphql(skip)]
+    pub payload: Option<Option<String>>,
+}
+
+impl Change {
+    /// An entry read with its payload: `payload` answers without another read.
+    pub fn with_payload(e: crate::store::log::LogEntry) -> Change {
+        let payload = Some(e.payload.clone());
+        Change {
+            payload,
+            ..Change::from(e)
+        }
+    }
 }
 
 impl From<crate::store::log::LogEntry> for Change {
@@ -29,6 +43,7 @@ impl From<crate::store::log::LogEntry> for Change {
             kind: e.kind,
             entity: e.entity,
             namespace: e.namespace,
+            payload: None,
         }
     }
 }
@@ -37,11 +52,14 @@ impl From<crate::store::log::LogEntry> for Change {
 impl Change {
     /// The input as recorded (null once redacted for erasure).
     async fn payload(&self, ctx: &Context<'_>) -> Result<Option<Json<Value>>> {
-        let p = state(ctx)
-            .store
-            .payload_at(self.seq)
-            .await
-            .map_err(store_error)?;
+        let p = match &self.payload {
+            Some(p) => p.clone(),
+            None => state(ctx)
+                .store
+                .payload_at(self.seq)
+                .await
+                .map_err(store_error)?,
+        };
         Ok(p.and_then(|p| serde_json::from_str(&p).ok()).map(Json))
     }
 }

@@ -144,10 +144,9 @@ async fn datasets_named(
         .load_many(names.iter().cloned())
         .await
         .map_err(load_error)?;
-    let out = names
-        .iter()
-        .filter_map(|n| ids.get(n).map(|&id| Dataset { id }))
-        .collect();
+    let found: Vec<i64> = names.iter().filter_map(|n| ids.get(n).copied()).collect();
+    crate::graphql::query::prime(ctx, &found, None).await?;
+    let out = found.into_iter().map(|id| Dataset { id }).collect();
     Ok(page_of(out, offset, all.len() as i64))
 }
 
