@@ -211,8 +211,12 @@ impl QueryRoot {
         name: String,
     ) -> Result<Option<Dataset>> {
         can_read(ctx)?;
-        Ok(super::types::dataset_id(ctx, &namespace, &name)
-            .await?
+        // One name: asked directly, without a batch window.
+        Ok(state(ctx)
+            .store
+            .dataset_id_named(&namespace, &name)
+            .await
+            .map_err(store_error)?
             .map(|id| Dataset { id }))
     }
 
