@@ -37,7 +37,7 @@ requirements=tests/python/requirements.txt
 stamp=.venv/requirements.sha256
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
 if [[ -x .venv/bin/python ]] && .venv/bin/python -c '' 2>/dev/null &&
-    [[ "$(cat "$stamp" 2>/dev/null)" == "$node_want" ]]; then
+    [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
     say "Python: .venv is up to date"
 else
     say "Python: installing $requirements into .venv"
