@@ -678,19 +678,7 @@ impl Store {
         name: &str,
     ) -> Result<Option<i64>, StoreError> {
         let mut conn = self.pool().acquire().await?;
-        let rows = fetch(
-            &mut conn,
-            self.backend().sql(
-                "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
-                 WHERE n.name = ? AND d.name = ?",
-            ),
-            vec![namespace.into(), name.into()],
-        )
-        .await?;
-        rows.first()
-            .map(|r| r.try_get(0))
-            .transpose()
-            .map_err(Into::into)
+        super::reviews::dataset_id_in(&mut conn, self, namespace, name).await
     }
 
     /// The statements a source saw, most run first: normalised text and parse errors.
