@@ -30,7 +30,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::loaders::Loaders;
-use super::{GraphqlConfig, Viewer, WeftSchema};
+use super::{Viewer, WeftSchema};
 use crate::api::AppState;
 use crate::auth::Refusal;
 use crate::store::STATEMENTS;
@@ -252,7 +252,7 @@ async fn execute(
             modern,
         );
     }
-    let cfg = schema_config(s);
+    let cfg = s.graphql;
     // async-graphql answers `__schema` with a silent null when introspection is off;
     // a tool deserves to be told.
     if !cfg.introspection && doc.as_ref().is_some_and(asks_introspection) {
@@ -355,10 +355,6 @@ async fn execute(
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     out
-}
-
-fn schema_config(s: &AppState) -> GraphqlConfig {
-    s.graphql
 }
 
 fn unauthenticated(modern: bool) -> Response {

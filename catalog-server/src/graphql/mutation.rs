@@ -141,6 +141,17 @@ struct ColumnTagRef<'a> {
     tag: &'a str,
 }
 
+impl<'a> ColumnTagRef<'a> {
+    fn new(namespace: &'a str, dataset: &'a str, field: &'a str, tag: &'a str) -> Self {
+        ColumnTagRef {
+            namespace,
+            dataset,
+            field,
+            tag,
+        }
+    }
+}
+
 /// A decision on a tag at a column (`add`, `remove`, `confirm`, `reject`, `clear`)
 /// through the REST layer's review path: the `review` scope, the owner check, and an
 /// answer once the lineage graph reflects it. Returns the dataset's id.
@@ -259,14 +270,10 @@ impl MutationRoot {
         match column {
             None => edit(ctx, namespace, dataset, None, Edit::AddTag { key, value }).await,
             Some(field) => {
-                let on = ColumnTagRef {
-                    namespace: &namespace,
-                    dataset: &dataset,
-                    field: &field,
-                    tag: &key,
-                };
-                let id = decide(ctx, "add", on, reason, reviewer).await?;
-                Ok(Dataset { id })
+                let on = ColumnTagRef::new(&namespace, &dataset, &field, &key);
+                Ok(Dataset {
+                    id: decide(ctx, "add", on, reason, reviewer).await?,
+                })
             }
         }
     }
@@ -311,14 +318,10 @@ impl MutationRoot {
                 edit(ctx, namespace, dataset, None, Edit::RemoveTag { key }).await
             }
             Some(field) => {
-                let on = ColumnTagRef {
-                    namespace: &namespace,
-                    dataset: &dataset,
-                    field: &field,
-                    tag: &key,
-                };
-                let id = decide(ctx, "remove", on, reason, reviewer).await?;
-                Ok(Dataset { id })
+                let on = ColumnTagRef::new(&namespace, &dataset, &field, &key);
+                Ok(Dataset {
+                    id: decide(ctx, "remove", on, reason, reviewer).await?,
+                })
             }
         }
     }
@@ -344,12 +347,7 @@ impl MutationRoot {
             ReviewDecision::Reject => "reject",
             ReviewDecision::Clear => "clear",
         };
-        let on = ColumnTagRef {
-            namespace: &namespace,
-            dataset: &dataset,
-            field: &column,
-            tag: &key,
-        };
+        let on = ColumnTagRef::new(&namespace, &dataset, &column, &key);
         decide(ctx, action, on, reason, reviewer).await?;
         super::query::column_named(ctx, &namespace, &dataset, &column)
             .await?
