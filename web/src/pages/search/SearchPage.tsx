@@ -1,0 +1,4 @@
+// Placeholder: being written.
+export function SearchPage() {
+  return <p>Search is being written.</p>;
+}
