@@ -3,6 +3,8 @@ import react from "@vitejs/plugin-react";
 
 // Two entries: the app (index.html) and GraphiQL (graphiql.html), both embedded in the
 // `weft` binary from dist/ (see embed/). The graph code and GraphiQL load only when used.
+const devServer = process.env.WEFT_DEV_SERVER ?? "http://127.0.0.1:5000";
+
 export default defineConfig({
   plugins: [react()],
   base: "/",
@@ -18,10 +20,11 @@ export default defineConfig({
       input: { index: "index.html", graphiql: "graphiql.html" },
     },
   },
+  // `npm run dev` against a running `weft serve` (WEFT_DEV_SERVER, default port 5000).
   server: {
     proxy: {
-      "/graphql": { target: "http://127.0.0.1:5000", ws: true },
-      "/api": "http://127.0.0.1:5000",
+      "/graphql": { target: devServer, ws: true },
+      "/api": devServer,
     },
   },
 });
