@@ -3,7 +3,7 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
-  schema: ["../schemas/schema.graphql", "schema-pending.graphql"],
+  schema: "../schemas/schema.graphql",
   documents: ["src/**/*.{ts,tsx}", "!src/gql/**/*"],
   ignoreNoDocuments: false,
   generates: {

@@ -185,6 +185,9 @@ pub struct Hit {
     pub matched_columns: Vec<String>,
     /// Highlighted fragments of the name, description and matched columns.
     pub highlights: Vec<Highlight>,
+    /// The penalties a person should see before using it (`deprecated`, `zombie`,
+    /// `temporary`; see [`Signals::marks`]), as computed with its prior at indexing.
+    pub marks: Vec<String>,
 }
 
 impl Hit {
@@ -502,6 +505,7 @@ impl SearchIndex {
             &d.name,
             d.description.as_deref(),
             &prior,
+            &signals.marks(),
         );
         for (c, desc) in &d.columns {
             doc.add_text(f.columns, name_words(c).join(" "));
@@ -566,6 +570,7 @@ impl SearchIndex {
             &j.name,
             j.description.as_deref(),
             &prior,
+            &j.signals.marks(),
         );
         for d in j.inputs.iter().chain(&j.outputs) {
             doc.add_text(f.io, name_words(last_segment(d)).join(" "));
@@ -584,7 +589,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The fields datasets and jobs share: names, description, prior.
+    /// The fields datasets and jobs share: names, description, prior, and the prior's
+    /// factors with the marks behind its penalty (stored, for `explain` and `marks`).
     fn names(
         &self,
         doc: &mut TantivyDocument,
@@ -592,6 +598,7 @@ impl SearchIndex {
         name: &str,
         description: Option<&str>,
         prior: &Prior,
+        marks: &[&str],
     ) {
         let f = &self.f;
         doc.add_text(f.namespace, namespace);
@@ -604,18 +611,22 @@ impl SearchIndex {
             doc.add_text(f.description, t);
         }
         doc.add_f64(f.prior, prior.value());
-        doc.add_text(
-            f.signals,
-            format!(
-                "{} {} {} {} {} {}",
-                prior.usage,
-                prior.centrality,
-                prior.tier,
-                prior.documentation,
-                prior.freshness,
-                prior.penalty
-            ),
+        // Six factors, then the marks as one comma-separated word when there are any
+        // (documents indexed before marks existed have only the factors).
+        let mut stored = format!(
+            "{} {} {} {} {} {}",
+            prior.usage,
+            prior.centrality,
+            prior.tier,
+            prior.documentation,
+            prior.freshness,
+            prior.penalty
         );
+        if !marks.is_empty() {
+            stored.push(' ');
+            stored.push_str(&marks.join(","));
+        }
+        doc.add_text(f.signals, stored);
     }
 
     fn owners(&self, doc: &mut TantivyDocument, owners: &[String]) {
@@ -850,11 +861,21 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let factors: Vec<f64> = text(f.signals)
-            .split(' ')
-            .filter_map(|x| x.parse().ok())
+        let stored = text(f.signals);
+        let words: Vec<&str> = stored.split(' ').collect();
+        let factor = |i: usize| {
+            words
+                .get(i)
+                .and_then(|x| x.parse::<f64>().ok())
+                .unwrap_or(1.0)
+        };
+        let marks: Vec<String> = words
+            .get(6)
+            .into_iter()
+            .flat_map(|m| m.split(','))
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
             .collect();
-        let factor = |i: usize| factors.get(i).copied().unwrap_or(1.0);
         let prior = Prior {
             usage: factor(0),
             centrality: factor(1),
@@ -878,6 +899,7 @@ impl SearchIndex {
             updated_at: doc.get_first(f.updated).and_then(|v| v.as_i64()),
             matched_columns: Vec::new(),
             highlights: Vec::new(),
+            marks,
         };
         Ok((hit, description))
     }
@@ -1020,6 +1042,21 @@ impl SearchIndex {
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<Suggestion>, SearchError> {
+        self.suggest_kind(prefix, filters, None, limit)
+    }
+
+    /// [`SearchIndex::suggest`] limited to documents of `kind` (`None`: datasets and
+    /// jobs; columns are never suggested, so [`DocKind::Column`] finds nothing).
+    pub fn suggest_kind(
+        &self,
+        prefix: &str,
+        filters: &Filters,
+        kind: Option<DocKind>,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        if kind == Some(DocKind::Column) {
+            return Ok(Vec::new());
+        }
         let f = &self.f;
         let q = parse(prefix);
         let Some((last, rest)) = q.words.split_last() else {
@@ -1046,7 +1083,7 @@ impl SearchIndex {
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, Box::new(BooleanQuery::new(alternatives))),
-            (Occur::Must, self.kind_clause(None)),
+            (Occur::Must, self.kind_clause(kind)),
         ];
         clauses.extend(
             self.filter_clauses(filters)
@@ -1372,6 +1409,10 @@ mod tests {
         assert!((product - h.score).abs() < 1e-6);
         let bak = &r.hits[pos("shop.public.orders_bak_2019")];
         assert!((bak.prior.penalty - 0.6 * 0.7).abs() < 1e-9, "{bak:?}");
+        // The marks say which penalties those are; a live table has none.
+        assert_eq!(bak.marks, ["zombie", "temporary"], "{bak:?}");
+        assert_eq!(r.hits[pos("shop.legacy.orders")].marks, ["deprecated"]);
+        assert!(h.marks.is_empty(), "{h:?}");
     }
 
     #[test]
@@ -1677,6 +1718,23 @@ mod tests {
         assert_eq!(
             idx.suggest("or", &Filters::default(), 2).expect("s").len(),
             2
+        );
+        let jobs = idx
+            .suggest_kind("ord", &Filters::default(), Some(DocKind::Job), 10)
+            .expect("s");
+        let n: Vec<&str> = jobs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(n, ["nightly.load_orders"]);
+        let datasets = idx
+            .suggest_kind("ord", &Filters::default(), Some(DocKind::Dataset), 10)
+            .expect("s");
+        assert!(
+            datasets.iter().all(|s| s.kind == DocKind::Dataset) && datasets.len() >= 5,
+            "{datasets:?}"
+        );
+        assert!(
+            idx.suggest_kind("ord", &Filters::default(), Some(DocKind::Column), 10)
+                .expect("s")
+                .is_empty()
         );
         assert!(
             idx.suggest("", &Filters::default(), 10)

@@ -190,15 +190,10 @@ impl Prior {
             _ => 1.0,
         };
         let mut penalty = 1.0;
-        match s
-            .lifecycle
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("deleted") | Some("drop") => penalty *= w.deleted,
-            Some("deprecated") => penalty *= w.deprecated,
-            _ => {}
+        if s.is_deleted() {
+            penalty *= w.deleted;
+        } else if s.is_deprecated() {
+            penalty *= w.deprecated;
         }
         if s.temporary_name {
             penalty *= w.temporary;
@@ -245,6 +240,40 @@ impl Signals {
     pub fn is_zombie(&self) -> bool {
         self.reads_90d.is_some_and(|r| r <= 0.0) && self.downstream == 0
     }
+
+    fn lifecycle_is(&self, names: &[&str]) -> bool {
+        self.lifecycle
+            .as_deref()
+            .is_some_and(|l| names.iter().any(|n| l.eq_ignore_ascii_case(n)))
+    }
+
+    /// The lifecycle says the source dropped it (`deleted`, or OpenLineage's `DROP`).
+    pub fn is_deleted(&self) -> bool {
+        self.lifecycle_is(&["deleted", "drop"])
+    }
+
+    /// The lifecycle says deprecated.
+    pub fn is_deprecated(&self) -> bool {
+        self.lifecycle_is(&["deprecated"])
+    }
+
+    /// The penalties a person should see before using the document, by name, in this
+    /// order: `deprecated`, `zombie` ([`Signals::is_zombie`]), `temporary` (a copy-like
+    /// name). Each is listed exactly when [`Prior::at`] applies its penalty, so a
+    /// result's marks and its `penalty` factor tell the same story.
+    pub fn marks(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.is_deprecated() {
+            out.push("deprecated");
+        }
+        if self.is_zombie() {
+            out.push("zombie");
+        }
+        if self.temporary_name {
+            out.push("temporary");
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -271,6 +300,14 @@ mod tests {
         };
         let p = Prior::of(&copy, &w);
         assert!((p.penalty - 0.42).abs() < 1e-9, "{p:?}");
+        assert_eq!(copy.marks(), ["zombie", "temporary"]);
+        let old = Signals {
+            lifecycle: Some("DEPRECATED".into()),
+            ..Signals::default()
+        };
+        assert_eq!(old.marks(), ["deprecated"]);
+        assert!((Prior::of(&old, &w).penalty - 0.5).abs() < 1e-12);
+        assert!(Signals::default().marks().is_empty());
     }
 
     #[test]

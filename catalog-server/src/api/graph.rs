@@ -8,7 +8,7 @@
 //! decision is written through the change log like any other input, and the response
 //! waits until the graph reflects it, so a client reads its own write.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use axum::Json;
@@ -431,14 +431,14 @@ fn owners_json(owners: Option<&Vec<OwnerRef>>) -> Value {
 }
 
 /// `?from=&to=&directOnly=&maxDepth=&limit=`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PathParams {
-    from: Option<String>,
-    to: Option<String>,
-    direct_only: Option<bool>,
-    max_depth: Option<u32>,
-    limit: Option<usize>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) direct_only: Option<bool>,
+    pub(crate) max_depth: Option<u32>,
+    pub(crate) limit: Option<usize>,
 }
 
 /// `GET /api/v1/graph/paths`: the paths from one column to another, with the count.
@@ -446,7 +446,12 @@ pub async fn paths(
     State(s): State<AppState>,
     q: Result<Query<PathParams>, QueryRejection>,
 ) -> ApiResult {
-    let p = query(q)?;
+    paths_of(&s, query(q)?).await
+}
+
+/// The paths from one column to another (each a list of edges, upstream first) and how
+/// many there are, as JSON: `{paths, total}`.
+pub(crate) async fn paths_of(s: &AppState, p: PathParams) -> ApiResult {
     let (found, jobs) = {
         let cat = s.graph.read()?;
         let from = column_of(&cat, "from", p.from.as_deref())?;
@@ -686,23 +691,145 @@ impl Decision {
 
     /// With authentication on, the caller must own the dataset when it has owners.
     async fn check_owner(&self, s: &AppState, dataset: i64, name: &str) -> Result<(), ApiError> {
-        let Caller::Token(who) = &self.caller else {
-            return Ok(());
-        };
-        let owners = s.store.dataset_owners(&[dataset]).await?;
-        let owners = owners.get(&dataset).cloned().unwrap_or_default();
-        if owners.is_empty() || is_owner(&owners, who) {
-            return Ok(());
-        }
-        let names: Vec<&str> = owners.iter().map(|o| o.name.as_str()).collect();
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!(
-                "{who} does not own {name}; its owners are {}",
-                names.join(", ")
-            ),
-        ))
+        check_owner(s, &self.caller, dataset, name).await
     }
+}
+
+/// With authentication on (a token calls), `caller` must own dataset `dataset` (named
+/// `name` in the refusal) when it has owners.
+async fn check_owner(
+    s: &AppState,
+    caller: &Caller,
+    dataset: i64,
+    name: &str,
+) -> Result<(), ApiError> {
+    let Caller::Token(who) = caller else {
+        return Ok(());
+    };
+    let owners = s.store.dataset_owners(&[dataset]).await?;
+    let owners = owners.get(&dataset).cloned().unwrap_or_default();
+    if owners.is_empty() || is_owner(&owners, who) {
+        return Ok(());
+    }
+    let names: Vec<&str> = owners.iter().map(|o| o.name.as_str()).collect();
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!(
+            "{who} does not own {name}; its owners are {}",
+            names.join(", ")
+        ),
+    ))
+}
+
+/// The checks of [`decide`] that no other decision can change, for columns
+/// (`datasetField:NS:NAME:FIELD`) decided together, so a batch can be refused before
+/// any of it is recorded: each names a known column (404, 400), and `caller` may decide
+/// on each dataset (403, checked once per dataset). A failure comes with the index of
+/// its node.
+pub(crate) async fn check_reviewable(
+    s: &AppState,
+    caller: &Caller,
+    nodes: &[String],
+) -> Result<Vec<ColumnRef>, (usize, ApiError)> {
+    let resolved = {
+        let cat = s.graph.read().map_err(|e| (0, e.into()))?;
+        let mut out = Vec::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            let column = column_of(&cat, "nodeId", Some(n)).map_err(|e| (i, e))?;
+            let name = cat
+                .dataset_name(column.dataset)
+                .map(|x| format!("{}:{}", x.namespace, x.name))
+                .ok_or_else(|| (i, ApiError::not_found("dataset not found")))?;
+            out.push((column, name));
+        }
+        out
+    };
+    let mut checked: HashSet<i64> = HashSet::new();
+    for (i, (column, name)) in resolved.iter().enumerate() {
+        if checked.insert(column.dataset) {
+            check_owner(s, caller, column.dataset, name)
+                .await
+                .map_err(|e| (i, e))?;
+        }
+    }
+    Ok(resolved.into_iter().map(|(c, _)| c).collect())
+}
+
+/// The tags, not rejected, that derive from `keys` (a key itself, a key under it such
+/// as `pii.email.work` under `pii.email`, and their pseudonymised forms) on every column
+/// downstream of `columns` (their impact, the columns themselves left out unless one is
+/// downstream of another): what a batch of review decisions changes.
+pub(crate) fn derived_downstream(
+    s: &AppState,
+    columns: &[ColumnRef],
+    keys: &[TagKey],
+) -> Result<BTreeMap<ColumnRef, BTreeSet<String>>, ApiError> {
+    let cat = s.graph.read()?;
+    let pseudo = cat.rules.pseudonymised_prefix.as_str();
+    let derives = |tag: &str| {
+        keys.iter().any(|k| {
+            let k = k.as_str();
+            let under =
+                |t: &str| t == k || t.strip_prefix(k).is_some_and(|rest| rest.starts_with('.'));
+            under(tag)
+                || tag
+                    .strip_prefix(pseudo)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(under)
+        })
+    };
+    let mut out: BTreeMap<ColumnRef, BTreeSet<String>> = BTreeMap::new();
+    for c in columns {
+        let impact = cat
+            .graph
+            .impact(&NodeRef::Column(c.clone()))
+            .map_err(graph_error)?;
+        for d in impact.columns {
+            if out.contains_key(&d) {
+                continue;
+            }
+            let tags: BTreeSet<String> = cat
+                .graph
+                .tags_of(&d)
+                .unwrap_or_default()
+                .iter()
+                .filter(|t| t.status != TagStatus::Rejected && derives(&t.tag))
+                .map(|t| t.tag.to_string())
+                .collect();
+            out.insert(d, tags);
+        }
+    }
+    Ok(out)
+}
+
+/// What changed between two [`derived_downstream`] snapshots, as JSON `{lost, gained,
+/// kept, changed}`: columns that had a derived tag and have none now (lost), the
+/// reverse (gained), that had one and still have one (kept), and the first `listed`
+/// columns that lost or gained, each `{id, namespace, dataset, field}`.
+pub(crate) fn derived_change(
+    s: &AppState,
+    before: &BTreeMap<ColumnRef, BTreeSet<String>>,
+    after: &BTreeMap<ColumnRef, BTreeSet<String>>,
+    listed: usize,
+) -> Result<Value, ApiError> {
+    let cat = s.graph.read()?;
+    let (mut lost, mut gained, mut kept) = (0u64, 0u64, 0u64);
+    let mut changed = Vec::new();
+    let columns: BTreeSet<&ColumnRef> = before.keys().chain(after.keys()).collect();
+    for c in columns {
+        let had = before.get(c).is_some_and(|t| !t.is_empty());
+        let has = after.get(c).is_some_and(|t| !t.is_empty());
+        match (had, has) {
+            (true, false) => lost += 1,
+            (false, true) => gained += 1,
+            (true, true) => kept += 1,
+            (false, false) => continue,
+        }
+        if had != has && changed.len() < listed {
+            changed.push(column_json(&cat, c));
+        }
+    }
+    Ok(json!({"lost": lost, "gained": gained, "kept": kept, "changed": changed}))
 }
 
 /// Records a change and waits (bounded) until the graph reflects it: (seq, applied).

@@ -122,7 +122,8 @@ pub async fn search(
 }
 
 /// One hit as the API shows it: kind, names, node id, score with its explanation,
-/// matched columns and highlights.
+/// matched columns, highlights, and the marks behind its penalty (`deprecated`,
+/// `zombie`, `temporary`).
 pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
     let (kind, node) = match h.kind {
         DocKind::Job => ("JOB", format!("job:{}:{}", h.namespace, h.name)),
@@ -157,6 +158,7 @@ pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
         "highlights": h.highlights.iter().map(|x| json!({
             "field": x.field, "fragment": x.fragment,
         })).collect::<Vec<_>>(),
+        "marks": h.marks,
     })
 }
 
@@ -176,17 +178,32 @@ pub async fn suggest(
     q: Result<Query<SuggestParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = super::graph::query(q)?;
-    let filters = Filters::from(p.filters);
+    let results = suggestions(
+        &s,
+        p.q.as_deref().unwrap_or_default(),
+        Filters::from(p.filters),
+        None,
+        p.limit.unwrap_or(10),
+    )?;
+    Ok(Json(json!({ "results": results })))
+}
+
+/// Datasets and jobs (or only those of `kind`) whose name, or a word of it, starts with
+/// `prefix`, the most used first, at most `limit`: each `{type, name, namespace,
+/// nodeId, score}`. What `GET /api/v1/search/suggest` and GraphQL's `suggest` answer.
+pub(crate) fn suggestions(
+    s: &AppState,
+    prefix: &str,
+    filters: Filters,
+    kind: Option<DocKind>,
+    limit: usize,
+) -> Result<Vec<Value>, ApiError> {
     let guard = s.search.read();
     let index = open_index(&guard)?;
     let found = index
-        .suggest(
-            p.q.as_deref().unwrap_or_default(),
-            &filters,
-            p.limit.unwrap_or(10),
-        )
+        .suggest_kind(prefix, &filters, kind, limit)
         .map_err(ApiError::internal)?;
-    let results: Vec<Value> = found
+    Ok(found
         .iter()
         .map(|x| {
             let (kind, node) = match x.kind {
@@ -195,6 +212,5 @@ pub async fn suggest(
             };
             json!({"type": kind, "name": x.name, "namespace": x.namespace, "nodeId": node, "score": x.score})
         })
-        .collect();
-    Ok(Json(json!({ "results": results })))
+        .collect())
 }

@@ -302,6 +302,65 @@ impl Loader<i64> for Facets {
     }
 }
 
+/// A job that reads or writes a dataset, from `job_io`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobIoRow {
+    /// Store id of the job.
+    pub job_id: i64,
+    /// Whether the job writes the dataset (else it reads it).
+    pub writes: bool,
+}
+
+/// The jobs reading and writing datasets: writers first, then by job namespace and name.
+pub struct JobIo(pub Store);
+
+impl Loader<i64> for JobIo {
+    type Value = Vec<JobIoRow>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<JobIoRow>>, LoadError> {
+        let rows = by_ids(&self.0, keys, |list| {
+            format!(
+                "SELECT io.dataset_id, io.job_id, io.direction FROM job_io io \
+                 JOIN jobs j ON j.id = io.job_id JOIN namespaces n ON n.id = j.namespace_id \
+                 WHERE io.dataset_id IN {list} ORDER BY io.dataset_id, io.direction DESC, n.name, j.name"
+            )
+        })
+        .await?;
+        let mut out: HashMap<i64, Vec<JobIoRow>> = keys.iter().map(|&k| (k, Vec::new())).collect();
+        for r in rows {
+            let direction: String = r.try_get(2).map_err(StoreError::from)?;
+            out.entry(r.try_get(0).map_err(StoreError::from)?)
+                .or_default()
+                .push(JobIoRow {
+                    job_id: r.try_get(1).map_err(StoreError::from)?,
+                    writes: direction == "out",
+                });
+        }
+        Ok(out)
+    }
+}
+
+/// Jobs by store id, as the REST job endpoint shows them. Each is that endpoint's own
+/// read (a few statements a job, not one for the batch): the loader only makes sure a
+/// job named by several datasets of a page is read once.
+pub struct Jobs(pub Store);
+
+impl Loader<i64> for Jobs {
+    type Value = serde_json::Value;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, serde_json::Value>, LoadError> {
+        let mut out = HashMap::new();
+        for &k in keys {
+            if let Some(v) = self.0.job_by_id(k).await? {
+                out.insert(k, v);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Dataset ids by (namespace, name): a page of search hits, or a job's inputs, names
 /// its datasets, and each name is one lookup unless batched.
 pub struct DatasetIds(pub Store);
@@ -364,6 +423,10 @@ pub struct Loaders {
     pub ids: DataLoader<DatasetIds, HashMapCache>,
     /// Dataset facets.
     pub facets: DataLoader<Facets, HashMapCache>,
+    /// The jobs reading and writing datasets.
+    pub job_io: DataLoader<JobIo, HashMapCache>,
+    /// Jobs by id.
+    pub jobs: DataLoader<Jobs, HashMapCache>,
 }
 
 impl Loaders {
@@ -388,6 +451,8 @@ impl Loaders {
             ids: DataLoader::with_cache(DatasetIds(store.clone()), spawner(), cache())
                 .delay(WINDOW),
             facets: DataLoader::with_cache(Facets(store.clone()), spawner(), cache()).delay(WINDOW),
+            job_io: DataLoader::with_cache(JobIo(store.clone()), spawner(), cache()).delay(WINDOW),
+            jobs: DataLoader::with_cache(Jobs(store.clone()), spawner(), cache()).delay(WINDOW),
         }
     }
 
@@ -403,6 +468,8 @@ impl Loaders {
         l.last_writes.enable_all_cache(false);
         l.ids.enable_all_cache(false);
         l.facets.enable_all_cache(false);
+        l.job_io.enable_all_cache(false);
+        l.jobs.enable_all_cache(false);
         l
     }
 
@@ -416,5 +483,7 @@ impl Loaders {
         self.last_writes.clear::<i64>();
         self.ids.clear::<(String, String)>();
         self.facets.clear::<i64>();
+        self.job_io.clear::<i64>();
+        self.jobs.clear::<i64>();
     }
 }

@@ -5,16 +5,28 @@
 //! subscribers like any other change. Each answers after the commit, with the object as
 //! it now reads. Edits need the `write` scope; tag decisions on columns need `review`
 //! and, with authentication on, the caller must own the dataset when it has owners.
+//! `reviewTag` and `reviewTags` are one path: a single decision is a batch of one.
+
+use std::time::Duration;
 
 use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use weft_lineage::graph::TagKey;
 use weft_schemas::change::{CatalogEdit, Edit, EditOwner, MetadataChange};
 use weft_schemas::openlineage::Event;
 
-use super::types::{Column, Dataset, state};
+use super::types::{Column, ColumnName, Dataset, state};
 use super::{Viewer, api_error, bad_input, load_error, store_error};
 use crate::auth::{Caller, Scope};
 use crate::store::writer::Outcome;
+
+/// Items `reviewTags` takes per call.
+const MAX_REVIEW_ITEMS: usize = 500;
+/// Columns `ReviewEffect.changed` lists.
+const MAX_CHANGED_LISTED: usize = 200;
+/// How long a batch of decisions waits, after its last one, for the graph to reflect it.
+const GRAPH_WAIT: Duration = Duration::from_secs(10);
 
 /// An owner to set.
 #[derive(InputObject, Debug, Clone)]
@@ -35,6 +47,44 @@ pub enum ReviewDecision {
     Reject,
     /// Forget an earlier decision.
     Clear,
+}
+
+/// A tag at a column to decide on.
+#[derive(InputObject, Debug, Clone)]
+pub struct ReviewTarget {
+    /// The dataset's namespace.
+    pub namespace: String,
+    /// The dataset.
+    pub dataset: String,
+    /// The column.
+    pub column: String,
+    /// The tag key (`pii.email`).
+    pub tag: String,
+}
+
+/// What a batch of review decisions did.
+#[derive(SimpleObject)]
+pub struct ReviewOutcome {
+    /// The decided columns as they now read, each once, in the order of the items.
+    pub columns: Vec<Column>,
+    /// What the decisions changed downstream.
+    pub effect: ReviewEffect,
+}
+
+/// What review decisions changed downstream, over the columns downstream of the decided
+/// ones: for each, the tags it carries (not rejected) that derive from a decided key
+/// (the key itself, a key under it such as `pii.email.work` under `pii.email`, or their
+/// pseudonymised forms), before the first decision and after the last.
+#[derive(SimpleObject, Debug, Clone, Default, Deserialize)]
+pub struct ReviewEffect {
+    /// Columns that had such a tag and have none now.
+    pub lost: i64,
+    /// Columns that had none and have one now.
+    pub gained: i64,
+    /// Columns that had one and still have one (from another source, say).
+    pub kept: i64,
+    /// The columns that lost or gained (the first 200).
+    pub changed: Vec<ColumnName>,
 }
 
 /// What an ingested event did.
@@ -152,9 +202,8 @@ impl<'a> ColumnTagRef<'a> {
     }
 }
 
-/// A decision on a tag at a column (`add`, `remove`, `confirm`, `reject`, `clear`)
-/// through the REST layer's review path: the `review` scope, the owner check, and an
-/// answer once the lineage graph reflects it. Returns the dataset's id.
+/// A decision on a tag at a column (`add`, `remove`): the `review` scope, then
+/// [`record`]. Returns the dataset's id.
 async fn decide(
     ctx: &Context<'_>,
     action: &str,
@@ -164,20 +213,165 @@ async fn decide(
 ) -> Result<i64> {
     let caller = viewer(ctx)?.require(Scope::Review)?.clone();
     let id = dataset_id(ctx, on.namespace, on.dataset).await?;
+    record(ctx, &caller, action, on, reason, reviewer).await?;
+    Ok(id)
+}
+
+/// Records `caller`'s decision on a tag at a column (`add`, `remove`, `confirm`,
+/// `reject`, `clear`) through the REST layer's review path: the owner check, conflicts
+/// with the column's current tags, the change-log entry, and an answer once the lineage
+/// graph reflects it (the REST answer: the column's tags, `seq`, `applied`).
+async fn record(
+    ctx: &Context<'_>,
+    caller: &Caller,
+    action: &str,
+    on: ColumnTagRef<'_>,
+    reason: Option<String>,
+    reviewer: Option<String>,
+) -> Result<Value> {
     let mut body = as_map(
         json!({"action": action, "tag": on.tag, "namespace": on.namespace,
                                  "dataset": on.dataset, "field": on.field, "reason": reason}),
     );
-    if caller == Caller::Anonymous
+    if *caller == Caller::Anonymous
         && let Some(r) = reviewer
     {
         body.insert("reviewer".into(), Value::String(r));
     }
-    let _decided = crate::api::graph::decide(state(ctx), caller, body)
-        .await
-        .map_err(api_error)?;
+    let decided = crate::api::graph::decide(state(ctx), caller.clone(), body).await;
+    // Whatever happened, what this request loaded may be stale now.
     super::types::loaders(ctx)?.clear();
-    Ok(id)
+    Ok(decided.map_err(api_error)?.0)
+}
+
+/// An error about one item of `reviewTags`: its message starts `items[i]: `, and its
+/// extensions name the item (and, when earlier items were recorded, how many).
+fn item_error(
+    i: usize,
+    mut e: async_graphql::Error,
+    recorded: Option<usize>,
+) -> async_graphql::Error {
+    e.message = format!("items[{i}]: {}", e.message);
+    if let Some(n) = recorded.filter(|n| *n > 0) {
+        e.message
+            .push_str(&format!("; the {n} items before it were recorded"));
+    }
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    ext.set("argument", "items");
+    ext.set("item", i64::try_from(i).unwrap_or(i64::MAX));
+    if let Some(n) = recorded {
+        ext.set("recorded", i64::try_from(n).unwrap_or(i64::MAX));
+    }
+    e
+}
+
+/// What [`review`] did: the decided columns, and for a batch the effect downstream.
+struct Reviewed {
+    columns: Vec<Column>,
+    effect: Option<ReviewEffect>,
+}
+
+/// The review path of `reviewTag` (one target, errors named by its arguments) and
+/// `reviewTags` (`bulk`: errors name the item): the `review` scope; before anything is
+/// recorded, every target's tag key, column and owner check, and with authentication
+/// off the reviewer; then each decision in order through [`record`], so each is checked
+/// against the tags the earlier ones left. A failure stops the batch; the decisions
+/// before it stay recorded, and the error says how many. The answer waits until the
+/// graph reflects the last decision; with `bulk` it measures the effect downstream.
+async fn review(
+    ctx: &Context<'_>,
+    targets: Vec<ReviewTarget>,
+    decision: ReviewDecision,
+    reason: Option<String>,
+    reviewer: Option<String>,
+    bulk: bool,
+) -> Result<Reviewed> {
+    let caller = viewer(ctx)?.require(Scope::Review)?.clone();
+    if targets.len() > MAX_REVIEW_ITEMS {
+        return Err(bad_input(
+            "items",
+            format!(
+                "reviewTags takes at most {MAX_REVIEW_ITEMS} items per call, got {}; send them in several calls",
+                targets.len()
+            ),
+        ));
+    }
+    let name = |i: usize, e: async_graphql::Error| if bulk { item_error(i, e, None) } else { e };
+    let mut keys = Vec::with_capacity(targets.len());
+    for (i, t) in targets.iter().enumerate() {
+        let key = TagKey::parse(&t.tag).map_err(|e| name(i, bad_input("tag", e.to_string())))?;
+        keys.push(key);
+    }
+    if caller == Caller::Anonymous && reviewer.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(bad_input(
+            "reviewer",
+            "reviewer is required (who makes this decision)",
+        ));
+    }
+    let s = state(ctx);
+    // A graph still loading is no item's fault.
+    drop(s.graph.read().map_err(|e| api_error(e.into()))?);
+    let nodes: Vec<String> = targets
+        .iter()
+        .map(|t| format!("datasetField:{}:{}:{}", t.namespace, t.dataset, t.column))
+        .collect();
+    let columns = crate::api::graph::check_reviewable(s, &caller, &nodes)
+        .await
+        .map_err(|(i, e)| name(i, api_error(e)))?;
+    let before = if bulk {
+        Some(crate::api::graph::derived_downstream(s, &columns, &keys).map_err(api_error)?)
+    } else {
+        None
+    };
+    let action = match decision {
+        ReviewDecision::Confirm => "confirm",
+        ReviewDecision::Reject => "reject",
+        ReviewDecision::Clear => "clear",
+    };
+    let mut last = None;
+    for (i, (t, key)) in targets.iter().zip(&keys).enumerate() {
+        let on = ColumnTagRef::new(&t.namespace, &t.dataset, &t.column, key.as_str());
+        match record(ctx, &caller, action, on, reason.clone(), reviewer.clone()).await {
+            Ok(v) => last = v["seq"].as_i64().or(last),
+            Err(e) if bulk => return Err(item_error(i, e, Some(i))),
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(seq) = last {
+        s.graph.wait_for(seq, GRAPH_WAIT).await;
+    }
+    let effect = match before {
+        Some(before) => {
+            let after =
+                crate::api::graph::derived_downstream(s, &columns, &keys).map_err(api_error)?;
+            let v = crate::api::graph::derived_change(s, &before, &after, MAX_CHANGED_LISTED)
+                .map_err(api_error)?;
+            Some(serde_json::from_value(v).map_err(load_error)?)
+        }
+        None => None,
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for t in &targets {
+        if !seen.insert((&t.namespace, &t.dataset, &t.column)) {
+            continue;
+        }
+        match super::query::column_named(ctx, &t.namespace, &t.dataset, &t.column).await? {
+            Some(c) => out.push(c),
+            // Decided on a column the dataset's current schema no longer has.
+            None if bulk => {}
+            None => {
+                return Err(api_error(crate::api::error::ApiError::not_found(format!(
+                    "column {} of {}:{} not found",
+                    t.column, t.namespace, t.dataset
+                ))));
+            }
+        }
+    }
+    Ok(Reviewed {
+        columns: out,
+        effect,
+    })
 }
 
 #[Object(name = "Mutation")]
@@ -341,21 +535,39 @@ impl MutationRoot {
         reason: Option<String>,
         reviewer: Option<String>,
     ) -> Result<Column> {
-        let key = tag_key(&tag)?;
-        let action = match decision {
-            ReviewDecision::Confirm => "confirm",
-            ReviewDecision::Reject => "reject",
-            ReviewDecision::Clear => "clear",
+        let target = ReviewTarget {
+            namespace,
+            dataset,
+            column,
+            tag,
         };
-        let on = ColumnTagRef::new(&namespace, &dataset, &column, &key);
-        decide(ctx, action, on, reason, reviewer).await?;
-        super::query::column_named(ctx, &namespace, &dataset, &column)
-            .await?
-            .ok_or_else(|| {
-                api_error(crate::api::error::ApiError::not_found(format!(
-                    "column {column} of {namespace}:{dataset} not found"
-                )))
-            })
+        let done = review(ctx, vec![target], decision, reason, reviewer, false).await?;
+        done.columns
+            .into_iter()
+            .next()
+            .ok_or_else(|| api_error(crate::api::error::ApiError::not_found("column not found")))
+    }
+
+    /// The same decision on many tags at columns (at most 500), each checked and
+    /// recorded exactly as `reviewTag` does it (owners, conflicts with the column's
+    /// current tags), in order, so a decision sees what the earlier ones did; the
+    /// targets are all checked (tag keys, columns, owners) before the first is
+    /// recorded. A failure stops the batch: its error names the item (`items[i]`) and
+    /// how many before it were recorded (extensions `item`, `recorded`). Answers once
+    /// the lineage graph reflects every decision, with what they changed downstream.
+    async fn review_tags(
+        &self,
+        ctx: &Context<'_>,
+        items: Vec<ReviewTarget>,
+        decision: ReviewDecision,
+        reason: Option<String>,
+        reviewer: Option<String>,
+    ) -> Result<ReviewOutcome> {
+        let done = review(ctx, items, decision, reason, reviewer, true).await?;
+        Ok(ReviewOutcome {
+            columns: done.columns,
+            effect: done.effect.unwrap_or_default(),
+        })
     }
 
     /// Marks a dataset deprecated (or, with `deprecated: false`, lifts the mark). Search

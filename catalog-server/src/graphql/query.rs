@@ -8,14 +8,20 @@ use weft_lineage::graph::Direction;
 use weft_search::index::{DocKind, Filters};
 
 use super::types::{
-    Change, Column, Dataset, Impact, Job, LineageGraph, Namespace, Page, ReviewItem, Run,
-    SearchFacets, SearchHit, SearchInfo, SearchKind, impact_of, page_args, page_cost, page_of,
-    page_of_json, state, store_page, traverse,
+    ChangePage, Column, ColumnPaths, Dataset, Impact, Job, LineageGraph, Namespace, Page,
+    ReviewItem, Run, SearchFacets, SearchHit, SearchInfo, SearchKind, Suggestion, ViewerInfo,
+    change_page, children_cap, column_paths, impact_of, page_args, page_cost, page_of,
+    page_of_json, seq_cursor, state, store_page, traverse, wants_payloads,
 };
 use super::{api_error, bad_input, load_error, store_error};
 use crate::api::graph::QueueParams;
 use crate::auth::Scope;
 use crate::store::bulk::Val;
+use crate::store::log::FeedFilter;
+
+/// Suggestions `suggest` gives when `first` is null, and at most.
+const DEFAULT_SUGGESTIONS: i32 = 8;
+const MAX_SUGGESTIONS: i32 = 20;
 
 /// Which datasets `datasets` lists.
 #[derive(InputObject, Debug, Clone, Default)]
@@ -73,14 +79,6 @@ pub enum ReviewStatus {
     Any,
 }
 
-/// Where the change log ends, beside a page of it.
-#[derive(async_graphql::SimpleObject, Debug, Clone, Copy)]
-pub struct FeedInfo {
-    /// The newest sequence number in the log (whatever the filters): a client that has
-    /// read up to here is caught up.
-    pub last_seq: i64,
-}
-
 /// The query root.
 pub struct QueryRoot;
 
@@ -90,8 +88,85 @@ fn can_read(ctx: &Context<'_>) -> Result<()> {
         .map(|_| ())
 }
 
+/// The search index's kind and filters for a `SearchFilter`.
+fn search_filters(f: SearchFilter) -> (Option<DocKind>, Filters) {
+    let kind = f.kind.map(|k| match k {
+        SearchKind::Dataset => DocKind::Dataset,
+        SearchKind::Job => DocKind::Job,
+        SearchKind::Column => DocKind::Column,
+    });
+    let filters = Filters {
+        namespace: f.namespace,
+        platform: f.platform,
+        tag: f.tag,
+        owner: f.owner,
+        tier: f.tier,
+    };
+    (kind, filters)
+}
+
 #[Object(name = "Query")]
 impl QueryRoot {
+    /// Who the caller is and what it may do. Answers any known token, even one without
+    /// the `read` scope (a write-only token learns just that); with authentication off,
+    /// no name and every scope. Without a token where one is needed, the request is
+    /// refused like any other (401, `UNAUTHENTICATED`).
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<ViewerInfo> {
+        let v = ctx.data::<super::Viewer>()?;
+        Ok(ViewerInfo::of(v, state(ctx).tokens.enabled()))
+    }
+
+    /// Autocomplete for a search box: datasets and jobs whose name, last segment or a
+    /// word of the name starts with `prefix` (`ord` finds `orders` and `fct_orders`),
+    /// names starting with it first, then by usage and lineage, as
+    /// `GET /api/v1/search/suggest` answers. `filter` narrows as for `search` (its
+    /// `type` to DATASET or JOB; columns are not suggested). `first`: at most 20.
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        filter: Option<SearchFilter>,
+        #[graphql(default = 8)] first: Option<i32>,
+    ) -> Result<Vec<Suggestion>> {
+        can_read(ctx)?;
+        let first = first.unwrap_or(DEFAULT_SUGGESTIONS);
+        if !(0..=MAX_SUGGESTIONS).contains(&first) {
+            return Err(bad_input(
+                "first",
+                format!("first must be between 0 and {MAX_SUGGESTIONS}"),
+            ));
+        }
+        let (kind, filters) = search_filters(filter.unwrap_or_default());
+        if kind == Some(DocKind::Column) {
+            return Err(bad_input(
+                "filter",
+                "suggestions are datasets and jobs; filter by type DATASET or JOB",
+            ));
+        }
+        if first == 0 {
+            return Ok(Vec::new());
+        }
+        let found =
+            crate::api::search::suggestions(state(ctx), &prefix, filters, kind, first as usize)
+                .map_err(api_error)?;
+        Ok(found.iter().map(Suggestion::from_json).collect())
+    }
+
+    /// The lineage paths from column `from` to column `to` (both
+    /// `datasetField:NS:NAME:FIELD`) along column edges, at most `maxDepth` hops: the
+    /// first `limit` of them and how many there are, as `GET /api/v1/graph/paths`.
+    async fn column_paths(
+        &self,
+        ctx: &Context<'_>,
+        from: String,
+        to: String,
+        #[graphql(default = 10)] limit: Option<i32>,
+        #[graphql(default = 20)] max_depth: Option<i32>,
+    ) -> Result<ColumnPaths> {
+        can_read(ctx)?;
+        column_paths(ctx, from, to, limit.unwrap_or(10), max_depth.unwrap_or(20)).await
+    }
+
     /// Full-text search over datasets, jobs and columns, ranked by relevance times
     /// real usage and lineage centrality; `explain` on each hit says how.
     #[graphql(complexity = "page_cost(first, child_complexity)")]
@@ -105,19 +180,7 @@ impl QueryRoot {
     ) -> Result<Connection<String, SearchHit, SearchInfo>> {
         can_read(ctx)?;
         let (offset, limit) = page_args(ctx, first, after)?;
-        let f = filter.unwrap_or_default();
-        let kind = f.kind.map(|k| match k {
-            SearchKind::Dataset => DocKind::Dataset,
-            SearchKind::Job => DocKind::Job,
-            SearchKind::Column => DocKind::Column,
-        });
-        let filters = Filters {
-            namespace: f.namespace,
-            platform: f.platform,
-            tag: f.tag,
-            owner: f.owner,
-            tier: f.tier,
-        };
+        let (kind, filters) = search_filters(filter.unwrap_or_default());
         let want_facets = ctx.look_ahead().field("facets").exists();
         let s = state(ctx);
         let found = {
@@ -297,19 +360,23 @@ impl QueryRoot {
     }
 
     /// Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
+    /// `maxChildren` caps the children kept per node (the most used first; null: 100),
+    /// the rest counted in `hiddenChildren`.
     async fn lineage(
         &self,
         ctx: &Context<'_>,
         node_id: String,
         direction: LineageDirection,
         #[graphql(default = 1)] depth: i32,
+        max_children: Option<i32>,
     ) -> Result<LineageGraph> {
         can_read(ctx)?;
+        let cap = children_cap(max_children)?;
         let d = match direction {
             LineageDirection::Upstream => Direction::Upstream,
             LineageDirection::Downstream => Direction::Downstream,
         };
-        traverse(ctx, node_id, depth, d).await
+        traverse(ctx, node_id, depth, d, cap).await
     }
 
     /// Everything downstream of a node, with owners and tiers.
@@ -360,53 +427,40 @@ impl QueryRoot {
     }
 
     /// The change log after `since` (a sequence number; 0 for the beginning), oldest
-    /// first. Each edge's cursor is its sequence number, so `after` resumes a feed.
+    /// first, optionally only one kind, one namespace, and entities starting with
+    /// `entityPrefix` (`dataset:postgres://db:5432:shop.`, compared exactly, as the
+    /// subscription's filter does). Each edge's cursor is its sequence number, so
+    /// `after` resumes a feed.
     #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn changes(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 0)] since: i64,
         kind: Option<String>,
         namespace: Option<String>,
+        entity_prefix: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, Change, FeedInfo>> {
+    ) -> Result<ChangePage> {
         can_read(ctx)?;
         let (_, limit) = page_args(ctx, first, None)?;
         let from = match after {
-            Some(a) => a
-                .parse::<i64>()
-                .map_err(|_| bad_input("after", "after is not a cursor this API returned"))?,
+            Some(a) => seq_cursor(&a)?,
             None => since,
         };
-        let store = &state(ctx).store;
-        // Payloads come with the page when the selection wants them, not one read each.
-        let look = ctx.look_ahead();
-        let payloads = look.field("nodes").field("payload").exists()
-            || look.field("edges").field("node").field("payload").exists();
-        let entries = store
-            .changes(
-                from,
-                limit as i64 + 1,
-                kind.as_deref(),
-                namespace.as_deref(),
-                payloads,
-            )
+        let payloads = wants_payloads(ctx);
+        let filter = FeedFilter {
+            kind: kind.as_deref(),
+            namespace: namespace.as_deref(),
+            entity_prefix: entity_prefix.as_deref().filter(|p| !p.is_empty()),
+        };
+        let entries = state(ctx)
+            .store
+            .changes_where(from, limit as i64 + 1, filter, payloads)
             .await
             .map_err(store_error)?;
-        let more = entries.len() > limit;
-        let last = store.last_seq().await.map_err(store_error)?;
-        let mut c = Connection::with_additional_fields(from > 0, more, FeedInfo { last_seq: last });
-        c.edges.extend(entries.into_iter().take(limit).map(|e| {
-            let seq = e.seq.to_string();
-            let change = if payloads {
-                Change::with_payload(e)
-            } else {
-                Change::from(e)
-            };
-            async_graphql::connection::Edge::new(seq, change)
-        }));
-        Ok(c)
+        change_page(ctx, entries, limit, from > 0, payloads).await
     }
 }
 
@@ -575,6 +629,7 @@ pub(crate) async fn prime(ctx: &Context<'_>, ids: &[i64], under: Option<&str>) -
         || selects(&["column"])
         || selects(&["downstream"])
         || selects(&["upstream"])
+        || selects(&["piiTags"])
     {
         loads.push(Box::pin(async {
             l.columns.load_many(ids.clone()).await.map(|_| ())
@@ -588,6 +643,11 @@ pub(crate) async fn prime(ctx: &Context<'_>, ids: &[i64], under: Option<&str>) -
     if selects(&["lastModifiedAt"]) {
         loads.push(Box::pin(async {
             l.last_writes.load_many(ids.clone()).await.map(|_| ())
+        }));
+    }
+    if selects(&["jobs"]) {
+        loads.push(Box::pin(async {
+            l.job_io.load_many(ids.clone()).await.map(|_| ())
         }));
     }
     futures_util::future::try_join_all(loads)

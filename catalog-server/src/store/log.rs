@@ -110,6 +110,44 @@ pub fn stored_text(
         .map_err(|e| StoreError::Corrupt(format!("compressed payload: {e}")))
 }
 
+/// Which entries a feed reads; every condition given must hold.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeedFilter<'a> {
+    /// Only this kind (`openlineage.run`, `catalog.edit`…).
+    pub kind: Option<&'a str>,
+    /// Only this namespace.
+    pub namespace: Option<&'a str>,
+    /// Only entities starting with this (`dataset:postgres://db:5432:shop.`), compared
+    /// exactly (case included).
+    pub entity_prefix: Option<&'a str>,
+}
+
+/// The columns a feed reads, with or without the payload.
+fn log_columns(payloads: bool) -> &'static str {
+    if payloads {
+        "seq, at, actor, kind, entity, namespace, payload, payload_lz4"
+    } else {
+        "seq, at, actor, kind, entity, namespace"
+    }
+}
+
+/// A row read with [`log_columns`] as an entry.
+fn log_entry(r: &sqlx::any::AnyRow, payloads: bool) -> Result<LogEntry, StoreError> {
+    Ok(LogEntry {
+        seq: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        kind: r.try_get(3)?,
+        entity: r.try_get(4)?,
+        namespace: r.try_get(5)?,
+        payload: if payloads {
+            stored_text(r.try_get(6)?, r.try_get(7)?)?
+        } else {
+            None
+        },
+    })
+}
+
 /// What verifying the chain found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -143,47 +181,91 @@ impl Store {
         namespace: Option<&str>,
         payloads: bool,
     ) -> Result<Vec<LogEntry>, StoreError> {
-        let cols = if payloads {
-            "seq, at, actor, kind, entity, namespace, payload, payload_lz4"
-        } else {
-            "seq, at, actor, kind, entity, namespace"
+        let filter = FeedFilter {
+            kind,
+            namespace,
+            entity_prefix: None,
         };
-        let mut filter = String::from("seq > ?");
-        if kind.is_some() {
-            filter.push_str(" AND kind = ?");
+        self.changes_where(after, limit, filter, payloads).await
+    }
+
+    /// Entries after `after` that `filter` wants, oldest first, at most `limit`.
+    pub async fn changes_where(
+        &self,
+        after: i64,
+        limit: i64,
+        filter: FeedFilter<'_>,
+        payloads: bool,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        let mut cond = String::from("seq > ?");
+        if filter.kind.is_some() {
+            cond.push_str(" AND kind = ?");
         }
-        if namespace.is_some() {
-            filter.push_str(" AND namespace = ?");
+        if filter.namespace.is_some() {
+            cond.push_str(" AND namespace = ?");
+        }
+        if filter.entity_prefix.is_some() {
+            // Not LIKE: SQLite's ignores ASCII case, and `_` and `%` are common in names.
+            // Both backends count `substr` lengths in characters.
+            cond.push_str(" AND substr(entity, 1, CAST(? AS INTEGER)) = ?");
         }
         let sql = self.backend().sql(&format!(
-            "SELECT {cols} FROM change_log WHERE {filter} ORDER BY seq LIMIT ?"
+            "SELECT {} FROM change_log WHERE {cond} ORDER BY seq LIMIT ?",
+            log_columns(payloads)
         ));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after);
-        if let Some(k) = kind {
+        if let Some(k) = filter.kind {
             q = q.bind(k.to_owned());
         }
-        if let Some(n) = namespace {
+        if let Some(n) = filter.namespace {
             q = q.bind(n.to_owned());
+        }
+        if let Some(p) = filter.entity_prefix {
+            q = q
+                .bind(i64::try_from(p.chars().count()).unwrap_or(i64::MAX))
+                .bind(p.to_owned());
         }
         super::count_statement();
         let rows = q.bind(limit).fetch_all(self.pool()).await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(LogEntry {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    kind: r.try_get(3)?,
-                    entity: r.try_get(4)?,
-                    namespace: r.try_get(5)?,
-                    payload: if payloads {
-                        stored_text(r.try_get(6)?, r.try_get(7)?)?
-                    } else {
-                        None
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(|r| log_entry(r, payloads)).collect()
+    }
+
+    /// Entries about a dataset, newest first, before `before` (all when `None`), at most
+    /// `limit`: those whose entity is the dataset (`dataset:NS:NAME`: producers'
+    /// DatasetEvents, people's edits, edge retractions into it), one of its columns
+    /// (`column:NS:NAME:FIELD`: column edits, tag decisions), or a run that wrote it
+    /// (`run:ID` for each run with the dataset among its `run_io` outputs; every event
+    /// of such a run counts, its START included). A dataset whose name extends this one's
+    /// with `:` (`NAME:x`) would share its column prefix; names with `:` are rare enough
+    /// that the entries are not told apart.
+    pub async fn dataset_history(
+        &self,
+        dataset_id: i64,
+        namespace: &str,
+        name: &str,
+        before: Option<i64>,
+        limit: i64,
+        payloads: bool,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        let columns = format!("column:{namespace}:{name}:");
+        let sql = self.backend().sql(&format!(
+            "SELECT {} FROM change_log WHERE seq < ? AND (entity = ? \
+             OR substr(entity, 1, CAST(? AS INTEGER)) = ? \
+             OR entity IN (SELECT 'run:' || run_id FROM run_io WHERE dataset_id = ? AND direction = 'out')) \
+             ORDER BY seq DESC LIMIT ?",
+            log_columns(payloads)
+        ));
+        super::count_statement();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(format!("dataset:{namespace}:{name}"))
+            .bind(i64::try_from(columns.chars().count()).unwrap_or(i64::MAX))
+            .bind(columns)
+            .bind(dataset_id)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| log_entry(r, payloads)).collect()
     }
 
     /// One entry's payload (`None` when redacted or absent), for the views that read

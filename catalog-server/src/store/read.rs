@@ -357,7 +357,8 @@ impl Store {
         }
     }
 
-    async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
+    /// A job by store id, as `GET /namespaces/{ns}/jobs/{name}` shows it.
+    pub(crate) async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
         let rows = self
             .rows(
                 "SELECT n.name, j.name, j.type, j.description, j.sql, j.created_at, j.updated_at \

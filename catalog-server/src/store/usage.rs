@@ -389,6 +389,9 @@ pub struct UsageTotals {
     pub writes: i64,
     /// Distinct users in the window.
     pub users: i64,
+    /// Distinct statements (normalised query shapes) in the window: the union of the
+    /// days' statement sets, so a statement run on many days counts once.
+    pub statements: i64,
     /// Reads weighted by recency: a read `d` days old counts `0.5^(d / half_life)`.
     pub decayed_reads: f64,
     /// The last day with a read, if any.
@@ -478,23 +481,29 @@ impl Store {
         let mut out: HashMap<i64, UsageTotals> = HashMap::new();
         for chunk in dataset_ids.chunks(500) {
             let sql = backend.sql(&format!(
-                "SELECT dataset_id, day, reads, writes, users FROM usage_daily \
+                "SELECT dataset_id, day, reads, writes, users, queries FROM usage_daily \
                  WHERE column_name = '' AND day >= ? AND dataset_id IN {}",
                 in_list(backend, 1, chunk.len())
             ));
             let mut binds = vec![Val::from(since_day)];
             binds.extend(chunk.iter().map(|&d| Val::I64(d)));
             let mut users: HashMap<i64, BTreeSet<String>> = HashMap::new();
+            let mut statements: HashMap<i64, BTreeSet<String>> = HashMap::new();
             for r in fetch(&mut conn, sql, binds).await? {
                 let id: i64 = r.try_get(0)?;
                 let day: String = r.try_get(1)?;
                 let reads: i64 = r.try_get(2)?;
                 let writes: i64 = r.try_get(3)?;
                 let who: String = r.try_get(4)?;
+                let queries: String = r.try_get(5)?;
                 users
                     .entry(id)
                     .or_default()
                     .extend(split_set(&who).map(str::to_owned));
+                statements
+                    .entry(id)
+                    .or_default()
+                    .extend(split_set(&queries).map(str::to_owned));
                 let t = out.entry(id).or_default();
                 t.reads += reads;
                 t.writes += writes;
@@ -508,6 +517,9 @@ impl Store {
             }
             for (id, u) in users {
                 out.entry(id).or_default().users = u.len() as i64;
+            }
+            for (id, q) in statements {
+                out.entry(id).or_default().statements = q.len() as i64;
             }
         }
         Ok(out)

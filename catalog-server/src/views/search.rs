@@ -147,9 +147,19 @@ pub async fn reindex_dir(
     Ok(summary)
 }
 
+/// What the stored documents hold beyond their weights: bumped when a document gains
+/// something every document must have (the marks beside the prior's factors), so an
+/// index built before is rebuilt like one ranked with other weights.
+const DOCUMENTS: &str = "documents 2";
+
+/// What the `weights` file beside the index says: the document format and the weights.
+fn weights_stamp(weights: &Weights) -> String {
+    format!("{DOCUMENTS}; {weights:?}")
+}
+
 /// The cursor and the weights the documents were ranked with, beside the index.
 fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
-    std::fs::write(dir.join("weights"), format!("{weights:?}"))?;
+    std::fs::write(dir.join("weights"), weights_stamp(weights))?;
     std::fs::write(dir.join("cursor"), seq.to_string())
 }
 
@@ -242,7 +252,7 @@ pub fn spawn(
 
 /// Opens the index and its cursor; a broken index is deleted and started afresh. The
 /// cursor is 0 (rebuild) when there is none or the documents were ranked with other
-/// weights.
+/// weights (or written in an older format).
 fn open(
     dir: &Path,
     weights: &Weights,
@@ -250,7 +260,7 @@ fn open(
     let index_dir = dir.join("index");
     let cursor_file = dir.join("cursor");
     let same_weights =
-        std::fs::read_to_string(dir.join("weights")).is_ok_and(|w| w == format!("{weights:?}"));
+        std::fs::read_to_string(dir.join("weights")).is_ok_and(|w| w == weights_stamp(weights));
     match SearchIndex::open(&index_dir) {
         Ok(mut index) => {
             index.set_weights(*weights);

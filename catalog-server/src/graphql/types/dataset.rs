@@ -186,6 +186,90 @@ impl Dataset {
         Ok(tier)
     }
 
+    /// The distinct `pii.*` tag keys on its current columns that are not rejected
+    /// (proposed or confirmed), sorted: what a list shows as a PII badge. From the
+    /// lineage graph, so declared, detected, added and propagated tags all count.
+    async fn pii_tags(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let columns = self.columns_loaded(ctx).await?;
+        let cat = state(ctx).graph.read().map_err(|e| api_error(e.into()))?;
+        let mut keys = std::collections::BTreeSet::new();
+        for c in &columns {
+            let tags = cat
+                .graph
+                .tags_of(&ColumnRef::new(self.id, &c.name))
+                .unwrap_or_default();
+            for t in tags {
+                let pii = &*t.tag == "pii" || t.tag.starts_with("pii.");
+                if pii && t.status != TagStatus::Rejected {
+                    keys.insert(t.tag.to_string());
+                }
+            }
+        }
+        Ok(keys.into_iter().collect())
+    }
+
+    /// The jobs that write it (`WRITES`) and read it (`READS`), as their runs and
+    /// events declared (`job_io`): writers first, each group by job namespace and
+    /// name. A job that both reads and writes it is listed once for each.
+    async fn jobs(&self, ctx: &Context<'_>) -> Result<Vec<DatasetJob>> {
+        let l = loaders(ctx)?;
+        let io = l
+            .job_io
+            .load_one(self.id)
+            .await
+            .map_err(load_error)?
+            .unwrap_or_default();
+        let ids: std::collections::BTreeSet<i64> = io.iter().map(|x| x.job_id).collect();
+        let jobs = l.jobs.load_many(ids).await.map_err(load_error)?;
+        Ok(io
+            .into_iter()
+            .filter_map(|x| {
+                Some(DatasetJob {
+                    role: if x.writes {
+                        JobRole::Writes
+                    } else {
+                        JobRole::Reads
+                    },
+                    job: Job {
+                        v: jobs.get(&x.job_id)?.clone(),
+                    },
+                })
+            })
+            .collect())
+    }
+
+    /// The change-log entries about it, newest first: those about the dataset itself
+    /// (`dataset:NS:NAME`: producers' dataset events, people's edits and deprecations,
+    /// retracted edges into it), about one of its columns (`column:NS:NAME:FIELD`:
+    /// column edits, tag decisions with their reviewer), and every event of the runs
+    /// that wrote it (`run:ID`). Each edge's cursor is its sequence number; `after`
+    /// continues with older entries.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ChangePage> {
+        let (_, limit) = page_args(ctx, first, None)?;
+        let before = after.as_deref().map(seq_cursor).transpose()?;
+        let r = self.row(ctx).await?;
+        let payloads = wants_payloads(ctx);
+        let entries = state(ctx)
+            .store
+            .dataset_history(
+                self.id,
+                &r.namespace,
+                &r.name,
+                before,
+                limit as i64 + 1,
+                payloads,
+            )
+            .await
+            .map_err(store_error)?;
+        change_page(ctx, entries, limit, before.is_some(), payloads).await
+    }
+
     /// Tags on the dataset itself (column tags are on each column).
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {
         Ok(self
@@ -273,24 +357,32 @@ impl Dataset {
     }
 
     /// What it is built from, `depth` levels up; `columnLevel` traverses each column.
+    /// `maxChildren` caps the children kept per node (the most used first; null: 100),
+    /// the rest counted in `hiddenChildren`.
     async fn upstream(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 1)] depth: i32,
         #[graphql(default = false)] column_level: bool,
+        max_children: Option<i32>,
     ) -> Result<LineageGraph> {
-        self.lineage(ctx, depth, column_level, Direction::Upstream)
+        let cap = children_cap(max_children)?;
+        self.lineage(ctx, depth, column_level, Direction::Upstream, cap)
             .await
     }
 
     /// What is built from it, `depth` levels down; `columnLevel` traverses each column.
+    /// `maxChildren` caps the children kept per node (the most used first; null: 100),
+    /// the rest counted in `hiddenChildren`.
     async fn downstream(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 1)] depth: i32,
         #[graphql(default = false)] column_level: bool,
+        max_children: Option<i32>,
     ) -> Result<LineageGraph> {
-        self.lineage(ctx, depth, column_level, Direction::Downstream)
+        let cap = children_cap(max_children)?;
+        self.lineage(ctx, depth, column_level, Direction::Downstream, cap)
             .await
     }
 
@@ -308,6 +400,7 @@ impl Dataset {
         depth: i32,
         column_level: bool,
         direction: Direction,
+        max_children: Option<usize>,
     ) -> Result<LineageGraph> {
         let r = self.row(ctx).await?;
         if !column_level {
@@ -316,6 +409,7 @@ impl Dataset {
                 format!("dataset:{}:{}", r.namespace, r.name),
                 depth,
                 direction,
+                max_children,
             )
             .await;
         }
@@ -334,6 +428,7 @@ impl Dataset {
                 format!("datasetField:{}:{}:{}", r.namespace, r.name, c.name),
                 depth,
                 direction,
+                max_children,
             )
             .await?;
             merged.merge(g);
@@ -452,22 +547,30 @@ impl Column {
             }))
     }
 
-    /// The columns it is computed from, `depth` levels up.
+    /// The columns it is computed from, `depth` levels up; `maxChildren` caps the
+    /// children kept per node (the most used first; null: 100).
     async fn upstream(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 1)] depth: i32,
+        max_children: Option<i32>,
     ) -> Result<LineageGraph> {
-        traverse(ctx, self.node_id(ctx).await?, depth, Direction::Upstream).await
+        let cap = children_cap(max_children)?;
+        let node = self.node_id(ctx).await?;
+        traverse(ctx, node, depth, Direction::Upstream, cap).await
     }
 
-    /// The columns computed from it, `depth` levels down.
+    /// The columns computed from it, `depth` levels down; `maxChildren` caps the
+    /// children kept per node (the most used first; null: 100).
     async fn downstream(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 1)] depth: i32,
+        max_children: Option<i32>,
     ) -> Result<LineageGraph> {
-        traverse(ctx, self.node_id(ctx).await?, depth, Direction::Downstream).await
+        let cap = children_cap(max_children)?;
+        let node = self.node_id(ctx).await?;
+        traverse(ctx, node, depth, Direction::Downstream, cap).await
     }
 
     /// Everything downstream of the column.
@@ -513,6 +616,10 @@ pub struct Usage {
     pub writes: i64,
     /// Distinct users.
     pub users: i64,
+    /// Distinct statements (query shapes, literals aside) that read or wrote it over
+    /// the period: the union of each day's statement sets, so a query run every day
+    /// counts once (summing `days.queries` would count it once a day).
+    pub statements: i64,
     /// Reads weighted by recency (half-life 14 days): what search ranks by.
     pub decayed_reads: f64,
     /// The last day with a read.
@@ -561,6 +668,7 @@ async fn usage_of(ctx: &Context<'_>, id: i64, days: i32) -> Result<Usage> {
         reads: totals.reads,
         writes: totals.writes,
         users: totals.users,
+        statements: totals.statements,
         decayed_reads: totals.decayed_reads,
         last_read: totals.last_read,
         days: per_day,

@@ -1,6 +1,58 @@
 //! Entries of the change log.
 
 use super::*;
+use crate::store::log::LogEntry;
+
+/// Where the change log ends, beside a page of it.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct FeedInfo {
+    /// The newest sequence number in the log (whatever the filters): a client that has
+    /// read up to here is caught up.
+    pub last_seq: i64,
+}
+
+/// A page of change-log entries: `Query.changes` and `Dataset.history`.
+pub type ChangePage = Connection<String, Change, FeedInfo>;
+
+/// Whether the selection of a page of changes asks for payloads, which then come with
+/// the page instead of one read each.
+pub(crate) fn wants_payloads(ctx: &Context<'_>) -> bool {
+    let look = ctx.look_ahead();
+    look.field("nodes").field("payload").exists()
+        || look.field("edges").field("node").field("payload").exists()
+}
+
+/// A sequence-number cursor (`after`) as the position to continue from.
+pub(crate) fn seq_cursor(after: &str) -> Result<i64> {
+    after
+        .parse::<i64>()
+        .map_err(|_| bad_input("after", "after is not a cursor this API returned"))
+}
+
+/// One page of entries, read with one more than `limit` to tell whether more follow,
+/// as a connection whose cursors are sequence numbers.
+pub(crate) async fn change_page(
+    ctx: &Context<'_>,
+    mut entries: Vec<LogEntry>,
+    limit: usize,
+    has_previous: bool,
+    payloads: bool,
+) -> Result<ChangePage> {
+    let more = entries.len() > limit;
+    entries.truncate(limit);
+    let last = state(ctx).store.last_seq().await.map_err(store_error)?;
+    let mut c = Connection::with_additional_fields(has_previous, more, FeedInfo { last_seq: last });
+    c.edges.extend(entries.into_iter().map(|e| {
+        let seq = e.seq.to_string();
+        let change = if payloads {
+            Change::with_payload(e)
+        } else {
+            Change::from(e)
+        };
+        Edge::new(seq, change)
+    }));
+    Ok(c)
+}
 
 /// One entry of the change log.
 #[derive(SimpleObject, Debug, Clone)]

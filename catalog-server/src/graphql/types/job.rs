@@ -1,4 +1,4 @@
-//! Jobs and their runs.
+//! Jobs and their runs, and what SQL lineage made of a job's SQL.
 
 use super::*;
 
@@ -48,6 +48,13 @@ impl Job {
     /// Source code location.
     async fn location(&self) -> Option<String> {
         text(&self.v, "location")
+    }
+
+    /// What Weft's SQL lineage made of its SQL: statements, column edges derived,
+    /// errors with their position, names no catalog dataset answered. Null when the job
+    /// has no SQL (or it has not been analysed yet).
+    async fn sql_lineage(&self) -> Option<SqlLineage> {
+        SqlLineage::from_json(&self.v["sqlLineage"])
     }
 
     /// First seen.
@@ -117,6 +124,69 @@ impl Job {
             .unwrap_or_default();
         Ok(page_of_json(&v, "runs", offset, |r| Run { v: r.clone() }))
     }
+}
+
+/// What Weft's SQL lineage made of a job's SQL (`job_sql_lineage`, written by the
+/// `sql_lineage` view).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SqlLineage {
+    /// Statements in the SQL.
+    pub statements: i64,
+    /// Column edges derived from it (stored with origin `sql`, beside the producer's).
+    pub edges: i64,
+    /// Statements that could not be parsed or analysed, with where and why.
+    pub errors: Vec<SqlError>,
+    /// Table names in the SQL, as written, that no catalog dataset answered.
+    pub unresolved: Vec<String>,
+    /// When it was analysed.
+    pub analyzed_at: Option<DateTime<Utc>>,
+}
+
+impl SqlLineage {
+    /// From the REST job projection's `sqlLineage` (`None` when null).
+    fn from_json(v: &Value) -> Option<SqlLineage> {
+        if !v.is_object() {
+            return None;
+        }
+        Some(SqlLineage {
+            statements: v["statements"].as_i64().unwrap_or(0),
+            edges: v["edges"].as_i64().unwrap_or(0),
+            errors: serde_json::from_value(v["errors"].clone()).unwrap_or_default(),
+            unresolved: serde_json::from_value(v["unresolved"].clone()).unwrap_or_default(),
+            analyzed_at: parse_time(&v["analyzedAt"]),
+        })
+    }
+}
+
+/// A statement of a job's SQL that could not be parsed or analysed.
+#[derive(SimpleObject, Debug, Clone, Deserialize)]
+pub struct SqlError {
+    /// Which statement of the script, from 0.
+    pub statement: Option<i64>,
+    /// The line of the SQL where it went wrong, from 1.
+    pub line: Option<i64>,
+    /// The column in that line, from 1.
+    pub column: Option<i64>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// How a job touches a dataset.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum JobRole {
+    /// The job writes the dataset (an output of its runs).
+    Writes,
+    /// The job reads the dataset (an input of its runs).
+    Reads,
+}
+
+/// A job that writes or reads a dataset.
+#[derive(SimpleObject)]
+pub struct DatasetJob {
+    /// Whether it writes or reads the dataset.
+    pub role: JobRole,
+    /// The job.
+    pub job: Job,
 }
 
 /// One page of `[{namespace, name}]` as datasets (those the store knows).

@@ -57,12 +57,16 @@ pub struct LineageNode {
     pub field: Option<String>,
     /// Hops from the start.
     pub depth: i64,
+    /// Its usage figure, which decides which children a `maxChildren` cap keeps (the
+    /// highest first): for a dataset, how many jobs read it; 0 for a column.
+    #[serde(default)]
+    pub usage: i64,
     /// For a dataset node, whether any column lineage reaches it; null for a column node.
     // The REST projection sends null for column nodes: a `bool` failed every
     // column-level traversal.
     #[serde(default)]
     pub has_column_lineage: Option<bool>,
-    /// Children left out by the per-node cap.
+    /// Children left out by the per-node cap (`maxChildren`), the least used ones.
     #[serde(default)]
     pub hidden_children: i64,
 }
@@ -186,11 +190,27 @@ pub struct ColumnName {
     pub field: String,
 }
 
+/// Largest `maxChildren` accepted (the node cap bounds a traversal anyway).
+const MAX_CHILDREN: i32 = 10_000;
+
+/// A traversal's `maxChildren` argument: `None` keeps the default cap.
+pub(crate) fn children_cap(arg: Option<i32>) -> Result<Option<usize>> {
+    match arg {
+        None => Ok(None),
+        Some(n) if (1..=MAX_CHILDREN).contains(&n) => Ok(Some(n as usize)),
+        Some(_) => Err(bad_input(
+            "maxChildren",
+            format!("maxChildren must be between 1 and {MAX_CHILDREN}"),
+        )),
+    }
+}
+
 pub(crate) async fn traverse(
     ctx: &Context<'_>,
     node: String,
     depth: i32,
     direction: Direction,
+    max_children: Option<usize>,
 ) -> Result<LineageGraph> {
     if !(0..=50).contains(&depth) {
         return Err(bad_input("depth", "depth must be between 0 and 50"));
@@ -198,6 +218,7 @@ pub(crate) async fn traverse(
     let p = TraverseParams {
         node_id: Some(node),
         depth: Some(depth as u32),
+        max_children,
         ..TraverseParams::default()
     };
     let v = crate::api::graph::traverse(state(ctx).clone(), p, direction)
@@ -205,6 +226,67 @@ pub(crate) async fn traverse(
         .map_err(api_error)?
         .0;
     serde_json::from_value(v).map_err(load_error)
+}
+
+/// The lineage paths from one column to another.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ColumnPaths {
+    /// How many paths there are in all (paths round a cycle are not counted), at most
+    /// 2,147,483,647: path counts multiply quickly through shared columns.
+    pub total: i64,
+    /// The first `limit` of them.
+    pub paths: Vec<ColumnPath>,
+}
+
+/// One lineage path between two columns.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ColumnPath {
+    /// Its column edges, upstream first: the first starts at `from`, the last ends at `to`.
+    pub edges: Vec<LineageEdge>,
+}
+
+/// The paths from column `from` to column `to` (`datasetField:NS:NAME:FIELD`), as
+/// `GET /api/v1/graph/paths` finds them.
+pub(crate) async fn column_paths(
+    ctx: &Context<'_>,
+    from: String,
+    to: String,
+    limit: i32,
+    max_depth: i32,
+) -> Result<ColumnPaths> {
+    if !(0..=100).contains(&limit) {
+        return Err(bad_input("limit", "limit must be between 0 and 100"));
+    }
+    if !(1..=50).contains(&max_depth) {
+        return Err(bad_input("maxDepth", "maxDepth must be between 1 and 50"));
+    }
+    let p = crate::api::graph::PathParams {
+        from: Some(from),
+        to: Some(to),
+        max_depth: Some(max_depth as u32),
+        limit: Some(limit as usize),
+        ..Default::default()
+    };
+    let v = crate::api::graph::paths_of(state(ctx), p)
+        .await
+        .map_err(api_error)?
+        .0;
+    let paths = v["paths"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            serde_json::from_value(p.clone())
+                .map(|edges| ColumnPath { edges })
+                .map_err(load_error)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ColumnPaths {
+        total: v["total"]
+            .as_u64()
+            .map_or(0, |t| t.min(i32::MAX as u64) as i64),
+        paths,
+    })
 }
 
 pub(crate) async fn impact_of(ctx: &Context<'_>, node: &str) -> Result<Impact> {

@@ -8,9 +8,11 @@
 //!
 //! - `dataset.rs`: datasets and columns, schema versions, usage;
 //! - `tags.rs`: tags on columns, why they are there, the review queue;
-//! - `lineage.rs`: lineage subgraphs and impact;
-//! - `job.rs`: jobs and runs; `namespace.rs`; `feed.rs`: change-log entries;
-//! - `search.rs`: search hits, facets and score explanations.
+//! - `lineage.rs`: lineage subgraphs, impact and paths between columns;
+//! - `job.rs`: jobs, runs, what SQL lineage made of a job's SQL; `namespace.rs`;
+//!   `feed.rs`: change-log entries;
+//! - `search.rs`: search hits, suggestions, facets and score explanations;
+//! - `viewer.rs`: who is calling.
 
 mod dataset;
 mod feed;
@@ -19,6 +21,7 @@ mod lineage;
 mod namespace;
 mod search;
 mod tags;
+mod viewer;
 
 pub use dataset::*;
 pub use feed::*;
@@ -27,6 +30,7 @@ pub use lineage::*;
 pub use namespace::*;
 pub use search::*;
 pub use tags::*;
+pub use viewer::*;
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{
@@ -35,7 +39,7 @@ use async_graphql::{
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::Value;
-use weft_lineage::graph::{ColumnRef, Direction};
+use weft_lineage::graph::{ColumnRef, Direction, TagStatus};
 
 use super::loaders::{ColumnRow, DatasetRow, Loaders};
 use super::{GraphqlConfig, api_error, bad_input, load_error, store_error};

@@ -1,4 +1,4 @@
-//! Search hits, facets and score explanations.
+//! Search hits, suggestions, facets and score explanations.
 
 use super::*;
 
@@ -96,6 +96,15 @@ impl SearchHit {
         parse_time(&self.v["updatedAt"])
     }
 
+    /// What a person should see before using it, from the penalties its ranking
+    /// applied (see `explain`'s `penalty`): `deprecated` (someone deprecated it),
+    /// `zombie` (no reads in 90 days and nothing downstream, once usage is known) and
+    /// `temporary` (a copy-like name: `_bak`, `tmp_`). Usually empty; a column hit
+    /// shows its dataset's.
+    async fn marks(&self) -> Vec<String> {
+        serde_json::from_value(self.v["marks"].clone()).unwrap_or_default()
+    }
+
     /// The dataset, for dataset and column hits.
     async fn dataset(&self, ctx: &Context<'_>) -> Result<Option<Dataset>> {
         if self.kind == SearchKind::Job {
@@ -121,6 +130,36 @@ impl SearchHit {
             .await
             .map_err(store_error)?
             .map(|v| Job { v }))
+    }
+}
+
+/// An autocomplete suggestion: a dataset or job whose name, or a word of it, starts
+/// with what was typed.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Suggestion {
+    /// A dataset or a job.
+    pub kind: SearchKind,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Name.
+    pub name: String,
+    /// The node id (`dataset:NS:NAME` or `job:NS:NAME`).
+    pub node_id: String,
+}
+
+impl Suggestion {
+    /// From the REST layer's suggestion (`{type, name, namespace, nodeId}`).
+    pub(crate) fn from_json(v: &Value) -> Suggestion {
+        Suggestion {
+            kind: if v["type"] == "JOB" {
+                SearchKind::Job
+            } else {
+                SearchKind::Dataset
+            },
+            namespace: text(v, "namespace"),
+            name: text(v, "name").unwrap_or_default(),
+            node_id: text(v, "nodeId").unwrap_or_default(),
+        }
     }
 }
 
