@@ -5,8 +5,8 @@
 //! SQL means, in `weft-lineage`. Here: [`store`] (sqlx, SQLite or PostgreSQL, the change
 //! log and current state), [`pipeline`] (the writer task with group commit), [`views`]
 //! (consumers of the change log), [`api`] (axum routes), [`graphql`] (the GraphQL schema
-//! and its endpoint), [`server`] (start and graceful
-//! stop), and the offline commands [`offline`] (`weft ingest`, `weft rebuild`,
+//! and its endpoint), [`web`] (the embedded web UI and GraphiQL), [`server`] (start and
+//! graceful stop), and the offline commands [`offline`] (`weft ingest`, `weft rebuild`,
 //! `weft verify`).
 
 #![deny(missing_docs)]
@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod server;
 pub mod store;
 pub mod views;
+pub mod web;
 
 /// How stale a lineage edge's `last_seen` (and a job's input/output `updated_at`) may
 /// get before an unchanged edge is written again: one minute. Lower means more writes

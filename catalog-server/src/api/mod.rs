@@ -109,7 +109,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .fallback(ops::not_found)
+        // The web UI: API paths no route matched still get the JSON 404.
+        .fallback(crate::web::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         // The limit applies to the body as sent; push.rs applies it again after gzip.
@@ -119,9 +120,22 @@ pub fn router(state: AppState) -> Router {
 
 /// The scope a request needs: none for health and metrics, `read` for reads, `review`
 /// for review decisions and retractions, `write` for every other change.
-fn required_scope(method: &axum::http::Method, path: &str) -> Option<crate::auth::Scope> {
+///
+/// None either for the web UI's files and routes: a GET or HEAD that no route matched
+/// (`routed` false) outside the API's paths. The app is public code and shows its own
+/// sign-in page; its data comes through the API, still guarded. Both conditions, so
+/// that no spelling of a path that reaches an API handler can pass for the UI.
+fn required_scope(
+    method: &axum::http::Method,
+    path: &str,
+    routed: bool,
+) -> Option<crate::auth::Scope> {
     use crate::auth::Scope;
     if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        return None;
+    }
+    let read = method == axum::http::Method::GET || method == axum::http::Method::HEAD;
+    if read && !routed && !crate::web::is_api_path(path) {
         return None;
     }
     if path == "/graphql" {
@@ -130,7 +144,7 @@ fn required_scope(method: &axum::http::Method, path: &str) -> Option<crate::auth
         // message.
         return None;
     }
-    if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+    if read {
         return Some(Scope::Read);
     }
     Some(match path {
@@ -144,7 +158,9 @@ fn required_scope(method: &axum::http::Method, path: &str) -> Option<crate::auth
 async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use crate::auth::Refusal;
     use axum::response::IntoResponse;
-    let Some(scope) = required_scope(req.method(), req.uri().path()) else {
+    // Layers run after routing: a matched route has its `MatchedPath`, the fallback none.
+    let routed = req.extensions().get::<MatchedPath>().is_some();
+    let Some(scope) = required_scope(req.method(), req.uri().path(), routed) else {
         return next.run(req).await;
     };
     match state.tokens.authorize(req.headers(), scope) {

@@ -12,7 +12,8 @@
 //!   (and the older graphql-ws). The token comes from the `connection_init` payload
 //!   (`{"Authorization": "Bearer …"}`), since browsers cannot set headers on a
 //!   WebSocket, or from the upgrade request's headers.
-//! - `GET /graphql` from a browser: GraphiQL.
+//! - `GET /graphql` from a browser (no `query` in the URL): GraphiQL, the web bundle's
+//!   `graphiql.html` compiled into the binary (`crate::web`), so it needs no internet.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,7 +28,7 @@ use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::loaders::Loaders;
 use super::{Viewer, WeftSchema};
@@ -105,7 +106,7 @@ pub async fn get(
     }
     let params: HashMap<String, String> = req.uri().query().map(url_pairs).unwrap_or_default();
     let Some(query) = params.get("query") else {
-        return Html(GRAPHIQL).into_response();
+        return crate::web::graphiql(req.headers());
     };
     let modern = accepts_graphql_response(req.headers());
     let mut gql = async_graphql::Request::new(query.clone());
@@ -445,31 +446,3 @@ fn bearer_in(payload: &serde_json::Value) -> Option<String> {
         Some(format!("Bearer {raw}"))
     }
 }
-
-/// GraphiQL, loaded from a CDN: the browser needs the internet, the server does not.
-const GRAPHIQL: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Weft GraphQL</title>
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
-</head>
-<body>
-  <div id="graphiql">Loading GraphiQL…</div>
-  <script crossorigin src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
-  <script>
-    const url = window.location.href.split('?')[0];
-    const wsUrl = url.replace(/^http/, 'ws');
-    const token = localStorage.getItem('weft-token');
-    const headers = token ? { Authorization: 'Bearer ' + token } : {};
-    const fetcher = GraphiQL.createFetcher({ url, subscriptionUrl: wsUrl, headers,
-      wsConnectionParams: headers });
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultEditorToolsVisibility: true }));
-  </script>
-</body>
-</html>
-"#;
