@@ -1,6 +1,6 @@
 // A small client-side router over the History API: the URL is the state a person can
 // share (search text and filters, the dataset and its tab, the lineage focus).
-import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from "react";
+import { startTransition, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 const NAVIGATE_EVENT = "weft:navigate";
 
@@ -27,7 +27,8 @@ function current(): Location {
 export function useLocation(): Location {
   const [loc, setLoc] = useState(current);
   useEffect(() => {
-    const update = () => setLoc(current());
+    // A transition, so a lazy page keeps the previous one on screen while its code loads.
+    const update = () => startTransition(() => setLoc(current()));
     window.addEventListener("popstate", update);
     window.addEventListener(NAVIGATE_EVENT, update);
     return () => {

@@ -1,6 +1,6 @@
 // Who is signed in, and what their token may do. Pages ask `useViewer().can("review")`
 // to decide whether to show an action at all: what a token may not do is hidden.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { graphql } from "../gql";
 import { ApiError, request, UNAUTHENTICATED_EVENT } from "../api/client";
 import { getToken, setToken } from "./token";
@@ -47,14 +47,18 @@ export function ViewerProvider({ children }: { children: ReactNode }) {
   const load = useCallback(async (): Promise<boolean> => {
     try {
       const data = await request(ViewerQuery);
-      setState({
+      // A transition: React keeps the loading view until a lazy page's code is in,
+      // instead of flashing a fallback and pausing before it swaps.
+      startTransition(() =>
+        setState({
         loading: false,
         needsSignIn: false,
         authEnabled: data.viewer.authEnabled,
         name: data.viewer.name ?? null,
         scopes: data.viewer.scopes,
         error: null,
-      });
+        }),
+      );
       return true;
     } catch (e) {
       if (e instanceof ApiError && e.kind === "unauthenticated") {
