@@ -154,6 +154,18 @@ pub struct Filters {
     pub tier: Option<String>,
 }
 
+/// How to run a search, beyond its text and filters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// Count facets: on a broad query the counts visit every match and cost most of the
+    /// query's time, and a search box that shows no facet panel should not pay for them.
+    pub facets: bool,
+    /// The text is still being typed: its last word (when the text does not end with a
+    /// space) also matches as the start of a word, so `custom` finds `customers` before
+    /// the word is finished. Whole-word matches still score higher.
+    pub prefix_last: bool,
+}
+
 /// A highlighted fragment of a hit: why it matched, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Highlight {
@@ -263,6 +275,10 @@ pub const MAX_MATCHED_COLUMNS: usize = 5;
 const BOOST_EXACT: f32 = 10.0;
 const BOOST_WORDS: f32 = 4.0;
 const BOOST_FUZZY: f32 = 1.5;
+/// An unfinished last word matching the start of a name word: below a whole word.
+const BOOST_PREFIX: f32 = 2.0;
+/// Shortest unfinished word matched as a prefix.
+const MIN_PREFIX_CHARS: usize = 3;
 const BOOST_COLUMNS: f32 = 1.5;
 const BOOST_DESCRIPTION: f32 = 1.0;
 const BOOST_IO: f32 = 0.5;
@@ -383,6 +399,8 @@ struct Parsed {
     whole: String,
     words: Vec<String>,
     truncated: bool,
+    /// The last word as typed, to match as a prefix ([`SearchOptions::prefix_last`]).
+    prefix: Option<String>,
 }
 
 /// Words that carry no meaning in a catalog query ("orders by region for the sales
@@ -407,7 +425,19 @@ fn parse(text: &str) -> Parsed {
         whole: text.trim().to_lowercase(),
         words,
         truncated,
+        prefix: None,
     }
+}
+
+/// The last word of `text` when it may be unfinished: no space after it, and long enough
+/// (`MIN_PREFIX_CHARS`) that its completions are a useful set rather than half the
+/// dictionary.
+fn unfinished_word(text: &str) -> Option<String> {
+    if text.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let last = name_words(text.split_whitespace().last()?).pop()?;
+    (last.chars().count() >= MIN_PREFIX_CHARS).then_some(last)
 }
 
 impl SearchIndex {
@@ -688,12 +718,15 @@ impl SearchIndex {
         limit: usize,
         offset: usize,
     ) -> Result<Results, SearchError> {
-        self.search_with(text, filters, kind, limit, offset, true)
+        let opts = SearchOptions {
+            facets: true,
+            prefix_last: false,
+        };
+        self.search_with(text, filters, kind, limit, offset, opts)
     }
 
-    /// Like [`SearchIndex::search_kind`], counting facets only when `facets` is set:
-    /// on a broad query the counts visit every match and cost most of the query's time,
-    /// and a search box that shows no facet panel should not pay for them.
+    /// Like [`SearchIndex::search_kind`], with [`SearchOptions`]: facets only when
+    /// asked, and the last word as a prefix while someone types.
     pub fn search_with(
         &self,
         text: &str,
@@ -701,9 +734,13 @@ impl SearchIndex {
         kind: Option<DocKind>,
         limit: usize,
         offset: usize,
-        facets: bool,
+        opts: SearchOptions,
     ) -> Result<Results, SearchError> {
-        let q = parse(text);
+        let facets = opts.facets;
+        let mut q = parse(text);
+        if opts.prefix_last {
+            q.prefix = unfinished_word(&text.chars().take(MAX_QUERY_CHARS).collect::<String>());
+        }
         let limit = limit.clamp(1, MAX_LIMIT);
         let offset = offset.min(MAX_OFFSET);
         let empty = |truncated_query| Results {
@@ -791,6 +828,9 @@ impl SearchIndex {
             if w.chars().count() >= 4 {
                 should.push(boosted(fuzzy(f.words, w), BOOST_FUZZY));
             }
+        }
+        if let Some(p) = &q.prefix {
+            should.push(boosted(prefix_query(f.words, p), BOOST_PREFIX));
         }
         if q.words.is_empty() {
             // Only punctuation: nothing a name or text could contain as a word.
@@ -1369,6 +1409,29 @@ mod tests {
 
     fn search(idx: &SearchIndex, q: &str) -> Results {
         idx.search(q, &Filters::default(), 20, 0).expect("search")
+    }
+
+    #[test]
+    fn an_unfinished_last_word_matches_as_a_prefix_only_when_asked() {
+        let idx = catalog();
+        let typing = |q: &str| {
+            let opts = SearchOptions {
+                facets: false,
+                prefix_last: true,
+            };
+            idx.search_with(q, &Filters::default(), None, 20, 0, opts)
+                .expect("search")
+        };
+        // "ord" is no word of any name, and too short for a typo match.
+        assert_eq!(search(&idx, "ord").total, 0);
+        let r = typing("ord");
+        assert!(names(&r).contains(&"shop.public.orders"), "{:?}", names(&r));
+        // A finished word (a space after it) is not a prefix.
+        assert_eq!(typing("ord ").total, 0);
+        // Too short to complete.
+        assert_eq!(typing("or").total, 0);
+        // The whole word still ranks the exact table first.
+        assert_eq!(names(&typing("orders"))[0], "shop.public.orders");
     }
 
     #[test]

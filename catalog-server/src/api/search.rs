@@ -92,7 +92,10 @@ pub async fn search(
             kind,
             p.limit.unwrap_or(10),
             p.offset.unwrap_or(0),
-            want_facets,
+            weft_search::index::SearchOptions {
+                facets: want_facets,
+                prefix_last: false,
+            },
         )
         .map_err(ApiError::internal)?;
     let results: Vec<Value> = found.hits.iter().map(hit_json).collect();

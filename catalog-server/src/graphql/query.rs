@@ -177,6 +177,11 @@ impl QueryRoot {
         filter: Option<SearchFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(
+            default = false,
+            desc = "The text is being typed: its last word, unless a space follows it, also matches as the start of a word (`custom` finds `customers`)."
+        )]
+        prefix: bool,
     ) -> Result<Connection<String, SearchHit, SearchInfo>> {
         can_read(ctx)?;
         let (offset, limit) = page_args(ctx, first, after)?;
@@ -192,7 +197,17 @@ impl QueryRoot {
                 ))
             })?;
             index
-                .search_with(&query, &filters, kind, limit, offset, want_facets)
+                .search_with(
+                    &query,
+                    &filters,
+                    kind,
+                    limit,
+                    offset,
+                    weft_search::index::SearchOptions {
+                        facets: want_facets,
+                        prefix_last: prefix,
+                    },
+                )
                 .map_err(|e| api_error(crate::api::error::ApiError::internal(e)))?
         };
         let hits: Vec<SearchHit> = found

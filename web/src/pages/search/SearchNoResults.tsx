@@ -1,6 +1,7 @@
-// When nothing matches. Full-text search matches whole words (one typo forgiven), so a
-// half-typed word like "cust" finds nothing while names starting with it exist: those
-// are offered first, from the same `suggest` the box uses. Then the ways out — drop the
+// When nothing matches. Full-text search matches words (one typo forgiven; the last word
+// from three letters also as a prefix), so a word typed too short or misspelt twice finds
+// nothing while names starting with it may exist: those are offered first, from the
+// same `suggest` the box uses. Then the ways out — drop the
 // filters, fewer words, column names — instead of a bare "0 results".
 import { useQuery } from "../../api/useQuery";
 import type { SearchFilter } from "../../gql/graphql";
@@ -62,7 +63,7 @@ export function SearchNoResults({
             </button>
           </li>
         )}
-        <li>Search matches whole words: finish the word, or use fewer words — each must match a name, a column or the description.</li>
+        <li>Search matches words: finish the word, or use fewer words — each should match a name, a column or the description.</li>
         <li>One typo per word is forgiven already; check for two.</li>
         <li>
           Column names are searched too — try the field you need, such as <q>email</q> or <q>revenue</q>.

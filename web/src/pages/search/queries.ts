@@ -1,13 +1,14 @@
 // The search page's GraphQL documents. Each asks only for what a result row shows:
 // the page is timed from keystroke to rendered results, so every field costs. Facet
 // counts (a pass over every match) are a separate request sent alongside the first page,
-// so the rows never wait for them; "Show more" pages ask for hits alone.
+// so the rows never wait for them; "Show more" pages ask for hits alone. The box searches
+// as the person types, so the last word also matches as a prefix (`prefix: true`).
 import { graphql } from "../../gql";
 import type { SearchFacetCountsQuery, SearchHitFieldsFragment } from "../../gql/graphql";
 
 export const SearchResults = graphql(`
   query SearchResults($query: String!, $filter: SearchFilter, $first: Int!) {
-    search(query: $query, filter: $filter, first: $first) {
+    search(query: $query, filter: $filter, first: $first, prefix: true) {
       totalCount
       notice
       pageInfo {
@@ -26,7 +27,7 @@ export const SearchResults = graphql(`
 /** Facet counts, asked beside the results so counting every match never delays them. */
 export const SearchFacetCounts = graphql(`
   query SearchFacetCounts($query: String!, $filter: SearchFilter) {
-    search(query: $query, filter: $filter, first: 1) {
+    search(query: $query, filter: $filter, first: 1, prefix: true) {
       facets {
         platform {
           value
@@ -55,7 +56,7 @@ export const SearchFacetCounts = graphql(`
 
 export const SearchMore = graphql(`
   query SearchMore($query: String!, $filter: SearchFilter, $first: Int!, $after: String!) {
-    search(query: $query, filter: $filter, first: $first, after: $after) {
+    search(query: $query, filter: $filter, first: $first, after: $after, prefix: true) {
       pageInfo {
         hasNextPage
         endCursor
