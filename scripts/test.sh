@@ -7,7 +7,15 @@
 #    by its package-lock.json, for tests/tests/graphql_conformance.rs) when node_modules
 #    is missing or the lock file changed; node exported as WEFT_TEST_NODE. Without
 #    Node the conformance test skips with a note, except under CI, where this fails.
-# 3. PostgreSQL, exported as WEFT_TEST_DATABASE_URL (tests create and drop their
+# 3. The web UI: `npm ci` in web/ (same stamp-file rule as tests/conformance; needs the
+#    Node.js of step 2); Chromium for the browser tests (tests/tests/web_ui.rs):
+#    WEFT_CHROMIUM if set, else /usr/bin/chromium, else `apt-get install chromium` when
+#    running as root or with passwordless sudo, exported as WEFT_CHROMIUM (without it the
+#    browser tests skip with a note, except under CI, where this fails); then the
+#    committed bundle is checked: web/scripts/check-dist.sh rebuilds web/ into a temp dir
+#    and fails when web/dist or web/src/gql differ from what the sources build, and
+#    web/scripts/budget.mjs fails when the initial JavaScript is over 250 kB gzipped.
+# 4. PostgreSQL, exported as WEFT_TEST_DATABASE_URL (tests create and drop their
 #    own databases through it, so it must be allowed to create databases):
 #    - WEFT_TEST_DATABASE_URL if already set;
 #    - else a server on 127.0.0.1:5432 that lets user postgres in;
@@ -16,13 +24,13 @@
 #    WEFT_TEST_FORCE_THROWAWAY_PG=1 skips the first two (to test this script).
 #    With no PostgreSQL the Postgres variants skip with a note, except under CI,
 #    where this script fails.
-# 4. MariaDB/MySQL for the crawler tests, exported as WEFT_TEST_MYSQL_URL:
+# 5. MariaDB/MySQL for the crawler tests, exported as WEFT_TEST_MYSQL_URL:
 #    - WEFT_TEST_MYSQL_URL if already set (`skip` skips those tests);
 #    - else a server on 127.0.0.1:3306 that lets root in without a password;
 #    - else a throwaway server (mariadb-install-db + mariadbd in a temp dir, a free
 #      port), stopped and deleted when this script exits;
 #    - else the MySQL variants skip with a note, except under CI, where this fails.
-# 5. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
+# 6. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -72,7 +80,63 @@ else
     export WEFT_TEST_NODE
 fi
 
-# --- 3. PostgreSQL -----------------------------------------------------------
+# --- 3. The web UI ------------------------------------------------------------
+
+# Vite and playwright-core need Node.js ^20.19 or >= 22.12.
+web_node_ok() {
+    "$WEFT_TEST_NODE" -e 'const [a, b] = process.versions.node.split(".").map(Number);
+        process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a > 22 ? 0 : 1)'
+}
+if [[ -n "${WEFT_TEST_NODE:-}" ]] && ! web_node_ok; then
+    in_ci && die "Node.js $("$WEFT_TEST_NODE" --version) is too old for web/ (Vite needs ^20.19 or >= 22.12), and CI is set"
+    say "warning: Node.js $("$WEFT_TEST_NODE" --version) is too old for web/ (^20.19 or >= 22.12): bundle checks and browser tests skip"
+elif [[ -n "${WEFT_TEST_NODE:-}" ]]; then
+    web_started=$SECONDS
+    web_stamp=web/node_modules/.weft-package-lock.sha256
+    web_want=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+    if [[ -d web/node_modules && "$(cat "$web_stamp" 2>/dev/null)" == "$web_want" ]]; then
+        say "Node: web/node_modules is up to date"
+    else
+        say "Node: npm ci in web"
+        (cd web && npm ci --no-audit --no-fund --loglevel=error) ||
+            die "npm ci in web failed (is the npm registry reachable?)"
+        echo "$web_want" >"$web_stamp"
+    fi
+
+    # Chromium for the browser tests.
+    chromium=${WEFT_CHROMIUM:-/usr/bin/chromium}
+    if [[ ! -x "$chromium" && -z "${WEFT_CHROMIUM:-}" ]]; then
+        as_root=()
+        if [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root=(sudo -n); fi
+        if [[ $EUID -eq 0 || ${#as_root[@]} -gt 0 ]] && command -v apt-get >/dev/null; then
+            say "Chromium: apt-get install chromium"
+            { "${as_root[@]}" apt-get update -qq &&
+                "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null ||
+                say "apt-get install chromium failed"
+        fi
+    fi
+    if [[ -x "$chromium" ]]; then
+        export WEFT_CHROMIUM=$chromium
+        say "Chromium: $chromium ($("$chromium" --version 2>/dev/null | head -n 1))"
+    elif in_ci; then
+        die "no Chromium for the browser tests, and CI is set: apt-get install chromium or set WEFT_CHROMIUM"
+    else
+        say "warning: no Chromium ($chromium); the browser tests will skip"
+        unset WEFT_CHROMIUM
+    fi
+
+    # The committed bundle: what the sources build, and within its size budget.
+    check_started=$SECONDS
+    web/scripts/check-dist.sh || die "web/dist is not what web/ builds (above)"
+    budget=$("$WEFT_TEST_NODE" web/scripts/budget.mjs) ||
+        { echo "$budget" >&2; die "the UI's initial JavaScript is over budget (above)"; }
+    say "web: bundle checked in $((SECONDS - check_started)) s; ${budget##*$'\n'}"
+    say "web: step took $((SECONDS - web_started)) s"
+else
+    say "warning: no Node.js; the web UI's bundle checks and browser tests skip"
+fi
+
+# --- 4. PostgreSQL -----------------------------------------------------------
 
 # Succeeds when the URL accepts a query (never prompts for a password).
 pg_works() { PGCONNECT_TIMEOUT=3 psql -w "$1" -Atqc 'select 1' >/dev/null 2>&1; }
@@ -153,7 +217,7 @@ else
     pg_desc="WITHOUT PostgreSQL"
 fi
 
-# --- 4. MariaDB / MySQL ------------------------------------------------------
+# --- 5. MariaDB / MySQL ------------------------------------------------------
 
 my_works() { # host port
     command -v mariadb >/dev/null &&
@@ -209,7 +273,7 @@ else
 fi
 export WEFT_TEST_MYSQL_URL
 
-# --- 5. Rust -----------------------------------------------------------------
+# --- 6. Rust -----------------------------------------------------------------
 
 cargo build -p weft-catalog-server --bin weft
 if cargo test --workspace "$@"; then
