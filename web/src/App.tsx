@@ -7,12 +7,15 @@ import { Link, match, useLocation } from "./router";
 import { SignInPage } from "./pages/SignIn";
 import { SearchPage } from "./pages/search/SearchPage";
 
-// A deep link to a dataset starts fetching that page's code with the viewer query, not
-// after it: the 300-column page must render within half a second of a cold load.
+// A deep link starts fetching its page's code with the viewer query, not after it: the
+// 300-column dataset page must render within half a second of a cold load, and the
+// lineage explorer within one and a half.
 const datasetChunk = () => import("./pages/dataset/DatasetPage");
+const lineageChunk = () => import("./pages/lineage/LineagePage");
 if (window.location.pathname.startsWith("/datasets/")) void datasetChunk();
+if (window.location.pathname === "/lineage") void lineageChunk();
 const DatasetPage = lazy(datasetChunk);
-const LineagePage = lazy(() => import("./pages/lineage/LineagePage"));
+const LineagePage = lazy(lineageChunk);
 const ReviewPage = lazy(() => import("./pages/review/ReviewPage"));
 const ChangesPage = lazy(() => import("./pages/changes/ChangesPage"));
 

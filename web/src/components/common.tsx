@@ -6,7 +6,7 @@ import { describeError } from "../api/client";
 export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <div role="alert" className="error">
-      <strong>Something went wrong.</strong> {describeError(error)}
+      <strong>Something went wrong.</strong> {describeError(error)}{" "}
       {onRetry && (
         <button type="button" className="link" onClick={onRetry}>
           Try again

@@ -83,7 +83,10 @@ export type Column = {
   dataset: Dataset;
   /** The description: an owner's, else the producer's. */
   description?: Maybe<Scalars['String']['output']>;
-  /** The columns computed from it, `depth` levels down. */
+  /**
+   * The columns computed from it, `depth` levels down; `maxChildren` caps the
+   * children kept per node (the most used first; null: 100).
+   */
   downstream: LineageGraph;
   /** `datasetField:NAMESPACE:NAME:FIELD`. */
   id: Scalars['ID']['output'];
@@ -100,7 +103,10 @@ export type Column = {
   tags: Array<ColumnTag>;
   /** The type as the producer names it. */
   type?: Maybe<Scalars['String']['output']>;
-  /** The columns it is computed from, `depth` levels up. */
+  /**
+   * The columns it is computed from, `depth` levels up; `maxChildren` caps the
+   * children kept per node (the most used first; null: 100).
+   */
   upstream: LineageGraph;
   /** Reads and writes of this column counted from query logs over the last `days` days. */
   usage: ColumnUsage;
@@ -178,14 +184,22 @@ export type ColumnNameEdge = {
   node: ColumnName;
 };
 
+/** One lineage path between two columns. */
 export type ColumnPath = {
   __typename?: 'ColumnPath';
+  /** Its column edges, upstream first: the first starts at `from`, the last ends at `to`. */
   edges: Array<LineageEdge>;
 };
 
+/** The lineage paths from one column to another. */
 export type ColumnPaths = {
   __typename?: 'ColumnPaths';
+  /** The first `limit` of them. */
   paths: Array<ColumnPath>;
+  /**
+   * How many paths there are in all (paths round a cycle are not counted), at most
+   * 2,147,483,647: path counts multiply quickly through shared columns.
+   */
   total: Scalars['Int']['output'];
 };
 
@@ -246,17 +260,34 @@ export type Dataset = {
   deprecation?: Maybe<Deprecation>;
   /** The description: an owner's, else the producer's. */
   description?: Maybe<Scalars['String']['output']>;
-  /** What is built from it, `depth` levels down; `columnLevel` traverses each column. */
+  /**
+   * What is built from it, `depth` levels down; `columnLevel` traverses each column.
+   * `maxChildren` caps the children kept per node (the most used first; null: 100),
+   * the rest counted in `hiddenChildren`.
+   */
   downstream: LineageGraph;
   /** One facet by name, as its producer sent it. */
   facet?: Maybe<Scalars['JSON']['output']>;
   /** Every facet as its producer sent it, by name (unknown facets included). */
   facets: Scalars['JSON']['output'];
+  /**
+   * The change-log entries about it, newest first: those about the dataset itself
+   * (`dataset:NS:NAME`: producers' dataset events, people's edits and deprecations,
+   * retracted edges into it), about one of its columns (`column:NS:NAME:FIELD`:
+   * column edits, tag decisions with their reviewer), and every event of the runs
+   * that wrote it (`run:ID`). Each edge's cursor is its sequence number; `after`
+   * continues with older entries.
+   */
   history: ChangeConnection;
   /** `dataset:NAMESPACE:NAME`, the node id the REST lineage endpoints take. */
   id: Scalars['ID']['output'];
   /** Everything downstream, with owners and tiers: who to tell before changing it. */
   impact: Impact;
+  /**
+   * The jobs that write it (`WRITES`) and read it (`READS`), as their runs and
+   * events declared (`job_io`): writers first, each group by job namespace and
+   * name. A job that both reads and writes it is listed once for each.
+   */
   jobs: Array<DatasetJob>;
   /** When a completed run last wrote it: its freshness. */
   lastModifiedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -268,6 +299,11 @@ export type Dataset = {
   namespace: Scalars['String']['output'];
   /** Owners: those set by hand, else the producer's. */
   owners: Array<Owner>;
+  /**
+   * The distinct `pii.*` tag keys on its current columns that are not rejected
+   * (proposed or confirmed), sorted: what a list shows as a PII badge. From the
+   * lineage graph, so declared, detected, added and propagated tags all count.
+   */
   piiTags: Array<Scalars['String']['output']>;
   /** The platform, from the namespace's scheme (`postgres`, `s3`). */
   platform?: Maybe<Scalars['String']['output']>;
@@ -279,7 +315,11 @@ export type Dataset = {
   type: Scalars['String']['output'];
   /** Last changed in the catalog. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** What it is built from, `depth` levels up; `columnLevel` traverses each column. */
+  /**
+   * What it is built from, `depth` levels up; `columnLevel` traverses each column.
+   * `maxChildren` caps the children kept per node (the most used first; null: 100),
+   * the rest counted in `hiddenChildren`.
+   */
   upstream: LineageGraph;
   /** Reads and writes counted from query logs over the last `days` days. */
   usage: Usage;
@@ -369,9 +409,12 @@ export type DatasetFilter = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A job that writes or reads a dataset. */
 export type DatasetJob = {
   __typename?: 'DatasetJob';
+  /** The job. */
   job: Job;
+  /** Whether it writes or reads the dataset. */
   role: JobRole;
 };
 
@@ -571,6 +614,11 @@ export type Job = {
   runs: RunConnection;
   /** Its SQL, when a producer sent it. */
   sql?: Maybe<Scalars['String']['output']>;
+  /**
+   * What Weft's SQL lineage made of its SQL: statements, column edges derived,
+   * errors with their position, names no catalog dataset answered. Null when the job
+   * has no SQL (or it has not been analysed yet).
+   */
   sqlLineage?: Maybe<SqlLineage>;
   /** `BATCH`, `STREAMING`… */
   type?: Maybe<Scalars['String']['output']>;
@@ -626,8 +674,11 @@ export type JobRef = {
   namespace: Scalars['String']['output'];
 };
 
+/** How a job touches a dataset. */
 export type JobRole =
+  /** The job reads the dataset (an input of its runs). */
   | 'READS'
+  /** The job writes the dataset (an output of its runs). */
   | 'WRITES';
 
 /** Which way to follow lineage. */
@@ -680,7 +731,7 @@ export type LineageNode = {
   field?: Maybe<Scalars['String']['output']>;
   /** For a dataset node, whether any column lineage reaches it; null for a column node. */
   hasColumnLineage?: Maybe<Scalars['Boolean']['output']>;
-  /** Children left out by the per-node cap. */
+  /** Children left out by the per-node cap (`maxChildren`), the least used ones. */
   hiddenChildren: Scalars['Int']['output'];
   /** `dataset:…` or `datasetField:…`. */
   id: Scalars['String']['output'];
@@ -690,6 +741,10 @@ export type LineageNode = {
   namespace?: Maybe<Scalars['String']['output']>;
   /** `DATASET` or `DATASET_FIELD`. */
   type: Scalars['String']['output'];
+  /**
+   * Its usage figure, which decides which children a `maxChildren` cap keeps (the
+   * highest first): for a dataset, how many jobs read it; 0 for a column.
+   */
   usage: Scalars['Int']['output'];
 };
 
@@ -723,6 +778,15 @@ export type Mutation = {
    * the reviewer. With it off, `reviewer` names who decides.
    */
   reviewTag: Column;
+  /**
+   * The same decision on many tags at columns (at most 500), each checked and
+   * recorded exactly as `reviewTag` does it (owners, conflicts with the column's
+   * current tags), in order, so a decision sees what the earlier ones did; the
+   * targets are all checked (tag keys, columns, owners) before the first is
+   * recorded. A failure stops the batch: its error names the item (`items[i]`) and
+   * how many before it were recorded (extensions `item`, `recorded`). Answers once
+   * the lineage graph reflects every decision, with what they changed downstream.
+   */
   reviewTags: ReviewOutcome;
   /**
    * Sets the description of a dataset, or of one of its columns; null or empty
@@ -902,11 +966,19 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The change log after `since` (a sequence number; 0 for the beginning), oldest
-   * first. Each edge's cursor is its sequence number, so `after` resumes a feed.
+   * first, optionally only one kind, one namespace, and entities starting with
+   * `entityPrefix` (`dataset:postgres://db:5432:shop.`, compared exactly, as the
+   * subscription's filter does). Each edge's cursor is its sequence number, so
+   * `after` resumes a feed.
    */
   changes: ChangeConnection;
   /** One column of a dataset's current schema. */
   column?: Maybe<Column>;
+  /**
+   * The lineage paths from column `from` to column `to` (both
+   * `datasetField:NS:NAME:FIELD`) along column edges, at most `maxDepth` hops: the
+   * first `limit` of them and how many there are, as `GET /api/v1/graph/paths`.
+   */
   columnPaths: ColumnPaths;
   /** One dataset by namespace and name. */
   dataset?: Maybe<Dataset>;
@@ -916,7 +988,11 @@ export type Query = {
   impact: Impact;
   /** One job. */
   job?: Maybe<Job>;
-  /** Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`). */
+  /**
+   * Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
+   * `maxChildren` caps the children kept per node (the most used first; null: 100),
+   * the rest counted in `hiddenChildren`.
+   */
   lineage: LineageGraph;
   /** One namespace. */
   namespace?: Maybe<Namespace>;
@@ -934,7 +1010,20 @@ export type Query = {
    * real usage and lineage centrality; `explain` on each hit says how.
    */
   search: SearchHitConnection;
+  /**
+   * Autocomplete for a search box: datasets and jobs whose name, last segment or a
+   * word of the name starts with `prefix` (`ord` finds `orders` and `fct_orders`),
+   * names starting with it first, then by usage and lineage, as
+   * `GET /api/v1/search/suggest` answers. `filter` narrows as for `search` (its
+   * `type` to DATASET or JOB; columns are not suggested). `first`: at most 20.
+   */
   suggest: Array<Suggestion>;
+  /**
+   * Who the caller is and what it may do. Answers any known token, even one without
+   * the `read` scope (a write-only token learns just that); with authentication off,
+   * no name and every scope. Without a token where one is needed, the request is
+   * refused like any other (401, `UNAUTHENTICATED`).
+   */
   viewer: Viewer;
 };
 
@@ -1026,6 +1115,7 @@ export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SearchFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  prefix?: Scalars['Boolean']['input'];
   query: Scalars['String']['input'];
 };
 
@@ -1058,11 +1148,21 @@ export type ReviewDecision =
   /** The tag is wrong here: remove it and what it reached only through here. */
   | 'REJECT';
 
+/**
+ * What review decisions changed downstream, over the columns downstream of the decided
+ * ones: for each, the tags it carries (not rejected) that derive from a decided key
+ * (the key itself, a key under it such as `pii.email.work` under `pii.email`, or their
+ * pseudonymised forms), before the first decision and after the last.
+ */
 export type ReviewEffect = {
   __typename?: 'ReviewEffect';
+  /** The columns that lost or gained (the first 200). */
   changed: Array<ColumnName>;
+  /** Columns that had none and have one now. */
   gained: Scalars['Int']['output'];
+  /** Columns that had one and still have one (from another source, say). */
   kept: Scalars['Int']['output'];
+  /** Columns that had such a tag and have none now. */
   lost: Scalars['Int']['output'];
 };
 
@@ -1111,9 +1211,12 @@ export type ReviewItemEdge = {
   node: ReviewItem;
 };
 
+/** What a batch of review decisions did. */
 export type ReviewOutcome = {
   __typename?: 'ReviewOutcome';
+  /** The decided columns as they now read, each once, in the order of the items. */
   columns: Array<Column>;
+  /** What the decisions changed downstream. */
   effect: ReviewEffect;
 };
 
@@ -1128,10 +1231,15 @@ export type ReviewStatus =
   /** Rejected. */
   | 'REJECTED';
 
+/** A tag at a column to decide on. */
 export type ReviewTarget = {
+  /** The column. */
   column: Scalars['String']['input'];
+  /** The dataset. */
   dataset: Scalars['String']['input'];
+  /** The dataset's namespace. */
   namespace: Scalars['String']['input'];
+  /** The tag key (`pii.email`). */
   tag: Scalars['String']['input'];
 };
 
@@ -1288,6 +1396,13 @@ export type SearchHit = {
   highlights: Array<Highlight>;
   /** The job, for job hits. */
   job?: Maybe<Job>;
+  /**
+   * What a person should see before using it, from the penalties its ranking
+   * applied (see `explain`'s `penalty`): `deprecated` (someone deprecated it),
+   * `zombie` (no reads in 90 days and nothing downstream, once usage is known) and
+   * `temporary` (a copy-like name: `_bak`, `tmp_`). Usually empty; a column hit
+   * shows its dataset's.
+   */
   marks: Array<Scalars['String']['output']>;
   /** Columns whose name or description matched. */
   matchedColumns: Array<Scalars['String']['output']>;
@@ -1339,20 +1454,34 @@ export type SearchKind =
   /** A job. */
   | 'JOB';
 
+/** A statement of a job's SQL that could not be parsed or analysed. */
 export type SqlError = {
   __typename?: 'SqlError';
+  /** The column in that line, from 1. */
   column?: Maybe<Scalars['Int']['output']>;
+  /** The line of the SQL where it went wrong, from 1. */
   line?: Maybe<Scalars['Int']['output']>;
+  /** What went wrong. */
   message: Scalars['String']['output'];
+  /** Which statement of the script, from 0. */
   statement?: Maybe<Scalars['Int']['output']>;
 };
 
+/**
+ * What Weft's SQL lineage made of a job's SQL (`job_sql_lineage`, written by the
+ * `sql_lineage` view).
+ */
 export type SqlLineage = {
   __typename?: 'SqlLineage';
+  /** When it was analysed. */
   analyzedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Column edges derived from it (stored with origin `sql`, beside the producer's). */
   edges: Scalars['Int']['output'];
+  /** Statements that could not be parsed or analysed, with where and why. */
   errors: Array<SqlError>;
+  /** Statements in the SQL. */
   statements: Scalars['Int']['output'];
+  /** Table names in the SQL, as written, that no catalog dataset answered. */
   unresolved: Array<Scalars['String']['output']>;
 };
 
@@ -1368,11 +1497,19 @@ export type SubscriptionMetadataChangesArgs = {
   since?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * An autocomplete suggestion: a dataset or job whose name, or a word of it, starts
+ * with what was typed.
+ */
 export type Suggestion = {
   __typename?: 'Suggestion';
+  /** A dataset or a job. */
   kind: SearchKind;
+  /** Name. */
   name: Scalars['String']['output'];
+  /** Namespace. */
   namespace?: Maybe<Scalars['String']['output']>;
+  /** The node id (`dataset:NS:NAME` or `job:NS:NAME`). */
   nodeId: Scalars['String']['output'];
 };
 
@@ -1437,6 +1574,11 @@ export type Usage = {
   reads: Scalars['Int']['output'];
   /** First day counted (`YYYY-MM-DD`). */
   since: Scalars['String']['output'];
+  /**
+   * Distinct statements (query shapes, literals aside) that read or wrote it over
+   * the period: the union of each day's statement sets, so a query run every day
+   * counts once (summing `days.queries` would count it once a day).
+   */
   statements: Scalars['Int']['output'];
   /** Distinct users. */
   users: Scalars['Int']['output'];
@@ -1444,10 +1586,27 @@ export type Usage = {
   writes: Scalars['Int']['output'];
 };
 
+/**
+ * The caller, as the server sees its token: what a client shows (who is signed in)
+ * and what it offers (edits, review decisions) before trying them.
+ */
 export type Viewer = {
   __typename?: 'Viewer';
+  /**
+   * Whether the server checks tokens (it does once any token exists). When false,
+   * everyone may do everything and `name` is null.
+   */
   authEnabled: Scalars['Boolean']['output'];
+  /**
+   * The token's name, the actor recorded on the caller's changes; null without a
+   * token (authentication off, or a tokenless reader where reads are open).
+   */
   name?: Maybe<Scalars['String']['output']>;
+  /**
+   * What the caller may do, among `read`, `write`, `review` and `admin`. `admin`
+   * allows the others, so an admin token lists all four; a write-only token lists
+   * only `write`.
+   */
   scopes: Array<Scalars['String']['output']>;
 };
 
@@ -1455,6 +1614,290 @@ export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ViewerQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', authEnabled: boolean, name?: string | null, scopes: Array<string> } };
+
+export type ChangesProbeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ChangesProbeQuery = { __typename?: 'Query', changes: { __typename?: 'ChangeConnection', lastSeq: number } };
+
+export type ChangesWindowQueryVariables = Exact<{
+  since: Scalars['Int']['input'];
+  first: Scalars['Int']['input'];
+  kind?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  entityPrefix?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ChangesWindowQuery = { __typename?: 'Query', changes: { __typename?: 'ChangeConnection', nodes: Array<{ __typename?: 'Change', seq: number, at?: string | null, actor: string, kind: string, entity: string, namespace?: string | null }> } };
+
+export type LiveChangesSubscriptionVariables = Exact<{
+  since?: InputMaybe<Scalars['Int']['input']>;
+  filter?: InputMaybe<ChangeFilter>;
+}>;
+
+
+export type LiveChangesSubscription = { __typename?: 'Subscription', metadataChanges: { __typename?: 'Change', seq: number, at?: string | null, actor: string, kind: string, entity: string, namespace?: string | null } };
+
+export type ChangePayloadQueryVariables = Exact<{
+  since: Scalars['Int']['input'];
+}>;
+
+
+export type ChangePayloadQuery = { __typename?: 'Query', changes: { __typename?: 'ChangeConnection', nodes: Array<{ __typename?: 'Change', seq: number, payload?: unknown | null }> } };
+
+export type ReviewTagsMutationVariables = Exact<{
+  items: Array<ReviewTarget> | ReviewTarget;
+  decision: ReviewDecision;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  reviewer?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ReviewTagsMutation = { __typename?: 'Mutation', reviewTags: { __typename?: 'ReviewOutcome', effect: { __typename?: 'ReviewEffect', lost: number, gained: number, kept: number, changed: Array<{ __typename?: 'ColumnName', id: string, namespace: string, dataset: string, field: string }> } } };
+
+export type ChangeNamespacesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ChangeNamespacesQuery = { __typename?: 'Query', namespaces: { __typename?: 'NamespaceConnection', nodes: Array<{ __typename?: 'Namespace', name: string }> } };
+
+export type DatasetHeaderQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type DatasetHeaderQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, namespace: string, name: string, type: string, platform?: string | null, description?: string | null, deleted: boolean, lifecycleState?: string | null, lastModifiedAt?: string | null, currentVersion: number, tier?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string, at?: string | null } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }>, tags: Array<{ __typename?: 'Tag', key: string, value?: string | null, origin: string }> } | null };
+
+export type DatasetVersionsQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type DatasetVersionsQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, currentVersion: number, versions: { __typename?: 'SchemaVersionConnection', totalCount: number, nodes: Array<{ __typename?: 'SchemaVersion', version: number, createdAt?: string | null, createdByRun?: string | null, fields: Array<{ __typename?: 'SchemaField', name: string, type?: string | null }> }> } } | null };
+
+export type DatasetHistoryQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetHistoryQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, history: { __typename?: 'ChangeConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Change', seq: number, at?: string | null, actor: string, kind: string, entity: string, payload?: unknown | null }> } } | null };
+
+export type DatasetRunFieldsFragment = { __typename?: 'Run', id?: string | null, state?: string | null, startedAt?: string | null, endedAt?: string | null, durationMs?: number | null, createdAt?: string | null };
+
+export type DatasetJobsQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type DatasetJobsQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, jobs: Array<{ __typename?: 'DatasetJob', role: JobRole, job: { __typename?: 'Job', id: string, namespace?: string | null, name?: string | null, type?: string | null, description?: string | null, sql?: string | null, location?: string | null, latestRun?: { __typename?: 'Run', id?: string | null, state?: string | null, startedAt?: string | null, endedAt?: string | null, durationMs?: number | null, updatedAt?: string | null } | null, runs: { __typename?: 'RunConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Run', id?: string | null, state?: string | null, startedAt?: string | null, endedAt?: string | null, durationMs?: number | null, createdAt?: string | null }> }, sqlLineage?: { __typename?: 'SqlLineage', statements: number, edges: number, unresolved: Array<string>, analyzedAt?: string | null, errors: Array<{ __typename?: 'SqlError', statement?: number | null, line?: number | null, column?: number | null, message: string }> } | null } }> } | null };
+
+export type DatasetJobRunsQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetJobRunsQuery = { __typename?: 'Query', job?: { __typename?: 'Job', id: string, runs: { __typename?: 'RunConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Run', id?: string | null, state?: string | null, startedAt?: string | null, endedAt?: string | null, durationMs?: number | null, createdAt?: string | null }> } } | null };
+
+export type DatasetLineageQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type DatasetLineageQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, upstream: { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, depth: number, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, origin: string, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null }> }, downstream: { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, depth: number, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, origin: string, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null }> }, impact: { __typename?: 'Impact', datasets: { __typename?: 'ImpactedDatasetConnection', totalCount: number, nodes: Array<{ __typename?: 'ImpactedDataset', id: string, namespace?: string | null, name?: string | null, tier?: string | null, owners: Array<{ __typename?: 'Owner', name: string }> }> }, columns: { __typename?: 'ColumnNameConnection', totalCount: number } } } | null };
+
+export type DatasetColumnsQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetColumnsQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, columns: { __typename?: 'ColumnConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Column', name: string, type?: string | null, description?: string | null, ordinal: number, tags: Array<{ __typename?: 'ColumnTag', key: string, status: string, origin: string }> }> } } | null };
+
+export type DatasetTagExplanationQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  column: Scalars['String']['input'];
+}>;
+
+
+export type DatasetTagExplanationQuery = { __typename?: 'Query', column?: { __typename?: 'Column', id: string, name: string, tags: Array<{ __typename?: 'ColumnTag', key: string, status: string, origin: string, declared: boolean, manual: boolean, detectedBy?: string | null, propagated: boolean, explanation: { __typename?: 'TagExplanation', totalPaths: number, paths: Array<{ __typename?: 'ExplanationPath', start: string, startTag: string, source: Array<{ __typename?: 'TagSourceInfo', kind: string, rule?: string | null }>, hops: Array<{ __typename?: 'Hop', from: string, to: string, origin: string, tagIn: string, tagOut: string, rule: string, why: string, job?: { __typename?: 'JobRef', namespace: string, name: string } | null }> }>, review?: { __typename?: 'Review', reviewer: string, reason?: string | null, at?: string | null } | null } }> } | null };
+
+export type DatasetUsageQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type DatasetUsageQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, usage: { __typename?: 'Usage', since: string, reads: number, writes: number, users: number, statements: number, lastRead?: string | null, days: Array<{ __typename?: 'DayUsage', day: string, reads: number, writes: number, users: number, queries: number }>, columns: Array<{ __typename?: 'ColumnUsage', name: string, reads: number, writes: number, users: number }> } } | null };
+
+export type DatasetSetDescriptionMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  column?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetSetDescriptionMutation = { __typename?: 'Mutation', setDescription: { __typename?: 'Dataset', id: string } };
+
+export type DatasetSetOwnersMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  owners: Array<OwnerInput> | OwnerInput;
+}>;
+
+
+export type DatasetSetOwnersMutation = { __typename?: 'Mutation', setOwners: { __typename?: 'Dataset', id: string } };
+
+export type DatasetSetTierMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  tier?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetSetTierMutation = { __typename?: 'Mutation', setTier: { __typename?: 'Dataset', id: string } };
+
+export type DatasetAddTagMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  column?: InputMaybe<Scalars['String']['input']>;
+  tag: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetAddTagMutation = { __typename?: 'Mutation', addTag: { __typename?: 'Dataset', id: string } };
+
+export type DatasetRemoveTagMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  column?: InputMaybe<Scalars['String']['input']>;
+  tag: Scalars['String']['input'];
+}>;
+
+
+export type DatasetRemoveTagMutation = { __typename?: 'Mutation', removeTag: { __typename?: 'Dataset', id: string } };
+
+export type DatasetDeprecateMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  deprecated: Scalars['Boolean']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetDeprecateMutation = { __typename?: 'Mutation', deprecateDataset: { __typename?: 'Dataset', id: string } };
+
+export type DatasetChangesSubscriptionVariables = Exact<{
+  filter?: InputMaybe<ChangeFilter>;
+}>;
+
+
+export type DatasetChangesSubscription = { __typename?: 'Subscription', metadataChanges: { __typename?: 'Change', seq: number, kind: string, entity: string } };
+
+export type LineageEdgeFieldsFragment = { __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> };
+
+export type LineageGraphFieldsFragment = { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, field?: string | null, depth: number, usage: number, hasColumnLineage?: boolean | null, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> }> };
+
+export type LineageNeighbourhoodQueryVariables = Exact<{
+  nodeId: Scalars['String']['input'];
+  depth: Scalars['Int']['input'];
+  maxChildren?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type LineageNeighbourhoodQuery = { __typename?: 'Query', up: { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, field?: string | null, depth: number, usage: number, hasColumnLineage?: boolean | null, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> }> }, down: { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, field?: string | null, depth: number, usage: number, hasColumnLineage?: boolean | null, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> }> } };
+
+export type LineageHopQueryVariables = Exact<{
+  nodeId: Scalars['String']['input'];
+  direction: LineageDirection;
+  maxChildren: Scalars['Int']['input'];
+}>;
+
+
+export type LineageHopQuery = { __typename?: 'Query', lineage: { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, field?: string | null, depth: number, usage: number, hasColumnLineage?: boolean | null, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> }> } };
+
+export type LineagePathsQueryVariables = Exact<{
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+}>;
+
+
+export type LineagePathsQuery = { __typename?: 'Query', columnPaths: { __typename?: 'ColumnPaths', total: number, paths: Array<{ __typename?: 'ColumnPath', edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> }> }> } };
+
+export type LineageDatasetDetailsQueryVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type LineageDatasetDetailsQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, namespace: string, name: string, type: string, platform?: string | null, description?: string | null, tier?: string | null, deleted: boolean, lastModifiedAt?: string | null, deprecation?: { __typename?: 'Deprecation', note?: string | null } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }>, columns: { __typename?: 'ColumnConnection', totalCount: number, nodes: Array<{ __typename?: 'Column', name: string, tags: Array<{ __typename?: 'ColumnTag', key: string, status: string }> }> } } | null };
+
+export type LineageDatasetColumnsFragment = { __typename?: 'Dataset', id: string, columns: { __typename?: 'ColumnConnection', totalCount: number, nodes: Array<{ __typename?: 'Column', name: string, type?: string | null, tags: Array<{ __typename?: 'ColumnTag', key: string, status: string }> }> }, downstream: { __typename?: 'LineageGraph', edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, level: string, origin: string, supportingEdges: number, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null, transformations: Array<{ __typename?: 'Transformation', type: string, subtype: string, description?: string | null, masking: boolean }> }> } };
+
+export type ReviewQueueQueryVariables = Exact<{
+  owner?: InputMaybe<Scalars['String']['input']>;
+  unowned: Scalars['Boolean']['input'];
+  tag?: InputMaybe<Scalars['String']['input']>;
+  status: ReviewStatus;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ReviewQueueQuery = { __typename?: 'Query', piiReviewQueue: { __typename?: 'ReviewItemConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'ReviewItem', columnId?: string | null, namespace?: string | null, datasetName?: string | null, field?: string | null, tag?: string | null, status?: string | null, origin?: string | null, unowned: boolean, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }>, column?: { __typename?: 'Column', tags: Array<{ __typename?: 'ColumnTag', key: string, explanation: { __typename?: 'TagExplanation', totalPaths: number, paths: Array<{ __typename?: 'ExplanationPath', start: string, startTag: string, source: Array<{ __typename?: 'TagSourceInfo', kind: string, rule?: string | null }>, hops: Array<{ __typename?: 'Hop', from: string, to: string, origin: string, rule: string, why: string, tagIn: string, tagOut: string, job?: { __typename?: 'JobRef', namespace: string, name: string } | null }> }>, review?: { __typename?: 'Review', reviewer: string, reason?: string | null, at?: string | null, seq: number } | null } }> } | null }> } };
+
+export type SearchResultsQueryVariables = Exact<{
+  query: Scalars['String']['input'];
+  filter?: InputMaybe<SearchFilter>;
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type SearchResultsQuery = { __typename?: 'Query', search: { __typename?: 'SearchHitConnection', totalCount: number, notice?: string | null, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SearchHitEdge', node: { __typename?: 'SearchHit', type: SearchKind, name?: string | null, namespace?: string | null, nodeId?: string | null, marks: Array<string>, updatedAt?: string | null, matchedColumns: Array<string>, explain: Array<{ __typename?: 'ScoreFactor', factor: string, value: number }>, highlights: Array<{ __typename?: 'Highlight', field: string, fragment: string }>, dataset?: { __typename?: 'Dataset', platform?: string | null, description?: string | null, tier?: string | null, lastModifiedAt?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null, job?: { __typename?: 'Job', description?: string | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null } }> } };
+
+export type SearchFacetCountsQueryVariables = Exact<{
+  query: Scalars['String']['input'];
+  filter?: InputMaybe<SearchFilter>;
+}>;
+
+
+export type SearchFacetCountsQuery = { __typename?: 'Query', search: { __typename?: 'SearchHitConnection', facets?: { __typename?: 'SearchFacets', platform: Array<{ __typename?: 'FacetCount', value: string, count: number }>, namespace: Array<{ __typename?: 'FacetCount', value: string, count: number }>, tag: Array<{ __typename?: 'FacetCount', value: string, count: number }>, owner: Array<{ __typename?: 'FacetCount', value: string, count: number }>, tier: Array<{ __typename?: 'FacetCount', value: string, count: number }> } | null } };
+
+export type SearchMoreQueryVariables = Exact<{
+  query: Scalars['String']['input'];
+  filter?: InputMaybe<SearchFilter>;
+  first: Scalars['Int']['input'];
+  after: Scalars['String']['input'];
+}>;
+
+
+export type SearchMoreQuery = { __typename?: 'Query', search: { __typename?: 'SearchHitConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SearchHitEdge', node: { __typename?: 'SearchHit', type: SearchKind, name?: string | null, namespace?: string | null, nodeId?: string | null, marks: Array<string>, updatedAt?: string | null, matchedColumns: Array<string>, explain: Array<{ __typename?: 'ScoreFactor', factor: string, value: number }>, highlights: Array<{ __typename?: 'Highlight', field: string, fragment: string }>, dataset?: { __typename?: 'Dataset', platform?: string | null, description?: string | null, tier?: string | null, lastModifiedAt?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null, job?: { __typename?: 'Job', description?: string | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null } }> } };
+
+export type SearchHitFieldsFragment = { __typename?: 'SearchHit', type: SearchKind, name?: string | null, namespace?: string | null, nodeId?: string | null, marks: Array<string>, updatedAt?: string | null, matchedColumns: Array<string>, explain: Array<{ __typename?: 'ScoreFactor', factor: string, value: number }>, highlights: Array<{ __typename?: 'Highlight', field: string, fragment: string }>, dataset?: { __typename?: 'Dataset', platform?: string | null, description?: string | null, tier?: string | null, lastModifiedAt?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null, job?: { __typename?: 'Job', description?: string | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null };
+
+export type SuggestQueryVariables = Exact<{
+  prefix: Scalars['String']['input'];
+  filter?: InputMaybe<SearchFilter>;
+}>;
+
+
+export type SuggestQuery = { __typename?: 'Query', suggest: Array<{ __typename?: 'Suggestion', kind: SearchKind, namespace?: string | null, name: string, nodeId: string }> };
+
+export type SearchStartQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SearchStartQuery = { __typename?: 'Query', gold: { __typename?: 'SearchHitConnection', totalCount: number, edges: Array<{ __typename?: 'SearchHitEdge', node: { __typename?: 'SearchHit', type: SearchKind, name?: string | null, namespace?: string | null, nodeId?: string | null, marks: Array<string>, updatedAt?: string | null, matchedColumns: Array<string>, explain: Array<{ __typename?: 'ScoreFactor', factor: string, value: number }>, highlights: Array<{ __typename?: 'Highlight', field: string, fragment: string }>, dataset?: { __typename?: 'Dataset', platform?: string | null, description?: string | null, tier?: string | null, lastModifiedAt?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null, job?: { __typename?: 'Job', description?: string | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }> } | null } }> }, namespaces: { __typename?: 'NamespaceConnection', nodes: Array<{ __typename?: 'Namespace', name: string, description?: string | null }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1474,7 +1917,151 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const DatasetRunFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DatasetRunFields on Run {
+  id
+  state
+  startedAt
+  endedAt
+  durationMs
+  createdAt
+}
+    `, {"fragmentName":"DatasetRunFields"}) as unknown as TypedDocumentString<DatasetRunFieldsFragment, unknown>;
+export const LineageEdgeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LineageEdgeFields on LineageEdge {
+  src
+  dst
+  level
+  origin
+  job {
+    namespace
+    name
+  }
+  transformations {
+    type
+    subtype
+    description
+    masking
+  }
+  supportingEdges
+  stale
+}
+    `, {"fragmentName":"LineageEdgeFields"}) as unknown as TypedDocumentString<LineageEdgeFieldsFragment, unknown>;
+export const LineageGraphFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LineageGraphFields on LineageGraph {
+  truncated
+  nodes {
+    id
+    type
+    namespace
+    name
+    field
+    depth
+    usage
+    hasColumnLineage
+    hiddenChildren
+  }
+  edges {
+    ...LineageEdgeFields
+  }
+}
+    fragment LineageEdgeFields on LineageEdge {
+  src
+  dst
+  level
+  origin
+  job {
+    namespace
+    name
+  }
+  transformations {
+    type
+    subtype
+    description
+    masking
+  }
+  supportingEdges
+  stale
+}`, {"fragmentName":"LineageGraphFields"}) as unknown as TypedDocumentString<LineageGraphFieldsFragment, unknown>;
+export const LineageDatasetColumnsFragmentDoc = new TypedDocumentString(`
+    fragment LineageDatasetColumns on Dataset {
+  id
+  columns(first: 100) {
+    totalCount
+    nodes {
+      name
+      type
+      tags {
+        key
+        status
+      }
+    }
+  }
+  downstream(columnLevel: true) {
+    edges {
+      ...LineageEdgeFields
+    }
+  }
+}
+    fragment LineageEdgeFields on LineageEdge {
+  src
+  dst
+  level
+  origin
+  job {
+    namespace
+    name
+  }
+  transformations {
+    type
+    subtype
+    description
+    masking
+  }
+  supportingEdges
+  stale
+}`, {"fragmentName":"LineageDatasetColumns"}) as unknown as TypedDocumentString<LineageDatasetColumnsFragment, unknown>;
+export const SearchHitFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SearchHitFields on SearchHit {
+  type
+  name
+  namespace
+  nodeId
+  marks
+  updatedAt
+  explain {
+    factor
+    value
+  }
+  matchedColumns
+  highlights {
+    field
+    fragment
+  }
+  dataset {
+    platform
+    description
+    tier
+    lastModifiedAt
+    piiTags
+    deprecation {
+      note
+      by
+    }
+    owners {
+      name
+      type
+    }
+  }
+  job {
+    description
+    owners {
+      name
+      type
+    }
+  }
+}
+    `, {"fragmentName":"SearchHitFields"}) as unknown as TypedDocumentString<SearchHitFieldsFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -1484,3 +2071,903 @@ export const ViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const ChangesProbeDocument = new TypedDocumentString(`
+    query ChangesProbe {
+  changes(first: 0) {
+    lastSeq
+  }
+}
+    `) as unknown as TypedDocumentString<ChangesProbeQuery, ChangesProbeQueryVariables>;
+export const ChangesWindowDocument = new TypedDocumentString(`
+    query ChangesWindow($since: Int!, $first: Int!, $kind: String, $namespace: String, $entityPrefix: String) {
+  changes(
+    since: $since
+    first: $first
+    kind: $kind
+    namespace: $namespace
+    entityPrefix: $entityPrefix
+  ) {
+    nodes {
+      seq
+      at
+      actor
+      kind
+      entity
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChangesWindowQuery, ChangesWindowQueryVariables>;
+export const LiveChangesDocument = new TypedDocumentString(`
+    subscription LiveChanges($since: Int, $filter: ChangeFilter) {
+  metadataChanges(since: $since, filter: $filter) {
+    seq
+    at
+    actor
+    kind
+    entity
+    namespace
+  }
+}
+    `) as unknown as TypedDocumentString<LiveChangesSubscription, LiveChangesSubscriptionVariables>;
+export const ChangePayloadDocument = new TypedDocumentString(`
+    query ChangePayload($since: Int!) {
+  changes(since: $since, first: 1) {
+    nodes {
+      seq
+      payload
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChangePayloadQuery, ChangePayloadQueryVariables>;
+export const ReviewTagsDocument = new TypedDocumentString(`
+    mutation ReviewTags($items: [ReviewTarget!]!, $decision: ReviewDecision!, $reason: String, $reviewer: String) {
+  reviewTags(
+    items: $items
+    decision: $decision
+    reason: $reason
+    reviewer: $reviewer
+  ) {
+    effect {
+      lost
+      gained
+      kept
+      changed {
+        id
+        namespace
+        dataset
+        field
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewTagsMutation, ReviewTagsMutationVariables>;
+export const ChangeNamespacesDocument = new TypedDocumentString(`
+    query ChangeNamespaces {
+  namespaces(first: 100) {
+    nodes {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChangeNamespacesQuery, ChangeNamespacesQueryVariables>;
+export const DatasetHeaderDocument = new TypedDocumentString(`
+    query DatasetHeader($namespace: String!, $name: String!) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    namespace
+    name
+    type
+    platform
+    description
+    deleted
+    lifecycleState
+    lastModifiedAt
+    currentVersion
+    tier
+    piiTags
+    deprecation {
+      note
+      by
+      at
+    }
+    owners {
+      name
+      type
+    }
+    tags {
+      key
+      value
+      origin
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetHeaderQuery, DatasetHeaderQueryVariables>;
+export const DatasetVersionsDocument = new TypedDocumentString(`
+    query DatasetVersions($namespace: String!, $name: String!) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    currentVersion
+    versions(first: 100) {
+      totalCount
+      nodes {
+        version
+        createdAt
+        createdByRun
+        fields {
+          name
+          type
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetVersionsQuery, DatasetVersionsQueryVariables>;
+export const DatasetHistoryDocument = new TypedDocumentString(`
+    query DatasetHistory($namespace: String!, $name: String!, $after: String) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    history(first: 25, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        seq
+        at
+        actor
+        kind
+        entity
+        payload
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetHistoryQuery, DatasetHistoryQueryVariables>;
+export const DatasetJobsDocument = new TypedDocumentString(`
+    query DatasetJobs($namespace: String!, $name: String!) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    jobs {
+      role
+      job {
+        id
+        namespace
+        name
+        type
+        description
+        sql
+        location
+        latestRun {
+          id
+          state
+          startedAt
+          endedAt
+          durationMs
+          updatedAt
+        }
+        runs(first: 10) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            ...DatasetRunFields
+          }
+        }
+        sqlLineage {
+          statements
+          edges
+          errors {
+            statement
+            line
+            column
+            message
+          }
+          unresolved
+          analyzedAt
+        }
+      }
+    }
+  }
+}
+    fragment DatasetRunFields on Run {
+  id
+  state
+  startedAt
+  endedAt
+  durationMs
+  createdAt
+}`) as unknown as TypedDocumentString<DatasetJobsQuery, DatasetJobsQueryVariables>;
+export const DatasetJobRunsDocument = new TypedDocumentString(`
+    query DatasetJobRuns($namespace: String!, $name: String!, $after: String) {
+  job(namespace: $namespace, name: $name) {
+    id
+    runs(first: 25, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...DatasetRunFields
+      }
+    }
+  }
+}
+    fragment DatasetRunFields on Run {
+  id
+  state
+  startedAt
+  endedAt
+  durationMs
+  createdAt
+}`) as unknown as TypedDocumentString<DatasetJobRunsQuery, DatasetJobRunsQueryVariables>;
+export const DatasetLineageDocument = new TypedDocumentString(`
+    query DatasetLineage($namespace: String!, $name: String!) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    upstream(depth: 1, maxChildren: 100) {
+      truncated
+      nodes {
+        id
+        type
+        namespace
+        name
+        depth
+        hiddenChildren
+      }
+      edges {
+        src
+        dst
+        origin
+        stale
+        job {
+          namespace
+          name
+        }
+      }
+    }
+    downstream(depth: 1, maxChildren: 100) {
+      truncated
+      nodes {
+        id
+        type
+        namespace
+        name
+        depth
+        hiddenChildren
+      }
+      edges {
+        src
+        dst
+        origin
+        stale
+        job {
+          namespace
+          name
+        }
+      }
+    }
+    impact {
+      datasets(first: 10) {
+        totalCount
+        nodes {
+          id
+          namespace
+          name
+          tier
+          owners {
+            name
+          }
+        }
+      }
+      columns(first: 1) {
+        totalCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetLineageQuery, DatasetLineageQueryVariables>;
+export const DatasetColumnsDocument = new TypedDocumentString(`
+    query DatasetColumns($namespace: String!, $name: String!, $after: String) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    columns(first: 100, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        name
+        type
+        description
+        ordinal
+        tags {
+          key
+          status
+          origin
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetColumnsQuery, DatasetColumnsQueryVariables>;
+export const DatasetTagExplanationDocument = new TypedDocumentString(`
+    query DatasetTagExplanation($namespace: String!, $dataset: String!, $column: String!) {
+  column(namespace: $namespace, dataset: $dataset, name: $column) {
+    id
+    name
+    tags {
+      key
+      status
+      origin
+      declared
+      manual
+      detectedBy
+      propagated
+      explanation(paths: 5) {
+        totalPaths
+        paths {
+          start
+          startTag
+          source {
+            kind
+            rule
+          }
+          hops {
+            from
+            to
+            origin
+            job {
+              namespace
+              name
+            }
+            tagIn
+            tagOut
+            rule
+            why
+          }
+        }
+        review {
+          reviewer
+          reason
+          at
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetTagExplanationQuery, DatasetTagExplanationQueryVariables>;
+export const DatasetUsageDocument = new TypedDocumentString(`
+    query DatasetUsage($namespace: String!, $name: String!) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    usage(days: 30) {
+      since
+      reads
+      writes
+      users
+      statements
+      lastRead
+      days {
+        day
+        reads
+        writes
+        users
+        queries
+      }
+      columns {
+        name
+        reads
+        writes
+        users
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetUsageQuery, DatasetUsageQueryVariables>;
+export const DatasetSetDescriptionDocument = new TypedDocumentString(`
+    mutation DatasetSetDescription($namespace: String!, $dataset: String!, $column: String, $description: String) {
+  setDescription(
+    namespace: $namespace
+    dataset: $dataset
+    column: $column
+    description: $description
+  ) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetSetDescriptionMutation, DatasetSetDescriptionMutationVariables>;
+export const DatasetSetOwnersDocument = new TypedDocumentString(`
+    mutation DatasetSetOwners($namespace: String!, $dataset: String!, $owners: [OwnerInput!]!) {
+  setOwners(namespace: $namespace, dataset: $dataset, owners: $owners) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetSetOwnersMutation, DatasetSetOwnersMutationVariables>;
+export const DatasetSetTierDocument = new TypedDocumentString(`
+    mutation DatasetSetTier($namespace: String!, $dataset: String!, $tier: String) {
+  setTier(namespace: $namespace, dataset: $dataset, tier: $tier) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetSetTierMutation, DatasetSetTierMutationVariables>;
+export const DatasetAddTagDocument = new TypedDocumentString(`
+    mutation DatasetAddTag($namespace: String!, $dataset: String!, $column: String, $tag: String!, $reason: String) {
+  addTag(
+    namespace: $namespace
+    dataset: $dataset
+    column: $column
+    tag: $tag
+    reason: $reason
+  ) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetAddTagMutation, DatasetAddTagMutationVariables>;
+export const DatasetRemoveTagDocument = new TypedDocumentString(`
+    mutation DatasetRemoveTag($namespace: String!, $dataset: String!, $column: String, $tag: String!) {
+  removeTag(namespace: $namespace, dataset: $dataset, column: $column, tag: $tag) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetRemoveTagMutation, DatasetRemoveTagMutationVariables>;
+export const DatasetDeprecateDocument = new TypedDocumentString(`
+    mutation DatasetDeprecate($namespace: String!, $dataset: String!, $deprecated: Boolean!, $note: String) {
+  deprecateDataset(
+    namespace: $namespace
+    dataset: $dataset
+    deprecated: $deprecated
+    note: $note
+  ) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetDeprecateMutation, DatasetDeprecateMutationVariables>;
+export const DatasetChangesDocument = new TypedDocumentString(`
+    subscription DatasetChanges($filter: ChangeFilter) {
+  metadataChanges(filter: $filter) {
+    seq
+    kind
+    entity
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetChangesSubscription, DatasetChangesSubscriptionVariables>;
+export const LineageNeighbourhoodDocument = new TypedDocumentString(`
+    query LineageNeighbourhood($nodeId: String!, $depth: Int!, $maxChildren: Int) {
+  up: lineage(
+    nodeId: $nodeId
+    direction: UPSTREAM
+    depth: $depth
+    maxChildren: $maxChildren
+  ) {
+    ...LineageGraphFields
+  }
+  down: lineage(
+    nodeId: $nodeId
+    direction: DOWNSTREAM
+    depth: $depth
+    maxChildren: $maxChildren
+  ) {
+    ...LineageGraphFields
+  }
+}
+    fragment LineageEdgeFields on LineageEdge {
+  src
+  dst
+  level
+  origin
+  job {
+    namespace
+    name
+  }
+  transformations {
+    type
+    subtype
+    description
+    masking
+  }
+  supportingEdges
+  stale
+}
+fragment LineageGraphFields on LineageGraph {
+  truncated
+  nodes {
+    id
+    type
+    namespace
+    name
+    field
+    depth
+    usage
+    hasColumnLineage
+    hiddenChildren
+  }
+  edges {
+    ...LineageEdgeFields
+  }
+}`) as unknown as TypedDocumentString<LineageNeighbourhoodQuery, LineageNeighbourhoodQueryVariables>;
+export const LineageHopDocument = new TypedDocumentString(`
+    query LineageHop($nodeId: String!, $direction: LineageDirection!, $maxChildren: Int!) {
+  lineage(
+    nodeId: $nodeId
+    direction: $direction
+    depth: 1
+    maxChildren: $maxChildren
+  ) {
+    ...LineageGraphFields
+  }
+}
+    fragment LineageEdgeFields on LineageEdge {
+  src
+  dst
+  level
+  origin
+  job {
+    namespace
+    name
+  }
+  transformations {
+    type
+    subtype
+    description
+    masking
+  }
+  supportingEdges
+  stale
+}
+fragment LineageGraphFields on LineageGraph {
+  truncated
+  nodes {
+    id
+    type
+    namespace
+    name
+    field
+    depth
+    usage
+    hasColumnLineage
+    hiddenChildren
+  }
+  edges {
+    ...LineageEdgeFields
+  }
+}`) as unknown as TypedDocumentString<LineageHopQuery, LineageHopQueryVariables>;
+export const LineagePathsDocument = new TypedDocumentString(`
+    query LineagePaths($from: String!, $to: String!) {
+  columnPaths(from: $from, to: $to, limit: 10, maxDepth: 20) {
+    total
+    paths {
+      edges {
+        ...LineageEdgeFields
+      }
+    }
+  }
+}
+    fragment LineageEdgeFields on LineageEdge {
+  src
+  dst
+  level
+  origin
+  job {
+    namespace
+    name
+  }
+  transformations {
+    type
+    subtype
+    description
+    masking
+  }
+  supportingEdges
+  stale
+}`) as unknown as TypedDocumentString<LineagePathsQuery, LineagePathsQueryVariables>;
+export const LineageDatasetDetailsDocument = new TypedDocumentString(`
+    query LineageDatasetDetails($namespace: String!, $name: String!) {
+  dataset(namespace: $namespace, name: $name) {
+    id
+    namespace
+    name
+    type
+    platform
+    description
+    tier
+    deleted
+    lastModifiedAt
+    deprecation {
+      note
+    }
+    owners {
+      name
+      type
+    }
+    columns(first: 100) {
+      totalCount
+      nodes {
+        name
+        tags {
+          key
+          status
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageDatasetDetailsQuery, LineageDatasetDetailsQueryVariables>;
+export const ReviewQueueDocument = new TypedDocumentString(`
+    query ReviewQueue($owner: String, $unowned: Boolean!, $tag: String, $status: ReviewStatus!, $first: Int, $after: String) {
+  piiReviewQueue(
+    owner: $owner
+    unowned: $unowned
+    tag: $tag
+    status: $status
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      columnId
+      namespace
+      datasetName
+      field
+      tag
+      status
+      origin
+      unowned
+      owners {
+        name
+        type
+      }
+      column {
+        tags {
+          key
+          explanation(paths: 3) {
+            totalPaths
+            paths {
+              start
+              startTag
+              source {
+                kind
+                rule
+              }
+              hops {
+                from
+                to
+                origin
+                rule
+                why
+                tagIn
+                tagOut
+                job {
+                  namespace
+                  name
+                }
+              }
+            }
+            review {
+              reviewer
+              reason
+              at
+              seq
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewQueueQuery, ReviewQueueQueryVariables>;
+export const SearchResultsDocument = new TypedDocumentString(`
+    query SearchResults($query: String!, $filter: SearchFilter, $first: Int!) {
+  search(query: $query, filter: $filter, first: $first, prefix: true) {
+    totalCount
+    notice
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...SearchHitFields
+      }
+    }
+  }
+}
+    fragment SearchHitFields on SearchHit {
+  type
+  name
+  namespace
+  nodeId
+  marks
+  updatedAt
+  explain {
+    factor
+    value
+  }
+  matchedColumns
+  highlights {
+    field
+    fragment
+  }
+  dataset {
+    platform
+    description
+    tier
+    lastModifiedAt
+    piiTags
+    deprecation {
+      note
+      by
+    }
+    owners {
+      name
+      type
+    }
+  }
+  job {
+    description
+    owners {
+      name
+      type
+    }
+  }
+}`) as unknown as TypedDocumentString<SearchResultsQuery, SearchResultsQueryVariables>;
+export const SearchFacetCountsDocument = new TypedDocumentString(`
+    query SearchFacetCounts($query: String!, $filter: SearchFilter) {
+  search(query: $query, filter: $filter, first: 1, prefix: true) {
+    facets {
+      platform {
+        value
+        count
+      }
+      namespace {
+        value
+        count
+      }
+      tag {
+        value
+        count
+      }
+      owner {
+        value
+        count
+      }
+      tier {
+        value
+        count
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SearchFacetCountsQuery, SearchFacetCountsQueryVariables>;
+export const SearchMoreDocument = new TypedDocumentString(`
+    query SearchMore($query: String!, $filter: SearchFilter, $first: Int!, $after: String!) {
+  search(
+    query: $query
+    filter: $filter
+    first: $first
+    after: $after
+    prefix: true
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...SearchHitFields
+      }
+    }
+  }
+}
+    fragment SearchHitFields on SearchHit {
+  type
+  name
+  namespace
+  nodeId
+  marks
+  updatedAt
+  explain {
+    factor
+    value
+  }
+  matchedColumns
+  highlights {
+    field
+    fragment
+  }
+  dataset {
+    platform
+    description
+    tier
+    lastModifiedAt
+    piiTags
+    deprecation {
+      note
+      by
+    }
+    owners {
+      name
+      type
+    }
+  }
+  job {
+    description
+    owners {
+      name
+      type
+    }
+  }
+}`) as unknown as TypedDocumentString<SearchMoreQuery, SearchMoreQueryVariables>;
+export const SuggestDocument = new TypedDocumentString(`
+    query Suggest($prefix: String!, $filter: SearchFilter) {
+  suggest(prefix: $prefix, filter: $filter, first: 8) {
+    kind
+    namespace
+    name
+    nodeId
+  }
+}
+    `) as unknown as TypedDocumentString<SuggestQuery, SuggestQueryVariables>;
+export const SearchStartDocument = new TypedDocumentString(`
+    query SearchStart {
+  gold: search(query: "", filter: {tier: "gold", type: DATASET}, first: 8) {
+    totalCount
+    edges {
+      node {
+        ...SearchHitFields
+      }
+    }
+  }
+  namespaces(first: 50) {
+    nodes {
+      name
+      description
+    }
+  }
+}
+    fragment SearchHitFields on SearchHit {
+  type
+  name
+  namespace
+  nodeId
+  marks
+  updatedAt
+  explain {
+    factor
+    value
+  }
+  matchedColumns
+  highlights {
+    field
+    fragment
+  }
+  dataset {
+    platform
+    description
+    tier
+    lastModifiedAt
+    piiTags
+    deprecation {
+      note
+      by
+    }
+    owners {
+      name
+      type
+    }
+  }
+  job {
+    description
+    owners {
+      name
+      type
+    }
+  }
+}`) as unknown as TypedDocumentString<SearchStartQuery, SearchStartQueryVariables>;

@@ -1,1 +1,0 @@
-import{n as e}from"./preload-helper-C_Qr3eCM.js";var t=e();function n(e){return(0,t.jsx)(`p`,{children:`ReviewPage is being written.`})}export{n as default};
