@@ -184,10 +184,18 @@ test("show more pages by cursor without repeating a row", async (t) => {
   assert.equal(new Set(names).size, names.length, "no row appears twice");
 });
 
-test("nothing matching says why and offers names that start with the text", async (t) => {
+test("an unfinished word already finds what it starts", async (t) => {
   const { page } = await openPage(t);
   await page.goto("/?q=custo");
-  await resultsFor(page, "custo");
+  const list = await resultsFor(page, "custo");
+  assert.ok((await hitNames(list)).includes(W.CUSTOMER_ORDERS));
+});
+
+test("nothing matching says why and offers names that start with the text", async (t) => {
+  const { page } = await openPage(t);
+  // Two letters: too short to complete as a word, and no word of any name.
+  await page.goto("/?q=cu");
+  await resultsFor(page, "cu");
   const empty = page.getByTestId("search-empty");
   await empty.getByText("Nothing matches").waitFor();
   await empty.getByRole("link", { name: W.CUSTOMER_ORDERS }).first().waitFor();

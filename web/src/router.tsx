@@ -1,6 +1,6 @@
 // A small client-side router over the History API: the URL is the state a person can
 // share (search text and filters, the dataset and its tab, the lineage focus).
-import { startTransition, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from "react";
+import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 const NAVIGATE_EVENT = "weft:navigate";
 
@@ -27,8 +27,9 @@ function current(): Location {
 export function useLocation(): Location {
   const [loc, setLoc] = useState(current);
   useEffect(() => {
-    // A transition, so a lazy page keeps the previous one on screen while its code loads.
-    const update = () => startTransition(() => setLoc(current()));
+    // Not a transition: inputs bound to the URL (filters, tabs) must change in the same
+    // render as the click, or React puts the old value back until the transition lands.
+    const update = () => setLoc(current());
     window.addEventListener("popstate", update);
     window.addEventListener(NAVIGATE_EVENT, update);
     return () => {
