@@ -2,6 +2,7 @@
 // (declared by a producer, added by hand, detected by a named rule) and each hop that
 // carried it, upstream first, with the rule in words and the job that moved the data.
 // An ordered list, because the order is the story; columns link to their dataset.
+import { DottedName } from "./dotted-name";
 import { datasetPath, Link } from "../router";
 import { RelativeTime } from "./common";
 import { parseEntity } from "./changes-entity";
@@ -30,25 +31,6 @@ export interface TagExplanationData {
   review?: { reviewer: string; reason?: string | null; at?: string | null; seq: number } | null;
 }
 
-/** A dotted name that may wrap after each `.` on a narrow screen, never inside a word. */
-export function Breakable({ text }: { text: string }) {
-  const parts = text.split(".");
-  return (
-    <>
-      {parts.map((p, i) => (
-        <span key={i}>
-          {p}
-          {i < parts.length - 1 && (
-            <>
-              .<wbr />
-            </>
-          )}
-        </span>
-      ))}
-    </>
-  );
-}
-
 /** A column id as `dataset.field`, linked to the dataset; the namespace shows when it differs. */
 export function ColumnRef({ id, home }: { id: string; home?: string | null }) {
   const e = parseEntity(id, home);
@@ -57,7 +39,7 @@ export function ColumnRef({ id, home }: { id: string; home?: string | null }) {
     <span className="review-colref">
       {e.namespace !== home && <span className="muted">{e.namespace} · </span>}
       <Link to={datasetPath(e.namespace, e.name)} title={id}>
-        <Breakable text={e.name} />
+        <DottedName name={e.name} />
       </Link>
       <span className="review-colref-field">.{e.field}</span>
     </span>

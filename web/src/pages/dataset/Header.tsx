@@ -5,7 +5,7 @@
 import { PiiBadge, RelativeTime, TierBadge } from "../../components/common";
 import { datasetPath, Link } from "../../router";
 import { DatasetDescription, DatasetTagsEditor, DeprecationEditor, OwnersEditor, TierEditor } from "./edit";
-import { DottedName } from "./DottedName";
+import { DottedName } from "../../components/dotted-name";
 import { datasetType } from "./format";
 import type { DatasetHeaderQuery } from "../../gql/graphql";
 

@@ -12,7 +12,7 @@ import { useViewer } from "../../auth/viewer";
 import { ErrorMessage, Loading, RelativeTime, TagBadge } from "../../components/common";
 import { datasetNodeId, datasetPath, Link, lineagePath } from "../../router";
 import { useDataset, useRefetchOnRefresh } from "./context";
-import { DottedName } from "./DottedName";
+import { DottedName } from "../../components/dotted-name";
 import { RemoveColumnTag } from "./edit";
 import { jobAnchor, parseColumnId } from "./format";
 

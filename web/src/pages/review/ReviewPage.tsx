@@ -17,7 +17,8 @@ import { useViewer } from "../../auth/viewer";
 import { ErrorMessage, Loading, Owners, TagBadge } from "../../components/common";
 import { DecideForm, type DecisionDone } from "../../components/review-decide";
 import { ReviewEffect } from "../../components/review-effect";
-import { Breakable, TagExplanation } from "../../components/review-path";
+import { DottedName } from "../../components/dotted-name";
+import { TagExplanation } from "../../components/review-path";
 import { datasetNodeId, datasetPath, lineagePath, Link, navigate, useLocation } from "../../router";
 import "./review.css";
 
@@ -274,7 +275,7 @@ function ReviewItemView({
       <div className="review-item-body">
         <h3 id={titleId} className="review-item-title">
           <Link to={datasetPath(ns, ds)}>
-            <Breakable text={ds} />
+            <DottedName name={ds} />
           </Link>
           <span className="review-colref-field">.{item.field}</span>{" "}
           <TagBadge tag={item.tag ?? "?"} status={item.status} origin={item.origin} />

@@ -1,0 +1,1 @@
+import{n as e}from"./preload-helper-C_Qr3eCM.js";var t=e();function n({name:e}){let n=e.split(`.`);return(0,t.jsx)(t.Fragment,{children:n.map((e,r)=>(0,t.jsxs)(`span`,{children:[e,r<n.length-1&&(0,t.jsxs)(t.Fragment,{children:[`.`,(0,t.jsx)(`wbr`,{})]})]},r))})}export{n as t};
