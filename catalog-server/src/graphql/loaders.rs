@@ -374,25 +374,37 @@ impl Loader<(String, String)> for DatasetIds {
         keys: &[(String, String)],
     ) -> Result<HashMap<(String, String), i64>, LoadError> {
         let mut out = HashMap::new();
-        // Two parameters a name; well under every backend's limit.
+        // `IN` lists of namespaces and of names, not an `OR` of pairs: SQLite cannot
+        // use the `(namespace_id, name)` index for an `OR` across the join and scanned
+        // every dataset (45 ms for a page of search hits at 100,000 datasets). The rows
+        // come from the cross product of the two lists; only the asked pairs are kept.
         for chunk in keys.chunks(200) {
-            let cond = vec!["(n.name = ? AND d.name = ?)"; chunk.len()].join(" OR ");
-            let binds = chunk
-                .iter()
-                .flat_map(|(ns, name)| [Val::from(ns.as_str()), Val::from(name.as_str())])
-                .collect();
+            let mut namespaces: Vec<&str> = chunk.iter().map(|(ns, _)| ns.as_str()).collect();
+            namespaces.sort_unstable();
+            namespaces.dedup();
+            let mut names: Vec<&str> = chunk.iter().map(|(_, name)| name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let marks = |n: usize| vec!["?"; n].join(", ");
             let sql = format!(
-                "SELECT n.name, d.name, d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
-                 WHERE {cond}"
+                "SELECT n.name, d.name, d.id FROM namespaces n JOIN datasets d ON d.namespace_id = n.id \
+                 WHERE n.name IN ({}) AND d.name IN ({})",
+                marks(namespaces.len()),
+                marks(names.len())
             );
+            let binds = namespaces
+                .iter()
+                .chain(&names)
+                .map(|v| Val::from(*v))
+                .collect();
             for r in self.0.rows(&sql, binds).await? {
-                out.insert(
-                    (
-                        r.try_get(0).map_err(StoreError::from)?,
-                        r.try_get(1).map_err(StoreError::from)?,
-                    ),
-                    r.try_get(2).map_err(StoreError::from)?,
+                let key: (String, String) = (
+                    r.try_get(0).map_err(StoreError::from)?,
+                    r.try_get(1).map_err(StoreError::from)?,
                 );
+                if chunk.contains(&key) {
+                    out.insert(key, r.try_get(2).map_err(StoreError::from)?);
+                }
             }
         }
         Ok(out)
