@@ -861,6 +861,8 @@ fn queries(s: &Server, t: Option<&str>) {
           unowned: piiReviewQueue(unowned: true) { totalCount nodes { columnId tag unowned owners { name } } }
           confirmed: piiReviewQueue(status: CONFIRMED) { totalCount nodes { columnId tag status origin } }
           any: piiReviewQueue(status: ANY, first: 1) { totalCount pageInfo { hasNextPage } nodes { columnId } }
+          byName: piiReviewQueue(status: ANY, dataset: "ORDER_TOTALS") { totalCount nodes { columnId } }
+          noName: piiReviewQueue(status: ANY, dataset: "no_such_dataset") { totalCount }
         }"#,
         json!({}),
     );
@@ -901,6 +903,12 @@ fn queries(s: &Server, t: Option<&str>) {
     );
     assert_eq!(q["any"]["totalCount"], 3, "{}", q["any"]);
     assert_eq!(q["any"]["pageInfo"]["hasNextPage"], true);
+    // A part of the dataset's name, in any case.
+    assert_eq!(
+        q["byName"],
+        json!({"totalCount": 1, "nodes": [{"columnId": col_id(TOTALS, "buyer")}]})
+    );
+    assert_eq!(q["noName"]["totalCount"], 0);
 
     // The change log: every pushed event, oldest first, paged by its cursors.
     let all = s.graphql_data(

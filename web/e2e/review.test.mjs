@@ -152,6 +152,8 @@ test("the owner signs in, rejects a proposed tag and sees it leave the downstrea
   await page.waitForURL(/dataset=review_src/);
   const item = page.getByTestId("review-item").filter({ hasText: `${SRC}.email` });
   await item.waitFor();
+  // The server filtered by dataset: every item on the page is in a matching one.
+  for (const text of await page.getByTestId("review-item").allTextContents()) assert.match(text, /review_src/);
   assert.match(await item.textContent(), /pii\.email · proposed · detected/);
   assert.match(await item.textContent(), /detected by the rule “email”/);
   await screenshot(page, "review");

@@ -554,13 +554,16 @@ pub struct QueueParams {
     pub(crate) owner: Option<String>,
     pub(crate) unowned: Option<bool>,
     pub(crate) tag: Option<String>,
+    /// Only datasets whose `namespace:name` contains this text, case-insensitively.
+    pub(crate) dataset: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) offset: Option<usize>,
 }
 
 /// `GET /api/v1/reviews`: tags awaiting (or past) review, filtered by the dataset's
-/// owner (or `unowned=true` for datasets nobody owns), tag prefix and status (default
+/// owner (or `unowned=true` for datasets nobody owns), dataset name (`dataset=`, a
+/// case-insensitive part of `namespace:name`), tag prefix and status (default
 /// `proposed`).
 pub async fn review_queue(
     State(s): State<AppState>,
@@ -582,10 +585,30 @@ pub(crate) async fn review_items(s: &AppState, p: QueueParams) -> ApiResult {
         })?),
     };
     let prefix = p.tag.as_deref().map(str::to_lowercase);
+    let needle = p
+        .dataset
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_lowercase);
     let items: Vec<(ColumnRef, ColumnTag)> = {
         let cat = s.graph.read()?;
         let mut items = Vec::new();
+        // One decision per dataset, not per tagged column.
+        let mut named: HashMap<i64, bool> = HashMap::new();
         for c in cat.graph.tagged_columns() {
+            if let Some(needle) = &needle {
+                let hit = *named.entry(c.dataset).or_insert_with(|| {
+                    cat.dataset_name(c.dataset).is_some_and(|n| {
+                        format!("{}:{}", n.namespace, n.name)
+                            .to_lowercase()
+                            .contains(needle.as_str())
+                    })
+                });
+                if !hit {
+                    continue;
+                }
+            }
             for t in cat.graph.tags_of(&c).unwrap_or_default() {
                 if status.is_some_and(|st| st != t.status) {
                     continue;

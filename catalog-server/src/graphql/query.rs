@@ -401,7 +401,7 @@ impl QueryRoot {
     }
 
     /// Tags at columns awaiting review (or past it), filtered by the dataset's owner
-    /// (`owner`, or `unowned: true`), tag prefix and status.
+    /// (`owner`, or `unowned: true`), dataset name, tag prefix and status.
     #[graphql(complexity = "page_cost(first, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn pii_review_queue(
@@ -410,6 +410,10 @@ impl QueryRoot {
         owner: Option<String>,
         #[graphql(default = false)] unowned: bool,
         tag: Option<String>,
+        #[graphql(
+            desc = "Only datasets whose `namespace:name` contains this text (case-insensitive)."
+        )]
+        dataset: Option<String>,
         #[graphql(default_with = "ReviewStatus::Proposed")] status: ReviewStatus,
         first: Option<i32>,
         after: Option<String>,
@@ -420,6 +424,7 @@ impl QueryRoot {
             owner,
             unowned: Some(unowned),
             tag,
+            dataset,
             status: Some(
                 match status {
                     ReviewStatus::Proposed => "proposed",

@@ -1000,7 +1000,7 @@ export type Query = {
   namespaces: NamespaceConnection;
   /**
    * Tags at columns awaiting review (or past it), filtered by the dataset's owner
-   * (`owner`, or `unowned: true`), tag prefix and status.
+   * (`owner`, or `unowned: true`), dataset name, tag prefix and status.
    */
   piiReviewQueue: ReviewItemConnection;
   /** One run, by its id (or the id its producer sent). */
@@ -1098,6 +1098,7 @@ export type QueryNamespacesArgs = {
 
 export type QueryPiiReviewQueueArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  dataset?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   owner?: InputMaybe<Scalars['String']['input']>;
   status?: ReviewStatus;
@@ -1849,6 +1850,7 @@ export type ReviewQueueQueryVariables = Exact<{
   owner?: InputMaybe<Scalars['String']['input']>;
   unowned: Scalars['Boolean']['input'];
   tag?: InputMaybe<Scalars['String']['input']>;
+  dataset?: InputMaybe<Scalars['String']['input']>;
   status: ReviewStatus;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -2697,11 +2699,12 @@ export const LineageDatasetDetailsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<LineageDatasetDetailsQuery, LineageDatasetDetailsQueryVariables>;
 export const ReviewQueueDocument = new TypedDocumentString(`
-    query ReviewQueue($owner: String, $unowned: Boolean!, $tag: String, $status: ReviewStatus!, $first: Int, $after: String) {
+    query ReviewQueue($owner: String, $unowned: Boolean!, $tag: String, $dataset: String, $status: ReviewStatus!, $first: Int, $after: String) {
   piiReviewQueue(
     owner: $owner
     unowned: $unowned
     tag: $tag
+    dataset: $dataset
     status: $status
     first: $first
     after: $after

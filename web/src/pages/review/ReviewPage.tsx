@@ -27,11 +27,20 @@ const ReviewQueueDoc = graphql(`
     $owner: String
     $unowned: Boolean!
     $tag: String
+    $dataset: String
     $status: ReviewStatus!
     $first: Int
     $after: String
   ) {
-    piiReviewQueue(owner: $owner, unowned: $unowned, tag: $tag, status: $status, first: $first, after: $after) {
+    piiReviewQueue(
+      owner: $owner
+      unowned: $unowned
+      tag: $tag
+      dataset: $dataset
+      status: $status
+      first: $first
+      after: $after
+    ) {
       totalCount
       pageInfo {
         hasNextPage
@@ -94,8 +103,6 @@ type Item = ReviewQueueQuery["piiReviewQueue"]["nodes"][number];
 type Whose = "mine" | "all" | "unowned";
 
 const PAGE = 25;
-/** The API filters by owner, tag and status, not by dataset: a dataset filter reads a larger page. */
-const FILTERED_PAGE = 100;
 
 const STATUSES: [string, ReviewStatus, string][] = [
   ["proposed", "PROPOSED", "Awaiting review"],
@@ -373,17 +380,14 @@ export default function ReviewPage() {
     owner: whose === "mine" ? viewer.name : null,
     unowned: whose === "unowned",
     tag: tag || null,
+    dataset: datasetFilter || null,
     status,
-    first: datasetFilter ? FILTERED_PAGE : PAGE,
+    first: PAGE,
     after,
   });
 
   const conn = data?.piiReviewQueue;
-  const needle = datasetFilter.toLowerCase();
-  const items = useMemo(
-    () => (conn?.nodes ?? []).filter((i) => !needle || `${i.namespace ?? ""} ${i.datasetName ?? ""}`.toLowerCase().includes(needle)),
-    [conn, needle],
-  );
+  const items = useMemo(() => conn?.nodes ?? [], [conn]);
   const decidable = items.filter((i) => targetOf(i) !== null);
   const chosen = decidable.filter((i) => selected.has(keyOf(i)));
 
@@ -419,9 +423,9 @@ export default function ReviewPage() {
 
   const statusWord = statusValue === "any" ? "" : `${statusValue} `;
   const scopeWords = whose === "mine" ? " on datasets you own" : whose === "unowned" ? " on datasets nobody owns" : "";
-  const start = (cursors.length - 1) * (datasetFilter ? FILTERED_PAGE : PAGE);
+  const start = (cursors.length - 1) * PAGE;
 
-  let empty: ReactNode = `No dataset on this page matches “${datasetFilter}”.`;
+  let empty: ReactNode = "Nothing here matches these filters.";
   if (conn?.totalCount === 0) {
     empty =
       whose === "mine" ? (
@@ -472,11 +476,16 @@ export default function ReviewPage() {
                 </>
               ) : null}
               {scopeWords}
+              {datasetFilter ? (
+                <>
+                  {" "}
+                  in datasets matching <q>{datasetFilter}</q>
+                </>
+              ) : null}
               {conn.totalCount > 0 && (
                 <span className="muted">
                   {" "}
                   · showing {start + 1}–{start + conn.nodes.length}
-                  {datasetFilter ? `, ${items.length} of them matching “${datasetFilter}”` : ""}
                 </span>
               )}
               {loading && <span className="muted"> · refreshing…</span>}
