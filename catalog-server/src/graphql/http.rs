@@ -8,6 +8,8 @@
 //!   that nulls the whole result (`data: null`, errors with a `path`) is a 200 either
 //!   way. A mutation refused for want of a token answers 401, for want of a scope 403.
 //!   Every response carries `extensions.sqlStatements`: what the request cost the store.
+//!   A document over the `[graphql]` document limits (`bounds`) is refused before it is
+//!   parsed: 413 `DOCUMENT_TOO_LARGE` for bytes, else `TOO_COMPLEX` (400 or 200 as above).
 //! - `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws
 //!   (and the older graphql-ws). The token comes from the `connection_init` payload
 //!   (`{"Authorization": "Bearer …"}`), since browsers cannot set headers on a
@@ -230,6 +232,25 @@ async fn execute(
         Ok(x) => x,
         Err(_) => return unauthenticated(modern),
     };
+    // Before anything parses or validates it: validation is not bounded in time or
+    // memory by the depth and complexity limits (see `bounds`).
+    if let Err(refused) = super::bounds::check(&req.query, &s.graphql.bounds()) {
+        let status = if refused.code == "DOCUMENT_TOO_LARGE" {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else if modern {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        let body = serde_json::json!({
+            "errors": [{"message": refused.message, "extensions": {"code": refused.code}}],
+            "extensions": {"sqlStatements": 0},
+        });
+        let mut resp = (status, axum::Json(body)).into_response();
+        resp.headers_mut()
+            .insert(header::CONTENT_TYPE, content_type(modern));
+        return resp;
+    }
     let doc = async_graphql::parser::parse_query(&req.query).ok();
     let operation_name = req.operation_name.clone();
     let op = doc

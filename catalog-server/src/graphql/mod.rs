@@ -14,7 +14,11 @@
 //! - `mutation.rs`: edits and review decisions; `subscription.rs`: `metadataChanges`.
 //! - `http.rs`: the GraphQL-over-HTTP handler (status codes, auth, timeouts, statement
 //!   counts), GraphiQL and the graphql-transport-ws endpoint.
+//! - `bounds.rs`: the document limits (bytes, tokens, the size fragment spreads expand
+//!   to, aliases) checked before async-graphql parses and validates a document, whose
+//!   cost the depth and complexity limits do not bound.
 
+pub mod bounds;
 pub mod http;
 pub mod loaders;
 pub mod mutation;
@@ -50,6 +54,26 @@ pub struct GraphqlConfig {
     pub timeout: Duration,
     /// Whether `__schema` and `__type` are answered. Tools such as GraphiQL need it.
     pub introspection: bool,
+    /// Largest document accepted, in bytes (checked before parsing; see `bounds`).
+    pub max_document_bytes: usize,
+    /// Most tokens in a document.
+    pub max_tokens: usize,
+    /// Most fields a document may expand to with its fragment spreads inlined.
+    pub max_expanded_fields: u64,
+    /// Most aliased fields in a document.
+    pub max_aliases: usize,
+}
+
+impl GraphqlConfig {
+    /// The document bounds checked before parsing.
+    pub fn bounds(&self) -> bounds::Limits {
+        bounds::Limits {
+            max_document_bytes: self.max_document_bytes,
+            max_tokens: self.max_tokens,
+            max_expanded_fields: self.max_expanded_fields,
+            max_aliases: self.max_aliases,
+        }
+    }
 }
 
 impl Default for GraphqlConfig {
@@ -60,6 +84,10 @@ impl Default for GraphqlConfig {
             max_page_size: 100,
             timeout: Duration::from_secs(30),
             introspection: true,
+            max_document_bytes: 64 * 1024,
+            max_tokens: 15_000,
+            max_expanded_fields: 10_000,
+            max_aliases: 200,
         }
     }
 }
@@ -73,6 +101,7 @@ pub fn schema(state: AppState, cfg: GraphqlConfig) -> WeftSchema {
     )
     .data(state)
     .data(cfg)
+    .extension(bounds::Bounds(cfg.bounds()))
     .limit_depth(cfg.max_depth)
     .limit_complexity(cfg.max_complexity);
     if !cfg.introspection {

@@ -114,6 +114,12 @@ fn viewer<'a>(ctx: &Context<'a>) -> Result<&'a Viewer> {
     ctx.data::<Viewer>()
 }
 
+/// The scope check every mutation makes first, before it looks at its arguments or its
+/// target, so a caller without the scope learns nothing (not whether a tag exists).
+fn need(ctx: &Context<'_>, scope: Scope) -> Result<()> {
+    viewer(ctx)?.require(scope).map(|_| ())
+}
+
 /// Submits one change and waits for its commit; the sequence number, or `None` for a
 /// duplicate.
 async fn submit(ctx: &Context<'_>, change: MetadataChange) -> Result<Option<i64>> {
@@ -386,6 +392,7 @@ impl MutationRoot {
         column: Option<String>,
         description: Option<String>,
     ) -> Result<Dataset> {
+        need(ctx, Scope::Write)?;
         edit(
             ctx,
             namespace,
@@ -404,6 +411,7 @@ impl MutationRoot {
         dataset: String,
         owners: Vec<OwnerInput>,
     ) -> Result<Dataset> {
+        need(ctx, Scope::Write)?;
         let owners = owners
             .into_iter()
             .map(|o| {
@@ -428,6 +436,7 @@ impl MutationRoot {
         dataset: String,
         tier: Option<String>,
     ) -> Result<Dataset> {
+        need(ctx, Scope::Write)?;
         let tier = tier
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty());
@@ -460,6 +469,14 @@ impl MutationRoot {
         reason: Option<String>,
         reviewer: Option<String>,
     ) -> Result<Dataset> {
+        need(
+            ctx,
+            if column.is_some() {
+                Scope::Review
+            } else {
+                Scope::Write
+            },
+        )?;
         let key = tag_key(&tag)?;
         match column {
             None => edit(ctx, namespace, dataset, None, Edit::AddTag { key, value }).await,
@@ -485,6 +502,14 @@ impl MutationRoot {
         reason: Option<String>,
         reviewer: Option<String>,
     ) -> Result<Dataset> {
+        need(
+            ctx,
+            if column.is_some() {
+                Scope::Review
+            } else {
+                Scope::Write
+            },
+        )?;
         let key = tag_key(&tag)?;
         match column {
             None => {
@@ -535,6 +560,7 @@ impl MutationRoot {
         reason: Option<String>,
         reviewer: Option<String>,
     ) -> Result<Column> {
+        need(ctx, Scope::Review)?;
         let target = ReviewTarget {
             namespace,
             dataset,
@@ -563,6 +589,7 @@ impl MutationRoot {
         reason: Option<String>,
         reviewer: Option<String>,
     ) -> Result<ReviewOutcome> {
+        need(ctx, Scope::Review)?;
         let done = review(ctx, items, decision, reason, reviewer, true).await?;
         Ok(ReviewOutcome {
             columns: done.columns,
@@ -580,6 +607,7 @@ impl MutationRoot {
         #[graphql(default = true)] deprecated: bool,
         note: Option<String>,
     ) -> Result<Dataset> {
+        need(ctx, Scope::Write)?;
         edit(
             ctx,
             namespace,

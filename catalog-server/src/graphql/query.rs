@@ -155,6 +155,9 @@ impl QueryRoot {
     /// The lineage paths from column `from` to column `to` (both
     /// `datasetField:NS:NAME:FIELD`) along column edges, at most `maxDepth` hops: the
     /// first `limit` of them and how many there are, as `GET /api/v1/graph/paths`.
+    #[graphql(
+        complexity = "crate::graphql::types::traversal_cost(max_depth.unwrap_or(20), child_complexity)"
+    )]
     async fn column_paths(
         &self,
         ctx: &Context<'_>,
@@ -377,6 +380,7 @@ impl QueryRoot {
     /// Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
     /// `maxChildren` caps the children kept per node (the most used first; null: 100),
     /// the rest counted in `hiddenChildren`.
+    #[graphql(complexity = "crate::graphql::types::traversal_cost(depth, child_complexity)")]
     async fn lineage(
         &self,
         ctx: &Context<'_>,
@@ -395,6 +399,7 @@ impl QueryRoot {
     }
 
     /// Everything downstream of a node, with owners and tiers.
+    #[graphql(complexity = "crate::graphql::types::impact_cost(child_complexity)")]
     async fn impact(&self, ctx: &Context<'_>, node_id: String) -> Result<Impact> {
         can_read(ctx)?;
         impact_of(ctx, &node_id).await

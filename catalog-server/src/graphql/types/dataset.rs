@@ -359,6 +359,7 @@ impl Dataset {
     /// What it is built from, `depth` levels up; `columnLevel` traverses each column.
     /// `maxChildren` caps the children kept per node (the most used first; null: 100),
     /// the rest counted in `hiddenChildren`.
+    #[graphql(complexity = "crate::graphql::types::traversal_cost(depth, child_complexity)")]
     async fn upstream(
         &self,
         ctx: &Context<'_>,
@@ -374,6 +375,7 @@ impl Dataset {
     /// What is built from it, `depth` levels down; `columnLevel` traverses each column.
     /// `maxChildren` caps the children kept per node (the most used first; null: 100),
     /// the rest counted in `hiddenChildren`.
+    #[graphql(complexity = "crate::graphql::types::traversal_cost(depth, child_complexity)")]
     async fn downstream(
         &self,
         ctx: &Context<'_>,
@@ -387,6 +389,7 @@ impl Dataset {
     }
 
     /// Everything downstream, with owners and tiers: who to tell before changing it.
+    #[graphql(complexity = "crate::graphql::types::impact_cost(child_complexity)")]
     async fn impact(&self, ctx: &Context<'_>) -> Result<Impact> {
         let id = self.node_id(ctx).await?;
         impact_of(ctx, &id).await
@@ -549,6 +552,7 @@ impl Column {
 
     /// The columns it is computed from, `depth` levels up; `maxChildren` caps the
     /// children kept per node (the most used first; null: 100).
+    #[graphql(complexity = "crate::graphql::types::traversal_cost(depth, child_complexity)")]
     async fn upstream(
         &self,
         ctx: &Context<'_>,
@@ -562,6 +566,7 @@ impl Column {
 
     /// The columns computed from it, `depth` levels down; `maxChildren` caps the
     /// children kept per node (the most used first; null: 100).
+    #[graphql(complexity = "crate::graphql::types::traversal_cost(depth, child_complexity)")]
     async fn downstream(
         &self,
         ctx: &Context<'_>,
@@ -574,6 +579,7 @@ impl Column {
     }
 
     /// Everything downstream of the column.
+    #[graphql(complexity = "crate::graphql::types::impact_cost(child_complexity)")]
     async fn impact(&self, ctx: &Context<'_>) -> Result<Impact> {
         impact_of(ctx, &self.node_id(ctx).await?).await
     }

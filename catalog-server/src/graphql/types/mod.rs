@@ -91,6 +91,26 @@ pub(crate) fn page_cost(first: Option<i32>, child: usize) -> usize {
     n.saturating_mul(child).saturating_add(1)
 }
 
+/// The complexity of a lineage traversal (`lineage`, `upstream`, `downstream`,
+/// `columnPaths`): [`TRAVERSAL_COST`] per level of `depth`, plus its selection, so a
+/// document of many deep traversals is refused before it runs.
+pub(crate) fn traversal_cost(depth: i32, child: usize) -> usize {
+    TRAVERSAL_COST
+        .saturating_mul(depth.max(1) as usize)
+        .saturating_add(child)
+}
+
+/// The complexity of one level of a lineage traversal.
+pub(crate) const TRAVERSAL_COST: usize = 50;
+
+/// The complexity of `impact`: a traversal to the end of everything downstream.
+pub(crate) fn impact_cost(child: usize) -> usize {
+    IMPACT_COST.saturating_add(child)
+}
+
+/// What `impact` costs, whatever it selects.
+pub(crate) const IMPACT_COST: usize = 500;
+
 /// Decodes `first`/`after` into (offset, limit), refusing pages larger than allowed.
 pub(crate) fn page_args(
     ctx: &Context<'_>,
