@@ -254,7 +254,13 @@ pub async fn rebuild(
             });
             match change {
                 Some(c) => changes.push((e.seq, c)),
-                None => summary.skipped += 1,
+                None => {
+                    // An entry this version cannot read back as a change (a poison facet
+                    // an older version accepted): the rest replays, and the operator learns
+                    // which one.
+                    tracing::warn!(seq = e.seq, kind = %e.kind, "rebuild skips a change-log entry it cannot replay");
+                    summary.skipped += 1;
+                }
             }
         }
         let items: Vec<(i64, &ChangeBody)> =

@@ -250,6 +250,25 @@ fn run_update(event: &RunEvent, event_time: i64) -> RunUpdate {
     }
 }
 
+/// The tags of a `tags` facet, read leniently: when the facet does not fit its model
+/// (one tag lacks `value`, say), the tags that do fit are kept and only the bad ones are
+/// skipped; the facet check has already flagged the facet with a warning naming the path.
+/// `None` when there is no tags facet (or it is deleted, or its `tags` is not a list).
+fn lenient_tags(facets: Option<&Facets>) -> Option<Vec<facets::Tag>> {
+    match facets::typed::<facets::TagsFacet>(facets, "tags")? {
+        Ok(t) => Some(t.tags.unwrap_or_default()),
+        Err(_) => {
+            let value = facets?.get("tags")?.to_value();
+            let list = value.get("tags")?.as_array()?;
+            Some(
+                list.iter()
+                    .filter_map(|t| serde_json::from_value::<facets::Tag>(t.clone()).ok())
+                    .collect(),
+            )
+        }
+    }
+}
+
 /// `read` is the dataset's `schema` and `columnLineage` as the facet check read them.
 fn dataset_update(d: &Dataset, role: DatasetRole, read: DatasetFacetsRead) -> DatasetUpdate {
     let facets = d.facets.as_ref();
@@ -260,20 +279,16 @@ fn dataset_update(d: &Dataset, role: DatasetRole, read: DatasetFacetsRead) -> Da
         .column_lineage
         .map(|cl| column_edges(&cl))
         .unwrap_or_default();
-    let tags = facets::typed::<facets::TagsFacet>(facets, "tags")
-        .and_then(Result::ok)
-        .map(|t| {
-            t.tags
-                .unwrap_or_default()
-                .into_iter()
-                .map(|tag| Tag {
-                    column: tag.field.unwrap_or_default(),
-                    key: tag.key,
-                    value: Some(tag.value).filter(|v| !v.is_empty()),
-                    source: tag.source,
-                })
-                .collect()
-        });
+    let tags = lenient_tags(facets).map(|tags| {
+        tags.into_iter()
+            .map(|tag| Tag {
+                column: tag.field.unwrap_or_default(),
+                key: tag.key,
+                value: Some(tag.value).filter(|v| !v.is_empty()),
+                source: tag.source,
+            })
+            .collect()
+    });
     let owners = facets::typed::<facets::OwnershipFacet>(facets, "ownership")
         .and_then(Result::ok)
         .map(|o| {
@@ -506,6 +521,24 @@ mod tests {
             ChangeBody::Lineage(l) => l,
             other => panic!("not a lineage change: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_tags_facet_with_one_bad_tag_keeps_the_others() {
+        let c = change(
+            r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p",
+            "dataset":{"namespace":"pg","name":"a","facets":{"tags":{"_producer":"p","_schemaURL":"s",
+              "tags":[{"key":"pii","value":"true","field":"email"},{"key":"broken"},
+                      {"key":"tier","value":"gold"}]}}}}"#,
+        );
+        let keys: Vec<_> = lineage(&c).datasets[0]
+            .tags
+            .as_ref()
+            .expect("tags kept")
+            .iter()
+            .map(|t| (t.column.as_str(), t.key.as_str()))
+            .collect();
+        assert_eq!(keys, [("email", "pii"), ("", "tier")]);
     }
 
     #[test]

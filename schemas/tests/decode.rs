@@ -262,3 +262,63 @@ fn explicit_null_on_optional_keys_is_dropped_today() {
     assert_eq!(back.get("eventType"), None);
     assert_eq!(back.get("outputs"), None);
 }
+
+/// Decodes text (which `json!` cannot hold: `1e999` overflows) expecting a shape error.
+fn shape_error_text(text: &str) -> (String, String) {
+    let err = Event::from_slice(text.as_bytes()).expect_err("should be refused");
+    assert_eq!(err.kind, DecodeErrorKind::Shape, "{err}");
+    (err.path, err.message)
+}
+
+#[test]
+fn numbers_not_finite_as_f64_are_refused_with_their_path() {
+    let (path, message) = shape_error_text(
+        r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{"runId":"r-1"},
+            "job":{"namespace":"ns","name":"j","facets":{"x":{"a":[1,{"b":1e999}]}}}}"#,
+    );
+    assert_eq!(path, "job.facets.x.a[1].b");
+    assert!(message.contains("number out of range"), "{message}");
+    let (path, _) = shape_error_text(
+        r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p",
+            "dataset":{"namespace":"ns","name":"d","facets":{"spark.x":{"v":-1e999}}}}"#,
+    );
+    assert_eq!(path, r#"dataset.facets["spark.x"].v"#);
+    // Large but finite numbers stay accepted, verbatim.
+    Event::from_slice(
+        br#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{"runId":"r-1"},
+            "job":{"namespace":"ns","name":"j","facets":{"x":{"v":1e300,"w":18446744073709551616}}}}"#,
+    )
+    .expect("finite numbers are fine");
+}
+
+fn nested(levels: usize) -> Value {
+    let mut v = json!(1);
+    for _ in 0..levels {
+        v = json!({ "n": v });
+    }
+    v
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused_with_its_path() {
+    // The event is level 1, `job` 2, `facets` 3, the facet 4: 61 more levels fit.
+    let ok = with(run_event(), "/job/facets", json!({ "x": nested(61) }));
+    let ok = serde_json::to_vec(&ok).unwrap();
+    Event::from_slice(&ok).expect("64 levels are accepted");
+    let (path, message) = shape_error(with(run_event(), "/job/facets", json!({ "x": nested(62) })));
+    assert!(path.starts_with("job.facets.x.n.n"), "{path}");
+    assert!(message.contains("nested deeper than 64"), "{message}");
+    // Far deeper than serde_json's own limit: still our refusal, with a path.
+    let deep = format!(
+        r#"{{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{{"runId":"r-1"}},
+            "job":{{"namespace":"ns","name":"j","facets":{{"x":{}1{}}}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let (path, message) = shape_error_text(&deep);
+    assert!(path.starts_with("job.facets.x[0][0]"), "{path}");
+    assert!(message.contains("nested deeper"), "{message}");
+    // An event's own unknown keys count too.
+    let (path, _) = shape_error(with(run_event(), "/custom", nested(80)));
+    assert!(path.starts_with("custom.n"), "{path}");
+}

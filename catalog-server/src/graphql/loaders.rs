@@ -291,12 +291,13 @@ impl Loader<i64> for Facets {
         let mut out: HashMap<i64, serde_json::Map<String, serde_json::Value>> =
             keys.iter().map(|&k| (k, serde_json::Map::new())).collect();
         for r in rows {
+            let key: String = r.try_get(1).map_err(StoreError::from)?;
             let text: String = r.try_get(2).map_err(StoreError::from)?;
-            let value = serde_json::from_str(&text)
-                .map_err(|e| StoreError::Corrupt(format!("a stored facet is not JSON: {e}")))?;
+            // One unreadable facet (stored before the door refused it) never hides the rest.
+            let value = crate::store::read::stored_facet(&key, &text);
             out.entry(r.try_get(0).map_err(StoreError::from)?)
                 .or_default()
-                .insert(r.try_get(1).map_err(StoreError::from)?, value);
+                .insert(key, value);
         }
         Ok(out)
     }

@@ -33,6 +33,20 @@ pub struct Page {
     pub offset: i64,
 }
 
+/// A stored facet as a JSON value for a read. Older versions accepted facets that
+/// serde_json cannot read back (a number such as `1e999`, nesting past its recursion
+/// limit); such a facet is replaced by `{"_error": "unreadable facet: …"}`, with a
+/// warning, so one bad facet never fails the dataset, job, run or list around it.
+pub(crate) fn stored_facet(key: &str, text: &str) -> Value {
+    match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(facet = key, error = %e, "unreadable stored facet replaced");
+            json!({ "_error": format!("unreadable facet: {e}") })
+        }
+    }
+}
+
 impl Store {
     pub(crate) async fn rows(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<AnyRow>, StoreError> {
         let mut conn = self.pool().acquire().await?;
@@ -253,9 +267,10 @@ impl Store {
     async fn facets(&self, sql: &str, id: i64) -> Result<Value, StoreError> {
         let mut map = Map::new();
         for f in self.rows(sql, vec![id.into()]).await? {
+            let key: String = f.try_get(0)?;
             let text: String = f.try_get(1)?;
-            let v = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            map.insert(f.try_get(0)?, v);
+            let v = stored_facet(&key, &text);
+            map.insert(key, v);
         }
         Ok(Value::Object(map))
     }
@@ -297,7 +312,7 @@ impl Store {
                 "namespace": ns,
                 "version": r.try_get::<i64, _>(0)?,
                 "createdAt": iso(Some(r.try_get(3)?)),
-                "fields": serde_json::from_str::<Value>(&fields).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                "fields": stored_facet("schema", &fields),
                 "createdByRun": run.map(|id| json!({"id": id})),
             }));
         }
@@ -533,11 +548,10 @@ impl Store {
             )
             .await?
         {
+            let key: String = f.try_get(0)?;
             let text: String = f.try_get(1)?;
-            facets.insert(
-                f.try_get(0)?,
-                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            );
+            let v = stored_facet(&key, &text);
+            facets.insert(key, v);
         }
         Ok(Some(json!({
             "id": run_id,
@@ -1013,6 +1027,26 @@ mod tests {
         assert_eq!(
             legacy_type(&json!([{"type":"DIRECT","subtype":"AGGREGATION"}])),
             "TRANSFORMATION"
+        );
+    }
+
+    #[test]
+    fn unreadable_stored_facets_are_replaced_not_fatal() {
+        assert_eq!(stored_facet("ok", r#"{"v":1}"#), json!({"v": 1}));
+        let overflow = stored_facet("x", r#"{"x":1e999}"#);
+        assert!(
+            overflow["_error"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("unreadable facet: number out of range")),
+            "{overflow}"
+        );
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let deep = stored_facet("deep", &deep);
+        assert!(
+            deep["_error"]
+                .as_str()
+                .is_some_and(|e| e.contains("recursion limit")),
+            "{deep}"
         );
     }
 }

@@ -116,10 +116,14 @@ struct Shape {
 impl Shape {
     fn of(bytes: &[u8]) -> Result<Shape, DecodeError> {
         let mut de = serde_json::Deserializer::from_slice(bytes);
+        let failure = std::cell::RefCell::new(None);
         let shape = de
-            .deserialize_any(ShapeVisitor)
+            .deserialize_any(ShapeVisitor { failure: &failure })
             .and_then(|s| de.end().map(|()| s))
-            .map_err(|e| DecodeError::syntax(e.to_string()))?;
+            .map_err(|e| match failure.take() {
+                Some(f) => f.into_error(&e),
+                None => DecodeError::syntax(e.to_string()),
+            })?;
         Ok(shape)
     }
 
@@ -153,9 +157,174 @@ impl Shape {
     }
 }
 
-struct ShapeVisitor;
+/// How deeply arrays and objects may nest in an event, counting the event itself as
+/// level 1. Stored facets are parsed again on every read, with serde_json's recursion
+/// limit of 128; refusing deeper values at the door keeps every accepted event readable.
+pub const MAX_DEPTH: usize = 64;
 
-impl<'de> Visitor<'de> for ShapeVisitor {
+/// Where the walk over an event's values failed, gathered while the error unwinds: the
+/// innermost level records the problem, each level above adds its key or index.
+struct Failure {
+    /// Path segments, innermost first.
+    segments: Vec<Segment>,
+    /// Our own message, when the walk refused the value (not serde_json).
+    message: Option<String>,
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl Failure {
+    fn into_error(self, err: &serde_json::Error) -> DecodeError {
+        let message = match self.message {
+            Some(m) => m,
+            // serde_json's overflow ("number out of range at line 1 column 9") is a
+            // value problem, reported like any other at its path.
+            None if err.to_string().starts_with("number out of range") => {
+                "number out of range (not finite as a 64-bit float)".to_owned()
+            }
+            None => return DecodeError::syntax(err.to_string()),
+        };
+        let mut path = String::new();
+        for segment in self.segments.iter().rev() {
+            match segment {
+                Segment::Key(k) => json_path::push_key(&mut path, k),
+                Segment::Index(i) => {
+                    path.push('[');
+                    path.push_str(&i.to_string());
+                    path.push(']');
+                }
+            }
+        }
+        if path.is_empty() {
+            path.push('$');
+        }
+        DecodeError::shape(path, message)
+    }
+}
+
+type FailureCell = std::cell::RefCell<Option<Failure>>;
+
+/// Notes that the value at `segment` failed: the first (innermost) caller starts the
+/// path, the ones above extend it.
+fn note(failure: &FailureCell, segment: Segment) {
+    let mut slot = failure.borrow_mut();
+    match slot.as_mut() {
+        Some(f) => f.segments.push(segment),
+        None => {
+            *slot = Some(Failure {
+                segments: vec![segment],
+                message: None,
+            })
+        }
+    }
+}
+
+/// Refuses at the innermost level with our own message.
+fn refuse<E: serde::de::Error>(failure: &FailureCell, message: String) -> E {
+    *failure.borrow_mut() = Some(Failure {
+        segments: Vec::new(),
+        message: Some(message.clone()),
+    });
+    E::custom(message)
+}
+
+/// Walks one value without building it, refusing numbers that are not finite as `f64`
+/// and nesting deeper than [`MAX_DEPTH`].
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    depth: usize,
+    failure: &'a FailureCell,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.enter::<A::Error>()?;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if let Err(e) = map.next_value_seed(inner) {
+                note(self.failure, Segment::Key(key.into_owned()));
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = self.enter::<A::Error>()?;
+        let mut index = 0;
+        loop {
+            match seq.next_element_seed(inner) {
+                Ok(Some(())) => index += 1,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    note(self.failure, Segment::Index(index));
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        if v.is_finite() {
+            Ok(())
+        } else {
+            Err(refuse(self.failure, format!("number {v} is not finite")))
+        }
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+impl<'a> Walk<'a> {
+    /// The walk one level down, or a refusal when that is deeper than [`MAX_DEPTH`].
+    fn enter<E: serde::de::Error>(self) -> Result<Walk<'a>, E> {
+        if self.depth > MAX_DEPTH {
+            return Err(refuse(
+                self.failure,
+                format!("nested deeper than {MAX_DEPTH} levels of arrays and objects"),
+            ));
+        }
+        Ok(Walk {
+            depth: self.depth + 1,
+            failure: self.failure,
+        })
+    }
+}
+
+struct ShapeVisitor<'a> {
+    failure: &'a FailureCell,
+}
+
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
     type Value = Shape;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -169,6 +338,10 @@ impl<'de> Visitor<'de> for ShapeVisitor {
             dataset: false,
             job: false,
         };
+        let walk = Walk {
+            depth: 2,
+            failure: self.failure,
+        };
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "run" => shape.run = true,
@@ -176,7 +349,10 @@ impl<'de> Visitor<'de> for ShapeVisitor {
                 "job" => shape.job = true,
                 _ => {}
             }
-            map.next_value::<IgnoredAny>()?;
+            if let Err(e) = map.next_value_seed(walk) {
+                note(self.failure, Segment::Key(key.into_owned()));
+                return Err(e);
+            }
         }
         Ok(shape)
     }
