@@ -70,6 +70,14 @@ pub struct ServeArgs {
     /// Days after which a lineage edge not seen again is marked stale [default: 30]
     #[arg(long, env = "WEFT_STALE_AFTER_DAYS")]
     pub stale_after_days: Option<u32>,
+    /// File to which the change log's head `{seq, hash, at}` is appended (one JSON line,
+    /// fsynced) every `checkpoint_every` when it moved, and at shutdown; give it to
+    /// `weft verify --checkpoint` [default: none]
+    #[arg(long, env = "WEFT_LOG_CHECKPOINT_FILE")]
+    pub log_checkpoint_file: Option<PathBuf>,
+    /// How often the head is checkpointed (`60s`, `5m`) [default: 60s]
+    #[arg(long, env = "WEFT_LOG_CHECKPOINT_EVERY")]
+    pub log_checkpoint_every: Option<String>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -114,6 +122,8 @@ pub struct FileConfig {
     pub search: Option<SearchConfig>,
     /// `[auth]`: who may do what once tokens exist.
     pub auth: Option<AuthConfig>,
+    /// `[log]`: checkpoints of the change log's head.
+    pub log: Option<LogFileConfig>,
     /// `[graphql]`: the GraphQL endpoint's limits.
     pub graphql: Option<GraphqlFileConfig>,
 }
@@ -132,6 +142,24 @@ pub struct GraphqlFileConfig {
     pub timeout: Option<String>,
     /// Whether introspection is answered.
     pub introspection: Option<bool>,
+    /// Largest document, in bytes.
+    pub max_document_bytes: Option<usize>,
+    /// Most tokens in a document.
+    pub max_tokens: Option<usize>,
+    /// Most fields a document expands to, fragment spreads inlined.
+    pub max_expanded_fields: Option<u64>,
+    /// Most aliased fields in a document.
+    pub max_aliases: Option<usize>,
+}
+
+/// The `[log]` table: where and how often `weft serve` checkpoints the change log's head.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogFileConfig {
+    /// See [`ServeArgs::log_checkpoint_file`].
+    pub checkpoint_file: Option<PathBuf>,
+    /// See [`ServeArgs::log_checkpoint_every`].
+    pub checkpoint_every: Option<String>,
 }
 
 /// The `[search]` table.
@@ -301,6 +329,10 @@ pub struct Config {
     pub search_weights: weft_search::rank::Weights,
     /// How often the search view re-indexes everything.
     pub search_refresh: std::time::Duration,
+    /// Where `weft serve` appends checkpoints of the change log's head, if anywhere.
+    pub log_checkpoint_file: Option<PathBuf>,
+    /// How often it does.
+    pub log_checkpoint_every: std::time::Duration,
     /// The GraphQL endpoint's limits.
     pub graphql: crate::graphql::GraphqlConfig,
 }
@@ -441,6 +473,16 @@ impl Config {
         let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
             .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
         let search_weights = search.weights.unwrap_or_default();
+        let log = file.log.unwrap_or_default();
+        let log_checkpoint_file = serve.log_checkpoint_file.clone().or(log.checkpoint_file);
+        let log_checkpoint_every = parse_interval(
+            serve
+                .log_checkpoint_every
+                .as_deref()
+                .or(log.checkpoint_every.as_deref())
+                .unwrap_or("60s"),
+        )
+        .map_err(|e| ConfigError::Invalid(format!("log.checkpoint_every: {e}")))?;
         let graphql = {
             let f = file.graphql.unwrap_or_default();
             let d = crate::graphql::GraphqlConfig::default();
@@ -455,6 +497,10 @@ impl Config {
                 max_page_size: f.max_page_size.unwrap_or(d.max_page_size).max(1),
                 timeout,
                 introspection: f.introspection.unwrap_or(d.introspection),
+                max_document_bytes: f.max_document_bytes.unwrap_or(d.max_document_bytes),
+                max_tokens: f.max_tokens.unwrap_or(d.max_tokens),
+                max_expanded_fields: f.max_expanded_fields.unwrap_or(d.max_expanded_fields),
+                max_aliases: f.max_aliases.unwrap_or(d.max_aliases),
             }
         };
         Ok(Config {
@@ -465,6 +511,8 @@ impl Config {
             aliases,
             search_weights,
             search_refresh,
+            log_checkpoint_file,
+            log_checkpoint_every,
             data_dir: common
                 .data_dir
                 .clone()

@@ -53,8 +53,17 @@ enum Command {
     Token(TokenCommand),
     /// Recompute current state from the change log.
     Rebuild,
-    /// Verify the change log's hash chain.
-    Verify,
+    /// Verify the change log's hash chain, and that it still extends the given
+    /// checkpoints (so a truncated or rewritten tail is found).
+    Verify {
+        /// A checkpoint file written by `weft serve` (`[log] checkpoint_file`): one JSON
+        /// line `{"seq","hash","at"}` per checkpoint.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// A checkpoint given inline, `SEQ:HASH` (hex); repeatable.
+        #[arg(long)]
+        anchor: Vec<String>,
+    },
     /// Print the column lineage of a SQL script (no store needed).
     Lineage(lineage_cmd::LineageArgs),
 }
@@ -364,24 +373,51 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lineage(_) => Ok(ExitCode::SUCCESS),
-        Command::Verify => {
+        Command::Verify { checkpoint, anchor } => {
+            let mut anchors = Vec::new();
+            if let Some(path) = &checkpoint {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                anchors.extend(
+                    weft_catalog_server::store::log::Anchor::read_file(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                );
+            }
+            for a in &anchor {
+                anchors.push(
+                    weft_catalog_server::store::log::Anchor::parse(a)
+                        .map_err(|e| anyhow::anyhow!(e))?,
+                );
+            }
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
             let v = store.verify_log().await.context("verify")?;
+            let problems = store.check_anchors(&anchors).await.context("verify")?;
             store.close().await;
-            match v.first_bad {
-                None => {
-                    println!(
-                        "change log verified: {} rows ({} redacted)",
-                        v.rows, v.redacted
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(seq) => {
-                    println!("change log BROKEN at seq {seq} ({} rows checked)", v.rows);
-                    Ok(ExitCode::from(4))
-                }
+            let mut ok = true;
+            if let Some(seq) = v.first_bad {
+                println!(
+                    "change log BROKEN at seq {seq}: {} ({} rows checked)",
+                    v.reason.as_deref().unwrap_or("does not verify"),
+                    v.rows
+                );
+                ok = false;
+            }
+            for p in &problems {
+                println!("change log BROKEN: {p}");
+                ok = false;
+            }
+            if ok {
+                println!(
+                    "change log verified: {} rows ({} redacted), {} checkpoint(s) extended",
+                    v.rows,
+                    v.redacted,
+                    anchors.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::from(4))
             }
         }
     }

@@ -62,6 +62,14 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         stop_views.subscribe(),
     );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
+    let log_checkpointer = cfg.log_checkpoint_file.clone().map(|path| {
+        spawn_log_checkpointer(
+            store.clone(),
+            path,
+            cfg.log_checkpoint_every,
+            stop_views.subscribe(),
+        )
+    });
     let tokens = Arc::new(crate::auth::TokenSet::new(
         cfg.tokens.clone(),
         cfg.open_reads,
@@ -124,6 +132,9 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let _ = graph_task.await;
     let _ = search_task.await;
     let _ = checkpointer.await;
+    if let Some(t) = log_checkpointer {
+        let _ = t.await;
+    }
     let _ = token_refresher.await;
     store.close().await;
     tracing::info!("stopped");
@@ -156,20 +167,99 @@ fn spawn_token_refresher(
     })
 }
 
+/// Past this many bytes in the WAL, the checkpointer waits for readers (`RESTART`) so
+/// the WAL starts over instead of growing.
+const WAL_RESTART_BYTES: u64 = 16 * 1024 * 1024;
+
+/// After this long without a new change-log entry, the WAL is emptied (`TRUNCATE`).
+const WAL_IDLE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Checkpoints the SQLite WAL every second, off the writer's path (the writer's own
-/// connection never checkpoints; see [`crate::store::StoreConfig::auto_checkpoint`]).
+/// connection never checkpoints; see [`crate::store::StoreConfig::auto_checkpoint`]):
+/// `PASSIVE` normally, `RESTART` once the WAL holds more than [`WAL_RESTART_BYTES`]
+/// (with `journal_size_limit` cutting the file back when the writer restarts it), and
+/// `TRUNCATE` when no entry was logged for [`WAL_IDLE`], so an idle server's WAL is
+/// empty.
 fn spawn_checkpointer(
     store: Store,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
+    use crate::store::Checkpoint;
     tokio::spawn(async move {
+        let mut head = -1;
+        let mut moved = std::time::Instant::now();
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
                 _ = stop.changed() => {}
             }
-            if let Err(e) = store.checkpoint().await {
+            match store.last_seq().await {
+                Ok(seq) if seq != head => {
+                    head = seq;
+                    moved = std::time::Instant::now();
+                }
+                _ => {}
+            }
+            let result = match store.checkpoint_wal(Checkpoint::Passive).await {
+                Ok(bytes) if bytes > WAL_RESTART_BYTES => {
+                    store.checkpoint_wal(Checkpoint::Restart).await.map(|_| ())
+                }
+                Ok(bytes) if bytes > 0 && moved.elapsed() >= WAL_IDLE => {
+                    store.checkpoint_wal(Checkpoint::Truncate).await.map(|_| ())
+                }
+                other => other.map(|_| ()),
+            };
+            if let Err(e) = result {
                 tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+    })
+}
+
+/// Appends the change log's head to `path` every `every` when it moved, and once more
+/// when the server stops (after the writer drained): one JSON line `{seq, hash, at}`,
+/// fsynced, for `weft verify --checkpoint`.
+fn spawn_log_checkpointer(
+    store: Store,
+    path: std::path::PathBuf,
+    every: std::time::Duration,
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last: Option<i64> = None;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.changed() => {}
+            }
+            match store.log_head().await {
+                Ok(Some(head)) if last != Some(head.seq) => {
+                    let line = format!("{}\n", head.to_json());
+                    let p = path.clone();
+                    let written = tokio::task::spawn_blocking(move || {
+                        use std::io::Write;
+                        let mut f = std::fs::OpenOptions::new()
+                            .create(true)
+                            .append(true)
+                            .open(&p)?;
+                        f.write_all(line.as_bytes())?;
+                        f.sync_all()
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                    match written {
+                        Ok(()) => last = Some(head.seq),
+                        Err(e) => tracing::warn!(
+                            error = %e, path = %path.display(),
+                            "writing a change-log checkpoint failed; will retry"
+                        ),
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reading the change-log head failed"),
             }
             if *stop.borrow() {
                 break;

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/jobs/runs/{id}", get(read::run))
         .route("/api/v1/changes", get(ops::changes))
+        .route("/api/v1/log/head", get(ops::log_head))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -103,3 +103,14 @@ pub async fn changes(
         .collect();
     Ok(Json(json!({ "changes": list, "next": next })))
 }
+
+/// `GET /api/v1/log/head`: the change log's head `{seq, hash, at}` (hash in hex; `seq`
+/// 0 and `hash` null for an empty log), for an operator to keep outside the store and
+/// give to `weft verify --anchor SEQ:HASH`.
+pub async fn log_head(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let head = state.store.log_head().await?;
+    Ok(Json(match head {
+        Some(h) => h.to_json(),
+        None => json!({"seq": 0, "hash": null, "at": null}),
+    }))
+}

@@ -157,6 +157,88 @@ pub struct Verification {
     pub first_bad: Option<i64>,
     /// Rows whose payload was redacted (their digest is trusted as stored).
     pub redacted: i64,
+    /// What is wrong at `first_bad`.
+    pub reason: Option<String>,
+}
+
+/// The head of the change log: what a checkpoint records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHead {
+    /// The newest sequence number.
+    pub seq: i64,
+    /// Its chain hash.
+    pub hash: Vec<u8>,
+    /// When it was written (microseconds, UTC).
+    pub at: i64,
+}
+
+impl LogHead {
+    /// The checkpoint line: `{"seq":…,"hash":"hex","at":…}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"seq": self.seq, "hash": hex(&self.hash), "at": self.at})
+    }
+}
+
+/// A checkpoint the log must still extend: the entry at `seq` has `hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The sequence number.
+    pub seq: i64,
+    /// The chain hash expected there.
+    pub hash: Vec<u8>,
+}
+
+impl Anchor {
+    /// Parses `SEQ:HEX`.
+    pub fn parse(s: &str) -> Result<Anchor, String> {
+        let (seq, hash) = s
+            .split_once(':')
+            .ok_or_else(|| format!("anchor {s:?}: expected SEQ:HASH"))?;
+        Ok(Anchor {
+            seq: seq
+                .trim()
+                .parse()
+                .map_err(|_| format!("anchor {s:?}: bad seq"))?,
+            hash: unhex(hash.trim()).ok_or_else(|| format!("anchor {s:?}: bad hex hash"))?,
+        })
+    }
+
+    /// Reads a checkpoint file: one JSON line `{"seq", "hash"}` per checkpoint (blank
+    /// lines ignored).
+    pub fn read_file(text: &str) -> Result<Vec<Anchor>, String> {
+        let mut out = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| format!("checkpoint line {}: {e}", i + 1))?;
+            let seq = v["seq"]
+                .as_i64()
+                .ok_or_else(|| format!("checkpoint line {}: no seq", i + 1))?;
+            let hash = v["hash"]
+                .as_str()
+                .and_then(unhex)
+                .ok_or_else(|| format!("checkpoint line {}: no hex hash", i + 1))?;
+            out.push(Anchor { seq, hash });
+        }
+        Ok(out)
+    }
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || s.is_empty() {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 impl Store {
@@ -303,6 +385,7 @@ impl Store {
             rows: 0,
             first_bad: None,
             redacted: 0,
+            reason: None,
         };
         loop {
             let sql = self.backend().sql(
@@ -340,9 +423,26 @@ impl Store {
                     &r.try_get::<String, _>(4)?,
                     &digest,
                 );
-                if v.first_bad.is_none() && (seq != expected_seq || !digest_ok || computed != hash)
-                {
-                    v.first_bad = Some(seq);
+                if v.first_bad.is_none() {
+                    let bad = if seq != expected_seq {
+                        Some((
+                            expected_seq,
+                            format!(
+                                "entries {expected_seq}..{} are missing (a gap in seq)",
+                                seq - 1
+                            ),
+                        ))
+                    } else if !digest_ok {
+                        Some((seq, "the payload does not match its digest".to_owned()))
+                    } else if computed != hash {
+                        Some((seq, "the chain hash does not match".to_owned()))
+                    } else {
+                        None
+                    };
+                    if let Some((at, why)) = bad {
+                        v.first_bad = Some(at);
+                        v.reason = Some(why);
+                    }
                 }
                 v.rows += 1;
                 expected_seq = seq + 1;
@@ -350,6 +450,69 @@ impl Store {
                 prev = hash;
             }
         }
+    }
+
+    /// The newest entry's `(seq, hash, at)`; `None` for an empty log. An operator keeps
+    /// it outside the store (a checkpoint) so `weft verify --checkpoint` can prove the
+    /// log still extends it.
+    pub async fn log_head(&self) -> Result<Option<LogHead>, StoreError> {
+        super::count_statement();
+        let row = sqlx::query("SELECT seq, hash, at FROM change_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => Ok(Some(LogHead {
+                seq: r.try_get(0)?,
+                hash: r.try_get(1)?,
+                at: r.try_get(2)?,
+            })),
+            None => Ok(None),
+        }
+    }
+
+    /// Checks that the log still extends each anchor (a checkpoint taken earlier): the
+    /// entry at its seq exists and has its hash. Returns one message per failure, naming
+    /// the sequence number. Run it with [`Store::verify_log`], which checks the chain
+    /// from the first row to the head.
+    pub async fn check_anchors(&self, anchors: &[Anchor]) -> Result<Vec<String>, StoreError> {
+        let head = self.log_head().await?.map(|h| h.seq).unwrap_or(0);
+        let mut problems = Vec::new();
+        for a in anchors {
+            if a.seq > head {
+                problems.push(format!(
+                    "checkpoint seq {} is beyond the head (seq {head}): the log was truncated",
+                    a.seq
+                ));
+                continue;
+            }
+            let sql = self
+                .backend()
+                .sql("SELECT hash FROM change_log WHERE seq = ?");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(a.seq)
+                .fetch_optional(self.pool())
+                .await?;
+            match row {
+                None => problems.push(format!(
+                    "checkpoint seq {}: the entry is missing (deleted)",
+                    a.seq
+                )),
+                Some(r) => {
+                    let hash: Vec<u8> = r.try_get(0)?;
+                    if hash != a.hash {
+                        problems.push(format!(
+                            "checkpoint seq {}: hash mismatch (log has {}, checkpoint says {}): \
+                             the log was rewritten at or before seq {}",
+                            a.seq,
+                            hex(&hash),
+                            hex(&a.hash),
+                            a.seq
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(problems)
     }
 
     /// Erases a payload (right to erasure) while keeping its digest, so the chain still

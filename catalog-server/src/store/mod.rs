@@ -94,6 +94,21 @@ impl Backend {
     }
 }
 
+/// The size the SQLite WAL file is cut back to when the WAL restarts
+/// (`journal_size_limit`, bytes).
+pub const JOURNAL_SIZE_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// A SQLite WAL checkpoint mode (see [`Store::checkpoint_wal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// Copy what can be copied without waiting.
+    Passive,
+    /// Wait for readers, copy everything, so the next commit restarts the WAL.
+    Restart,
+    /// As `Restart`, and truncate the WAL file to zero bytes.
+    Truncate,
+}
+
 /// A handle on the store; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -167,7 +182,8 @@ impl Store {
                 };
                 let setup = format!(
                     "PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA cache_size=-{cache_kib}; \
-                     PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={checkpoint}"
+                     PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={checkpoint}; \
+                     PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}"
                 );
                 AnyPoolOptions::new()
                     .max_connections(cfg.max_connections.max(1))
@@ -210,15 +226,40 @@ impl Store {
     }
 
     /// Copies what the SQLite WAL holds into the database file, without waiting for
-    /// readers or blocking the writer (`PASSIVE`); a no-op on PostgreSQL. Needed when the
-    /// writer runs without auto-checkpoints, or the WAL would grow without bound.
+    /// readers or blocking the writer (`PASSIVE`); a no-op on PostgreSQL.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&self.pool)
-                .await?;
+        self.checkpoint_wal(Checkpoint::Passive).await.map(|_| ())
+    }
+
+    /// Runs a WAL checkpoint of the given mode and reports the WAL's size in bytes
+    /// before it (frames in the WAL times the page size); 0 on PostgreSQL.
+    ///
+    /// `PASSIVE` alone does not bound the WAL: SQLite starts writing the WAL from its
+    /// beginning again only after a checkpoint copied *every* frame while no reader
+    /// still used one, which a busy writer with derived views reading behind it rarely
+    /// allows, and the file never shrinks below its high-water mark by itself.
+    /// `RESTART` waits (busy timeout) for readers to move to the newest snapshot so the
+    /// next commit restarts the WAL, which `journal_size_limit` then truncates;
+    /// `TRUNCATE` also empties the file.
+    pub async fn checkpoint_wal(&self, mode: Checkpoint) -> Result<u64, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(0);
         }
-        Ok(())
+        let sql = match mode {
+            Checkpoint::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
+            Checkpoint::Restart => "PRAGMA wal_checkpoint(RESTART)",
+            Checkpoint::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
+        };
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
+        let frames: i64 = sqlx::Row::try_get(&row, 1)?;
+        let page: i64 = sqlx::Row::try_get(
+            &sqlx::query("PRAGMA page_size")
+                .fetch_one(&mut *conn)
+                .await?,
+            0,
+        )?;
+        Ok(u64::try_from(frames.max(0) * page.max(0)).unwrap_or(0))
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock up front

@@ -1,0 +1,184 @@
+//! Anchoring the change log outside the store: `GET /api/v1/log/head`, the checkpoint
+//! file `weft serve` writes, and `weft verify --checkpoint`/`--anchor`, which find an
+//! edited entry, a deleted middle entry, a truncated tail and a rewritten tail, each
+//! named by its sequence number.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use weft_tests::{Backend, Server};
+
+fn event(n: u32, tag: &str) -> String {
+    json!({
+        "eventTime": "2024-01-01T00:00:00Z",
+        "producer": "https://example.com/weft-tests",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "eventType": "COMPLETE",
+        "run": {"runId": format!("00000000-0000-4000-8000-{n:012}")},
+        "job": {"namespace": "anchor", "name": format!("job_{tag}")},
+        "inputs": [], "outputs": []
+    })
+    .to_string()
+}
+
+/// A stopped server whose log holds 10 entries, with its checkpoint file and the head
+/// the API reported.
+struct Logged {
+    server: Server,
+    checkpoint: PathBuf,
+    head: Value,
+    _dir: tempfile::TempDir,
+}
+
+fn logged() -> Logged {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let checkpoint = dir.path().join("checkpoints.jsonl");
+    let cp = checkpoint.display().to_string();
+    let mut server = Server::start(
+        Backend::Sqlite,
+        &["--log-checkpoint-file", &cp, "--log-checkpoint-every", "1s"],
+    );
+    let empty = server.get_ok("/api/v1/log/head");
+    assert_eq!(empty["seq"], 0, "{empty}");
+    for n in 1..=10 {
+        let (s, text) = server.post_event(event(n, "a"));
+        assert_eq!(s, 201, "{text}");
+    }
+    let head = server.get_ok("/api/v1/log/head");
+    assert_eq!(head["seq"], 10, "{head}");
+    assert_eq!(head["hash"].as_str().map(str::len), Some(64), "{head}");
+    assert!(head["at"].as_i64().is_some(), "{head}");
+    assert!(server.terminate(), "SIGTERM exits cleanly");
+    let lines = checkpoint_lines(&checkpoint);
+    assert_eq!(lines.last(), Some(&head), "the last checkpoint is the head");
+    Logged {
+        server,
+        checkpoint,
+        head,
+        _dir: dir,
+    }
+}
+
+fn checkpoint_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("checkpoint file")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+/// Runs `sql` on the server's SQLite file behind its back, through Python's standard
+/// `sqlite3` module (the test script's Python; no sqlite3 CLI needed).
+fn sqlite(server: &Server, sql: &str) {
+    let db = server.data_dir.path().join("weft.db");
+    let python = std::env::var("WEFT_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let out = Command::new(&python)
+        .args([
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()",
+        ])
+        .arg(&db)
+        .arg(sql)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `weft verify` with `args`; returns success and stdout.
+fn verify(server: &Server, args: &[&str]) -> (bool, String) {
+    let mut all = vec!["verify"];
+    all.extend_from_slice(args);
+    let out = server.weft(&all);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn verify_checkpoint(l: &Logged) -> (bool, String) {
+    verify(
+        &l.server,
+        &["--checkpoint", &l.checkpoint.display().to_string()],
+    )
+}
+
+#[test]
+fn an_untouched_log_extends_its_checkpoints() {
+    let l = logged();
+    let (ok, text) = verify_checkpoint(&l);
+    assert!(ok, "{text}");
+    let anchor = format!("{}:{}", l.head["seq"], l.head["hash"].as_str().unwrap());
+    let (ok, text) = verify(&l.server, &["--anchor", &anchor]);
+    assert!(ok, "{text}");
+    let (ok, text) = verify(&l.server, &["--anchor", "10:00"]);
+    assert!(!ok && text.contains("seq 10"), "{text}");
+}
+
+#[test]
+fn an_edited_entry_is_named() {
+    let l = logged();
+    sqlite(
+        &l.server,
+        "UPDATE change_log SET payload_digest = zeroblob(32) WHERE seq = 3",
+    );
+    let (ok, text) = verify_checkpoint(&l);
+    assert!(!ok && text.contains("seq 3"), "{text}");
+}
+
+#[test]
+fn a_deleted_middle_entry_is_a_gap_even_without_a_checkpoint() {
+    let l = logged();
+    sqlite(&l.server, "DELETE FROM change_log WHERE seq = 4");
+    let (ok, text) = verify(&l.server, &[]);
+    assert!(
+        !ok && text.contains("seq 4") && text.contains("gap"),
+        "{text}"
+    );
+    let (ok, text) = verify_checkpoint(&l);
+    assert!(!ok && text.contains("seq 4"), "{text}");
+}
+
+#[test]
+fn a_truncated_tail_is_found_by_the_checkpoint() {
+    let l = logged();
+    sqlite(&l.server, "DELETE FROM change_log WHERE seq > 6");
+    // The chain alone cannot tell: what is left is a valid, shorter log.
+    let (ok, text) = verify(&l.server, &[]);
+    assert!(ok, "{text}");
+    let (ok, text) = verify_checkpoint(&l);
+    assert!(
+        !ok && text.contains("seq 10") && text.contains("truncated"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_rewritten_tail_is_found_by_the_checkpoint() {
+    let mut l = logged();
+    sqlite(&l.server, "DELETE FROM change_log WHERE seq > 6");
+    // Different entries appended through the server: a valid chain to seq 10 again.
+    l.server.set_extra(&[]);
+    l.server.restart();
+    for n in 100..104 {
+        let (s, text) = l.server.post_event(event(n, "b"));
+        assert_eq!(s, 201, "{text}");
+    }
+    let head = l.server.get_ok("/api/v1/log/head");
+    assert_eq!(head["seq"], 10, "{head}");
+    assert_ne!(head["hash"], l.head["hash"]);
+    assert!(l.server.terminate());
+    let (ok, text) = verify(&l.server, &[]);
+    assert!(ok, "{text}");
+    let (ok, text) = verify_checkpoint(&l);
+    assert!(
+        !ok && text.contains("seq 10") && text.contains("hash mismatch"),
+        "{text}"
+    );
+}
