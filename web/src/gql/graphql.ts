@@ -1706,6 +1706,8 @@ export type DatasetJobRunsQueryVariables = Exact<{
 
 export type DatasetJobRunsQuery = { __typename?: 'Query', job?: { __typename?: 'Job', id: string, runs: { __typename?: 'RunConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Run', id?: string | null, state?: string | null, startedAt?: string | null, endedAt?: string | null, durationMs?: number | null, createdAt?: string | null }> } } | null };
 
+export type OneHopFragment = { __typename?: 'LineageGraph', truncated: boolean, nodes: Array<{ __typename?: 'LineageNode', id: string, type: string, namespace?: string | null, name?: string | null, depth: number, hiddenChildren: number }>, edges: Array<{ __typename?: 'LineageEdge', src: string, dst: string, origin: string, stale: boolean, job?: { __typename?: 'JobRef', namespace: string, name: string } | null }> };
+
 export type DatasetLineageQueryVariables = Exact<{
   namespace: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -1929,6 +1931,29 @@ export const DatasetRunFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
 }
     `, {"fragmentName":"DatasetRunFields"}) as unknown as TypedDocumentString<DatasetRunFieldsFragment, unknown>;
+export const OneHopFragmentDoc = new TypedDocumentString(`
+    fragment OneHop on LineageGraph {
+  truncated
+  nodes {
+    id
+    type
+    namespace
+    name
+    depth
+    hiddenChildren
+  }
+  edges {
+    src
+    dst
+    origin
+    stale
+    job {
+      namespace
+      name
+    }
+  }
+}
+    `, {"fragmentName":"OneHop"}) as unknown as TypedDocumentString<OneHopFragment, unknown>;
 export const LineageEdgeFieldsFragmentDoc = new TypedDocumentString(`
     fragment LineageEdgeFields on LineageEdge {
   src
@@ -2310,46 +2335,10 @@ export const DatasetLineageDocument = new TypedDocumentString(`
   dataset(namespace: $namespace, name: $name) {
     id
     upstream(depth: 1, maxChildren: 100) {
-      truncated
-      nodes {
-        id
-        type
-        namespace
-        name
-        depth
-        hiddenChildren
-      }
-      edges {
-        src
-        dst
-        origin
-        stale
-        job {
-          namespace
-          name
-        }
-      }
+      ...OneHop
     }
     downstream(depth: 1, maxChildren: 100) {
-      truncated
-      nodes {
-        id
-        type
-        namespace
-        name
-        depth
-        hiddenChildren
-      }
-      edges {
-        src
-        dst
-        origin
-        stale
-        job {
-          namespace
-          name
-        }
-      }
+      ...OneHop
     }
     impact {
       datasets(first: 10) {
@@ -2370,7 +2359,27 @@ export const DatasetLineageDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<DatasetLineageQuery, DatasetLineageQueryVariables>;
+    fragment OneHop on LineageGraph {
+  truncated
+  nodes {
+    id
+    type
+    namespace
+    name
+    depth
+    hiddenChildren
+  }
+  edges {
+    src
+    dst
+    origin
+    stale
+    job {
+      namespace
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<DatasetLineageQuery, DatasetLineageQueryVariables>;
 export const DatasetColumnsDocument = new TypedDocumentString(`
     query DatasetColumns($namespace: String!, $name: String!, $after: String) {
   dataset(namespace: $namespace, name: $name) {

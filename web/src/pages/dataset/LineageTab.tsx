@@ -11,51 +11,40 @@ import { datasetNodeId, datasetPath, Link, lineagePath } from "../../router";
 import { useDataset, useRefetchOnRefresh } from "./context";
 import { jobAnchor } from "./format";
 
+/** One hop of lineage as the tab lists it, the same upstream and downstream. */
+graphql(`
+  fragment OneHop on LineageGraph {
+    truncated
+    nodes {
+      id
+      type
+      namespace
+      name
+      depth
+      hiddenChildren
+    }
+    edges {
+      src
+      dst
+      origin
+      stale
+      job {
+        namespace
+        name
+      }
+    }
+  }
+`);
+
 const DatasetLineageQuery = graphql(`
   query DatasetLineage($namespace: String!, $name: String!) {
     dataset(namespace: $namespace, name: $name) {
       id
       upstream(depth: 1, maxChildren: 100) {
-        truncated
-        nodes {
-          id
-          type
-          namespace
-          name
-          depth
-          hiddenChildren
-        }
-        edges {
-          src
-          dst
-          origin
-          stale
-          job {
-            namespace
-            name
-          }
-        }
+        ...OneHop
       }
       downstream(depth: 1, maxChildren: 100) {
-        truncated
-        nodes {
-          id
-          type
-          namespace
-          name
-          depth
-          hiddenChildren
-        }
-        edges {
-          src
-          dst
-          origin
-          stale
-          job {
-            namespace
-            name
-          }
-        }
+        ...OneHop
       }
       impact {
         datasets(first: 10) {

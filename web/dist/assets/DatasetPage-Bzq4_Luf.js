@@ -1,4 +1,4 @@
-import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{_ as r,a as i,b as a,c as o,f as s,g as c,h as l,i as u,l as d,m as f,n as p,o as m,p as h,r as g,t as _,u as v,v as y,x as b}from"./index-B2zoy0t4.js";import{t as x}from"./dotted-name-DK97gntZ.js";import{t as S}from"./live-BAukonFQ.js";var C=n(e(),1),w=(0,C.createContext)(null);function T(){let e=(0,C.useContext)(w);if(!e)throw Error(`useDataset outside a dataset page`);return e}function E(e){let{refreshKey:t}=T(),n=(0,C.useRef)(t);(0,C.useEffect)(()=>{t!==n.current&&(n.current=t,e())},[t,e])}var D=t(),ee=v(`
+import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{_ as r,a as i,b as a,c as o,f as s,g as c,h as l,i as u,l as d,m as f,n as p,o as m,p as h,r as g,t as _,u as v,v as y,x as b}from"./index-CiMze9tH.js";import{t as x}from"./dotted-name-DK97gntZ.js";import{t as S}from"./live-B-5qhHzE.js";var C=n(e(),1),w=(0,C.createContext)(null);function T(){let e=(0,C.useContext)(w);if(!e)throw Error(`useDataset outside a dataset page`);return e}function E(e){let{refreshKey:t}=T(),n=(0,C.useRef)(t);(0,C.useEffect)(()=>{t!==n.current&&(n.current=t,e())},[t,e])}var D=t(),ee=v(`
   mutation DatasetSetDescription($namespace: String!, $dataset: String!, $column: String, $description: String) {
     setDescription(namespace: $namespace, dataset: $dataset, column: $column, description: $description) {
       id
@@ -111,51 +111,37 @@ import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{_ as r,a a
       }
     }
   }
-`),z=100,ke=100;async function B(e,t,n){let r=async r=>(await b(Oe,{namespace:e,name:t,after:r},n)).dataset?.columns??null,i=await r(null);if(!i)return null;let a=[...i.nodes],o=i;if(i.pageInfo.hasNextPage&&i.pageInfo.endCursor===String(i.nodes.length-1)){let e=[];for(let t=i.nodes.length;t<i.totalCount&&e.length<99;t+=z)e.push(String(t-1));let t=await Promise.all(e.map(r));for(let e of t)e&&a.push(...e.nodes);o=t[t.length-1]??i}for(let e=Math.ceil(a.length/z);o.pageInfo.hasNextPage&&o.pageInfo.endCursor&&e<ke;e++){let e=await r(o.pageInfo.endCursor);if(!e)break;a.push(...e.nodes),o=e}let s=new Set;return{columns:a.filter(e=>!s.has(e.name)&&s.add(e.name)),total:i.totalCount}}var V=null,Ae=1e4;function je(e,t){let n=B(e,t);n.catch(()=>{}),V={key:JSON.stringify([e,t]),at:Date.now(),promise:n}}function Me(e,t){let n=V;return V=null,n&&n.key===JSON.stringify([e,t])&&Date.now()-n.at<Ae?n.promise:null}function Ne(){let{namespace:e,name:t,refreshKey:n}=T(),[r,i]=(0,C.useState)({loading:!0}),[a,o]=(0,C.useState)(0);return(0,C.useEffect)(()=>{let n=new AbortController;return i(e=>({...e,loading:!0,error:void 0})),(Me(e,t)??B(e,t,n.signal)).then(e=>{n.signal.aborted||i(e?{columns:e.columns,total:e.total,loading:!1}:{missing:!0,loading:!1})},e=>{n.signal.aborted||i(t=>({...t,error:e,loading:!1}))}),()=>n.abort()},[e,t,n,a]),{...r,retry:()=>o(e=>e+1)}}function Pe(e,t){return e.name.toLowerCase().includes(t)||(e.type??``).toLowerCase().includes(t)||(e.description??``).toLowerCase().includes(t)||e.tags.some(e=>e.key.includes(t))}function Fe(){let{namespace:e,name:t}=T(),n=d(),r=n.can(`write`),i=n.can(`review`),a=Ne(),[o,c]=(0,C.useState)(``),[l,u]=(0,C.useState)(null),[f,p]=(0,C.useState)(null),[m,g]=(0,C.useState)(null),_=(0,C.useRef)(null);(0,C.useEffect)(()=>{let e=_.current;e&&!l&&(_.current=null,document.getElementById(`column-${e.column}`)?.querySelector(`.${e.cls}`)?.focus())});let v=(0,C.useCallback)((e,t)=>{t&&g({column:e.name,text:t,base:e.description}),_.current={column:e.name,cls:`ds-edit-desc`},u(null)},[]),y=(0,C.useCallback)(e=>{_.current={column:e.name,cls:`ds-add-tag`},u(null)},[]),b=o.trim().toLowerCase(),x=(0,C.useMemo)(()=>a.columns&&b?a.columns.filter(e=>Pe(e,b)):a.columns,[a.columns,b]);if(a.missing)return null;if(a.error&&!a.columns)return(0,D.jsx)(s,{error:a.error,onRetry:a.retry});if(!a.columns)return(0,D.jsx)(h,{what:`columns`});if(a.columns.length===0)return(0,D.jsx)(`p`,{className:`muted`,children:`No schema yet: no producer or crawler has described this dataset’s columns.`});let S=a.columns.filter(e=>e.tags.some(e=>e.key.startsWith(`pii.`)&&e.status!==`rejected`)).length,w=a.columns.filter(e=>e.tags.some(e=>e.status===`proposed`)).length;return(0,D.jsxs)(`div`,{className:`ds-schema`,children:[(0,D.jsxs)(`div`,{className:`ds-toolbar`,children:[(0,D.jsxs)(`p`,{className:`ds-summary`,children:[a.total,` column`,a.total===1?``:`s`,S>0&&(0,D.jsxs)(D.Fragment,{children:[` · `,(0,D.jsxs)(`span`,{className:`ds-pii-count`,children:[S,` with personal data`]})]}),w>0&&(0,D.jsxs)(D.Fragment,{children:[` · `,w,` with tags awaiting review`]}),a.loading&&(0,D.jsx)(`span`,{className:`muted`,children:` · loading…`})]}),(0,D.jsx)(`input`,{type:`search`,className:`ds-filter`,"aria-label":`Filter columns by name, type, description or tag`,placeholder:`Filter columns`,value:o,onChange:e=>c(e.target.value)})]}),a.error?(0,D.jsx)(s,{error:a.error,onRetry:a.retry}):null,a.total!==void 0&&a.total>a.columns.length&&!a.loading&&(0,D.jsxs)(`p`,{className:`notice`,children:[`Showing the first `,a.columns.length,` of `,a.total,` columns.`]}),(0,D.jsxs)(`div`,{className:`ds-table-wrap`,children:[(0,D.jsxs)(`table`,{className:`ds-schema-table`,"data-testid":`schema-table`,children:[(0,D.jsxs)(`caption`,{className:`sr-only`,children:[`Columns of `,t]}),(0,D.jsx)(`thead`,{children:(0,D.jsxs)(`tr`,{children:[(0,D.jsx)(`th`,{scope:`col`,className:`ds-ord`,children:`#`}),(0,D.jsx)(`th`,{scope:`col`,children:`Column`}),(0,D.jsx)(`th`,{scope:`col`,children:`Type`}),(0,D.jsx)(`th`,{scope:`col`,children:`Description`}),(0,D.jsx)(`th`,{scope:`col`,children:`Tags`})]})}),(0,D.jsx)(`tbody`,{children:x?.map(n=>{let a=m&&m.column===n.name&&m.base===n.description?m.text:n.description,o=l?.column===n.name?l.what:null;return(0,D.jsx)(Ie,{c:n,description:a,namespace:e,dataset:t,canWrite:r,canReview:i,editing:o,onEdit:u,onExplain:p,onDescriptionSaved:v,onTagAdded:y},n.name)})})]}),x&&x.length===0&&(0,D.jsxs)(`p`,{className:`muted`,children:[`No column matches “`,o,`”.`]})]}),f&&(0,D.jsx)(De,{column:f.column,tag:f.tag,onClose:()=>{let e=f?.opener;p(null),requestAnimationFrame(()=>e?.focus())}})]})}var Ie=(0,C.memo)(function({c:e,description:t,namespace:n,dataset:a,canWrite:o,canReview:s,editing:c,onEdit:l,onExplain:u,onDescriptionSaved:d,onTagAdded:f}){return(0,D.jsxs)(`tr`,{"data-column":e.name,id:`column-${e.name}`,children:[(0,D.jsx)(`td`,{className:`ds-ord`,children:e.ordinal+1}),(0,D.jsxs)(`th`,{scope:`row`,className:`ds-colname`,children:[(0,D.jsx)(`code`,{children:e.name}),(0,D.jsx)(p,{className:`ds-col-lineage`,to:i(g(n,a),{column:e.name,columnLevel:!0}),"aria-label":`Column lineage of ${e.name}`,title:`Column lineage`,children:`⇄`})]}),(0,D.jsx)(`td`,{className:`ds-coltype`,children:(0,D.jsx)(`code`,{children:e.type??`—`})}),(0,D.jsx)(`td`,{className:`ds-coldesc`,children:c===`description`?(0,D.jsx)(N,{column:e.name,value:t,onDone:t=>d(e,t)}):(0,D.jsxs)(D.Fragment,{children:[t?(0,D.jsx)(`span`,{children:t}):(0,D.jsx)(`span`,{className:`muted`,children:`—`}),o&&(0,D.jsx)(`button`,{type:`button`,className:`ds-row-button ds-edit-desc`,"aria-label":`Edit description of ${e.name}`,onClick:()=>l({column:e.name,what:`description`}),children:`Edit`})]})}),(0,D.jsxs)(`td`,{className:`ds-coltags`,children:[e.tags.map(t=>(0,D.jsx)(r,{tag:t.key,status:t.status,origin:t.origin,onClick:()=>u({column:e.name,tag:t.key,opener:document.activeElement})},t.key)),c===`tag`?(0,D.jsx)(le,{column:e.name,onDone:()=>f(e)}):s&&(0,D.jsx)(`button`,{type:`button`,className:`ds-row-button ds-add-tag`,"aria-label":`Add a tag to ${e.name}`,onClick:()=>l({column:e.name,what:`tag`}),children:`+ tag`})]})]})}),Le=v(`
+`),z=100,ke=100;async function B(e,t,n){let r=async r=>(await b(Oe,{namespace:e,name:t,after:r},n)).dataset?.columns??null,i=await r(null);if(!i)return null;let a=[...i.nodes],o=i;if(i.pageInfo.hasNextPage&&i.pageInfo.endCursor===String(i.nodes.length-1)){let e=[];for(let t=i.nodes.length;t<i.totalCount&&e.length<99;t+=z)e.push(String(t-1));let t=await Promise.all(e.map(r));for(let e of t)e&&a.push(...e.nodes);o=t[t.length-1]??i}for(let e=Math.ceil(a.length/z);o.pageInfo.hasNextPage&&o.pageInfo.endCursor&&e<ke;e++){let e=await r(o.pageInfo.endCursor);if(!e)break;a.push(...e.nodes),o=e}let s=new Set;return{columns:a.filter(e=>!s.has(e.name)&&s.add(e.name)),total:i.totalCount}}var V=null,Ae=1e4;function je(e,t){let n=B(e,t);n.catch(()=>{}),V={key:JSON.stringify([e,t]),at:Date.now(),promise:n}}function Me(e,t){let n=V;return V=null,n&&n.key===JSON.stringify([e,t])&&Date.now()-n.at<Ae?n.promise:null}function Ne(){let{namespace:e,name:t,refreshKey:n}=T(),[r,i]=(0,C.useState)({loading:!0}),[a,o]=(0,C.useState)(0);return(0,C.useEffect)(()=>{let n=new AbortController;return i(e=>({...e,loading:!0,error:void 0})),(Me(e,t)??B(e,t,n.signal)).then(e=>{n.signal.aborted||i(e?{columns:e.columns,total:e.total,loading:!1}:{missing:!0,loading:!1})},e=>{n.signal.aborted||i(t=>({...t,error:e,loading:!1}))}),()=>n.abort()},[e,t,n,a]),{...r,retry:()=>o(e=>e+1)}}function Pe(e,t){return e.name.toLowerCase().includes(t)||(e.type??``).toLowerCase().includes(t)||(e.description??``).toLowerCase().includes(t)||e.tags.some(e=>e.key.includes(t))}function Fe(){let{namespace:e,name:t}=T(),n=d(),r=n.can(`write`),i=n.can(`review`),a=Ne(),[o,c]=(0,C.useState)(``),[l,u]=(0,C.useState)(null),[f,p]=(0,C.useState)(null),[m,g]=(0,C.useState)(null),_=(0,C.useRef)(null);(0,C.useEffect)(()=>{let e=_.current;e&&!l&&(_.current=null,document.getElementById(`column-${e.column}`)?.querySelector(`.${e.cls}`)?.focus())});let v=(0,C.useCallback)((e,t)=>{t&&g({column:e.name,text:t,base:e.description}),_.current={column:e.name,cls:`ds-edit-desc`},u(null)},[]),y=(0,C.useCallback)(e=>{_.current={column:e.name,cls:`ds-add-tag`},u(null)},[]),b=o.trim().toLowerCase(),x=(0,C.useMemo)(()=>a.columns&&b?a.columns.filter(e=>Pe(e,b)):a.columns,[a.columns,b]);if(a.missing)return null;if(a.error&&!a.columns)return(0,D.jsx)(s,{error:a.error,onRetry:a.retry});if(!a.columns)return(0,D.jsx)(h,{what:`columns`});if(a.columns.length===0)return(0,D.jsx)(`p`,{className:`muted`,children:`No schema yet: no producer or crawler has described this dataset’s columns.`});let S=a.columns.filter(e=>e.tags.some(e=>e.key.startsWith(`pii.`)&&e.status!==`rejected`)).length,w=a.columns.filter(e=>e.tags.some(e=>e.status===`proposed`)).length;return(0,D.jsxs)(`div`,{className:`ds-schema`,children:[(0,D.jsxs)(`div`,{className:`ds-toolbar`,children:[(0,D.jsxs)(`p`,{className:`ds-summary`,children:[a.total,` column`,a.total===1?``:`s`,S>0&&(0,D.jsxs)(D.Fragment,{children:[` · `,(0,D.jsxs)(`span`,{className:`ds-pii-count`,children:[S,` with personal data`]})]}),w>0&&(0,D.jsxs)(D.Fragment,{children:[` · `,w,` with tags awaiting review`]}),a.loading&&(0,D.jsx)(`span`,{className:`muted`,children:` · loading…`})]}),(0,D.jsx)(`input`,{type:`search`,className:`ds-filter`,"aria-label":`Filter columns by name, type, description or tag`,placeholder:`Filter columns`,value:o,onChange:e=>c(e.target.value)})]}),a.error?(0,D.jsx)(s,{error:a.error,onRetry:a.retry}):null,a.total!==void 0&&a.total>a.columns.length&&!a.loading&&(0,D.jsxs)(`p`,{className:`notice`,children:[`Showing the first `,a.columns.length,` of `,a.total,` columns.`]}),(0,D.jsxs)(`div`,{className:`ds-table-wrap`,children:[(0,D.jsxs)(`table`,{className:`ds-schema-table`,"data-testid":`schema-table`,children:[(0,D.jsxs)(`caption`,{className:`sr-only`,children:[`Columns of `,t]}),(0,D.jsx)(`thead`,{children:(0,D.jsxs)(`tr`,{children:[(0,D.jsx)(`th`,{scope:`col`,className:`ds-ord`,children:`#`}),(0,D.jsx)(`th`,{scope:`col`,children:`Column`}),(0,D.jsx)(`th`,{scope:`col`,children:`Type`}),(0,D.jsx)(`th`,{scope:`col`,children:`Description`}),(0,D.jsx)(`th`,{scope:`col`,children:`Tags`})]})}),(0,D.jsx)(`tbody`,{children:x?.map(n=>{let a=m&&m.column===n.name&&m.base===n.description?m.text:n.description,o=l?.column===n.name?l.what:null;return(0,D.jsx)(Ie,{c:n,description:a,namespace:e,dataset:t,canWrite:r,canReview:i,editing:o,onEdit:u,onExplain:p,onDescriptionSaved:v,onTagAdded:y},n.name)})})]}),x&&x.length===0&&(0,D.jsxs)(`p`,{className:`muted`,children:[`No column matches “`,o,`”.`]})]}),f&&(0,D.jsx)(De,{column:f.column,tag:f.tag,onClose:()=>{let e=f?.opener;p(null),requestAnimationFrame(()=>e?.focus())}})]})}var Ie=(0,C.memo)(function({c:e,description:t,namespace:n,dataset:a,canWrite:o,canReview:s,editing:c,onEdit:l,onExplain:u,onDescriptionSaved:d,onTagAdded:f}){return(0,D.jsxs)(`tr`,{"data-column":e.name,id:`column-${e.name}`,children:[(0,D.jsx)(`td`,{className:`ds-ord`,children:e.ordinal+1}),(0,D.jsxs)(`th`,{scope:`row`,className:`ds-colname`,children:[(0,D.jsx)(`code`,{children:e.name}),(0,D.jsx)(p,{className:`ds-col-lineage`,to:i(g(n,a),{column:e.name,columnLevel:!0}),"aria-label":`Column lineage of ${e.name}`,title:`Column lineage`,children:`⇄`})]}),(0,D.jsx)(`td`,{className:`ds-coltype`,children:(0,D.jsx)(`code`,{children:e.type??`—`})}),(0,D.jsx)(`td`,{className:`ds-coldesc`,children:c===`description`?(0,D.jsx)(N,{column:e.name,value:t,onDone:t=>d(e,t)}):(0,D.jsxs)(D.Fragment,{children:[t?(0,D.jsx)(`span`,{children:t}):(0,D.jsx)(`span`,{className:`muted`,children:`—`}),o&&(0,D.jsx)(`button`,{type:`button`,className:`ds-row-button ds-edit-desc`,"aria-label":`Edit description of ${e.name}`,onClick:()=>l({column:e.name,what:`description`}),children:`Edit`})]})}),(0,D.jsxs)(`td`,{className:`ds-coltags`,children:[e.tags.map(t=>(0,D.jsx)(r,{tag:t.key,status:t.status,origin:t.origin,onClick:()=>u({column:e.name,tag:t.key,opener:document.activeElement})},t.key)),c===`tag`?(0,D.jsx)(le,{column:e.name,onDone:()=>f(e)}):s&&(0,D.jsx)(`button`,{type:`button`,className:`ds-row-button ds-add-tag`,"aria-label":`Add a tag to ${e.name}`,onClick:()=>l({column:e.name,what:`tag`}),children:`+ tag`})]})]})});v(`
+  fragment OneHop on LineageGraph {
+    truncated
+    nodes {
+      id
+      type
+      namespace
+      name
+      depth
+      hiddenChildren
+    }
+    edges {
+      src
+      dst
+      origin
+      stale
+      job {
+        namespace
+        name
+      }
+    }
+  }
+`);var Le=v(`
   query DatasetLineage($namespace: String!, $name: String!) {
     dataset(namespace: $namespace, name: $name) {
       id
       upstream(depth: 1, maxChildren: 100) {
-        truncated
-        nodes {
-          id
-          type
-          namespace
-          name
-          depth
-          hiddenChildren
-        }
-        edges {
-          src
-          dst
-          origin
-          stale
-          job {
-            namespace
-            name
-          }
-        }
+        ...OneHop
       }
       downstream(depth: 1, maxChildren: 100) {
-        truncated
-        nodes {
-          id
-          type
-          namespace
-          name
-          depth
-          hiddenChildren
-        }
-        edges {
-          src
-          dst
-          origin
-          stale
-          job {
-            namespace
-            name
-          }
-        }
+        ...OneHop
       }
       impact {
         datasets(first: 10) {
