@@ -172,7 +172,7 @@ pub struct RebuildSummary {
 }
 
 /// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 22] = [
+const STATE_TABLES: [&str; 23] = [
     "curations",
     "namespaces",
     "datasets",
@@ -195,6 +195,7 @@ const STATE_TABLES: [&str; 22] = [
     "query_seen",
     "query_shapes",
     "crawl_runs",
+    "facet_tombstones",
 ];
 
 /// Recomputes current state from the change log: wipes the state tables, replays every

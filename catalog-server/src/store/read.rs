@@ -298,7 +298,7 @@ impl Store {
         };
         let rows = self
             .rows(
-                "SELECT version, fields, run_id, created_at FROM dataset_versions WHERE dataset_id = ? ORDER BY version DESC LIMIT ? OFFSET ?",
+                "SELECT version, fields, run_id, created_at FROM dataset_versions WHERE dataset_id = ? ORDER BY created_at DESC, version DESC LIMIT ? OFFSET ?",
                 vec![id.into(), page.limit.into(), page.offset.into()],
             )
             .await?;
@@ -405,7 +405,7 @@ impl Store {
         }
         let latest = self
             .rows(
-                "SELECT id FROM runs WHERE job_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+                "SELECT id FROM runs WHERE job_id = ? ORDER BY COALESCE(started_at, ended_at, created_at) DESC, id DESC LIMIT 1",
                 vec![id.into()],
             )
             .await?;
@@ -481,7 +481,7 @@ impl Store {
         };
         let rows = self
             .rows(
-                "SELECT id FROM runs WHERE job_id = ? ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT ? OFFSET ?",
+                "SELECT id FROM runs WHERE job_id = ? ORDER BY COALESCE(started_at, ended_at, created_at) DESC, id DESC LIMIT ? OFFSET ?",
                 vec![job_id.into(), page.limit.into(), page.offset.into()],
             )
             .await?;
@@ -783,14 +783,17 @@ impl Store {
             let (ns, name) = names.get(&c.0).cloned().unwrap_or_default();
             format!("datasetField:{ns}:{name}:{}", c.1)
         };
+        // Ordered by name, never by id: ids count datasets in the order Weft learned of
+        // them, and the answer must not depend on the order events arrived in.
         let mut graph = Vec::new();
         let mut sorted: Vec<&(i64, String)> = seen.iter().collect();
-        sorted.sort();
+        sorted.sort_by_key(|c| key(c));
         for col in sorted {
             let (ns, name) = names.get(&col.0).cloned().unwrap_or_default();
-            let inputs: Vec<Value> = edges
-                .iter()
-                .filter(|((_, dst), _)| dst == col)
+            let mut into: Vec<_> = edges.iter().filter(|((_, dst), _)| dst == col).collect();
+            into.sort_by_key(|((src, _), _)| key(src));
+            let inputs: Vec<Value> = into
+                .into_iter()
                 .map(|((src, _), by_origin)| {
                     let (sns, sname) = names.get(&src.0).cloned().unwrap_or_default();
                     let (t, desc) = by_origin
@@ -826,12 +829,24 @@ impl Store {
                     "inputFields": inputs,
                     "lineageDisagreement": disagreement,
                 },
-                "inEdges": edges.keys().filter(|(_, d)| d == col && names.contains_key(&col.0)).map(|(s, d)| json!({"origin": key(s), "destination": key(d)})).collect::<Vec<_>>(),
-                "outEdges": edges.keys().filter(|(s, _)| s == col).map(|(s, d)| json!({"origin": key(s), "destination": key(d)})).collect::<Vec<_>>(),
+                "inEdges": sorted_edges(edges.keys().filter(|(_, d)| d == col && names.contains_key(&col.0)), &key),
+                "outEdges": sorted_edges(edges.keys().filter(|(s, _)| s == col), &key),
             }));
         }
         Ok(Some(json!({"graph": graph})))
     }
+}
+
+/// Marquez's `{origin, destination}` edge list, ordered by name.
+fn sorted_edges<'a>(
+    edges: impl Iterator<Item = &'a (Column, Column)>,
+    key: &impl Fn(&Column) -> String,
+) -> Vec<Value> {
+    let mut out: Vec<(String, String)> = edges.map(|(s, d)| (key(s), key(d))).collect();
+    out.sort();
+    out.into_iter()
+        .map(|(origin, destination)| json!({"origin": origin, "destination": destination}))
+        .collect()
 }
 
 /// The origin of edges a producer declared in its columnLineage facet.

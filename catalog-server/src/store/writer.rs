@@ -13,6 +13,19 @@
 //! jobs) or whose staleness only delays a `last_seen` refresh (edges, run inputs), so
 //! several writers (replicas on one PostgreSQL) stay correct. Anything compared for
 //! "did it change" is read inside the transaction. Any error clears every cache.
+//!
+//! # Arrival order
+//!
+//! Current state follows each event's own `eventTime`, never the order events arrive
+//! in: producers retry, the composite transport sends twice, Kafka partitions
+//! interleave, and the same events must leave the same catalog whatever their order.
+//! Every stated value carries the time it was last stated (facets, a dataset's schema,
+//! run facets, edges), and is replaced only by an event at least as new; equal times
+//! are settled by comparing the values themselves, so the winner never depends on
+//! arrival. A removed facet leaves a tombstone with its time, so that an older event
+//! arriving late cannot bring it back. An older event still lands in the log and in
+//! history (an older schema becomes a version of its own) as what it is: it just does
+//! not become current.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -21,8 +34,8 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use weft_schemas::change::{
-    ChangeBody, DatasetRole, DatasetUpdate, FacetValue, JobUpdate, LineageUpdate, MetadataChange,
-    Owner, Tag,
+    ChangeBody, ColumnEdge, DatasetRole, DatasetUpdate, FacetValue, JobUpdate, LineageUpdate,
+    MetadataChange, Owner, Tag,
 };
 
 use super::bulk::{Insert, Val, execute, fetch, in_list};
@@ -66,16 +79,35 @@ type EdgeKey = (i64, String, i64, String, i64);
 /// Most edges remembered as recently written (about 100 bytes each).
 const EDGE_CACHE_LIMIT: usize = 200_000;
 
-/// Pending facet rows: (owner id, key) → new (digest, JSON) or removal.
-type FacetWrites = HashMap<(i64, String), Option<(Vec<u8>, String)>>;
+/// Pending facet rows: (owner id, key) → the event time and the new (digest, JSON), or
+/// removal.
+type FacetWrites = HashMap<(i64, String), (i64, Option<(Vec<u8>, String)>)>;
+
+/// A facet key of one entity: (owner id, key).
+type FacetKey = (i64, String);
+
+/// A tombstone's key: (entity kind, entity id as text, facet key).
+type TombKey = (&'static str, String, String);
+
+/// What the writer remembers of an edge it wrote.
+#[derive(Clone, Copy)]
+struct EdgeSeen {
+    /// Fingerprint of the transformations last written.
+    digest: u64,
+    /// The newest `last_seen` written to the row.
+    written: i64,
+    /// The newest event time that stated these transformations (may be ahead of
+    /// `written` while refreshes are skipped).
+    newest: i64,
+}
 
 #[derive(Default)]
 struct Cache {
     namespaces: HashMap<String, i64>,
     datasets: HashMap<(i64, String), i64>,
     jobs: HashMap<(i64, String), i64>,
-    /// Edge → (digest of its transformations, last_seen written).
-    edges: HashMap<EdgeKey, (u64, i64)>,
+    /// Edge → what was last written for it.
+    edges: HashMap<EdgeKey, EdgeSeen>,
     run_io: HashSet<(String, i64, bool, i64)>,
     job_io: HashMap<(i64, i64, bool), i64>,
 }
@@ -444,6 +476,10 @@ struct DatasetRow {
     lifecycle: Option<String>,
     version: i64,
     fields_digest: Option<Vec<u8>>,
+    /// When the current schema was last stated.
+    fields_time: Option<i64>,
+    /// The highest version number given out (older schemas arriving late get one too).
+    max_version: i64,
     created_at: i64,
     dirty: bool,
 }
@@ -479,24 +515,140 @@ struct EdgeRow {
     last_seen: i64,
 }
 
+/// One entity kind's facets as the batch sees them, with their times.
+#[derive(Default)]
+struct Facets {
+    /// Stored (and batch-updated) facets: key → (digest, when last stated).
+    current: HashMap<FacetKey, (Vec<u8>, i64)>,
+    /// New values and removals to write.
+    writes: FacetWrites,
+    /// Unchanged facets stated again by a newer event: key → (digest, time). Only the
+    /// time is written, so a late, older event cannot replace what was just restated.
+    restated: HashMap<FacetKey, (Vec<u8>, i64)>,
+}
+
+impl Facets {
+    /// Applies one facet of an event at time `at`; returns whether the facet's value
+    /// changed (so what is projected from it must be recomputed).
+    fn apply(
+        &mut self,
+        tombs: &mut Tombstones,
+        entity: &'static str,
+        id: i64,
+        key: &str,
+        value: Option<&FacetValue>,
+        at: i64,
+    ) -> bool {
+        let k = (id, key.to_owned());
+        let tomb = (entity, id.to_string(), key.to_owned());
+        match value {
+            Some(v) => {
+                if tombs.removed_after(&tomb, at) {
+                    return false;
+                }
+                match self.current.get_mut(&k) {
+                    Some((digest, time)) if *digest == v.digest => {
+                        if at > *time {
+                            *time = at;
+                            match self.writes.get_mut(&k) {
+                                Some((t, Some(_))) => *t = at,
+                                _ => {
+                                    self.restated.insert(k, (v.digest.clone(), at));
+                                }
+                            }
+                        }
+                        false
+                    }
+                    Some((digest, time)) if (at, &v.digest) < (*time, &*digest) => false,
+                    _ => {
+                        self.current.insert(k.clone(), (v.digest.clone(), at));
+                        self.restated.remove(&k);
+                        self.writes
+                            .insert(k, (at, Some((v.digest.clone(), v.json.clone()))));
+                        true
+                    }
+                }
+            }
+            None => {
+                let newer_value = self.current.get(&k).is_some_and(|(_, t)| *t >= at);
+                if newer_value {
+                    return false;
+                }
+                tombs.record(tomb, at);
+                if self.current.remove(&k).is_none() {
+                    return false;
+                }
+                self.restated.remove(&k);
+                self.writes.insert(k, (at, None));
+                true
+            }
+        }
+    }
+}
+
+/// Facet removals of the batch's entities: loaded, and written back when new.
+#[derive(Default)]
+struct Tombstones {
+    loaded: HashMap<TombKey, i64>,
+    writes: HashMap<TombKey, i64>,
+}
+
+impl Tombstones {
+    /// Whether the facet was removed by an event newer than `at`.
+    fn removed_after(&self, key: &TombKey, at: i64) -> bool {
+        self.loaded.get(key).is_some_and(|t| *t > at)
+    }
+
+    fn record(&mut self, key: TombKey, at: i64) {
+        let t = self.loaded.entry(key.clone()).or_insert(at);
+        if *t <= at {
+            *t = at;
+            self.writes.insert(key, at);
+        }
+    }
+
+    async fn load(
+        &mut self,
+        conn: &mut AnyConnection,
+        backend: Backend,
+        entity: &'static str,
+        ids: Vec<Val>,
+    ) -> Result<(), StoreError> {
+        let prefix = format!(
+            "SELECT entity_id, key, event_time FROM facet_tombstones WHERE entity = '{entity}' AND entity_id IN "
+        );
+        for r in select_in(conn, backend, &prefix, &ids).await? {
+            self.loaded
+                .insert((entity, r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+        }
+        Ok(())
+    }
+}
+
 /// Everything one batch will write, accumulated in memory, then written table by table.
 struct Batch {
     now: i64,
     datasets: HashMap<i64, DatasetRow>,
     jobs: HashMap<i64, JobRow>,
-    ds_facets: HashMap<(i64, String), Vec<u8>>,
-    job_facets: HashMap<(i64, String), Vec<u8>>,
-    ds_facet_writes: FacetWrites,
-    job_facet_writes: FacetWrites,
+    ds_facets: Facets,
+    job_facets: Facets,
+    tombs: Tombstones,
     versions: Vec<Vec<Val>>,
+    /// Columns of schemas that became current.
     columns: Vec<Vec<Val>>,
+    /// Columns of older schemas that arrived late (history, never current).
+    old_columns: Vec<Vec<Val>>,
     tags: HashMap<i64, Vec<Tag>>,
     owners: HashMap<(&'static str, i64), Vec<Owner>>,
     runs: HashMap<String, RunRow>,
-    run_facets: HashMap<(String, String), Option<String>>,
+    /// (run, key) → (time stated, value or removal).
+    run_facets: HashMap<(String, String), (i64, Option<String>)>,
     run_io: Vec<Vec<Val>>,
     job_io: Vec<Vec<Val>>,
     edges: HashMap<EdgeKey, EdgeRow>,
+    /// Edges stated by an event older than the transformations already recorded: only
+    /// their `first_seen` may move earlier.
+    edges_first_seen: HashMap<EdgeKey, i64>,
 }
 
 impl Batch {
@@ -508,6 +660,7 @@ impl Batch {
         let backend = w.store.backend();
         let mut ds_ids: BTreeSet<i64> = BTreeSet::new();
         let mut job_ids: BTreeSet<i64> = BTreeSet::new();
+        let mut run_ids: BTreeSet<&str> = BTreeSet::new();
         for (_, u) in items {
             for d in &u.datasets {
                 ds_ids.insert(w.dataset_id(&d.namespace, &d.name)?);
@@ -515,19 +668,30 @@ impl Batch {
             if let Some(j) = &u.job {
                 job_ids.insert(w.job_id(j)?);
             }
+            if let Some(r) = &u.run {
+                run_ids.insert(&r.id);
+            }
         }
+        let mut tombs = Tombstones::default();
+        let as_text = |ids: &BTreeSet<i64>| ids.iter().map(|i| Val::Text(i.to_string())).collect();
+        tombs
+            .load(conn, backend, "dataset", as_text(&ds_ids))
+            .await?;
+        tombs.load(conn, backend, "job", as_text(&job_ids)).await?;
+        let runs = run_ids.iter().map(|r| Val::from(*r)).collect();
+        tombs.load(conn, backend, "run", runs).await?;
         let ds_ids: Vec<Val> = ds_ids.into_iter().map(Val::I64).collect();
         let job_ids: Vec<Val> = job_ids.into_iter().map(Val::I64).collect();
         let mut b = Batch {
             now: now_micros(),
             datasets: HashMap::new(),
             jobs: HashMap::new(),
-            ds_facets: HashMap::new(),
-            job_facets: HashMap::new(),
-            ds_facet_writes: HashMap::new(),
-            job_facet_writes: HashMap::new(),
+            ds_facets: Facets::default(),
+            job_facets: Facets::default(),
+            tombs,
             versions: Vec::new(),
             columns: Vec::new(),
+            old_columns: Vec::new(),
             tags: HashMap::new(),
             owners: HashMap::new(),
             runs: HashMap::new(),
@@ -535,6 +699,7 @@ impl Batch {
             run_io: Vec::new(),
             job_io: Vec::new(),
             edges: HashMap::new(),
+            edges_first_seen: HashMap::new(),
         };
         // One round trip per entity type: each row is an entity joined with one of its
         // facet digests (or none), so the entity's columns repeat per facet.
@@ -542,7 +707,8 @@ impl Batch {
             conn,
             backend,
             "SELECT d.id, d.namespace_id, d.name, d.type, d.source_name, d.description, d.lifecycle, \
-             d.current_version, d.fields_digest, d.created_at, f.key, f.digest \
+             d.current_version, d.fields_digest, d.created_at, f.key, f.digest, f.event_time, \
+             d.fields_time, d.max_version \
              FROM datasets d LEFT JOIN dataset_facets f ON f.dataset_id = d.id WHERE d.id IN ",
             &ds_ids,
         )
@@ -560,18 +726,22 @@ impl Batch {
                     version: r.try_get(7)?,
                     fields_digest: r.try_get(8)?,
                     created_at: r.try_get(9)?,
+                    fields_time: r.try_get(13)?,
+                    max_version: r.try_get(14)?,
                     dirty: false,
                 });
             }
             if let Some(key) = r.try_get::<Option<String>, _>(10)? {
-                b.ds_facets.insert((id, key), r.try_get(11)?);
+                b.ds_facets
+                    .current
+                    .insert((id, key), (r.try_get(11)?, r.try_get(12)?));
             }
         }
         for r in select_in(
             conn,
             backend,
-            "SELECT j.id, j.namespace_id, j.name, j.type, j.description, j.sql, j.created_at, f.key, f.digest \
-             FROM jobs j LEFT JOIN job_facets f ON f.job_id = j.id WHERE j.id IN ",
+            "SELECT j.id, j.namespace_id, j.name, j.type, j.description, j.sql, j.created_at, f.key, f.digest, \
+             f.event_time FROM jobs j LEFT JOIN job_facets f ON f.job_id = j.id WHERE j.id IN ",
             &job_ids,
         )
         .await?
@@ -589,7 +759,9 @@ impl Batch {
                 });
             }
             if let Some(key) = r.try_get::<Option<String>, _>(7)? {
-                b.job_facets.insert((id, key), r.try_get(8)?);
+                b.job_facets
+                    .current
+                    .insert((id, key), (r.try_get(8)?, r.try_get(9)?));
             }
         }
         Ok(b)
@@ -597,9 +769,10 @@ impl Batch {
 
     fn add(&mut self, w: &mut Writer, seq: i64, u: &LineageUpdate) {
         let _ = seq;
+        let at = u.event_time;
         let job_id = u.job.as_ref().and_then(|j| w.job_id(j).ok());
         if let (Some(job), Some(job_id)) = (&u.job, job_id) {
-            self.add_job(job_id, job);
+            self.add_job(job_id, job, at);
         }
         if let (Some(run), Some(job_id)) = (&u.run, job_id) {
             let terminal = matches!(run.state.as_deref(), Some("COMPLETE" | "FAIL" | "ABORT"));
@@ -608,8 +781,8 @@ impl Batch {
                 job_id,
                 state: run.state.clone(),
                 state_order: run.state.as_ref().map(|_| run.state_order),
-                started_at: (run.state.as_deref() == Some("START")).then_some(u.event_time),
-                ended_at: terminal.then_some(u.event_time),
+                started_at: (run.state.as_deref() == Some("START")).then_some(at),
+                ended_at: terminal.then_some(at),
                 nominal_start: run.nominal_start,
                 nominal_end: run.nominal_end,
                 parent: run.parent_run_id.clone(),
@@ -621,8 +794,26 @@ impl Batch {
                 }
             }
             for (k, v) in &run.facets {
+                let tomb = ("run", run.id.clone(), k.clone());
                 let value = v.as_ref().map(|v| v.json.clone());
-                self.run_facets.insert((run.id.clone(), k.clone()), value);
+                match &value {
+                    Some(_) if self.tombs.removed_after(&tomb, at) => continue,
+                    Some(_) => {}
+                    None => self.tombs.record(tomb, at),
+                }
+                let new = (at, value);
+                match self.run_facets.entry((run.id.clone(), k.clone())) {
+                    Entry::Occupied(mut old) => {
+                        // Settled as the store settles it: the newer event, then the
+                        // larger value; a removal loses a tie.
+                        if new > *old.get() {
+                            old.insert(new);
+                        }
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(new);
+                    }
+                }
             }
         }
         for d in &u.datasets {
@@ -630,7 +821,7 @@ impl Batch {
                 continue;
             };
             let run_id = u.run.as_ref().map(|r| r.id.as_str());
-            self.add_dataset(ds_id, d, u.event_time, run_id);
+            let version = self.add_dataset(ds_id, d, at, run_id);
             for e in &d.edges {
                 let Ok(src) = w.dataset_id(&e.src_namespace, &e.src_name) else {
                     continue;
@@ -642,39 +833,9 @@ impl Batch {
                     e.src_field.clone(),
                     job_id.unwrap_or(0),
                 );
-                let digest = e.fingerprint;
-                let fresh = match w.cache.edges.get(&key) {
-                    Some((d0, seen)) => {
-                        *d0 == digest
-                            && u.event_time - *seen < w.edge_refresh
-                            && u.event_time >= *seen
-                    }
-                    None => false,
-                };
-                if fresh {
-                    continue;
-                }
-                if w.cache.edges.len() >= EDGE_CACHE_LIMIT {
-                    // Forgetting only costs a rewrite of an unchanged edge; a schema that
-                    // churns (new columns every run) must not grow the cache forever.
-                    w.cache.edges.clear();
-                }
-                w.cache.edges.insert(key.clone(), (digest, u.event_time));
-                let row = self.edges.entry(key).or_insert(EdgeRow {
-                    transformations: e.transformations.clone(),
-                    description: e.description.clone(),
-                    first_seen: u.event_time,
-                    last_seen: u.event_time,
-                });
-                if row.transformations != e.transformations {
-                    row.transformations.clone_from(&e.transformations);
-                }
-                row.description = e.description.clone();
-                row.first_seen = row.first_seen.min(u.event_time);
-                row.last_seen = row.last_seen.max(u.event_time);
+                self.add_edge(w, key, e, at);
             }
             if let (Some(run), Some(role)) = (&u.run, io_direction(d.role)) {
-                let version = self.datasets.get(&ds_id).map(|r| r.version).unwrap_or(0);
                 if w.cache.run_io.len() > 200_000 {
                     w.cache.run_io.clear();
                 }
@@ -693,31 +854,87 @@ impl Batch {
             if let (Some(job_id), Some(role)) = (job_id, io_direction(d.role)) {
                 let key = (job_id, ds_id, role);
                 let stale = match w.cache.job_io.get(&key) {
-                    Some(seen) => u.event_time - *seen >= w.edge_refresh,
+                    Some(seen) => at - *seen >= w.edge_refresh,
                     None => true,
                 };
                 if stale {
-                    w.cache.job_io.insert(key, u.event_time);
+                    w.cache.job_io.insert(key, at);
                     self.job_io.push(vec![
                         Val::I64(job_id),
                         Val::I64(ds_id),
                         dir_text(role).into(),
-                        Val::I64(u.event_time),
+                        Val::I64(at),
                     ]);
                 }
             }
         }
     }
 
-    fn add_job(&mut self, job_id: i64, job: &JobUpdate) {
+    /// One column edge as stated by an event at `at`.
+    ///
+    /// An unchanged edge is rewritten at most once per refresh interval (only its
+    /// `last_seen` would change). Transformations follow the newest event that stated the
+    /// edge: an older event with other transformations only moves `first_seen`.
+    fn add_edge(&mut self, w: &mut Writer, key: EdgeKey, e: &ColumnEdge, at: i64) {
+        let digest = e.fingerprint;
+        let seen = w.cache.edges.get(&key).copied();
+        match seen {
+            Some(s) if s.digest == digest => {
+                let newest = s.newest.max(at);
+                if at >= s.written && at - s.written < w.edge_refresh {
+                    w.cache.edges.insert(key, EdgeSeen { newest, ..s });
+                    return;
+                }
+                let written = s.written.max(at);
+                w.cache.edges.insert(
+                    key.clone(),
+                    EdgeSeen {
+                        digest,
+                        written,
+                        newest,
+                    },
+                );
+            }
+            Some(s) if at < s.newest => {
+                let first = self.edges_first_seen.entry(key).or_insert(at);
+                *first = (*first).min(at);
+                return;
+            }
+            _ => {
+                if w.cache.edges.len() >= EDGE_CACHE_LIMIT {
+                    // Forgetting only costs a rewrite of an unchanged edge; a schema that
+                    // churns (new columns every run) must not grow the cache forever.
+                    w.cache.edges.clear();
+                }
+                w.cache.edges.insert(
+                    key.clone(),
+                    EdgeSeen {
+                        digest,
+                        written: at,
+                        newest: at,
+                    },
+                );
+            }
+        }
+        let row = self.edges.entry(key).or_insert(EdgeRow {
+            transformations: e.transformations.clone(),
+            description: e.description.clone(),
+            first_seen: at,
+            last_seen: at,
+        });
+        if (at, &e.transformations) >= (row.last_seen, &row.transformations) {
+            row.transformations.clone_from(&e.transformations);
+            row.description = e.description.clone();
+        }
+        row.first_seen = row.first_seen.min(at);
+        row.last_seen = row.last_seen.max(at);
+    }
+
+    fn add_job(&mut self, job_id: i64, job: &JobUpdate, at: i64) {
         for (key, value) in &job.facets {
-            let changed = facet_change(
-                &mut self.job_facets,
-                &mut self.job_facet_writes,
-                job_id,
-                key,
-                value.as_ref(),
-            );
+            let changed =
+                self.job_facets
+                    .apply(&mut self.tombs, "job", job_id, key, value.as_ref(), at);
             if !changed {
                 continue;
             }
@@ -746,46 +963,68 @@ impl Batch {
         }
     }
 
-    fn add_dataset(&mut self, ds_id: i64, d: &DatasetUpdate, at: i64, run_id: Option<&str>) {
+    /// Applies what an event at `at` says about one dataset; returns the schema version
+    /// the event saw (the one it stated, or the current one).
+    fn add_dataset(&mut self, ds_id: i64, d: &DatasetUpdate, at: i64, run_id: Option<&str>) -> i64 {
+        let mut seen_version = self.datasets.get(&ds_id).map(|r| r.version).unwrap_or(0);
         if let Some(fields) = &d.fields
             && let Some(row) = self.datasets.get_mut(&ds_id)
-            && row.fields_digest.as_deref() != Some(fields.digest.as_slice())
         {
-            row.version += 1;
-            row.fields_digest = Some(fields.digest.clone());
-            row.dirty = true;
-            let version = row.version;
-            let out_run = (d.role == DatasetRole::Output)
-                .then(|| run_id.map(str::to_owned))
-                .flatten();
-            self.versions.push(vec![
-                Val::I64(ds_id),
-                Val::I64(version),
-                fields.digest.clone().into(),
-                fields.json.clone().into(),
-                Val::OptText(out_run),
-                Val::I64(at),
-            ]);
-            for f in &fields.list {
-                self.columns.push(vec![
+            let digest = fields.digest.as_slice();
+            if row.fields_digest.as_deref() == Some(digest) {
+                // Stated again: only its time moves on.
+                if row.fields_time.is_none_or(|t| at > t) {
+                    row.fields_time = Some(at);
+                    row.dirty = true;
+                }
+            } else {
+                let newer = match (row.fields_time, row.fields_digest.as_deref()) {
+                    (Some(t), Some(cur)) => (at, digest) > (t, cur),
+                    _ => true,
+                };
+                row.max_version += 1;
+                let version = row.max_version;
+                seen_version = version;
+                row.dirty = true;
+                let out_run = (d.role == DatasetRole::Output)
+                    .then(|| run_id.map(str::to_owned))
+                    .flatten();
+                self.versions.push(vec![
                     Val::I64(ds_id),
-                    f.name.clone().into(),
-                    f.data_type.clone().into(),
-                    f.description.clone().into(),
-                    Val::I64(f.ordinal),
                     Val::I64(version),
-                    Val::I64(version),
+                    fields.digest.clone().into(),
+                    fields.json.clone().into(),
+                    Val::OptText(out_run),
+                    Val::I64(at),
                 ]);
+                // An older schema arriving late is history, not the current schema; its
+                // columns are kept (lineage may name them) but never made current.
+                let columns = if newer {
+                    row.version = version;
+                    row.fields_digest = Some(fields.digest.clone());
+                    row.fields_time = Some(at);
+                    &mut self.columns
+                } else {
+                    &mut self.old_columns
+                };
+                for f in &fields.list {
+                    columns.push(vec![
+                        Val::I64(ds_id),
+                        f.name.clone().into(),
+                        f.data_type.clone().into(),
+                        f.description.clone().into(),
+                        Val::I64(f.ordinal),
+                        Val::I64(version),
+                        Val::I64(version),
+                        Val::I64(at),
+                    ]);
+                }
             }
         }
         for (key, value) in &d.facets {
-            let changed = facet_change(
-                &mut self.ds_facets,
-                &mut self.ds_facet_writes,
-                ds_id,
-                key,
-                value.as_ref(),
-            );
+            let changed =
+                self.ds_facets
+                    .apply(&mut self.tombs, "dataset", ds_id, key, value.as_ref(), at);
             if !changed {
                 continue;
             }
@@ -825,6 +1064,7 @@ impl Batch {
                 _ => {}
             }
         }
+        seen_version
     }
 
     async fn write(self, conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
@@ -843,19 +1083,23 @@ impl Batch {
                 Val::OptBytes(r.fields_digest),
                 Val::I64(r.created_at),
                 Val::I64(now),
+                r.fields_time.into(),
+                Val::I64(r.max_version),
             ]);
         }
         Insert {
             table: "datasets",
             columns: &[
                 "id", "namespace_id", "name", "type", "source_name", "description", "lifecycle",
-                "current_version", "fields_digest", "created_at", "updated_at",
+                "current_version", "fields_digest", "created_at", "updated_at", "fields_time",
+                "max_version",
             ],
             conflict: &[0],
             update: Some(
                 "type = excluded.type, source_name = excluded.source_name, description = excluded.description, \
                  lifecycle = excluded.lifecycle, current_version = excluded.current_version, \
-                 fields_digest = excluded.fields_digest, updated_at = excluded.updated_at",
+                 fields_digest = excluded.fields_digest, updated_at = excluded.updated_at, \
+                 fields_time = excluded.fields_time, max_version = excluded.max_version",
             ),
             returning: None,
         }
@@ -877,32 +1121,54 @@ impl Batch {
         }
         .run(conn, backend, self.versions)
         .await?;
+        const COLUMNS: [&str; 8] = [
+            "dataset_id",
+            "name",
+            "data_type",
+            "description",
+            "ordinal",
+            "first_version",
+            "last_version",
+            "stated_at",
+        ];
         Insert {
             table: "columns",
-            columns: &[
-                "dataset_id",
-                "name",
-                "data_type",
-                "description",
-                "ordinal",
-                "first_version",
-                "last_version",
-            ],
+            columns: &COLUMNS,
             conflict: &[0, 1],
             update: Some(
                 "data_type = excluded.data_type, description = excluded.description, \
-                 ordinal = excluded.ordinal, last_version = excluded.last_version",
+                 ordinal = excluded.ordinal, last_version = excluded.last_version, \
+                 stated_at = excluded.stated_at",
             ),
             returning: None,
         }
         .run(conn, backend, self.columns)
+        .await?;
+        // A late, older schema's column: a new one is kept as history; an existing one
+        // takes its type only if it is not current and this schema is the newer source.
+        const OLDER: &str = "(columns.last_version <> (SELECT d.current_version FROM datasets d \
+             WHERE d.id = columns.dataset_id) AND excluded.stated_at > columns.stated_at)";
+        let old_update = format!(
+            "data_type = CASE WHEN {OLDER} THEN excluded.data_type ELSE columns.data_type END, \
+             description = CASE WHEN {OLDER} THEN excluded.description ELSE columns.description END, \
+             ordinal = CASE WHEN {OLDER} THEN excluded.ordinal ELSE columns.ordinal END, \
+             stated_at = CASE WHEN {OLDER} THEN excluded.stated_at ELSE columns.stated_at END"
+        );
+        Insert {
+            table: "columns",
+            columns: &COLUMNS,
+            conflict: &[0, 1],
+            update: Some(&old_update),
+            returning: None,
+        }
+        .run(conn, backend, self.old_columns)
         .await?;
         write_facets(
             conn,
             backend,
             "dataset_facets",
             "dataset_id",
-            self.ds_facet_writes,
+            self.ds_facets,
             now,
         )
         .await?;
@@ -935,14 +1201,24 @@ impl Batch {
         }
         .run(conn, backend, job_rows)
         .await?;
-        write_facets(
-            conn,
-            backend,
-            "job_facets",
-            "job_id",
-            self.job_facet_writes,
-            now,
-        )
+        write_facets(conn, backend, "job_facets", "job_id", self.job_facets, now).await?;
+        let tomb_rows = self
+            .tombs
+            .writes
+            .into_iter()
+            .map(|((entity, id, key), t)| vec![entity.into(), id.into(), key.into(), Val::I64(t)])
+            .collect();
+        Insert {
+            table: "facet_tombstones",
+            columns: &["entity", "entity_id", "key", "event_time"],
+            conflict: &[0, 1, 2],
+            update: Some(
+                "event_time = CASE WHEN excluded.event_time > facet_tombstones.event_time \
+                 THEN excluded.event_time ELSE facet_tombstones.event_time END",
+            ),
+            returning: None,
+        }
+        .run(conn, backend, tomb_rows)
         .await?;
 
         for (ds_id, tags) in self.tags {
@@ -1069,24 +1345,40 @@ impl Batch {
         .run(conn, backend, run_rows)
         .await?;
         let mut facet_rows = Vec::new();
-        for ((run, key), value) in self.run_facets {
+        for ((run, key), (t, value)) in self.run_facets {
             match value {
-                Some(v) => facet_rows.push(vec![run.into(), key.into(), v.into(), Val::I64(now)]),
+                Some(v) => facet_rows.push(vec![
+                    run.into(),
+                    key.into(),
+                    v.into(),
+                    Val::I64(now),
+                    Val::I64(t),
+                ]),
                 None => {
                     execute(
                         conn,
-                        backend.sql("DELETE FROM run_facets WHERE run_id = ? AND key = ?"),
-                        vec![run.into(), key.into()],
+                        backend.sql(
+                            "DELETE FROM run_facets WHERE run_id = ? AND key = ? AND event_time < ?",
+                        ),
+                        vec![run.into(), key.into(), Val::I64(t)],
                     )
                     .await?;
                 }
             }
         }
+        // The newer statement wins, then the larger value: as `Batch::add` settles it.
+        const NEWER_FACET: &str = "(excluded.event_time > run_facets.event_time OR \
+             (excluded.event_time = run_facets.event_time AND excluded.value >= run_facets.value))";
+        let facet_update = format!(
+            "value = CASE WHEN {NEWER_FACET} THEN excluded.value ELSE run_facets.value END, \
+             updated_at = CASE WHEN {NEWER_FACET} THEN excluded.updated_at ELSE run_facets.updated_at END, \
+             event_time = CASE WHEN {NEWER_FACET} THEN excluded.event_time ELSE run_facets.event_time END"
+        );
         Insert {
             table: "run_facets",
-            columns: &["run_id", "key", "value", "updated_at"],
+            columns: &["run_id", "key", "value", "updated_at", "event_time"],
             conflict: &[0, 1],
-            update: Some("value = excluded.value, updated_at = excluded.updated_at"),
+            update: Some(&facet_update),
             returning: None,
         }
         .run(conn, backend, facet_rows)
@@ -1104,7 +1396,10 @@ impl Batch {
             table: "job_io",
             columns: &["job_id", "dataset_id", "direction", "updated_at"],
             conflict: &[0, 1, 2],
-            update: Some("updated_at = excluded.updated_at"),
+            update: Some(
+                "updated_at = CASE WHEN excluded.updated_at > job_io.updated_at \
+                 THEN excluded.updated_at ELSE job_io.updated_at END",
+            ),
             returning: None,
         }
         .run(conn, backend, self.job_io)
@@ -1127,19 +1422,44 @@ impl Batch {
                 ]
             })
             .collect();
+        // Transformations follow the newest statement; equal times, the larger text.
+        const NEWER_EDGE: &str = "(excluded.last_seen > column_edges.last_seen OR \
+             (excluded.last_seen = column_edges.last_seen AND excluded.transformations >= column_edges.transformations))";
+        let edge_update = format!(
+            "transformations = CASE WHEN {NEWER_EDGE} THEN excluded.transformations ELSE column_edges.transformations END, \
+             description = CASE WHEN {NEWER_EDGE} THEN excluded.description ELSE column_edges.description END, \
+             first_seen = CASE WHEN excluded.first_seen < column_edges.first_seen THEN excluded.first_seen ELSE column_edges.first_seen END, \
+             last_seen = CASE WHEN excluded.last_seen > column_edges.last_seen THEN excluded.last_seen ELSE column_edges.last_seen END"
+        );
         Insert {
             table: "column_edges",
             columns: &COLUMN_EDGE_COLUMNS,
             conflict: &[0, 1, 2, 3, 4, 5],
-            update: Some(
-                "transformations = excluded.transformations, description = excluded.description, \
-                 first_seen = CASE WHEN excluded.first_seen < column_edges.first_seen THEN excluded.first_seen ELSE column_edges.first_seen END, \
-                 last_seen = CASE WHEN excluded.last_seen > column_edges.last_seen THEN excluded.last_seen ELSE column_edges.last_seen END",
-            ),
+            update: Some(&edge_update),
             returning: None,
         }
         .run(conn, backend, edge_rows)
         .await?;
+        for ((dst, dst_col, src, src_col, job), first) in self.edges_first_seen {
+            execute(
+                conn,
+                backend.sql(
+                    "UPDATE column_edges SET first_seen = ? WHERE dst_dataset_id = ? AND dst_column = ? \
+                     AND src_dataset_id = ? AND src_column = ? AND job_id = ? AND origin = 'openlineage' \
+                     AND first_seen > ?",
+                ),
+                vec![
+                    Val::I64(first),
+                    Val::I64(dst),
+                    dst_col.into(),
+                    Val::I64(src),
+                    src_col.into(),
+                    Val::I64(job),
+                    Val::I64(first),
+                ],
+            )
+            .await?;
+        }
         Ok(())
     }
 }
@@ -1159,45 +1479,16 @@ pub const COLUMN_EDGE_COLUMNS: [&str; 10] = [
     "last_seen",
 ];
 
-/// Records a facet's new value if its digest differs from what is stored; returns whether
-/// it changed.
-fn facet_change(
-    current: &mut HashMap<(i64, String), Vec<u8>>,
-    writes: &mut FacetWrites,
-    id: i64,
-    key: &str,
-    value: Option<&FacetValue>,
-) -> bool {
-    let k = (id, key.to_owned());
-    match value {
-        Some(v) => {
-            if current.get(&k) == Some(&v.digest) {
-                return false;
-            }
-            current.insert(k.clone(), v.digest.clone());
-            writes.insert(k, Some((v.digest.clone(), v.json.clone())));
-            true
-        }
-        None => {
-            if current.remove(&k).is_none() {
-                return false;
-            }
-            writes.insert(k, None);
-            true
-        }
-    }
-}
-
 async fn write_facets(
     conn: &mut AnyConnection,
     backend: Backend,
     table: &'static str,
     id_col: &'static str,
-    writes: FacetWrites,
+    facets: Facets,
     now: i64,
 ) -> Result<(), StoreError> {
     let mut rows = Vec::new();
-    for ((id, key), w) in writes {
+    for ((id, key), (t, w)) in facets.writes {
         match w {
             Some((digest, value)) => rows.push(vec![
                 Val::I64(id),
@@ -1205,6 +1496,7 @@ async fn write_facets(
                 digest.into(),
                 value.into(),
                 Val::I64(now),
+                Val::I64(t),
             ]),
             None => {
                 execute(
@@ -1218,17 +1510,47 @@ async fn write_facets(
             }
         }
     }
-    let columns = [id_col, "key", "digest", "value", "updated_at"];
+    let columns = [id_col, "key", "digest", "value", "updated_at", "event_time"];
     Insert {
         table,
         columns: &columns,
         conflict: &[0, 1],
         update: Some(
-            "digest = excluded.digest, value = excluded.value, updated_at = excluded.updated_at",
+            "digest = excluded.digest, value = excluded.value, updated_at = excluded.updated_at, \
+             event_time = excluded.event_time",
         ),
         returning: None,
     }
     .run(conn, backend, rows)
+    .await?;
+    // Restated facets exist (they were read in this transaction): only their time moves.
+    // The value bound is never stored; the conflict always hits.
+    let restated = facets
+        .restated
+        .into_iter()
+        .map(|((id, key), (digest, t))| {
+            vec![
+                Val::I64(id),
+                key.into(),
+                digest.into(),
+                String::new().into(),
+                Val::I64(now),
+                Val::I64(t),
+            ]
+        })
+        .collect();
+    let update = format!(
+        "event_time = CASE WHEN excluded.event_time > {table}.event_time \
+         THEN excluded.event_time ELSE {table}.event_time END"
+    );
+    Insert {
+        table,
+        columns: &columns,
+        conflict: &[0, 1],
+        update: Some(&update),
+        returning: None,
+    }
+    .run(conn, backend, restated)
     .await?;
     Ok(())
 }
