@@ -25,6 +25,7 @@ pub struct Metrics {
     commit_micros: AtomicU64,
     committed_changes: AtomicU64,
     view_seq: Mutex<BTreeMap<String, i64>>,
+    view_pending: Mutex<BTreeMap<String, i64>>,
     crawls: Mutex<BTreeMap<String, CrawlStatus>>,
     subscriptions: AtomicI64,
 }
@@ -112,6 +113,14 @@ impl Metrics {
     pub fn set_view_seq(&self, view: &str, seq: i64) {
         if let Ok(mut m) = self.view_seq.lock() {
             m.insert(view.to_owned(), seq);
+        }
+    }
+
+    /// Sets how many entities a derived view has deferred (re-read at most every few
+    /// seconds), so that "caught up" can be told from "applied the log".
+    pub fn set_view_pending(&self, view: &str, n: i64) {
+        if let Ok(mut m) = self.view_pending.lock() {
+            m.insert(view.to_owned(), n);
         }
     }
 
@@ -254,6 +263,17 @@ impl Metrics {
         if let Ok(m) = self.view_seq.lock() {
             for (view, seq) in m.iter() {
                 let _ = writeln!(s, "weft_view_seq{{view=\"{view}\"}} {seq}");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "# HELP weft_view_pending Entities a derived view has deferred: touched too \
+             recently to be re-read yet."
+        );
+        let _ = writeln!(s, "# TYPE weft_view_pending gauge");
+        if let Ok(m) = self.view_pending.lock() {
+            for (view, n) in m.iter() {
+                let _ = writeln!(s, "weft_view_pending{{view=\"{view}\"}} {n}");
             }
         }
         let crawls = self.crawl_status();

@@ -28,6 +28,12 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Prometheus text exposition.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    // The graph view reports its progress through its handle, not the metrics it has no
+    // access to: read it when scraped.
+    state.metrics.set_view_seq("graph", state.graph.seq());
+    state
+        .metrics
+        .set_view_pending("graph", state.graph.pending());
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

@@ -203,6 +203,7 @@ impl GraphCatalog {
 pub struct GraphHandle {
     inner: Arc<RwLock<GraphCatalog>>,
     progress: watch::Receiver<i64>,
+    pending: Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// The graph is still being loaded.
@@ -214,6 +215,17 @@ impl GraphHandle {
     pub fn read(&self) -> Result<RwLockReadGuard<'_, GraphCatalog>, NotReady> {
         let g = self.inner.read().unwrap_or_else(|e| e.into_inner());
         if g.ready { Ok(g) } else { Err(NotReady) }
+    }
+
+    /// The last log entry the graph reflects.
+    pub fn seq(&self) -> i64 {
+        *self.progress.borrow()
+    }
+
+    /// Jobs and datasets touched too recently to be re-read yet: the graph reflects
+    /// them a few seconds later.
+    pub fn pending(&self) -> i64 {
+        self.pending.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Waits (up to `timeout`) until the graph reflects log entry `seq`; returns whether
@@ -234,9 +246,11 @@ pub fn spawn(
 ) -> (GraphHandle, tokio::task::JoinHandle<()>) {
     let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
     let (progress_tx, progress) = watch::channel(0i64);
+    let pending = Arc::new(std::sync::atomic::AtomicI64::new(0));
     let handle = GraphHandle {
         inner: inner.clone(),
         progress,
+        pending: pending.clone(),
     };
     let task = tokio::spawn(async move {
         let follower = Follower {
@@ -262,6 +276,11 @@ pub fn spawn(
             if loaded {
                 match follower.catch_up().await {
                     Ok(seq) => {
+                        let waiting = {
+                            let t = follower.throttle();
+                            t.0.pending() + t.1.pending()
+                        };
+                        pending.store(waiting as i64, std::sync::atomic::Ordering::Relaxed);
                         let _ = progress_tx.send(seq);
                     }
                     Err(e) => tracing::warn!(error = %e, "lineage graph update failed; will retry"),

@@ -332,6 +332,11 @@ impl Throttle {
         due
     }
 
+    /// How many ids wait.
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
     /// Waiting ids whose interval has passed.
     pub(crate) fn due(&self) -> HashSet<i64> {
         let now = Instant::now();
