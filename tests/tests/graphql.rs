@@ -74,8 +74,14 @@ fn ownership(owner: &str) -> Value {
 /// `orders` as a crawler announces it: three columns, a description, an owner, the
 /// producer's `pii.email` on `email`, a `tier` of gold and a `finance` dataset tag.
 fn orders_event(description: &str) -> Value {
+    orders_event_at(description, "2026-05-01T08:00:00Z")
+}
+
+/// The orders dataset as stated at `time`: a restatement must be newer to replace what
+/// was stated before (state follows event time, not arrival).
+fn orders_event_at(description: &str, time: &str) -> Value {
     json!({
-        "eventTime": "2026-05-01T08:00:00Z",
+        "eventTime": time,
         "producer": "https://example.test/crawler",
         "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
         "dataset": {"namespace": NS, "name": ORDERS, "facets": {
@@ -1250,7 +1256,11 @@ fn mutations(s: &mut Server) {
         "the buyer's address"
     );
     logged(s, "catalog.edit", &format!("column:{NS}:{ORDERS}:email"));
-    push(s, Some(ALICE), &orders_event("The producer's newer text"));
+    push(
+        s,
+        Some(ALICE),
+        &orders_event_at("The producer's newer text", "2026-05-01T09:00:00Z"),
+    );
     let newer = eventually(
         "the producer's documentation is recorded",
         || {
