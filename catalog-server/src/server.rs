@@ -1,10 +1,11 @@
 //! `weft serve`: open the store, start the writer and the derived views, serve HTTP,
 //! and on SIGTERM or Ctrl-C stop accepting, finish in-flight writes, then exit.
 //!
-//! The HTTP side is [`conn`]: the accept loop (header timeout, connection cap, bounded
-//! shutdown).
+//! The HTTP side is [`conn`] (the accept loop: header timeout, connection cap, bounded
+//! shutdown) under [`deadline`] (per-request body limit, body and request deadlines).
 
 pub mod conn;
+pub mod deadline;
 
 use std::sync::Arc;
 
@@ -92,6 +93,12 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         crawls_stopped,
     );
     let (stop_http, http_stopping) = watch::channel(false);
+    let deadlines = deadline::Deadlines {
+        body_timeout: cfg.http.body_timeout,
+        request_timeout: cfg.http.request_timeout,
+        max_body_bytes: cfg.max_body_bytes,
+        metrics: metrics.clone(),
+    };
     let state = AppState {
         store: store.clone(),
         writer,
@@ -109,7 +116,11 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %store.describe(), auth = tokens.enabled(), "serving");
     println!("Weft is serving http://{addr}");
-    conn::serve(listener, router(state), cfg.http, async move {
+    let app = router(state).layer(axum::middleware::from_fn_with_state(
+        deadlines,
+        deadline::enforce,
+    ));
+    conn::serve(listener, app, cfg.http, async move {
         shutdown_signal().await;
         // Subscriptions end now; their sockets are cut once the HTTP connections are done.
         let _ = stop_http.send(true);
