@@ -219,3 +219,116 @@ impl http_body::Body for DeadlineBody {
         self.inner.size_hint()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::conn::{HttpLimits, serve};
+    use axum::Router;
+    use axum::routing::{get, post};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    /// Serves `app` under the layer with these timeouts; the address and a stop switch.
+    async fn start(
+        app: Router,
+        body_timeout: Duration,
+        request_timeout: Duration,
+    ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+        let d = Deadlines {
+            body_timeout,
+            request_timeout,
+            max_body_bytes: 1024,
+            metrics: Arc::new(Metrics::default()),
+        };
+        let app = app.layer(axum::middleware::from_fn_with_state(d, enforce));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(serve(listener, app, HttpLimits::default(), async move {
+            let _ = stopped.await;
+        }));
+        (addr, stop)
+    }
+
+    /// Sends `head`, then `body` one byte every `gap`; everything the server answers.
+    async fn exchange(
+        addr: std::net::SocketAddr,
+        head: &str,
+        body: &[u8],
+        gap: Duration,
+    ) -> String {
+        let mut c = TcpStream::connect(addr).await.expect("connect");
+        c.write_all(head.as_bytes()).await.expect("write");
+        for b in body {
+            tokio::time::sleep(gap).await;
+            if c.write_all(&[*b]).await.is_err() {
+                break;
+            }
+        }
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(20), c.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_rest_request_past_its_time_is_stopped_with_503_and_graphql_is_left_alone() {
+        let app = Router::new()
+            .route(
+                "/api/v1/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(600)).await;
+                    "done"
+                }),
+            )
+            .route(
+                "/graphql",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_millis(800)).await;
+                    "graphql keeps its own timeout"
+                }),
+            );
+        let (addr, _stop) = start(app, Duration::from_secs(30), Duration::from_millis(300)).await;
+        let slow = exchange(
+            addr,
+            "GET /api/v1/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"",
+            Duration::ZERO,
+        )
+        .await;
+        assert!(slow.starts_with("HTTP/1.1 503"), "{slow}");
+        assert!(
+            slow.contains(r#"{"error":"the request ran longer than"#),
+            "{slow}"
+        );
+        let gql = exchange(
+            addr,
+            "GET /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"",
+            Duration::ZERO,
+        )
+        .await;
+        assert!(gql.starts_with("HTTP/1.1 200"), "{gql}");
+    }
+
+    #[tokio::test]
+    async fn a_trickling_body_is_cut_at_the_deadline_and_a_prompt_one_is_served() {
+        let app = Router::new().route("/echo", post(|body: Bytes| async move { body }));
+        let (addr, _stop) = start(app, Duration::from_millis(500), Duration::from_secs(30)).await;
+        let head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n";
+        let late = exchange(addr, head, &[b'a'; 40], Duration::from_millis(50)).await;
+        assert!(late.starts_with("HTTP/1.1 408"), "{late}");
+        assert!(late.contains("connection: close"), "{late}");
+        let prompt = exchange(addr, head, &[b'a'; 40], Duration::ZERO).await;
+        assert!(prompt.starts_with("HTTP/1.1 200"), "{prompt}");
+        assert!(prompt.ends_with(&"a".repeat(40)), "{prompt}");
+        let big = exchange(
+            addr,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n",
+            b"",
+            Duration::ZERO,
+        )
+        .await;
+        assert!(big.starts_with("HTTP/1.1 413"), "{big}");
+    }
+}
