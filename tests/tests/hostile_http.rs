@@ -113,6 +113,24 @@ fn partial_headers_are_cut_off_at_the_header_timeout() {
 }
 
 #[test]
+fn keep_alive_still_serves_several_requests_on_one_connection() {
+    let server = Server::start(Backend::Sqlite, &["--header-read-timeout", "5"]);
+    let mut c = connect(&server, Duration::from_secs(30));
+    for i in 0..3 {
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: weft\r\n\r\n")
+            .expect("write");
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&answer).contains(r#"{"status":"ok"}"#) {
+            let n = c.read(&mut buf).expect("answer on the same connection");
+            assert!(n > 0, "request {i}: the connection was closed");
+            answer.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(status_line(&answer), "HTTP/1.1 200 OK", "request {i}");
+    }
+}
+
+#[test]
 fn stalled_bodies_get_408_while_healthz_answers_and_memory_stays_flat() {
     const CLIENTS: usize = 200;
     const LIMIT: usize = 16 * 1024 * 1024;
