@@ -79,7 +79,7 @@ pub struct ServeArgs {
     #[arg(long, env = "WEFT_LOG_CHECKPOINT_EVERY")]
     pub log_checkpoint_every: Option<String>,
     /// Longest a client may take to send a request's headers, and longest an idle
-    /// keep-alive connection is kept (`10s`) [default: 10s]
+    /// keep-alive connection is kept (`10s`, `1m`) [default: 10s]
     #[arg(long, env = "WEFT_HEADER_READ_TIMEOUT")]
     pub header_read_timeout: Option<String>,
     /// Longest a request body may take to arrive after its headers; later, 408 [default: 30s]
