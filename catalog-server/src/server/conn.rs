@@ -338,6 +338,48 @@ mod tests {
         server.await.expect("server stops");
     }
 
+    /// Shutdown lets a request in flight finish within the grace period, and closes
+    /// the listener at once.
+    #[tokio::test]
+    async fn shutdown_lets_a_request_in_flight_finish() {
+        let app = Router::new().route(
+            "/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                "done"
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app, HttpLimits::default(), async move {
+            let _ = stop_rx.await;
+        }));
+        let mut client = TcpStream::connect(addr).await.expect("connect");
+        client
+            .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .expect("write");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = stop_tx.send(());
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), client.read_to_end(&mut answer))
+            .await
+            .expect("answered, then closed")
+            .expect("read");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("done"), "{answer}");
+        tokio::time::timeout(Duration::from_secs(10), server)
+            .await
+            .expect("serve returns once the request is done")
+            .expect("no panic");
+        assert!(
+            TcpStream::connect(addr).await.is_err(),
+            "no new connection after shutdown"
+        );
+    }
+
     /// Shutdown waits the grace period for a request that does not finish, then cuts
     /// its connection and returns.
     #[tokio::test]
