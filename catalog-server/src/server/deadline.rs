@@ -315,7 +315,8 @@ mod tests {
     async fn a_trickling_body_is_cut_at_the_deadline_and_a_prompt_one_is_served() {
         let app = Router::new().route("/echo", post(|body: Bytes| async move { body }));
         let (addr, _stop) = start(app, Duration::from_millis(500), Duration::from_secs(30)).await;
-        let head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n";
+        let head =
+            "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 40\r\n\r\n";
         let late = exchange(addr, head, &[b'a'; 40], Duration::from_millis(50)).await;
         assert!(late.starts_with("HTTP/1.1 408"), "{late}");
         assert!(late.contains("connection: close"), "{late}");
