@@ -78,6 +78,23 @@ pub struct ServeArgs {
     /// How often the head is checkpointed (`60s`, `5m`) [default: 60s]
     #[arg(long, env = "WEFT_LOG_CHECKPOINT_EVERY")]
     pub log_checkpoint_every: Option<String>,
+    /// Longest a client may take to send a request's headers, and longest an idle
+    /// keep-alive connection is kept (`10s`, `1m`) [default: 10s]
+    #[arg(long, env = "WEFT_HEADER_READ_TIMEOUT")]
+    pub header_read_timeout: Option<String>,
+    /// Longest a request body may take to arrive after its headers; later, 408 [default: 30s]
+    #[arg(long, env = "WEFT_BODY_TIMEOUT")]
+    pub body_timeout: Option<String>,
+    /// Longest a REST request may run; later, 503 (GraphQL has `[graphql] timeout`) [default: 30s]
+    #[arg(long, env = "WEFT_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<String>,
+    /// Most connections open at once; past it new clients wait to be accepted [default: 1024]
+    #[arg(long, env = "WEFT_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// On SIGTERM, how long in-flight requests may finish before their connections are
+    /// closed [default: 10s]
+    #[arg(long, env = "WEFT_SHUTDOWN_GRACE")]
+    pub shutdown_grace: Option<String>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -126,6 +143,24 @@ pub struct FileConfig {
     pub log: Option<LogFileConfig>,
     /// `[graphql]`: the GraphQL endpoint's limits.
     pub graphql: Option<GraphqlFileConfig>,
+    /// `[http]`: how the HTTP server bounds slow and hostile clients.
+    pub http: Option<HttpFileConfig>,
+}
+
+/// The `[http]` table (defaults in `HttpLimits`); each key as its `serve` flag.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpFileConfig {
+    /// See [`ServeArgs::header_read_timeout`].
+    pub header_read_timeout: Option<String>,
+    /// See [`ServeArgs::body_timeout`].
+    pub body_timeout: Option<String>,
+    /// See [`ServeArgs::request_timeout`].
+    pub request_timeout: Option<String>,
+    /// See [`ServeArgs::max_connections`].
+    pub max_connections: Option<usize>,
+    /// See [`ServeArgs::shutdown_grace`].
+    pub shutdown_grace: Option<String>,
 }
 
 /// The `[graphql]` table (defaults in `GraphqlConfig`).
@@ -335,6 +370,8 @@ pub struct Config {
     pub log_checkpoint_every: std::time::Duration,
     /// The GraphQL endpoint's limits.
     pub graphql: crate::graphql::GraphqlConfig,
+    /// How the HTTP server bounds its clients.
+    pub http: crate::server::conn::HttpLimits,
 }
 
 /// Errors reading configuration.
@@ -503,7 +540,57 @@ impl Config {
                 max_aliases: f.max_aliases.unwrap_or(d.max_aliases),
             }
         };
+        let http = {
+            let f = file.http.unwrap_or_default();
+            let d = crate::server::conn::HttpLimits::default();
+            let interval =
+                |flag: &Option<String>, key: &Option<String>, name: &str, default| match flag
+                    .as_deref()
+                    .or(key.as_deref())
+                {
+                    Some(t) => parse_interval(t)
+                        .map_err(|e| ConfigError::Invalid(format!("http.{name}: {e}"))),
+                    None => Ok(default),
+                };
+            let max_connections = serve
+                .max_connections
+                .or(f.max_connections)
+                .unwrap_or(d.max_connections);
+            if max_connections == 0 {
+                return Err(ConfigError::Invalid(
+                    "http.max_connections: must be positive".into(),
+                ));
+            }
+            crate::server::conn::HttpLimits {
+                header_read_timeout: interval(
+                    &serve.header_read_timeout,
+                    &f.header_read_timeout,
+                    "header_read_timeout",
+                    d.header_read_timeout,
+                )?,
+                body_timeout: interval(
+                    &serve.body_timeout,
+                    &f.body_timeout,
+                    "body_timeout",
+                    d.body_timeout,
+                )?,
+                request_timeout: interval(
+                    &serve.request_timeout,
+                    &f.request_timeout,
+                    "request_timeout",
+                    d.request_timeout,
+                )?,
+                max_connections,
+                shutdown_grace: interval(
+                    &serve.shutdown_grace,
+                    &f.shutdown_grace,
+                    "shutdown_grace",
+                    d.shutdown_grace,
+                )?,
+            }
+        };
         Ok(Config {
+            http,
             graphql,
             sql,
             graph,
@@ -567,6 +654,7 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn flags_beat_file_beat_defaults() {
@@ -639,6 +727,38 @@ mod tests {
         .expect("write");
         let err = Config::load(&CommonArgs::default(), &serve).expect_err("refused");
         assert!(err.to_string().contains("pii_rules"), "{err}");
+    }
+
+    #[test]
+    fn http_limits_come_from_flags_then_the_file_then_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        std::fs::write(
+            &path,
+            "[http]\nheader_read_timeout = \"3s\"\nbody_timeout = \"1m\"\nmax_connections = 64\n",
+        )
+        .expect("write");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let serve = ServeArgs {
+            body_timeout: Some("5".into()),
+            ..Default::default()
+        };
+        let cfg = Config::load(&common, &serve).expect("load");
+        let d = crate::server::conn::HttpLimits::default();
+        assert_eq!(cfg.http.header_read_timeout, Duration::from_secs(3));
+        assert_eq!(cfg.http.body_timeout, Duration::from_secs(5));
+        assert_eq!(cfg.http.max_connections, 64);
+        assert_eq!(cfg.http.request_timeout, d.request_timeout);
+        assert_eq!(cfg.http.shutdown_grace, d.shutdown_grace);
+        std::fs::write(&path, "[http]\nmax_connections = 0\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("max_connections"), "{err}");
+        std::fs::write(&path, "[http]\nshutdown_grace = \"soon\"\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("shutdown_grace"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,11 @@
 //! `weft serve`: open the store, start the writer and the derived views, serve HTTP,
 //! and on SIGTERM or Ctrl-C stop accepting, finish in-flight writes, then exit.
+//!
+//! The HTTP side is [`conn`] (the accept loop: header timeout, connection cap, bounded
+//! shutdown) under [`deadline`] (per-request body limit, body and request deadlines).
+
+pub mod conn;
+pub mod deadline;
 
 use std::sync::Arc;
 
@@ -87,6 +93,12 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         crawls_stopped,
     );
     let (stop_http, http_stopping) = watch::channel(false);
+    let deadlines = deadline::Deadlines {
+        body_timeout: cfg.http.body_timeout,
+        request_timeout: cfg.http.request_timeout,
+        max_body_bytes: cfg.max_body_bytes,
+        metrics: metrics.clone(),
+    };
     let state = AppState {
         store: store.clone(),
         writer,
@@ -104,14 +116,19 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %store.describe(), auth = tokens.enabled(), "serving");
     println!("Weft is serving http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = stop_http.send(true);
-        })
-        .await?;
-    // The router (and with it every writer handle) is gone: the writer drains its queue
-    // and stops; only then are the views stopped and the pool closed.
+    let app = router(state).layer(axum::middleware::from_fn_with_state(
+        deadlines,
+        deadline::enforce,
+    ));
+    conn::serve(listener, app, cfg.http, async move {
+        shutdown_signal().await;
+        // Subscriptions end now; their sockets are cut once the HTTP connections are done.
+        let _ = stop_http.send(true);
+    })
+    .await;
+    // Every connection is closed, so the router (and with it every writer handle) is
+    // gone: the writer drains its queue and stops; only then are the views stopped and
+    // the pool closed.
     tracing::info!("shutting down: finishing in-flight writes");
     // Scheduled crawls hold writer handles: let a running crawl finish its current
     // write, but do not wait for a long one.

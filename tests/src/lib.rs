@@ -244,6 +244,34 @@ impl Server {
         }
     }
 
+    /// The server process's id (`None` once stopped).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Sends SIGTERM and waits at most `wait` for the process to exit: `Some(success)`
+    /// when it did, `None` (after killing it) when it was still running.
+    pub fn terminate_within(&mut self, wait: Duration) -> Option<bool> {
+        let mut c = self.child.take()?;
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match c.try_wait() {
+                Ok(Some(status)) => return Some(status.success()),
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                _ => {
+                    let _ = c.kill();
+                    let _ = c.wait();
+                    return None;
+                }
+            }
+        }
+    }
+
     /// Replaces the extra `serve` arguments used by the next [`Server::restart`].
     pub fn set_extra(&mut self, extra: &[&str]) {
         self.extra = extra.iter().map(|s| s.to_string()).collect();

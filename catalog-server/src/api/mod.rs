@@ -115,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         // The limit applies to the body as sent; push.rs applies it again after gzip.
+        // It counts bytes as they arrive: `server::deadline` (layered over this router by
+        // `weft serve`) refuses a larger declared Content-Length before any is read.
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
