@@ -78,6 +78,12 @@ pub struct ServeArgs {
     /// How often the head is checkpointed (`60s`, `5m`) [default: 60s]
     #[arg(long, env = "WEFT_LOG_CHECKPOINT_EVERY")]
     pub log_checkpoint_every: Option<String>,
+    /// File holding a secret (16 bytes or more, e.g. `openssl rand -hex 32`) with which
+    /// the log's head is signed (HMAC-SHA256) in `GET /api/v1/log/head` and in each
+    /// checkpoint; `weft verify` given the same key refuses unsigned or forged
+    /// checkpoints [default: none]
+    #[arg(long, env = "WEFT_LOG_SIGNING_KEY_FILE")]
+    pub log_signing_key_file: Option<PathBuf>,
     /// Longest a client may take to send a request's headers, and longest an idle
     /// keep-alive connection is kept (`10s`, `1m`) [default: 10s]
     #[arg(long, env = "WEFT_HEADER_READ_TIMEOUT")]
@@ -195,6 +201,8 @@ pub struct LogFileConfig {
     pub checkpoint_file: Option<PathBuf>,
     /// See [`ServeArgs::log_checkpoint_every`].
     pub checkpoint_every: Option<String>,
+    /// See [`ServeArgs::log_signing_key_file`].
+    pub signing_key_file: Option<PathBuf>,
 }
 
 /// The `[search]` table.
@@ -368,6 +376,8 @@ pub struct Config {
     pub log_checkpoint_file: Option<PathBuf>,
     /// How often it does.
     pub log_checkpoint_every: std::time::Duration,
+    /// The key the log's head is signed with, if any.
+    pub log_signing_key_file: Option<PathBuf>,
     /// The GraphQL endpoint's limits.
     pub graphql: crate::graphql::GraphqlConfig,
     /// How the HTTP server bounds its clients.
@@ -512,6 +522,7 @@ impl Config {
         let search_weights = search.weights.unwrap_or_default();
         let log = file.log.unwrap_or_default();
         let log_checkpoint_file = serve.log_checkpoint_file.clone().or(log.checkpoint_file);
+        let log_signing_key_file = serve.log_signing_key_file.clone().or(log.signing_key_file);
         let log_checkpoint_every = parse_interval(
             serve
                 .log_checkpoint_every
@@ -600,6 +611,7 @@ impl Config {
             search_refresh,
             log_checkpoint_file,
             log_checkpoint_every,
+            log_signing_key_file,
             data_dir: common
                 .data_dir
                 .clone()

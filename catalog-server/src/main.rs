@@ -63,6 +63,10 @@ enum Command {
         /// A checkpoint given inline, `SEQ:HASH` (hex); repeatable.
         #[arg(long)]
         anchor: Vec<String>,
+        /// The key `weft serve` signs heads with (default: `[log] signing_key_file`):
+        /// every line of `--checkpoint` must then carry its valid signature.
+        #[arg(long)]
+        signing_key_file: Option<PathBuf>,
     },
     /// Print the column lineage of a SQL script (no store needed).
     Lineage(lineage_cmd::LineageArgs),
@@ -185,6 +189,20 @@ impl CrawlArgs {
         };
         Ok(spec)
     }
+}
+
+/// The checkpoint lines (1-based) whose signature `key` does not verify.
+fn unsigned_lines(text: &str, key: &weft_catalog_server::store::signing::HeadKey) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .map(|v| !key.verifies(&v))
+                .unwrap_or(true)
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 fn main() -> ExitCode {
@@ -373,8 +391,18 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lineage(_) => Ok(ExitCode::SUCCESS),
-        Command::Verify { checkpoint, anchor } => {
+        Command::Verify {
+            checkpoint,
+            anchor,
+            signing_key_file,
+        } => {
+            let key = signing_key_file
+                .as_deref()
+                .or(cfg.log_signing_key_file.as_deref())
+                .map(weft_catalog_server::store::signing::HeadKey::load)
+                .transpose()?;
             let mut anchors = Vec::new();
+            let mut forged = Vec::new();
             if let Some(path) = &checkpoint {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading {}", path.display()))?;
@@ -382,6 +410,9 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                     weft_catalog_server::store::log::Anchor::read_file(&text)
                         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
                 );
+                if let Some(k) = &key {
+                    forged = unsigned_lines(&text, k);
+                }
             }
             for a in &anchor {
                 anchors.push(
@@ -406,6 +437,12 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             }
             for p in &problems {
                 println!("change log BROKEN: {p}");
+                ok = false;
+            }
+            for line in &forged {
+                println!(
+                    "checkpoint NOT GENUINE: line {line} does not carry the signing key's signature"
+                );
                 ok = false;
             }
             if ok {

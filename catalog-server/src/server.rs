@@ -29,10 +29,20 @@ pub enum ServeError {
     /// The listener or the connection loop failed.
     #[error("http: {0}")]
     Io(#[from] std::io::Error),
+    /// The log signing key cannot be used.
+    #[error(transparent)]
+    SigningKey(#[from] crate::store::signing::KeyError),
 }
 
 /// Runs the server until a shutdown signal.
 pub async fn serve(cfg: Config) -> Result<(), ServeError> {
+    // A key that cannot be read stops the start: running unsigned by surprise would
+    // defeat the point of configuring one.
+    let log_key = cfg
+        .log_signing_key_file
+        .as_deref()
+        .map(crate::store::signing::HeadKey::load)
+        .transpose()?;
     let store_cfg = store_config(&cfg);
     let store = Store::open(&store_cfg).await?;
     let metrics = Arc::new(Metrics::default());
@@ -73,6 +83,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
             store.clone(),
             path,
             cfg.log_checkpoint_every,
+            log_key.clone(),
             stop_views.subscribe(),
         )
     });
@@ -111,6 +122,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         aliases: Arc::new(cfg.aliases.clone()),
         graphql: cfg.graphql,
         shutdown: http_stopping,
+        log_key,
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
@@ -243,6 +255,7 @@ fn spawn_log_checkpointer(
     store: Store,
     path: std::path::PathBuf,
     every: std::time::Duration,
+    key: Option<crate::store::signing::HeadKey>,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -254,7 +267,11 @@ fn spawn_log_checkpointer(
             }
             match store.log_head().await {
                 Ok(Some(head)) if last != Some(head.seq) => {
-                    let line = format!("{}\n", head.to_json());
+                    let json = match &key {
+                        Some(k) => k.sign(&head),
+                        None => head.to_json(),
+                    };
+                    let line = format!("{json}\n");
                     let p = path.clone();
                     let written = tokio::task::spawn_blocking(move || {
                         use std::io::Write;

@@ -182,3 +182,95 @@ fn a_rewritten_tail_is_found_by_the_checkpoint() {
         "{text}"
     );
 }
+
+#[test]
+fn a_signed_checkpoint_cannot_be_forged_to_hide_a_truncation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("head.key");
+    std::fs::write(&key, "5f1c0a4e9d2b7e3a8c6f1d0b4a9e2c7d\n").expect("key");
+    let key = key.display().to_string();
+    let checkpoint = dir.path().join("checkpoints.jsonl");
+    let cp = checkpoint.display().to_string();
+    let mut server = Server::start(
+        Backend::Sqlite,
+        &[
+            "--log-checkpoint-file",
+            &cp,
+            "--log-checkpoint-every",
+            "1s",
+            "--log-signing-key-file",
+            &key,
+        ],
+    );
+    for n in 1..=10 {
+        let (s, text) = server.post_event(event(n, "a"));
+        assert_eq!(s, 201, "{text}");
+    }
+    let head = server.get_ok("/api/v1/log/head");
+    assert_eq!(head["algorithm"], "HMAC-SHA256", "{head}");
+    assert_eq!(head["signature"].as_str().map(str::len), Some(64), "{head}");
+    assert!(server.terminate(), "SIGTERM exits cleanly");
+    let lines = checkpoint_lines(&checkpoint);
+    assert_eq!(
+        lines.last(),
+        Some(&head),
+        "the checkpoint is the signed head"
+    );
+    let (ok, text) = verify(&server, &["--checkpoint", &cp, "--signing-key-file", &key]);
+    assert!(ok, "{text}");
+
+    // Whoever truncates the log and rewrites the checkpoint file to match cannot sign
+    // the head they leave.
+    sqlite(&server, "DELETE FROM change_log WHERE seq > 6");
+    let (_, text) = verify(&server, &["--anchor", "6:00"]);
+    let hash6 = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_hexdigit()))
+        .find(|w| w.len() == 64);
+    assert!(
+        hash6.is_some(),
+        "the log's hash at seq 6 is reported: {text}"
+    );
+    let forged = json!({"seq": 6, "hash": hash6.unwrap_or_default(), "at": head["at"],
+        "signature": head["signature"], "algorithm": "HMAC-SHA256"});
+    std::fs::write(&checkpoint, format!("{forged}\n")).expect("rewrite checkpoints");
+    let (ok, text) = verify(&server, &["--checkpoint", &cp, "--signing-key-file", &key]);
+    assert!(
+        !ok && text.contains("NOT GENUINE") && text.contains("line 1"),
+        "{text}"
+    );
+    // The same file checked without the key says nothing about who wrote it.
+    let (_, text) = verify(&server, &["--checkpoint", &cp]);
+    assert!(!text.contains("NOT GENUINE"), "{text}");
+    // Another key does not verify genuine lines either.
+    std::fs::write(&checkpoint, format!("{head}\n")).expect("restore checkpoint");
+    let other = dir.path().join("other.key");
+    std::fs::write(&other, "another-secret-of-enough-length").expect("key");
+    let (ok, text) = verify(
+        &server,
+        &[
+            "--checkpoint",
+            &cp,
+            "--signing-key-file",
+            &other.display().to_string(),
+        ],
+    );
+    assert!(!ok && text.contains("NOT GENUINE"), "{text}");
+}
+
+#[test]
+fn a_signing_key_too_short_stops_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("short.key");
+    std::fs::write(&key, "short").expect("key");
+    let out = Command::new(weft_tests::weft_bin())
+        .args(["--data-dir"])
+        .arg(dir.path().join("data"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-signing-key-file"])
+        .arg(&key)
+        .output()
+        .expect("weft runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("at least 16"), "{err}");
+}

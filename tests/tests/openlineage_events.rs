@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use weft_tests::{Backend, Server, backends, enc, shared_dir};
 
+/// When a dataset's newest schema was stated, and each schema stated then.
+type Stated = (i64, Vec<Vec<String>>);
+
 struct Expect {
     /// The schema stated by the newest event (by `eventTime`, not arrival): its time and
     /// every schema stated at that time (equal times may state different ones).
-    fields: BTreeMap<(String, String), (i64, Vec<Vec<String>>)>,
+    fields: BTreeMap<(String, String), Stated>,
     edges: Vec<(String, String, String, String, String, String)>,
     /// Per-field inputs that must *not* show as field edges: (ns, name, field, src name, src field).
     lifted: Vec<(String, String, String, String, String)>,

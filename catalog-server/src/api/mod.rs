@@ -52,6 +52,8 @@ pub struct AppState {
     /// Turns true when the server starts stopping: long-lived responses (GraphQL
     /// subscriptions) end, so graceful shutdown does not wait on them.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Signs the log head the API reports, when configured.
+    pub log_key: Option<crate::store::signing::HeadKey>,
 }
 
 /// The whole API.

@@ -115,8 +115,9 @@ pub async fn changes(
 /// give to `weft verify --anchor SEQ:HASH`.
 pub async fn log_head(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let head = state.store.log_head().await?;
-    Ok(Json(match head {
-        Some(h) => h.to_json(),
-        None => json!({"seq": 0, "hash": null, "at": null}),
+    Ok(Json(match (head, &state.log_key) {
+        (Some(h), Some(k)) => k.sign(&h),
+        (Some(h), None) => h.to_json(),
+        (None, _) => json!({"seq": 0, "hash": null, "at": null}),
     }))
 }

@@ -11,6 +11,7 @@ pub mod log;
 pub mod lookup;
 pub mod read;
 pub mod reviews;
+pub mod signing;
 pub mod tokens;
 pub mod usage;
 pub mod writer;
