@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub mod hostile;
 pub mod warehouse;
 
 /// Which store a test server uses.

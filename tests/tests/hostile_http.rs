@@ -13,6 +13,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use weft_tests::hostile::rss_kib;
 use weft_tests::{Backend, Server};
 
 /// `host:port` of the server.
@@ -73,15 +74,6 @@ fn json_body(answer: &[u8]) -> Value {
 }
 
 /// The server's resident memory in KiB.
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .expect("proc status")
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
-}
-
 /// Opens a connection that sends a push's headers (declaring `declared` bytes) and
 /// `sent` bytes of its body, then stalls.
 fn stalled_body(s: &Server, declared: usize, sent: usize, wait: Duration) -> TcpStream {
