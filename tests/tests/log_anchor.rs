@@ -1,13 +1,13 @@
 //! Anchoring the change log outside the store: `GET /api/v1/log/head`, the checkpoint
 //! file `weft serve` writes, and `weft verify --checkpoint`/`--anchor`, which find an
 //! edited entry, a deleted middle entry, a truncated tail and a rewritten tail, each
-//! named by its sequence number.
+//! named by its sequence number, on SQLite and PostgreSQL; and signed checkpoints.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
-use weft_tests::{Backend, Server};
+use weft_tests::{Backend, Server, backends, psql};
 
 fn event(n: u32, tag: &str) -> String {
     json!({
@@ -31,12 +31,12 @@ struct Logged {
     _dir: tempfile::TempDir,
 }
 
-fn logged() -> Logged {
+fn logged(backend: Backend) -> Logged {
     let dir = tempfile::tempdir().expect("tempdir");
     let checkpoint = dir.path().join("checkpoints.jsonl");
     let cp = checkpoint.display().to_string();
     let mut server = Server::start(
-        Backend::Sqlite,
+        backend,
         &["--log-checkpoint-file", &cp, "--log-checkpoint-every", "1s"],
     );
     let empty = server.get_ok("/api/v1/log/head");
@@ -66,6 +66,16 @@ fn checkpoint_lines(path: &Path) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect()
+}
+
+/// Runs `sql` on the server's store behind its back: through `psql` on PostgreSQL, else
+/// on its SQLite file.
+fn tamper(server: &Server, sql: &str) {
+    let args = server.store_args();
+    match args.iter().position(|a| a == "--database-url") {
+        Some(i) => psql(&args[i + 1], sql),
+        None => sqlite(server, sql),
+    }
 }
 
 /// Runs `sql` on the server's SQLite file behind its back, through Python's standard
@@ -111,7 +121,13 @@ fn verify_checkpoint(l: &Logged) -> (bool, String) {
 
 #[test]
 fn an_untouched_log_extends_its_checkpoints() {
-    let l = logged();
+    for backend in backends() {
+        untouched(backend);
+    }
+}
+
+fn untouched(backend: Backend) {
+    let l = logged(backend);
     let (ok, text) = verify_checkpoint(&l);
     assert!(ok, "{text}");
     let anchor = format!("{}:{}", l.head["seq"], l.head["hash"].as_str().unwrap());
@@ -123,10 +139,17 @@ fn an_untouched_log_extends_its_checkpoints() {
 
 #[test]
 fn an_edited_entry_is_named() {
-    let l = logged();
-    sqlite(
+    for backend in backends() {
+        edited(backend);
+    }
+}
+
+fn edited(backend: Backend) {
+    let l = logged(backend);
+    // The actor is covered by the chain, and has the same type on both backends.
+    tamper(
         &l.server,
-        "UPDATE change_log SET payload_digest = zeroblob(32) WHERE seq = 3",
+        "UPDATE change_log SET actor = 'mallory' WHERE seq = 3",
     );
     let (ok, text) = verify_checkpoint(&l);
     assert!(!ok && text.contains("seq 3"), "{text}");
@@ -134,8 +157,14 @@ fn an_edited_entry_is_named() {
 
 #[test]
 fn a_deleted_middle_entry_is_a_gap_even_without_a_checkpoint() {
-    let l = logged();
-    sqlite(&l.server, "DELETE FROM change_log WHERE seq = 4");
+    for backend in backends() {
+        deleted_middle(backend);
+    }
+}
+
+fn deleted_middle(backend: Backend) {
+    let l = logged(backend);
+    tamper(&l.server, "DELETE FROM change_log WHERE seq = 4");
     let (ok, text) = verify(&l.server, &[]);
     assert!(
         !ok && text.contains("seq 4") && text.contains("gap"),
@@ -147,8 +176,14 @@ fn a_deleted_middle_entry_is_a_gap_even_without_a_checkpoint() {
 
 #[test]
 fn a_truncated_tail_is_found_by_the_checkpoint() {
-    let l = logged();
-    sqlite(&l.server, "DELETE FROM change_log WHERE seq > 6");
+    for backend in backends() {
+        truncated(backend);
+    }
+}
+
+fn truncated(backend: Backend) {
+    let l = logged(backend);
+    tamper(&l.server, "DELETE FROM change_log WHERE seq > 6");
     // The chain alone cannot tell: what is left is a valid, shorter log.
     let (ok, text) = verify(&l.server, &[]);
     assert!(ok, "{text}");
@@ -161,8 +196,14 @@ fn a_truncated_tail_is_found_by_the_checkpoint() {
 
 #[test]
 fn a_rewritten_tail_is_found_by_the_checkpoint() {
-    let mut l = logged();
-    sqlite(&l.server, "DELETE FROM change_log WHERE seq > 6");
+    for backend in backends() {
+        rewritten(backend);
+    }
+}
+
+fn rewritten(backend: Backend) {
+    let mut l = logged(backend);
+    tamper(&l.server, "DELETE FROM change_log WHERE seq > 6");
     // Different entries appended through the server: a valid chain to seq 10 again.
     l.server.set_extra(&[]);
     l.server.restart();
