@@ -273,5 +273,63 @@ fn the_websocket_path_refuses_the_same_documents() {
     };
     assert_eq!(error["extensions"]["code"], "TOO_COMPLEX", "{m}");
     assert_eq!(s.get("/healthz").0, 200);
+
+    // Each subscription reads the log after every commit: one socket holds at most 32.
+    let feed = "subscription { metadataChanges { seq } }";
+    for id in 0..32 {
+        send(
+            &mut ws,
+            json!({"id": format!("s{id}"), "type": "subscribe", "payload": {"query": feed}}),
+        );
+    }
+    send(
+        &mut ws,
+        json!({"id": "over", "type": "subscribe", "payload": {"query": feed}}),
+    );
+    // Exactly one of the 33 is refused (the server starts them concurrently, so not
+    // necessarily the last one sent). The refused fan-out above ends with a `complete`
+    // of its own, skipped here.
+    let m = loop {
+        let m = recv(&mut ws);
+        if m["id"] != "1" {
+            break m;
+        }
+    };
+    let error = match m["type"].as_str() {
+        Some("error") => &m["payload"][0],
+        Some("next") => &m["payload"]["errors"][0],
+        _ => panic!("{m}"),
+    };
+    assert_eq!(error["extensions"]["code"], "TOO_MANY_SUBSCRIPTIONS", "{m}");
+    let refused = m["id"].as_str().expect("id").to_owned();
+    // Completing an accepted one frees its place.
+    let accepted = if refused == "s0" { "s1" } else { "s0" };
+    send(&mut ws, json!({"id": accepted, "type": "complete"}));
+    std::thread::sleep(Duration::from_millis(200));
+    send(
+        &mut ws,
+        json!({"id": "again", "type": "subscribe", "payload": {"query": feed}}),
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    let (st, text) = s.post_event(dataset_event("after_the_cap").to_string());
+    assert!(st < 300, "{st} {text}");
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < 32 {
+        let m = recv(&mut ws);
+        if m["type"] == "complete" {
+            continue; // the refused one's, and the one completed above
+        }
+        assert_eq!(m["type"], "next", "{m}");
+        assert!(
+            m["payload"]["data"]["metadataChanges"]["seq"].is_i64(),
+            "{m}"
+        );
+        seen.insert(m["id"].as_str().unwrap_or_default().to_owned());
+    }
+    assert!(
+        seen.contains("again"),
+        "the freed place was taken: {seen:?}"
+    );
+    assert!(!seen.contains(accepted), "completed: {seen:?}");
     let _ = ws.close(None);
 }

@@ -407,6 +407,9 @@ fn refusal(status: StatusCode, message: &str, modern: bool) -> Response {
     resp
 }
 
+/// Largest WebSocket message (and frame) accepted.
+const WS_MAX_MESSAGE: usize = 1 << 20;
+
 async fn websocket(s: AppState, schema: WeftSchema, req: Request) -> Response {
     let (mut parts, _body) = req.into_parts();
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &()).await {
@@ -418,8 +421,12 @@ async fn websocket(s: AppState, schema: WeftSchema, req: Request) -> Response {
         Err(e) => return e.into_response(),
     };
     let from_headers = s.tokens.identify(&parts.headers);
+    // A message holds one document (64 KiB at most) and its variables: 1 MiB is ample,
+    // where the default would let one message buffer 64 MiB.
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .max_message_size(WS_MAX_MESSAGE)
+        .max_frame_size(WS_MAX_MESSAGE)
         .on_upgrade(move |socket| {
             let tokens = s.tokens.clone();
             let store = s.store.clone();
@@ -444,6 +451,7 @@ async fn websocket(s: AppState, schema: WeftSchema, req: Request) -> Response {
                     let mut data = Data::default();
                     data.insert(Viewer { caller, scopes });
                     data.insert(Loaders::uncached(&store, Arc::new(AtomicU64::new(0))));
+                    data.insert(super::subscription::ConnectionSubscriptions::default());
                     Ok(data)
                 })
                 .serve()

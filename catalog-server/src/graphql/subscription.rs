@@ -7,8 +7,10 @@
 //! resources but a watch receiver and a metrics guard: when the client goes, both drop.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_graphql::{Context, InputObject, Result, Subscription};
+use async_graphql::{Context, ErrorExtensions, InputObject, Result, Subscription};
 use futures_util::Stream;
 
 use super::types::{Change, state};
@@ -43,6 +45,36 @@ impl ChangeFilter {
 /// Changes read per round trip to the log.
 const BATCH: i64 = 200;
 
+/// Most subscriptions one WebSocket may hold open at once. Each reads the change log
+/// after every commit, so the count, not the socket, is what costs: a page needs one or
+/// two, and without a cap one client could start thousands on a single connection.
+pub const PER_CONNECTION: usize = 32;
+
+/// The subscriptions open on one WebSocket connection (in its connection data).
+#[derive(Debug, Default, Clone)]
+pub struct ConnectionSubscriptions(Arc<AtomicUsize>);
+
+impl ConnectionSubscriptions {
+    /// A slot for one more subscription, or `None` at the cap.
+    fn take(&self) -> Option<Slot> {
+        let before = self.0.fetch_add(1, Ordering::Relaxed);
+        if before >= PER_CONNECTION {
+            self.0.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
+        Some(Slot(self.0.clone()))
+    }
+}
+
+/// One open subscription's place in its connection's count, given back on drop.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// The subscription root.
 pub struct SubscriptionRoot;
 
@@ -56,6 +88,16 @@ impl SubscriptionRoot {
         filter: Option<ChangeFilter>,
     ) -> Result<impl Stream<Item = Change>> {
         ctx.data::<Viewer>()?.require(Scope::Read)?;
+        let slot = match ctx.data_opt::<ConnectionSubscriptions>() {
+            Some(open) => Some(open.take().ok_or_else(|| {
+                async_graphql::Error::new(format!(
+                    "too many subscriptions on this connection (at most {PER_CONNECTION}); \
+                     complete one or open another connection"
+                ))
+                .extend_with(|_, e| e.set("code", "TOO_MANY_SUBSCRIPTIONS"))
+            })?),
+            None => None,
+        };
         let s = state(ctx).clone();
         let cursor = match since {
             Some(seq) if seq >= 0 => seq,
@@ -69,6 +111,7 @@ impl SubscriptionRoot {
             committed: s.writer.committed(),
             shutdown: s.shutdown.clone(),
             guard: s.metrics.subscription_opened(),
+            _slot: slot,
             store: s.store.clone(),
             filter,
         };
@@ -86,6 +129,8 @@ struct Feed {
     shutdown: tokio::sync::watch::Receiver<bool>,
     #[allow(dead_code)]
     guard: crate::metrics::SubscriptionGuard,
+    /// Held for the stream's life: its connection's count goes down when it ends.
+    _slot: Option<Slot>,
     store: crate::store::Store,
     filter: ChangeFilter,
 }
