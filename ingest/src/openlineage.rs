@@ -19,6 +19,7 @@ use weft_schemas::change::{
 use weft_schemas::facets::{
     self, ColumnLineageDatasetFacet, DatasetFacetsRead, InputField, SchemaField, Transformation,
 };
+use weft_schemas::limits::{self, LimitError};
 use weft_schemas::openlineage::{
     Dataset, Event, FacetJson, Facets, Job, RunEvent, parse_event_time,
 };
@@ -35,36 +36,72 @@ pub enum NormalizeError {
     /// The event could not be serialized back to JSON (should not happen).
     #[error("payload: {0}")]
     Payload(#[from] serde_json::Error),
+    /// The event is over one of the documented limits, or its `eventType` is not one the
+    /// spec defines ([`weft_schemas::limits`]).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 impl NormalizeError {
     /// The JSON path of the offending field, for API error bodies.
-    pub fn path(&self) -> &'static str {
+    pub fn path(&self) -> &str {
         match self {
             NormalizeError::EventTime(_) => "eventTime",
             NormalizeError::Payload(_) => "",
+            NormalizeError::Limit(e) => &e.path,
+        }
+    }
+
+    /// What was wrong, without the path (API error bodies carry the path apart).
+    pub fn message(&self) -> String {
+        match self {
+            NormalizeError::Limit(e) => e.message.clone(),
+            other => other.to_string(),
         }
     }
 }
 
-/// Builds the change for one decoded event; `actor` is who pushed it.
+/// Builds the change for one newly pushed event; `actor` is who pushed it.
+///
+/// The event must be within the documented limits ([`weft_schemas::limits`]); those are
+/// checked here, before anything is copied, so every way in (HTTP, `weft ingest`, the
+/// crawler's events) refuses the same events.
 ///
 /// The payload is the event's deterministic JSON (facets verbatim, map keys sorted), and the
 /// dedupe key its SHA-256, so a retried delivery of the same event is recognised however
 /// its keys were ordered on the wire.
 pub fn normalize(event: &Event, actor: &str) -> Result<MetadataChange, NormalizeError> {
+    limits::check_event(event)?;
     let payload = serde_json::to_string(event)?;
     let dedupe_key = Sha256::digest(payload.as_bytes()).to_vec();
-    normalize_with_payload(event, actor, payload, Some(dedupe_key))
+    build(event, actor, payload, Some(dedupe_key), Admission::New)
 }
 
 /// Like [`normalize`], with the payload already known (a rebuild re-derives changes from
-/// the payloads in the change log and must not alter them).
+/// the payloads in the change log and must not alter them). The limits are not
+/// re-checked: what an older version stored still replays.
 pub fn normalize_with_payload(
     event: &Event,
     actor: &str,
     payload: String,
     dedupe_key: Option<Vec<u8>>,
+) -> Result<MetadataChange, NormalizeError> {
+    build(event, actor, payload, dedupe_key, Admission::Replay)
+}
+
+/// Whether the event is new (held to the limits) or replayed from the change log.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Admission {
+    New,
+    Replay,
+}
+
+fn build(
+    event: &Event,
+    actor: &str,
+    payload: String,
+    dedupe_key: Option<Vec<u8>>,
+    admission: Admission,
 ) -> Result<MetadataChange, NormalizeError> {
     let event_time = parse_event_time(event.event_time())
         .map_err(|e| NormalizeError::EventTime(e.to_string()))?
@@ -72,6 +109,11 @@ pub fn normalize_with_payload(
     // The check reads `schema` and `columnLineage` through their models anyway; keep
     // what it read instead of parsing them again below.
     let checked = facets::check_known_facets_and_read(event);
+    if admission == Admission::New {
+        for (path, read) in dataset_paths(event).iter().zip(&checked.datasets) {
+            limits::check_dataset_facets(path, read)?;
+        }
+    }
     let warnings = checked
         .warnings
         .into_iter()
@@ -131,6 +173,20 @@ pub fn normalize_with_payload(
         dedupe_key,
         body: ChangeBody::Lineage(update),
     })
+}
+
+/// The path of each dataset of the event, in the order the facet check reads them.
+fn dataset_paths(event: &Event) -> Vec<String> {
+    let sides = |inputs: &Option<Vec<Dataset>>, outputs: &Option<Vec<Dataset>>| {
+        let ins = (0..inputs.as_ref().map_or(0, Vec::len)).map(|i| format!("inputs[{i}]"));
+        let outs = (0..outputs.as_ref().map_or(0, Vec::len)).map(|i| format!("outputs[{i}]"));
+        ins.chain(outs).collect()
+    };
+    match event {
+        Event::Run(e) => sides(&e.inputs, &e.outputs),
+        Event::Job(e) => sides(&e.inputs, &e.outputs),
+        Event::Dataset(_) => vec!["dataset".to_owned()],
+    }
 }
 
 /// `read` holds what the facet check read from each dataset, in the same order.
@@ -514,6 +570,40 @@ mod tests {
     fn change(body: &str) -> MetadataChange {
         let event = Event::from_slice(body.as_bytes()).expect("decodes");
         normalize(&event, "tester").expect("normalizes")
+    }
+
+    #[test]
+    fn new_events_are_held_to_the_limits_and_replays_are_not() {
+        let body = r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","eventType":"BOGUS",
+            "run":{"runId":"r1"},"job":{"namespace":"ns","name":"j"}}"#;
+        let event = Event::from_slice(body.as_bytes()).expect("decodes");
+        let err = normalize(&event, "tester").expect_err("unknown eventType");
+        assert_eq!(err.path(), "eventType");
+        assert!(err.message().contains("BOGUS"), "{err}");
+        // What an older version stored replays as it was accepted.
+        let replayed =
+            normalize_with_payload(&event, "tester", body.to_owned(), None).expect("replays");
+        assert_eq!(
+            lineage(&replayed).run.as_ref().map(|r| r.state.as_deref()),
+            Some(Some("BOGUS"))
+        );
+    }
+
+    #[test]
+    fn a_too_wide_schema_is_refused_with_the_dataset_path() {
+        let fields: Vec<String> = (0..=weft_schemas::limits::MAX_SCHEMA_FIELDS)
+            .map(|i| format!(r#"{{"name":"c{i}"}}"#))
+            .collect();
+        let body = format!(
+            r#"{{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{{"runId":"r1"}},
+            "job":{{"namespace":"ns","name":"j"}},"inputs":[{{"namespace":"pg","name":"a"}}],
+            "outputs":[{{"namespace":"pg","name":"b","facets":{{"schema":{{"_producer":"p",
+            "_schemaURL":"s","fields":[{}]}}}}}}]}}"#,
+            fields.join(",")
+        );
+        let event = Event::from_slice(body.as_bytes()).expect("decodes");
+        let err = normalize(&event, "tester").expect_err("too wide");
+        assert_eq!(err.path(), "outputs[0].facets.schema.fields");
     }
 
     fn lineage(c: &MetadataChange) -> &LineageUpdate {
