@@ -114,7 +114,7 @@ fn build(
             limits::check_dataset_facets(path, read)?;
         }
     }
-    let warnings = checked
+    let mut warnings: Vec<ChangeWarning> = checked
         .warnings
         .into_iter()
         .map(|w| ChangeWarning {
@@ -122,6 +122,7 @@ fn build(
             message: w.message,
         })
         .collect();
+    warnings.extend(unparsed_sql(event));
     let mut read = checked.datasets.into_iter();
     let mut update = LineageUpdate {
         event_time,
@@ -172,6 +173,31 @@ fn build(
         payload,
         dedupe_key,
         body: ChangeBody::Lineage(update),
+    })
+}
+
+/// A warning when the job's `sql` facet holds more SQL than is parsed for lineage
+/// ([`limits::MAX_PARSED_SQL_BYTES`]): the event and the facet are kept, the SQL-lineage
+/// view skips the query, and the change says why its column lineage is missing.
+fn unparsed_sql(event: &Event) -> Option<ChangeWarning> {
+    let job = match event {
+        Event::Run(e) => &e.job,
+        Event::Job(e) => &e.job,
+        Event::Dataset(_) => return None,
+    };
+    let facet = job.facets.as_ref()?.get("sql")?;
+    // The query is no longer than its facet: most events stop here without a parse.
+    if facet.json().len() <= limits::MAX_PARSED_SQL_BYTES {
+        return None;
+    }
+    let sql = facets::typed::<facets::SqlJobFacet>(job.facets.as_ref(), "sql")?.ok()?;
+    let len = sql.query.len();
+    (len > limits::MAX_PARSED_SQL_BYTES).then(|| ChangeWarning {
+        path: "job.facets.sql.query".to_owned(),
+        message: format!(
+            "query is {len} bytes; SQL over {} bytes is stored but not parsed for column lineage",
+            limits::MAX_PARSED_SQL_BYTES
+        ),
     })
 }
 
@@ -587,6 +613,37 @@ mod tests {
             lineage(&replayed).run.as_ref().map(|r| r.state.as_deref()),
             Some(Some("BOGUS"))
         );
+    }
+
+    #[test]
+    fn sql_over_the_parse_limit_is_kept_with_a_warning() {
+        let query = format!(
+            "SELECT {} FROM t",
+            "c, ".repeat(weft_schemas::limits::MAX_PARSED_SQL_BYTES / 3)
+        );
+        let body = serde_json::json!({
+            "eventTime": "2024-05-01T10:00:00Z", "producer": "p", "eventType": "COMPLETE",
+            "run": {"runId": "r1"},
+            "job": {"namespace": "ns", "name": "j", "facets": {"sql": {"_producer": "p",
+                "_schemaURL": "s", "query": query}}}
+        })
+        .to_string();
+        let c = change(&body);
+        let w = &lineage(&c).warnings;
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "job.facets.sql.query");
+        assert!(
+            lineage(&c)
+                .job
+                .as_ref()
+                .is_some_and(|j| j.facets.contains_key("sql"))
+        );
+        // Short SQL: no warning.
+        let c = change(
+            r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{"runId":"r1"},
+            "job":{"namespace":"ns","name":"j","facets":{"sql":{"_producer":"p","_schemaURL":"s","query":"SELECT 1"}}}}"#,
+        );
+        assert!(lineage(&c).warnings.is_empty());
     }
 
     #[test]
