@@ -573,6 +573,28 @@ impl Store {
         })))
     }
 
+    /// The warnings recorded against each of `seqs`, as (path, message).
+    pub async fn change_warnings(
+        &self,
+        seqs: &[i64],
+    ) -> Result<HashMap<i64, Vec<(String, String)>>, StoreError> {
+        let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        let mut conn = self.pool().acquire().await?;
+        for chunk in seqs.chunks(500) {
+            let sql = format!(
+                "SELECT seq, path, message FROM change_warnings WHERE seq IN {}",
+                super::bulk::in_list(self.backend(), 0, chunk.len())
+            );
+            let binds = chunk.iter().map(|&s| Val::I64(s)).collect();
+            for r in super::bulk::fetch(&mut conn, sql, binds).await? {
+                out.entry(r.try_get(0)?)
+                    .or_default()
+                    .push((r.try_get(1)?, r.try_get(2)?));
+            }
+        }
+        Ok(out)
+    }
+
     /// `GET /lineage?nodeId=…&depth=N`: datasets and jobs within `depth` job hops of the
     /// node, as Marquez's `{"graph": [node…]}`.
     pub async fn lineage(&self, node: &NodeId, depth: u32) -> Result<Option<Value>, StoreError> {
