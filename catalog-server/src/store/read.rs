@@ -595,6 +595,42 @@ impl Store {
         Ok(out)
     }
 
+    /// One node of a lineage answer: its key (`dataset:NS:NAME`), and Marquez's
+    /// `{"type", "data"}`; `None` when it is gone.
+    async fn lineage_node(&self, v: Vertex) -> Result<Option<(Vertex, String, Value)>, StoreError> {
+        let (key, data, ty) = match v {
+            Vertex::Dataset(id) => {
+                let Some(d) = self.dataset_by_id(id).await? else {
+                    return Ok(None);
+                };
+                (
+                    format!(
+                        "dataset:{}:{}",
+                        d["namespace"].as_str().unwrap_or(""),
+                        d["name"].as_str().unwrap_or("")
+                    ),
+                    d,
+                    "DATASET",
+                )
+            }
+            Vertex::Job(id) => {
+                let Some(j) = self.job_by_id(id).await? else {
+                    return Ok(None);
+                };
+                (
+                    format!(
+                        "job:{}:{}",
+                        j["namespace"].as_str().unwrap_or(""),
+                        j["name"].as_str().unwrap_or("")
+                    ),
+                    j,
+                    "JOB",
+                )
+            }
+        };
+        Ok(Some((v, key, json!({"type": ty, "data": data}))))
+    }
+
     /// `GET /lineage?nodeId=…&depth=N`: datasets and jobs within `depth` job hops of the
     /// node, as Marquez's `{"graph": [node…]}`.
     pub async fn lineage(&self, node: &NodeId, depth: u32) -> Result<Option<Value>, StoreError> {
@@ -671,39 +707,20 @@ impl Store {
                 edges.insert(if out { (job, ds) } else { (ds, job) });
             }
         }
+        // Nodes load a few at a time: each is several small queries, and the pool has
+        // more than one reader.
+        use futures_util::StreamExt as _;
+        let loaded: Vec<Result<Option<(Vertex, String, Value)>, StoreError>> =
+            futures_util::stream::iter(seen.iter().copied())
+                .map(|v| self.lineage_node(v))
+                .buffer_unordered(LINEAGE_LOAD_CONCURRENCY)
+                .collect()
+                .await;
         let mut ids: BTreeMap<Vertex, (String, Value)> = BTreeMap::new();
-        for v in &seen {
-            let (key, data, ty) = match v {
-                Vertex::Dataset(id) => {
-                    let Some(d) = self.dataset_by_id(*id).await? else {
-                        continue;
-                    };
-                    (
-                        format!(
-                            "dataset:{}:{}",
-                            d["namespace"].as_str().unwrap_or(""),
-                            d["name"].as_str().unwrap_or("")
-                        ),
-                        d,
-                        "DATASET",
-                    )
-                }
-                Vertex::Job(id) => {
-                    let Some(j) = self.job_by_id(*id).await? else {
-                        continue;
-                    };
-                    (
-                        format!(
-                            "job:{}:{}",
-                            j["namespace"].as_str().unwrap_or(""),
-                            j["name"].as_str().unwrap_or("")
-                        ),
-                        j,
-                        "JOB",
-                    )
-                }
-            };
-            ids.insert(*v, (key, json!({"type": ty, "data": data})));
+        for node in loaded {
+            if let Some((v, key, node)) = node? {
+                ids.insert(v, (key, node));
+            }
         }
         // Each node's edges by lookup, not by a scan of all edges per node (which was
         // quadratic: 10,000 nodes × 10,000 edges).
@@ -969,6 +986,9 @@ type EdgesByOrigin = BTreeMap<(Column, Column), BTreeMap<String, (Value, Option<
 /// 500 keeps the answer around a second; it is more than a lineage diagram can show
 /// legibly.
 pub const LINEAGE_MAX_NODES: usize = 500;
+
+/// Lineage nodes loaded at once.
+const LINEAGE_LOAD_CONCURRENCY: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Vertex {
