@@ -597,7 +597,7 @@ impl Store {
 
     /// One node of a lineage answer: its key (`dataset:NS:NAME`), and Marquez's
     /// `{"type", "data"}`; `None` when it is gone.
-    async fn lineage_node(&self, v: Vertex) -> Result<Option<(Vertex, String, Value)>, StoreError> {
+    async fn lineage_node(&self, v: Vertex) -> Result<Option<LineageNode>, StoreError> {
         let (key, data, ty) = match v {
             Vertex::Dataset(id) => {
                 let Some(d) = self.dataset_by_id(id).await? else {
@@ -710,7 +710,7 @@ impl Store {
         // Nodes load a few at a time: each is several small queries, and the pool has
         // more than one reader.
         use futures_util::StreamExt as _;
-        let loaded: Vec<Result<Option<(Vertex, String, Value)>, StoreError>> =
+        let loaded: Vec<Result<Option<LineageNode>, StoreError>> =
             futures_util::stream::iter(seen.iter().copied())
                 .map(|v| self.lineage_node(v))
                 .buffer_unordered(LINEAGE_LOAD_CONCURRENCY)
@@ -986,6 +986,9 @@ type EdgesByOrigin = BTreeMap<(Column, Column), BTreeMap<String, (Value, Option<
 /// 500 keeps the answer around a second; it is more than a lineage diagram can show
 /// legibly.
 pub const LINEAGE_MAX_NODES: usize = 500;
+
+/// A loaded node of a lineage answer: the vertex, its key and `{"type", "data"}`.
+type LineageNode = (Vertex, String, Value);
 
 /// Lineage nodes loaded at once.
 const LINEAGE_LOAD_CONCURRENCY: usize = 8;
