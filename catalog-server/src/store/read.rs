@@ -374,6 +374,18 @@ impl Store {
 
     /// A job by store id, as `GET /namespaces/{ns}/jobs/{name}` shows it.
     pub(crate) async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
+        self.job_with_io(id, None).await.map(|j| j.map(|(j, _)| j))
+    }
+
+    /// A job in Marquez's shape, listing at most `max_io` of its inputs and of its
+    /// outputs (and of its latest run's) when given; the flag says whether any list was
+    /// cut. A lineage answer shows a job among its neighbours and must not carry all
+    /// 10,000 inputs of a wide one.
+    async fn job_with_io(
+        &self,
+        id: i64,
+        max_io: Option<usize>,
+    ) -> Result<Option<(Value, bool)>, StoreError> {
         let rows = self
             .rows(
                 "SELECT n.name, j.name, j.type, j.description, j.sql, j.created_at, j.updated_at \
@@ -388,19 +400,31 @@ impl Store {
         let name: String = r.try_get(1)?;
         let mut inputs = Vec::new();
         let mut outputs = Vec::new();
-        for io in self
-            .rows(
-                "SELECT n.name, d.name, io.direction FROM job_io io JOIN datasets d ON d.id = io.dataset_id \
-                 JOIN namespaces n ON n.id = d.namespace_id WHERE io.job_id = ? ORDER BY n.name, d.name",
-                vec![id.into()],
-            )
-            .await?
-        {
-            let v = json!({"namespace": io.try_get::<String, _>(0)?, "name": io.try_get::<String, _>(1)?});
-            if io.try_get::<String, _>(2)? == "out" {
-                outputs.push(v);
+        let mut cut = false;
+        for direction in ["in", "out"] {
+            // One row past the cap tells that the list was cut.
+            let limit = max_io.map_or(i64::MAX, |m| m as i64 + 1);
+            let list = if direction == "out" {
+                &mut outputs
             } else {
-                inputs.push(v);
+                &mut inputs
+            };
+            for io in self
+                .rows(
+                    "SELECT n.name, d.name FROM job_io io JOIN datasets d ON d.id = io.dataset_id \
+                     JOIN namespaces n ON n.id = d.namespace_id WHERE io.job_id = ? AND io.direction = ? \
+                     ORDER BY n.name, d.name LIMIT ?",
+                    vec![id.into(), direction.into(), limit.into()],
+                )
+                .await?
+            {
+                list.push(json!({"namespace": io.try_get::<String, _>(0)?, "name": io.try_get::<String, _>(1)?}));
+            }
+            if let Some(m) = max_io
+                && list.len() > m
+            {
+                list.truncate(m);
+                cut = true;
             }
         }
         let latest = self
@@ -409,17 +433,27 @@ impl Store {
                 vec![id.into()],
             )
             .await?;
-        let latest_run = match latest.first() {
+        let mut latest_run = match latest.first() {
             Some(l) => self.get_run(&l.try_get::<String, _>(0)?).await?,
             None => None,
         };
+        if let (Some(m), Some(run)) = (max_io, latest_run.as_mut()) {
+            for key in ["inputDatasetVersions", "outputDatasetVersions"] {
+                if let Some(list) = run.get_mut(key).and_then(Value::as_array_mut)
+                    && list.len() > m
+                {
+                    list.truncate(m);
+                    cut = true;
+                }
+            }
+        }
         let facets = self
             .facets("SELECT key, value FROM job_facets WHERE job_id = ?", id)
             .await?;
         let sql_lineage = self.job_sql_lineage(id).await?;
         let simple = name.rsplit('.').next().unwrap_or(&name).to_owned();
         let parent = name.rsplit_once('.').map(|(p, _)| p.to_owned());
-        Ok(Some(json!({
+        let job = json!({
             "id": {"namespace": ns, "name": name},
             "type": r.try_get::<Option<String>, _>(2)?.unwrap_or_else(|| "BATCH".into()),
             "name": name,
@@ -437,7 +471,8 @@ impl Store {
             "latestRun": latest_run,
             "facets": facets,
             "sqlLineage": sql_lineage,
-        })))
+        });
+        Ok(Some((job, cut)))
     }
 
     /// What the `sql_lineage` view made of a job's SQL facet; `null` before it ran (or
@@ -598,6 +633,7 @@ impl Store {
     /// One node of a lineage answer: its key (`dataset:NS:NAME`), and Marquez's
     /// `{"type", "data"}`; `None` when it is gone.
     async fn lineage_node(&self, v: Vertex) -> Result<Option<LineageNode>, StoreError> {
+        let mut cut = false;
         let (key, data, ty) = match v {
             Vertex::Dataset(id) => {
                 let Some(d) = self.dataset_by_id(id).await? else {
@@ -614,9 +650,11 @@ impl Store {
                 )
             }
             Vertex::Job(id) => {
-                let Some(j) = self.job_by_id(id).await? else {
+                let Some((j, job_cut)) = self.job_with_io(id, Some(LINEAGE_MAX_NODES)).await?
+                else {
                     return Ok(None);
                 };
+                cut = job_cut;
                 (
                     format!(
                         "job:{}:{}",
@@ -628,7 +666,7 @@ impl Store {
                 )
             }
         };
-        Ok(Some((v, key, json!({"type": ty, "data": data}))))
+        Ok(Some((v, key, json!({"type": ty, "data": data}), cut)))
     }
 
     /// `GET /lineage?nodeId=…&depth=N`: datasets and jobs within `depth` job hops of the
@@ -718,7 +756,8 @@ impl Store {
                 .await;
         let mut ids: BTreeMap<Vertex, (String, Value)> = BTreeMap::new();
         for node in loaded {
-            if let Some((v, key, node)) = node? {
+            if let Some((v, key, node, cut)) = node? {
+                truncated |= cut;
                 ids.insert(v, (key, node));
             }
         }
@@ -987,8 +1026,9 @@ type EdgesByOrigin = BTreeMap<(Column, Column), BTreeMap<String, (Value, Option<
 /// legibly.
 pub const LINEAGE_MAX_NODES: usize = 500;
 
-/// A loaded node of a lineage answer: the vertex, its key and `{"type", "data"}`.
-type LineageNode = (Vertex, String, Value);
+/// A loaded node of a lineage answer: the vertex, its key, `{"type", "data"}`, and
+/// whether a job's input or output lists were cut to [`LINEAGE_MAX_NODES`].
+type LineageNode = (Vertex, String, Value, bool);
 
 /// Lineage nodes loaded at once.
 const LINEAGE_LOAD_CONCURRENCY: usize = 8;
