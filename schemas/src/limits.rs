@@ -21,7 +21,7 @@
 //!
 //! Lengths are in bytes of UTF-8, as stored and as sent on the wire.
 
-use crate::facets::{ColumnLineageDatasetFacet, DatasetFacetsRead, SchemaField};
+use crate::facets::{ColumnLineageDatasetFacet, DatasetFacetsRead, ParentRunFacet, SchemaField};
 use crate::openlineage::{Dataset, Event, Facets, Job};
 
 /// Longest namespace or name of a dataset or job: 1 KiB.
@@ -33,7 +33,7 @@ use crate::openlineage::{Dataset, Event, Facets, Job};
 /// any real fully qualified table name or object-store path.
 pub const MAX_NAME_BYTES: usize = 1024;
 
-/// Longest `run.runId`: 256 bytes.
+/// Longest `run.runId`, and `runId` of a `parent` run facet: 256 bytes.
 ///
 /// A run id is a UUID (36 bytes) for most producers; the non-UUID ids real schedulers
 /// send (`scheduled__2024-05-01T10:00:00+00:00`, a Spark application id) are well under
@@ -111,6 +111,7 @@ pub fn check_event(event: &Event) -> Result<(), LimitError> {
             }
             check_len("run.runId", &e.run.run_id, MAX_RUN_ID_BYTES)?;
             check_facets("run.facets", e.run.facets.as_ref())?;
+            check_parent(e.run.facets.as_ref())?;
             check_job(&e.job)?;
             check_datasets("inputs", e.inputs.as_deref())?;
             check_datasets("outputs", e.outputs.as_deref())
@@ -177,6 +178,36 @@ fn check_len(path: &str, value: &str, max: usize) -> Result<(), LimitError> {
         ));
     }
     Ok(())
+}
+
+/// The parent run's id and job names: they become a run and a job of their own.
+fn check_parent(facets: Option<&Facets>) -> Result<(), LimitError> {
+    let Some(facet) = facets.and_then(|f| f.get("parent")) else {
+        return Ok(());
+    };
+    // Ids and names within the limits fit in a facet this short: skip the parse.
+    if facet.json().len() <= MAX_RUN_ID_BYTES {
+        return Ok(());
+    }
+    let Some(Ok(parent)) = crate::facets::typed::<ParentRunFacet>(facets, "parent") else {
+        // A parent facet that does not fit its model is flagged by the facet check.
+        return Ok(());
+    };
+    check_len(
+        "run.facets.parent.run.runId",
+        &parent.run.run_id,
+        MAX_RUN_ID_BYTES,
+    )?;
+    check_len(
+        "run.facets.parent.job.namespace",
+        &parent.job.namespace,
+        MAX_NAME_BYTES,
+    )?;
+    check_len(
+        "run.facets.parent.job.name",
+        &parent.job.name,
+        MAX_NAME_BYTES,
+    )
 }
 
 fn check_job(job: &Job) -> Result<(), LimitError> {
@@ -324,6 +355,20 @@ mod tests {
             v["run"]["runId"] = json!("r".repeat(MAX_RUN_ID_BYTES + 1))
         }));
         assert_eq!(e.path, "run.runId");
+        let parent = |run_id: String| {
+            json!({"parent": {"_producer": "p", "_schemaURL": "s",
+                "run": {"runId": run_id}, "job": {"namespace": "ns", "name": "parent"}}})
+        };
+        let e = refused(&run_event(|v| {
+            v["run"]["facets"] = parent("r".repeat(MAX_RUN_ID_BYTES + 1))
+        }));
+        assert_eq!(e.path, "run.facets.parent.run.runId");
+        assert_eq!(
+            check_event(&run_event(|v| {
+                v["run"]["facets"] = parent("r".repeat(MAX_RUN_ID_BYTES))
+            })),
+            Ok(())
+        );
     }
 
     #[test]
