@@ -19,6 +19,7 @@ use weft_schemas::change::{
 use weft_schemas::facets::{
     self, ColumnLineageDatasetFacet, DatasetFacetsRead, InputField, SchemaField, Transformation,
 };
+use weft_schemas::limits::{self, LimitError};
 use weft_schemas::openlineage::{
     Dataset, Event, FacetJson, Facets, Job, RunEvent, parse_event_time,
 };
@@ -35,36 +36,72 @@ pub enum NormalizeError {
     /// The event could not be serialized back to JSON (should not happen).
     #[error("payload: {0}")]
     Payload(#[from] serde_json::Error),
+    /// The event is over one of the documented limits, or its `eventType` is not one the
+    /// spec defines ([`weft_schemas::limits`]).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 impl NormalizeError {
     /// The JSON path of the offending field, for API error bodies.
-    pub fn path(&self) -> &'static str {
+    pub fn path(&self) -> &str {
         match self {
             NormalizeError::EventTime(_) => "eventTime",
             NormalizeError::Payload(_) => "",
+            NormalizeError::Limit(e) => &e.path,
+        }
+    }
+
+    /// What was wrong, without the path (API error bodies carry the path apart).
+    pub fn message(&self) -> String {
+        match self {
+            NormalizeError::Limit(e) => e.message.clone(),
+            other => other.to_string(),
         }
     }
 }
 
-/// Builds the change for one decoded event; `actor` is who pushed it.
+/// Builds the change for one newly pushed event; `actor` is who pushed it.
+///
+/// The event must be within the documented limits ([`weft_schemas::limits`]); those are
+/// checked here, before anything is copied, so every way in (HTTP, `weft ingest`, the
+/// crawler's events) refuses the same events.
 ///
 /// The payload is the event's deterministic JSON (facets verbatim, map keys sorted), and the
 /// dedupe key its SHA-256, so a retried delivery of the same event is recognised however
 /// its keys were ordered on the wire.
 pub fn normalize(event: &Event, actor: &str) -> Result<MetadataChange, NormalizeError> {
+    limits::check_event(event)?;
     let payload = serde_json::to_string(event)?;
     let dedupe_key = Sha256::digest(payload.as_bytes()).to_vec();
-    normalize_with_payload(event, actor, payload, Some(dedupe_key))
+    build(event, actor, payload, Some(dedupe_key), Admission::New)
 }
 
 /// Like [`normalize`], with the payload already known (a rebuild re-derives changes from
-/// the payloads in the change log and must not alter them).
+/// the payloads in the change log and must not alter them). The limits are not
+/// re-checked: what an older version stored still replays.
 pub fn normalize_with_payload(
     event: &Event,
     actor: &str,
     payload: String,
     dedupe_key: Option<Vec<u8>>,
+) -> Result<MetadataChange, NormalizeError> {
+    build(event, actor, payload, dedupe_key, Admission::Replay)
+}
+
+/// Whether the event is new (held to the limits) or replayed from the change log.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Admission {
+    New,
+    Replay,
+}
+
+fn build(
+    event: &Event,
+    actor: &str,
+    payload: String,
+    dedupe_key: Option<Vec<u8>>,
+    admission: Admission,
 ) -> Result<MetadataChange, NormalizeError> {
     let event_time = parse_event_time(event.event_time())
         .map_err(|e| NormalizeError::EventTime(e.to_string()))?
@@ -72,7 +109,12 @@ pub fn normalize_with_payload(
     // The check reads `schema` and `columnLineage` through their models anyway; keep
     // what it read instead of parsing them again below.
     let checked = facets::check_known_facets_and_read(event);
-    let warnings = checked
+    if admission == Admission::New {
+        for (path, read) in dataset_paths(event).iter().zip(&checked.datasets) {
+            limits::check_dataset_facets(path, read)?;
+        }
+    }
+    let mut warnings: Vec<ChangeWarning> = checked
         .warnings
         .into_iter()
         .map(|w| ChangeWarning {
@@ -80,6 +122,7 @@ pub fn normalize_with_payload(
             message: w.message,
         })
         .collect();
+    warnings.extend(unparsed_sql(event));
     let mut read = checked.datasets.into_iter();
     let mut update = LineageUpdate {
         event_time,
@@ -131,6 +174,45 @@ pub fn normalize_with_payload(
         dedupe_key,
         body: ChangeBody::Lineage(update),
     })
+}
+
+/// A warning when the job's `sql` facet holds more SQL than is parsed for lineage
+/// ([`limits::MAX_PARSED_SQL_BYTES`]): the event and the facet are kept, the SQL-lineage
+/// view skips the query, and the change says why its column lineage is missing.
+fn unparsed_sql(event: &Event) -> Option<ChangeWarning> {
+    let job = match event {
+        Event::Run(e) => &e.job,
+        Event::Job(e) => &e.job,
+        Event::Dataset(_) => return None,
+    };
+    let facet = job.facets.as_ref()?.get("sql")?;
+    // The query is no longer than its facet: most events stop here without a parse.
+    if facet.json().len() <= limits::MAX_PARSED_SQL_BYTES {
+        return None;
+    }
+    let sql = facets::typed::<facets::SqlJobFacet>(job.facets.as_ref(), "sql")?.ok()?;
+    let len = sql.query.len();
+    (len > limits::MAX_PARSED_SQL_BYTES).then(|| ChangeWarning {
+        path: "job.facets.sql.query".to_owned(),
+        message: format!(
+            "query is {len} bytes; SQL over {} bytes is stored but not parsed for column lineage",
+            limits::MAX_PARSED_SQL_BYTES
+        ),
+    })
+}
+
+/// The path of each dataset of the event, in the order the facet check reads them.
+fn dataset_paths(event: &Event) -> Vec<String> {
+    let sides = |inputs: &Option<Vec<Dataset>>, outputs: &Option<Vec<Dataset>>| {
+        let ins = (0..inputs.as_ref().map_or(0, Vec::len)).map(|i| format!("inputs[{i}]"));
+        let outs = (0..outputs.as_ref().map_or(0, Vec::len)).map(|i| format!("outputs[{i}]"));
+        ins.chain(outs).collect()
+    };
+    match event {
+        Event::Run(e) => sides(&e.inputs, &e.outputs),
+        Event::Job(e) => sides(&e.inputs, &e.outputs),
+        Event::Dataset(_) => vec!["dataset".to_owned()],
+    }
 }
 
 /// `read` holds what the facet check read from each dataset, in the same order.
@@ -514,6 +596,71 @@ mod tests {
     fn change(body: &str) -> MetadataChange {
         let event = Event::from_slice(body.as_bytes()).expect("decodes");
         normalize(&event, "tester").expect("normalizes")
+    }
+
+    #[test]
+    fn new_events_are_held_to_the_limits_and_replays_are_not() {
+        let body = r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","eventType":"BOGUS",
+            "run":{"runId":"r1"},"job":{"namespace":"ns","name":"j"}}"#;
+        let event = Event::from_slice(body.as_bytes()).expect("decodes");
+        let err = normalize(&event, "tester").expect_err("unknown eventType");
+        assert_eq!(err.path(), "eventType");
+        assert!(err.message().contains("BOGUS"), "{err}");
+        // What an older version stored replays as it was accepted.
+        let replayed =
+            normalize_with_payload(&event, "tester", body.to_owned(), None).expect("replays");
+        assert_eq!(
+            lineage(&replayed).run.as_ref().map(|r| r.state.as_deref()),
+            Some(Some("BOGUS"))
+        );
+    }
+
+    #[test]
+    fn sql_over_the_parse_limit_is_kept_with_a_warning() {
+        let query = format!(
+            "SELECT {} FROM t",
+            "c, ".repeat(weft_schemas::limits::MAX_PARSED_SQL_BYTES / 3)
+        );
+        let body = serde_json::json!({
+            "eventTime": "2024-05-01T10:00:00Z", "producer": "p", "eventType": "COMPLETE",
+            "run": {"runId": "r1"},
+            "job": {"namespace": "ns", "name": "j", "facets": {"sql": {"_producer": "p",
+                "_schemaURL": "s", "query": query}}}
+        })
+        .to_string();
+        let c = change(&body);
+        let w = &lineage(&c).warnings;
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "job.facets.sql.query");
+        assert!(
+            lineage(&c)
+                .job
+                .as_ref()
+                .is_some_and(|j| j.facets.contains_key("sql"))
+        );
+        // Short SQL: no warning.
+        let c = change(
+            r#"{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{"runId":"r1"},
+            "job":{"namespace":"ns","name":"j","facets":{"sql":{"_producer":"p","_schemaURL":"s","query":"SELECT 1"}}}}"#,
+        );
+        assert!(lineage(&c).warnings.is_empty());
+    }
+
+    #[test]
+    fn a_too_wide_schema_is_refused_with_the_dataset_path() {
+        let fields: Vec<String> = (0..=weft_schemas::limits::MAX_SCHEMA_FIELDS)
+            .map(|i| format!(r#"{{"name":"c{i}"}}"#))
+            .collect();
+        let body = format!(
+            r#"{{"eventTime":"2024-05-01T10:00:00Z","producer":"p","run":{{"runId":"r1"}},
+            "job":{{"namespace":"ns","name":"j"}},"inputs":[{{"namespace":"pg","name":"a"}}],
+            "outputs":[{{"namespace":"pg","name":"b","facets":{{"schema":{{"_producer":"p",
+            "_schemaURL":"s","fields":[{}]}}}}}}]}}"#,
+            fields.join(",")
+        );
+        let event = Event::from_slice(body.as_bytes()).expect("decodes");
+        let err = normalize(&event, "tester").expect_err("too wide");
+        assert_eq!(err.path(), "outputs[0].facets.schema.fields");
     }
 
     fn lineage(c: &MetadataChange) -> &LineageUpdate {

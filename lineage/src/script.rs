@@ -26,6 +26,21 @@ pub(crate) const PARSER_RECURSION_LIMIT: usize = 64;
 /// and is well past what generated SQL writes between two commas.
 pub(crate) const MAX_CHAIN: usize = 10_000;
 
+/// The longest script that is parsed at all: [`weft_schemas::limits::MAX_PARSED_SQL_BYTES`].
+///
+/// Tokens, the syntax tree and the analysis each cost several times the text; an 8 MB
+/// generated statement took 1.5 GB. A longer script is one error entry, unread.
+pub(crate) const MAX_SCRIPT_BYTES: usize = weft_schemas::limits::MAX_PARSED_SQL_BYTES;
+
+/// The most tokens one statement may have: 300,000.
+///
+/// Bounds what one statement's tree and analysis can hold, and so the number of
+/// projections and column references in it, whatever its bytes: a megabyte
+/// `SELECT c0, c1, …` of 140,000 columns (about 280,000 tokens) is still analysed, a
+/// megabyte of one-letter columns is not. Past this the statement is an error entry,
+/// not parsed.
+pub(crate) const MAX_STATEMENT_TOKENS: usize = 300_000;
+
 /// One parsed statement, or where and why parsing failed.
 pub(crate) struct Parsed {
     pub position: Position,
@@ -42,6 +57,20 @@ fn pos(l: Location) -> Position {
 /// Parses a whole script into statements in order.
 pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed> {
     let mut out = Vec::new();
+    if sql.len() > MAX_SCRIPT_BYTES {
+        let start = Position { line: 1, column: 1 };
+        out.push(Parsed {
+            position: start,
+            result: Err((
+                start,
+                format!(
+                    "script is {} bytes; at most {MAX_SCRIPT_BYTES} are analysed (resource limit)",
+                    sql.len()
+                ),
+            )),
+        });
+        return out;
+    }
     match tokenize(dialect, sql) {
         Ok(tokens) => {
             for chunk in split(tokens) {
@@ -232,6 +261,23 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
         });
         return;
     }
+    let tokens = chunk.iter().filter(|t| !is_trivia(&t.token)).count();
+    if tokens > MAX_STATEMENT_TOKENS {
+        let start = chunk
+            .iter()
+            .find(|t| !is_trivia(&t.token))
+            .map_or(Position { line: 1, column: 1 }, |t| pos(t.span.start));
+        out.push(Parsed {
+            position: start,
+            result: Err((
+                start,
+                format!(
+                    "{tokens} tokens in one statement; at most {MAX_STATEMENT_TOKENS} are parsed (resource limit)"
+                ),
+            )),
+        });
+        return;
+    }
     let mut tokens = chunk;
     loop {
         let Some(start) = tokens.iter().position(|t| !is_trivia(&t.token)) else {
@@ -381,6 +427,27 @@ mod tests {
             .into_iter()
             .map(|p| p.result.map(|s| s.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_script_over_the_size_limit_is_one_error_unread() {
+        let sql = format!("SELECT {} FROM t", "c, ".repeat(MAX_SCRIPT_BYTES / 3));
+        let r = parse(&sql);
+        assert_eq!(r.len(), 1);
+        let (_, message) = r[0].clone().unwrap_err();
+        assert!(message.contains("resource limit"), "{message}");
+    }
+
+    #[test]
+    fn a_statement_over_the_token_limit_is_an_error_and_the_next_still_parses() {
+        let columns = vec!["a"; MAX_STATEMENT_TOKENS / 2 + 1];
+        let sql = format!("SELECT {} FROM t;\nSELECT a FROM u", columns.join(","));
+        assert!(sql.len() <= MAX_SCRIPT_BYTES);
+        let r = parse(&sql);
+        assert_eq!(r.len(), 2);
+        let (_, message) = r[0].clone().unwrap_err();
+        assert!(message.contains("tokens in one statement"), "{message}");
+        assert_eq!(r[1].as_deref(), Ok("SELECT a FROM u"));
     }
 
     #[test]

@@ -76,6 +76,7 @@
 pub mod change;
 pub mod facets;
 mod json_path;
+pub mod limits;
 pub mod openlineage;
 
 pub use openlineage::{

@@ -224,6 +224,17 @@ impl Server {
         self.child = Some(child);
     }
 
+    /// The server's peak resident set size so far (`VmHWM` in `/proc/<pid>/status`), in
+    /// KiB; `None` when it is not running or the platform has no `/proc`.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let pid = self.child.as_ref()?.id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
     /// Kills the process with SIGKILL (no chance to flush anything) and waits for it.
     pub fn kill9(&mut self) {
         if let Some(mut c) = self.child.take() {

@@ -87,6 +87,8 @@ pub async fn changes(
         )
         .await?;
     let next = entries.last().map(|e| e.seq).unwrap_or(since);
+    let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
+    let mut warnings = state.store.change_warnings(&seqs).await?;
     let list: Vec<serde_json::Value> = entries
         .into_iter()
         .map(|e| {
@@ -98,6 +100,15 @@ pub async fn changes(
                 "entity": e.entity,
                 "namespace": e.namespace,
             });
+            // What was accepted but flagged (a facet that does not fit its model, SQL
+            // too long to parse), so a producer can see it without database access.
+            if let Some(w) = warnings.remove(&e.seq) {
+                v["warnings"] = json!(
+                    w.into_iter()
+                        .map(|(path, message)| json!({"path": path, "message": message}))
+                        .collect::<Vec<_>>()
+                );
+            }
             if payloads {
                 v["payload"] = e
                     .payload

@@ -102,7 +102,7 @@ async fn handle(
                 "invalid",
                 ApiError {
                     status: StatusCode::BAD_REQUEST,
-                    message: e.to_string(),
+                    message: e.message(),
                     path: Some(e.path().into()),
                 },
             )
@@ -118,7 +118,7 @@ async fn handle(
     let mut refused = Vec::new();
     let mut decode = |index: usize, r: Result<Event, DecodeError>| match r
         .map_err(|e| (e.message, e.path))
-        .and_then(|ev| normalize(&ev, &actor).map_err(|e| (e.to_string(), e.path().to_owned())))
+        .and_then(|ev| normalize(&ev, &actor).map_err(|e| (e.message(), e.path().to_owned())))
     {
         Ok(mut c) => {
             state.aliases.apply(&mut c);

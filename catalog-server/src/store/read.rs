@@ -374,6 +374,18 @@ impl Store {
 
     /// A job by store id, as `GET /namespaces/{ns}/jobs/{name}` shows it.
     pub(crate) async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
+        self.job_with_io(id, None).await.map(|j| j.map(|(j, _)| j))
+    }
+
+    /// A job in Marquez's shape, listing at most `max_io` of its inputs and of its
+    /// outputs (and of its latest run's) when given; the flag says whether any list was
+    /// cut. A lineage answer shows a job among its neighbours and must not carry all
+    /// 10,000 inputs of a wide one.
+    async fn job_with_io(
+        &self,
+        id: i64,
+        max_io: Option<usize>,
+    ) -> Result<Option<(Value, bool)>, StoreError> {
         let rows = self
             .rows(
                 "SELECT n.name, j.name, j.type, j.description, j.sql, j.created_at, j.updated_at \
@@ -388,19 +400,31 @@ impl Store {
         let name: String = r.try_get(1)?;
         let mut inputs = Vec::new();
         let mut outputs = Vec::new();
-        for io in self
-            .rows(
-                "SELECT n.name, d.name, io.direction FROM job_io io JOIN datasets d ON d.id = io.dataset_id \
-                 JOIN namespaces n ON n.id = d.namespace_id WHERE io.job_id = ? ORDER BY n.name, d.name",
-                vec![id.into()],
-            )
-            .await?
-        {
-            let v = json!({"namespace": io.try_get::<String, _>(0)?, "name": io.try_get::<String, _>(1)?});
-            if io.try_get::<String, _>(2)? == "out" {
-                outputs.push(v);
+        let mut cut = false;
+        for direction in ["in", "out"] {
+            // One row past the cap tells that the list was cut.
+            let limit = max_io.map_or(i64::MAX, |m| m as i64 + 1);
+            let list = if direction == "out" {
+                &mut outputs
             } else {
-                inputs.push(v);
+                &mut inputs
+            };
+            for io in self
+                .rows(
+                    "SELECT n.name, d.name FROM job_io io JOIN datasets d ON d.id = io.dataset_id \
+                     JOIN namespaces n ON n.id = d.namespace_id WHERE io.job_id = ? AND io.direction = ? \
+                     ORDER BY n.name, d.name LIMIT ?",
+                    vec![id.into(), direction.into(), limit.into()],
+                )
+                .await?
+            {
+                list.push(json!({"namespace": io.try_get::<String, _>(0)?, "name": io.try_get::<String, _>(1)?}));
+            }
+            if let Some(m) = max_io
+                && list.len() > m
+            {
+                list.truncate(m);
+                cut = true;
             }
         }
         let latest = self
@@ -409,17 +433,27 @@ impl Store {
                 vec![id.into()],
             )
             .await?;
-        let latest_run = match latest.first() {
+        let mut latest_run = match latest.first() {
             Some(l) => self.get_run(&l.try_get::<String, _>(0)?).await?,
             None => None,
         };
+        if let (Some(m), Some(run)) = (max_io, latest_run.as_mut()) {
+            for key in ["inputDatasetVersions", "outputDatasetVersions"] {
+                if let Some(list) = run.get_mut(key).and_then(Value::as_array_mut)
+                    && list.len() > m
+                {
+                    list.truncate(m);
+                    cut = true;
+                }
+            }
+        }
         let facets = self
             .facets("SELECT key, value FROM job_facets WHERE job_id = ?", id)
             .await?;
         let sql_lineage = self.job_sql_lineage(id).await?;
         let simple = name.rsplit('.').next().unwrap_or(&name).to_owned();
         let parent = name.rsplit_once('.').map(|(p, _)| p.to_owned());
-        Ok(Some(json!({
+        let job = json!({
             "id": {"namespace": ns, "name": name},
             "type": r.try_get::<Option<String>, _>(2)?.unwrap_or_else(|| "BATCH".into()),
             "name": name,
@@ -437,7 +471,8 @@ impl Store {
             "latestRun": latest_run,
             "facets": facets,
             "sqlLineage": sql_lineage,
-        })))
+        });
+        Ok(Some((job, cut)))
     }
 
     /// What the `sql_lineage` view made of a job's SQL facet; `null` before it ran (or
@@ -573,6 +608,67 @@ impl Store {
         })))
     }
 
+    /// The warnings recorded against each of `seqs`, as (path, message).
+    pub async fn change_warnings(
+        &self,
+        seqs: &[i64],
+    ) -> Result<HashMap<i64, Vec<(String, String)>>, StoreError> {
+        let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        let mut conn = self.pool().acquire().await?;
+        for chunk in seqs.chunks(500) {
+            let sql = format!(
+                "SELECT seq, path, message FROM change_warnings WHERE seq IN {}",
+                super::bulk::in_list(self.backend(), 0, chunk.len())
+            );
+            let binds = chunk.iter().map(|&s| Val::I64(s)).collect();
+            for r in super::bulk::fetch(&mut conn, sql, binds).await? {
+                out.entry(r.try_get(0)?)
+                    .or_default()
+                    .push((r.try_get(1)?, r.try_get(2)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// One node of a lineage answer: its key (`dataset:NS:NAME`), and Marquez's
+    /// `{"type", "data"}`; `None` when it is gone.
+    async fn lineage_node(&self, v: Vertex) -> Result<Option<LineageNode>, StoreError> {
+        let mut cut = false;
+        let (key, data, ty) = match v {
+            Vertex::Dataset(id) => {
+                let Some(d) = self.dataset_by_id(id).await? else {
+                    return Ok(None);
+                };
+                (
+                    format!(
+                        "dataset:{}:{}",
+                        d["namespace"].as_str().unwrap_or(""),
+                        d["name"].as_str().unwrap_or("")
+                    ),
+                    d,
+                    "DATASET",
+                )
+            }
+            Vertex::Job(id) => {
+                let Some((j, job_cut)) = self.job_with_io(id, Some(LINEAGE_MAX_NODES)).await?
+                else {
+                    return Ok(None);
+                };
+                cut = job_cut;
+                (
+                    format!(
+                        "job:{}:{}",
+                        j["namespace"].as_str().unwrap_or(""),
+                        j["name"].as_str().unwrap_or("")
+                    ),
+                    j,
+                    "JOB",
+                )
+            }
+        };
+        Ok(Some((v, key, json!({"type": ty, "data": data}), cut)))
+    }
+
     /// `GET /lineage?nodeId=…&depth=N`: datasets and jobs within `depth` job hops of the
     /// node, as Marquez's `{"graph": [node…]}`.
     pub async fn lineage(&self, node: &NodeId, depth: u32) -> Result<Option<Value>, StoreError> {
@@ -588,25 +684,42 @@ impl Store {
             NodeId::DatasetField { .. } => return Ok(None),
         };
         // Breadth-first over job_io: dataset → jobs that read/write it → their datasets.
+        // Nearest first, at most LINEAGE_MAX_NODES nodes: a dataset read by a job of
+        // 10,000 inputs would otherwise load every sibling (and, one hop further, every
+        // sibling's jobs) for a depth-1 answer.
         let mut seen: HashSet<Vertex> = HashSet::from([start]);
         let mut queue = VecDeque::from([(start, 0u32)]);
         let mut edges: HashSet<(Vertex, Vertex)> = HashSet::new();
+        let mut truncated = false;
+        // One more row than can fit tells that a neighbourhood did not fit.
+        let per_vertex = LINEAGE_MAX_NODES + 1;
         while let Some((v, d)) = queue.pop_front() {
             let (sql, id) = match v {
+                // A dataset at the depth bound leads only to jobs past it; its edges to
+                // jobs inside are found from those jobs.
+                Vertex::Dataset(_) if d >= depth => continue,
                 Vertex::Dataset(id) => (
-                    "SELECT job_id, dataset_id, direction FROM job_io WHERE dataset_id = ?",
+                    "SELECT job_id, dataset_id, direction FROM job_io WHERE dataset_id = ? LIMIT ?",
                     id,
                 ),
                 Vertex::Job(id) => (
-                    "SELECT job_id, dataset_id, direction FROM job_io WHERE job_id = ?",
+                    "SELECT job_id, dataset_id, direction FROM job_io WHERE job_id = ? LIMIT ?",
                     id,
                 ),
             };
-            for r in self.rows(sql, vec![id.into()]).await? {
+            if seen.len() >= LINEAGE_MAX_NODES {
+                // Full: expanding further could only add nodes that do not fit.
+                truncated = true;
+                break;
+            }
+            let rows = self
+                .rows(sql, vec![id.into(), (per_vertex as i64).into()])
+                .await?;
+            truncated |= rows.len() >= per_vertex;
+            for r in rows {
                 let job = Vertex::Job(r.try_get(0)?);
                 let ds = Vertex::Dataset(r.try_get(1)?);
                 let out = r.try_get::<String, _>(2)? == "out";
-                edges.insert(if out { (job, ds) } else { (ds, job) });
                 let next = if matches!(v, Vertex::Dataset(_)) {
                     job
                 } else {
@@ -618,66 +731,68 @@ impl Store {
                 } else {
                     d
                 };
-                if nd <= depth && seen.insert(next) {
+                if nd > depth {
+                    continue;
+                }
+                if !seen.contains(&next) {
+                    if seen.len() >= LINEAGE_MAX_NODES {
+                        truncated = true;
+                        continue;
+                    }
+                    seen.insert(next);
                     queue.push_back((next, nd));
                 }
+                edges.insert(if out { (job, ds) } else { (ds, job) });
             }
         }
+        // Nodes load a few at a time: each is several small queries, and the pool has
+        // more than one reader.
+        use futures_util::StreamExt as _;
+        let loaded: Vec<Result<Option<LineageNode>, StoreError>> =
+            futures_util::stream::iter(seen.iter().copied())
+                .map(|v| self.lineage_node(v))
+                .buffer_unordered(LINEAGE_LOAD_CONCURRENCY)
+                .collect()
+                .await;
         let mut ids: BTreeMap<Vertex, (String, Value)> = BTreeMap::new();
-        for v in &seen {
-            let (key, data, ty) = match v {
-                Vertex::Dataset(id) => {
-                    let Some(d) = self.dataset_by_id(*id).await? else {
-                        continue;
-                    };
-                    (
-                        format!(
-                            "dataset:{}:{}",
-                            d["namespace"].as_str().unwrap_or(""),
-                            d["name"].as_str().unwrap_or("")
-                        ),
-                        d,
-                        "DATASET",
-                    )
-                }
-                Vertex::Job(id) => {
-                    let Some(j) = self.job_by_id(*id).await? else {
-                        continue;
-                    };
-                    (
-                        format!(
-                            "job:{}:{}",
-                            j["namespace"].as_str().unwrap_or(""),
-                            j["name"].as_str().unwrap_or("")
-                        ),
-                        j,
-                        "JOB",
-                    )
-                }
-            };
-            ids.insert(*v, (key, json!({"type": ty, "data": data})));
+        for node in loaded {
+            if let Some((v, key, node, cut)) = node? {
+                truncated |= cut;
+                ids.insert(v, (key, node));
+            }
         }
+        // Each node's edges by lookup, not by a scan of all edges per node (which was
+        // quadratic: 10,000 nodes × 10,000 edges).
+        let mut ins: HashMap<Vertex, Vec<Value>> = HashMap::new();
+        let mut outs: HashMap<Vertex, Vec<Value>> = HashMap::new();
+        for (from, to) in &edges {
+            let (Some((from_key, _)), Some((to_key, _))) = (ids.get(from), ids.get(to)) else {
+                continue;
+            };
+            let edge = json!({"origin": from_key, "destination": to_key});
+            outs.entry(*from).or_default().push(edge.clone());
+            ins.entry(*to).or_default().push(edge);
+        }
+        let by_key = |a: &Value, b: &Value| {
+            (a["origin"].as_str(), a["destination"].as_str())
+                .cmp(&(b["origin"].as_str(), b["destination"].as_str()))
+        };
         let mut graph = Vec::new();
         for (v, (key, node)) in &ids {
-            let ins: Vec<Value> = edges
-                .iter()
-                .filter(|(_, to)| to == v)
-                .filter_map(|(from, _)| {
-                    ids.get(from)
-                        .map(|(k, _)| json!({"origin": k, "destination": key}))
-                })
-                .collect();
-            let outs: Vec<Value> = edges
-                .iter()
-                .filter(|(from, _)| from == v)
-                .filter_map(|(_, to)| {
-                    ids.get(to)
-                        .map(|(k, _)| json!({"origin": key, "destination": k}))
-                })
-                .collect();
-            graph.push(json!({"id": key, "type": node["type"], "data": node["data"], "inEdges": ins, "outEdges": outs}));
+            let mut node_ins = ins.remove(v).unwrap_or_default();
+            let mut node_outs = outs.remove(v).unwrap_or_default();
+            node_ins.sort_by(by_key);
+            node_outs.sort_by(by_key);
+            graph.push(json!({"id": key, "type": node["type"], "data": node["data"], "inEdges": node_ins, "outEdges": node_outs}));
         }
         graph.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        if truncated {
+            // Marquez's shape plus two keys its clients ignore: the graph holds the
+            // nearest nodes only, and may lack edges among them past the cut.
+            return Ok(Some(
+                json!({"graph": graph, "truncated": true, "maxNodes": LINEAGE_MAX_NODES}),
+            ));
+        }
         Ok(Some(json!({"graph": graph})))
     }
 
@@ -915,6 +1030,23 @@ type Column = (i64, String);
 
 /// (source, target) → origin → (transformations, description).
 type EdgesByOrigin = BTreeMap<(Column, Column), BTreeMap<String, (Value, Option<String>)>>;
+
+/// Most nodes (datasets and jobs) in one `GET /api/v1/lineage` answer: 500.
+///
+/// Each node is loaded whole (a dataset with its fields and facets), so the answer's
+/// size and time grow with its nodes; a job of 10,000 inputs would otherwise put 10,000
+/// datasets into the depth-1 lineage of any one of them. Nodes are kept nearest first
+/// and a cut answer says `"truncated": true`. Loading a node costs a few queries, so
+/// 500 keeps the answer around a second; it is more than a lineage diagram can show
+/// legibly.
+pub const LINEAGE_MAX_NODES: usize = 500;
+
+/// A loaded node of a lineage answer: the vertex, its key, `{"type", "data"}`, and
+/// whether a job's input or output lists were cut to [`LINEAGE_MAX_NODES`].
+type LineageNode = (Vertex, String, Value, bool);
+
+/// Lineage nodes loaded at once.
+const LINEAGE_LOAD_CONCURRENCY: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Vertex {

@@ -42,6 +42,13 @@ const CHUNK: usize = 500;
 /// Log entries read per step.
 const PAGE: i64 = 2000;
 
+/// Most dataset edges one job's run I/O puts into the graph: 1,000,000.
+///
+/// A job's edges are its inputs × outputs; the input limits allow 10,000 of each per
+/// event, which would be 10⁸ edges. A million keeps every real job whole (a job of
+/// 10,000 inputs and 100 outputs fits) and bounds the memory of a hostile one.
+const MAX_IO_EDGES_PER_JOB: usize = 1_000_000;
+
 /// How often edges are re-checked for staleness.
 const STALE_CHECK: Duration = Duration::from_secs(60);
 
@@ -863,10 +870,26 @@ fn apply(cat: &mut GraphCatalog, settings: &GraphSettings, reading: Reading) {
     }
     for (job, (inputs, outputs, at)) in reading.io {
         let mut now: HashSet<DatasetEdgeKey> = HashSet::new();
-        for &dst in &outputs {
+        // The graph holds a job's run I/O as dataset edges, inputs × outputs of them;
+        // past MAX_IO_EDGES_PER_JOB the rest are left out (and said so) rather than
+        // letting one job of 10,000 inputs and 10,000 outputs hold 10⁸ edges.
+        let pairs = inputs.len().saturating_mul(outputs.len());
+        if pairs > MAX_IO_EDGES_PER_JOB {
+            tracing::warn!(
+                job,
+                inputs = inputs.len(),
+                outputs = outputs.len(),
+                kept = MAX_IO_EDGES_PER_JOB,
+                "job has more input-output pairs than the lineage graph keeps per job"
+            );
+        }
+        'pairs: for &dst in &outputs {
             for &src in &inputs {
                 if src == dst {
                     continue;
+                }
+                if now.len() >= MAX_IO_EDGES_PER_JOB {
+                    break 'pairs;
                 }
                 let key = DatasetEdgeKey {
                     src,
@@ -896,7 +919,10 @@ fn apply(cat: &mut GraphCatalog, settings: &GraphSettings, reading: Reading) {
             .insert(job, inputs.clone())
             .unwrap_or_default();
         let mut touched: HashSet<i64> = HashSet::new();
-        for d in before.iter().filter(|d| !inputs.contains(d)) {
+        // A set, not the list: `contains` on the list made each run of a job with
+        // n inputs cost n² comparisons.
+        let current: HashSet<i64> = inputs.iter().copied().collect();
+        for d in before.iter().filter(|d| !current.contains(d)) {
             if let Some(r) = cat.readers.get_mut(d) {
                 r.remove(&job);
             }

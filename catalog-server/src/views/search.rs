@@ -532,15 +532,34 @@ impl Ranks {
         if self.computed.is_some_and(|t| t.elapsed() < PAGERANK_EVERY) {
             return Ok(());
         }
+        // One pass over job_io, in job order: the dataset edges a job implies (every
+        // output to every other input) are never built, so a job reading 10,000 tables
+        // costs 10,000 rows here, not a self-join of 10,000 × its outputs (which SQLite
+        // ran as a scan of the job's rows per input row: minutes for one wide job).
         let rows = fetch(
             conn,
-            "SELECT i.dataset_id, o.dataset_id FROM job_io i JOIN job_io o \
-             ON o.job_id = i.job_id AND o.direction = 'out' \
-             WHERE i.direction = 'in' AND i.dataset_id <> o.dataset_id"
-                .to_owned(),
+            "SELECT job_id, dataset_id, direction FROM job_io ORDER BY job_id".to_owned(),
             vec![],
         )
         .await?;
+        let mut jobs: Vec<(Vec<i64>, Vec<i64>)> = Vec::new();
+        let mut current: Option<i64> = None;
+        for r in rows {
+            let job: i64 = r.try_get(0)?;
+            if current != Some(job) {
+                current = Some(job);
+                jobs.push((Vec::new(), Vec::new()));
+            }
+            let dataset: i64 = r.try_get(1)?;
+            let direction: String = r.try_get(2)?;
+            if let Some((outputs, inputs)) = jobs.last_mut() {
+                if direction == "out" {
+                    outputs.push(dataset);
+                } else {
+                    inputs.push(dataset);
+                }
+            }
+        }
         let mut index: HashMap<i64, u32> = HashMap::new();
         let mut ids: Vec<i64> = Vec::new();
         let mut node = |id: i64| {
@@ -549,13 +568,26 @@ impl Ranks {
                 (ids.len() - 1) as u32
             })
         };
-        let mut edges = Vec::with_capacity(rows.len());
-        for r in rows {
-            let input: i64 = r.try_get(0)?;
-            let output: i64 = r.try_get(1)?;
-            edges.push((node(output), node(input)));
+        // Only datasets with at least one edge are ranked (a dataset is not its own
+        // edge): an output needs another input, an input another output.
+        let mut links = Vec::with_capacity(jobs.len());
+        for (outputs, inputs) in &jobs {
+            // `any` stops at the first other dataset: O(1) unless the list is just `id`.
+            let linked = |other: &[i64], id: i64| other.iter().any(|&x| x != id);
+            let ranked_outputs: Vec<u32> = outputs
+                .iter()
+                .filter(|&&o| linked(inputs, o))
+                .map(|&o| node(o))
+                .collect();
+            let ranked_inputs: Vec<u32> = inputs
+                .iter()
+                .filter(|&&i| linked(outputs, i))
+                .map(|&i| node(i))
+                .collect();
+            let (outputs, inputs) = (ranked_outputs, ranked_inputs);
+            links.push(weft_search::centrality::JobLinks { outputs, inputs });
         }
-        let ranks = weft_search::centrality::pagerank(ids.len(), &edges, 0.85, 30);
+        let ranks = weft_search::centrality::pagerank_through_jobs(ids.len(), &links, 0.85, 30);
         let n = ranks.len().max(1) as f64;
         let sum: f64 = ranks.iter().sum::<f64>().max(f64::MIN_POSITIVE);
         self.by_dataset = ids
