@@ -1,7 +1,7 @@
 //! Events that would break reads for good are refused at the door, naming the path:
 //! numbers that are not finite as a 64-bit float (`1e999`) and nesting deeper than 64
 //! levels. Afterwards every read of the job, its runs, the lineage and the datasets
-//! still answers, and a batch refuses only the poison event.
+//! still answers, also after a rebuild, and a batch refuses only the poison event.
 
 use serde_json::{Value, json};
 use weft_tests::{Server, backends, enc};
@@ -63,7 +63,7 @@ fn every_read_answers(server: &Server) {
 #[test]
 fn poison_facets_are_refused_and_reads_keep_answering() {
     for backend in backends() {
-        let server = Server::start(backend, &[]);
+        let mut server = Server::start(backend, &[]);
         let (s, text) = server.post_event(run_event(&uuid(1), r#"{"ok":{"v":1}}"#));
         assert_eq!(s, 201, "{text}");
         every_read_answers(&server);
@@ -100,6 +100,10 @@ fn poison_facets_are_refused_and_reads_keep_answering() {
         assert_eq!(body["rejected"][0]["path"], "job.facets.x.y[0]", "{body}");
         server.get_ok(&format!("/api/v1/runs/{}", uuid(5)));
         assert_eq!(server.get(&format!("/api/v1/runs/{}", uuid(4))).0, 404);
+        every_read_answers(&server);
+
+        // What was accepted replays into the same readable state.
+        server.rebuild();
         every_read_answers(&server);
     }
 }
