@@ -109,6 +109,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         request_timeout: cfg.http.request_timeout,
         max_body_bytes: cfg.max_body_bytes,
         metrics: metrics.clone(),
+        budget: Arc::new(deadline::BodyBudget::for_body_limit(cfg.max_body_bytes)),
     };
     let state = AppState {
         store: store.clone(),

@@ -12,12 +12,18 @@
 //!   `[graphql] timeout`, which answers in GraphQL's shape, and its WebSocket upgrade
 //!   is long-lived by design.
 //!
+//! - The bodies of all requests in flight share one budget ([`BodyBudget`]): a body
+//!   that would take the total past it is refused with 503 and `Retry-After`. Each body
+//!   is bounded by `max_body_bytes` and the connections by `max_connections`, but their
+//!   product (16 GiB at the defaults) is no bound at all for clients that send most of a
+//!   body quickly and then stall; the budget keeps buffered bodies to a fixed amount.
+//!
 //! Every refusal uses the API's JSON error shape (`api::error`).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -43,6 +49,52 @@ pub struct Deadlines {
     pub max_body_bytes: usize,
     /// Refusals are counted under `weft_rejected_total`.
     pub metrics: Arc<Metrics>,
+    /// What the bodies in flight may hold together.
+    pub budget: Arc<BodyBudget>,
+}
+
+/// Bytes of request bodies read and not yet released, shared by every request.
+#[derive(Debug)]
+pub struct BodyBudget {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl BodyBudget {
+    /// 256 MiB, or four of the largest bodies when that is more: far above what real
+    /// producers keep in flight (32 concurrent 10 KB events are 320 KB), far below the
+    /// machine.
+    pub fn for_body_limit(max_body_bytes: usize) -> BodyBudget {
+        BodyBudget {
+            used: AtomicUsize::new(0),
+            limit: (256 << 20).max(max_body_bytes.saturating_mul(4)),
+        }
+    }
+
+    /// Takes `n` bytes, or refuses without taking any.
+    fn take(&self, n: usize) -> bool {
+        let before = self.used.fetch_add(n, Ordering::SeqCst);
+        if before.saturating_add(n) > self.limit {
+            self.used.fetch_sub(n, Ordering::SeqCst);
+            return false;
+        }
+        true
+    }
+}
+
+/// Gives a request's bytes back to the budget when the request ends, however it ends
+/// (answered, timed out, or dropped because the client went away).
+struct Release {
+    budget: Arc<BodyBudget>,
+    taken: Arc<AtomicUsize>,
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.budget
+            .used
+            .fetch_sub(self.taken.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
 }
 
 /// The layer's function: see the module's documentation.
@@ -68,14 +120,31 @@ pub async fn enforce(State(d): State<Deadlines>, req: Request, next: Next) -> Re
     ));
     let deadline = Instant::now() + d.body_timeout;
     let watched = progress.clone();
+    let release = Release {
+        budget: d.budget.clone(),
+        taken: Arc::new(AtomicUsize::new(0)),
+    };
+    let (budget, taken) = (release.budget.clone(), release.taken.clone());
     let req = req.map(|inner| {
         Body::new(DeadlineBody {
             inner,
             deadline,
             sleep: None,
             progress: watched,
+            budget,
+            taken,
         })
     });
+    let over_budget = || {
+        d.metrics.rejected("busy");
+        let mut resp = closing(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many request bodies in flight; retry shortly",
+        ));
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        resp
+    };
     let body_late = || {
         d.metrics.rejected("body_timeout");
         closing(ApiError::new(
@@ -88,14 +157,18 @@ pub async fn enforce(State(d): State<Deadlines>, req: Request, next: Next) -> Re
     };
     if req.uri().path() == "/graphql" {
         let resp = next.run(req).await;
-        return if progress.load(Ordering::SeqCst) == EXPIRED {
-            body_late()
-        } else {
-            resp
+        drop(release);
+        return match progress.load(Ordering::SeqCst) {
+            EXPIRED => body_late(),
+            OVER_BUDGET => over_budget(),
+            _ => resp,
         };
     }
-    match tokio::time::timeout(d.request_timeout, next.run(req)).await {
+    let outcome = tokio::time::timeout(d.request_timeout, next.run(req)).await;
+    drop(release);
+    match outcome {
         Ok(_) if progress.load(Ordering::SeqCst) == EXPIRED => body_late(),
+        Ok(_) if progress.load(Ordering::SeqCst) == OVER_BUDGET => over_budget(),
         Ok(resp) => resp,
         // Still waiting on the body: the client's fault, not the server's.
         Err(_) if matches!(progress.load(Ordering::SeqCst), READING | EXPIRED) => body_late(),
@@ -139,6 +212,7 @@ const UNREAD: u8 = 0;
 const READING: u8 = 1;
 const DONE: u8 = 2;
 const EXPIRED: u8 = 3;
+const OVER_BUDGET: u8 = 4;
 
 /// A request body that fails once its deadline passes before it is complete, and tells
 /// the layer how far it got.
@@ -148,6 +222,9 @@ struct DeadlineBody {
     /// Armed the first time the body waits on the client.
     sleep: Option<Pin<Box<Sleep>>>,
     progress: Arc<AtomicU8>,
+    /// The shared budget, and what this request has taken from it.
+    budget: Arc<BodyBudget>,
+    taken: Arc<AtomicUsize>,
 }
 
 /// Why a deadline-bound body failed.
@@ -156,6 +233,9 @@ pub enum BodyError {
     /// The deadline passed before the body was complete.
     #[error("the request body did not arrive in time")]
     TooSlow,
+    /// The bodies in flight already hold the whole budget.
+    #[error("too many request bodies in flight")]
+    Busy,
     /// The body itself failed (the client went away, a malformed chunk…).
     #[error(transparent)]
     Body(#[from] axum::Error),
@@ -179,6 +259,7 @@ impl http_body::Body for DeadlineBody {
         let this = &mut *self;
         match this.progress.load(Ordering::SeqCst) {
             EXPIRED => return this.expire(),
+            OVER_BUDGET => return Poll::Ready(Some(Err(BodyError::Busy))),
             UNREAD => this.progress.store(READING, Ordering::SeqCst),
             _ => {}
         }
@@ -193,6 +274,13 @@ impl http_body::Body for DeadlineBody {
                 Poll::Ready(None)
             }
             Poll::Ready(Some(frame)) => {
+                if let Ok(data) = frame.as_ref().map(|f| f.data_ref().map_or(0, Bytes::len)) {
+                    if !this.budget.take(data) {
+                        this.progress.store(OVER_BUDGET, Ordering::SeqCst);
+                        return Poll::Ready(Some(Err(BodyError::Busy)));
+                    }
+                    this.taken.fetch_add(data, Ordering::SeqCst);
+                }
                 if this.inner.is_end_stream() {
                     this.progress.store(DONE, Ordering::SeqCst);
                 }
@@ -235,11 +323,22 @@ mod tests {
         body_timeout: Duration,
         request_timeout: Duration,
     ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+        let budget = BodyBudget::for_body_limit(1024);
+        start_with_budget(app, body_timeout, request_timeout, budget).await
+    }
+
+    async fn start_with_budget(
+        app: Router,
+        body_timeout: Duration,
+        request_timeout: Duration,
+        budget: BodyBudget,
+    ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
         let d = Deadlines {
             body_timeout,
             request_timeout,
             max_body_bytes: 1024,
             metrics: Arc::new(Metrics::default()),
+            budget: Arc::new(budget),
         };
         let app = app.layer(axum::middleware::from_fn_with_state(d, enforce));
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -331,5 +430,41 @@ mod tests {
         )
         .await;
         assert!(big.starts_with("HTTP/1.1 413"), "{big}");
+    }
+
+    #[tokio::test]
+    async fn bodies_in_flight_share_one_budget_and_give_it_back() {
+        let app = Router::new().route("/echo", post(|body: Bytes| async move { body }));
+        let budget = BodyBudget {
+            used: AtomicUsize::new(0),
+            limit: 50,
+        };
+        let (addr, _stop) = start_with_budget(
+            app,
+            Duration::from_millis(800),
+            Duration::from_secs(30),
+            budget,
+        )
+        .await;
+        let head =
+            "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 40\r\n\r\n";
+        // One client sends 30 of its 40 bytes and stalls, holding them.
+        let mut stalled = TcpStream::connect(addr).await.expect("connect");
+        stalled.write_all(head.as_bytes()).await.expect("write");
+        stalled.write_all(&[b'a'; 30]).await.expect("write");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Another body of 40 would take the total to 70: refused, to be retried.
+        let busy = exchange(addr, head, &[b'b'; 40], Duration::ZERO).await;
+        assert!(busy.starts_with("HTTP/1.1 503"), "{busy}");
+        assert!(busy.contains("retry-after: 1"), "{busy}");
+        // Once the stalled one is cut at its deadline, its bytes are given back.
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), stalled.read_to_end(&mut out)).await;
+        assert!(String::from_utf8_lossy(&out).starts_with("HTTP/1.1 408"));
+        let served = exchange(addr, head, &[b'c'; 40], Duration::ZERO).await;
+        assert!(served.starts_with("HTTP/1.1 200"), "{served}");
+        // And answered requests give theirs back too: two in a row fit.
+        let again = exchange(addr, head, &[b'd'; 40], Duration::ZERO).await;
+        assert!(again.starts_with("HTTP/1.1 200"), "{again}");
     }
 }
