@@ -586,6 +586,17 @@ impl Facets {
     }
 }
 
+/// The static name of a tombstone's entity kind (`""` for a kind this version does not
+/// write, which matches nothing).
+fn entity_kind(entity: &str) -> &'static str {
+    match entity {
+        "dataset" => "dataset",
+        "job" => "job",
+        "run" => "run",
+        _ => "",
+    }
+}
+
 /// Facet removals of the batch's entities: loaded, and written back when new.
 #[derive(Default)]
 struct Tombstones {
@@ -607,19 +618,28 @@ impl Tombstones {
         }
     }
 
+    /// Loads the tombstones of the batch's entities in one query per chunk of ids (an
+    /// id may name a dataset, a job and a run at once; the kind is matched here), so
+    /// the common case, a store with no removed facets, costs one empty lookup.
     async fn load(
         &mut self,
         conn: &mut AnyConnection,
         backend: Backend,
-        entity: &'static str,
-        ids: Vec<Val>,
+        wanted: &HashSet<(&'static str, String)>,
     ) -> Result<(), StoreError> {
-        let prefix = format!(
-            "SELECT entity_id, key, event_time FROM facet_tombstones WHERE entity = '{entity}' AND entity_id IN "
-        );
-        for r in select_in(conn, backend, &prefix, &ids).await? {
-            self.loaded
-                .insert((entity, r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+        let ids: BTreeSet<&str> = wanted.iter().map(|(_, id)| id.as_str()).collect();
+        let ids: Vec<Val> = ids.into_iter().map(Val::from).collect();
+        // The kinds are named so the primary key (entity, entity_id, key) serves the
+        // lookup.
+        let prefix = "SELECT entity, entity_id, key, event_time FROM facet_tombstones \
+                      WHERE entity IN ('dataset', 'job', 'run') AND entity_id IN ";
+        for r in select_in(conn, backend, prefix, &ids).await? {
+            let entity: String = r.try_get(0)?;
+            let id: String = r.try_get(1)?;
+            let Some(&(kind, _)) = wanted.get(&(entity_kind(&entity), id.clone())) else {
+                continue;
+            };
+            self.loaded.insert((kind, id, r.try_get(2)?), r.try_get(3)?);
         }
         Ok(())
     }
@@ -673,13 +693,13 @@ impl Batch {
             }
         }
         let mut tombs = Tombstones::default();
-        let as_text = |ids: &BTreeSet<i64>| ids.iter().map(|i| Val::Text(i.to_string())).collect();
-        tombs
-            .load(conn, backend, "dataset", as_text(&ds_ids))
-            .await?;
-        tombs.load(conn, backend, "job", as_text(&job_ids)).await?;
-        let runs = run_ids.iter().map(|r| Val::from(*r)).collect();
-        tombs.load(conn, backend, "run", runs).await?;
+        let wanted: HashSet<(&'static str, String)> = ds_ids
+            .iter()
+            .map(|i| ("dataset", i.to_string()))
+            .chain(job_ids.iter().map(|i| ("job", i.to_string())))
+            .chain(run_ids.iter().map(|r| ("run", (*r).to_owned())))
+            .collect();
+        tombs.load(conn, backend, &wanted).await?;
         let ds_ids: Vec<Val> = ds_ids.into_iter().map(Val::I64).collect();
         let job_ids: Vec<Val> = job_ids.into_iter().map(Val::I64).collect();
         let mut b = Batch {
