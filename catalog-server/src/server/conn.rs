@@ -294,6 +294,31 @@ mod tests {
         }
     }
 
+    /// Serves `app` under `limits`; its address, a client that has sent `GET /slow`, the
+    /// switch that stops the server, and the server's task.
+    async fn serve_slow(
+        app: Router,
+        limits: HttpLimits,
+    ) -> (
+        std::net::SocketAddr,
+        TcpStream,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app, limits, async move {
+            let _ = stop_rx.await;
+        }));
+        let mut client = TcpStream::connect(addr).await.expect("connect");
+        client
+            .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .expect("write");
+        (addr, client, stop_tx, server)
+    }
+
     /// A client that sends a request and leaves stops the handler working on it: hyper
     /// watches for EOF while the handler runs, and the accept loop lets it drop the
     /// handler's future.
@@ -314,17 +339,7 @@ mod tests {
                 }
             }),
         );
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, app, HttpLimits::default(), async move {
-            let _ = stop_rx.await;
-        }));
-        let mut client = TcpStream::connect(addr).await.expect("connect");
-        client
-            .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .expect("write");
+        let (_, client, stop_tx, server) = serve_slow(app, HttpLimits::default()).await;
         started.notified().await;
         drop(client);
         tokio::time::timeout(Duration::from_secs(10), async {
@@ -349,17 +364,7 @@ mod tests {
                 "done"
             }),
         );
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, app, HttpLimits::default(), async move {
-            let _ = stop_rx.await;
-        }));
-        let mut client = TcpStream::connect(addr).await.expect("connect");
-        client
-            .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .expect("write");
+        let (addr, mut client, stop_tx, server) = serve_slow(app, HttpLimits::default()).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
         let _ = stop_tx.send(());
         let mut answer = Vec::new();
@@ -391,21 +396,11 @@ mod tests {
                 "done"
             }),
         );
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let limits = HttpLimits {
             shutdown_grace: Duration::from_millis(300),
             ..HttpLimits::default()
         };
-        let server = tokio::spawn(serve(listener, app, limits, async move {
-            let _ = stop_rx.await;
-        }));
-        let mut client = TcpStream::connect(addr).await.expect("connect");
-        client
-            .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .expect("write");
+        let (_, mut client, stop_tx, server) = serve_slow(app, limits).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         let _ = stop_tx.send(());
         tokio::time::timeout(Duration::from_secs(30), server)
