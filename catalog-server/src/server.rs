@@ -71,6 +71,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     );
     let (search, search_task) = views::search::spawn(
         store.clone(),
+        graph.clone(),
         cfg.data_dir.join("search"),
         cfg.search_weights,
         cfg.search_refresh,

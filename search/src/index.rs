@@ -146,7 +146,8 @@ pub struct Filters {
     pub namespace: Option<String>,
     /// Only this platform.
     pub platform: Option<String>,
-    /// Only datasets with this tag.
+    /// Only datasets with this tag (their own or one of their columns'); `pii.*` means
+    /// any tag under `pii.`.
     pub tag: Option<String>,
     /// Only datasets with this owner.
     pub owner: Option<String>,
@@ -182,8 +183,11 @@ pub struct Hit {
     pub kind: DocKind,
     /// Namespace.
     pub namespace: String,
-    /// Name (of the dataset, for a column).
+    /// Name (of the column, for a column hit).
     pub name: String,
+    /// The dataset a column hit belongs to (`None` for datasets and jobs): a column's
+    /// name alone says nothing about where it lives.
+    pub dataset: Option<String>,
     /// Final score: `text × prior`.
     pub score: f64,
     /// Text relevance (BM25 with field boosts).
@@ -865,8 +869,14 @@ impl SearchIndex {
             (f.owners, filters.owner.as_deref().map(str::to_lowercase)),
             (f.tier, filters.tier.as_deref().map(str::to_lowercase)),
         ] {
-            if let Some(v) = value {
-                out.push(unscored(term(field, &v)));
+            match value {
+                // `tag=pii.*`: every tag under `pii.` ("which datasets hold personal
+                // data"), not the literal `pii.*`.
+                Some(v) if field == f.tags && v.ends_with(".*") => {
+                    out.push(unscored(prefix_query(field, &v[..v.len() - 1])));
+                }
+                Some(v) => out.push(unscored(term(field, &v))),
+                None => {}
             }
         }
         out
@@ -933,6 +943,7 @@ impl SearchIndex {
             kind: DocKind::parse(&text(f.kind)).unwrap_or_default(),
             namespace: text(f.namespace),
             name: text(f.name),
+            dataset: None,
             score,
             text: if p > 0.0 { score / p } else { 0.0 },
             prior,
@@ -959,6 +970,7 @@ impl SearchIndex {
             };
             let (mut hit, _) = self.hit(searcher, addr, score)?;
             hit.kind = DocKind::Column;
+            hit.dataset = Some(std::mem::replace(&mut hit.name, column.clone()));
             hit.text = if hit.prior.value() > 0.0 {
                 score / hit.prior.value()
             } else {
@@ -1573,6 +1585,13 @@ mod tests {
             ..Filters::default()
         };
         assert_eq!(idx.search("", &tagged, 10, 0).expect("s").total, 2);
+        // A trailing `.*` matches every tag under the prefix, and only those.
+        let under = |tag: &str| Filters {
+            tag: Some(tag.into()),
+            ..Filters::default()
+        };
+        assert_eq!(idx.search("", &under("PII.*"), 10, 0).expect("s").total, 2);
+        assert_eq!(idx.search("", &under("pi.*"), 10, 0).expect("s").total, 0);
         let all = idx.search("orders", &Filters::default(), 2, 0).expect("s");
         let next = idx.search("orders", &Filters::default(), 2, 2).expect("s");
         assert_eq!(all.total, next.total);
@@ -1678,27 +1697,30 @@ mod tests {
             };
             assert_eq!(h.matched_columns, expected, "{h:?}");
         }
-        // Column documents searched directly: one hit per column, named by its dataset.
+        // Column documents searched directly: one hit per column, named by the column
+        // and carrying its dataset.
         let cols = idx
             .search_kind("email", &Filters::default(), Some(DocKind::Column), 10, 0)
             .expect("s");
         assert_eq!(cols.total, 2);
-        let mut got: Vec<(String, Vec<String>)> = cols
+        let mut got: Vec<(String, Option<String>, Vec<String>)> = cols
             .hits
             .iter()
-            .map(|h| (h.name.clone(), h.matched_columns.clone()))
+            .map(|h| (h.name.clone(), h.dataset.clone(), h.matched_columns.clone()))
             .collect();
         got.sort();
         assert_eq!(
             got,
             [
                 (
-                    "shop.public.customers".to_string(),
-                    vec!["email_address".to_string()]
+                    "customer_email".to_string(),
+                    Some("shop.public.orders".to_string()),
+                    vec!["customer_email".to_string()]
                 ),
                 (
-                    "shop.public.orders".to_string(),
-                    vec!["customer_email".to_string()]
+                    "email_address".to_string(),
+                    Some("shop.public.customers".to_string()),
+                    vec!["email_address".to_string()]
                 ),
             ]
         );

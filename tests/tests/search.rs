@@ -356,3 +356,153 @@ fn priors_follow_lineage_after_the_scheduled_refresh() {
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(centrality(&control), Some(by_consumers));
 }
+
+/// A run reading `orders` (with an `email` column a detection rule tags `pii.email`) and
+/// writing `order_totals`, whose `customer` is `orders.email` as is; and an untagged
+/// `products` read by nobody.
+fn shop_with_email() -> Vec<Value> {
+    let schema = |fields: &[&str]| {
+        json!({"_producer": "https://example.test/dbt",
+               "_schemaURL": "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json",
+               "fields": fields.iter().map(|f| json!({"name": f, "type": "VARCHAR"})).collect::<Vec<_>>()})
+    };
+    let run = json!({
+        "eventTime": "2024-05-01T09:00:00Z", "eventType": "COMPLETE",
+        "producer": "https://example.test/airflow",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": "0190c7c0-0000-7000-8000-000000000900"},
+        "job": {"namespace": "shop", "name": "daily_totals"},
+        "inputs": [{"namespace": NS, "name": "shop.public.orders",
+                    "facets": {"schema": schema(&["order_id", "email"])}}],
+        "outputs": [{"namespace": NS, "name": "shop.public.order_totals", "facets": {
+            "schema": schema(&["customer", "total"]),
+            "columnLineage": {"_producer": "https://example.test/dbt",
+                "_schemaURL": "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+                "fields": {"customer": {"inputFields": [{"namespace": NS, "name": "shop.public.orders",
+                    "field": "email", "transformations": [{"type": "DIRECT", "subtype": "IDENTITY"}]}]}}}}}],
+    });
+    let products = json!({
+        "eventTime": "2024-05-01T08:00:00Z",
+        "producer": "https://example.test/crawler",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+        "dataset": {"namespace": NS, "name": "shop.public.products",
+                    "facets": {"schema": schema(&["product_id", "label"])}},
+    });
+    vec![run, products]
+}
+
+/// Sorted dataset names for a query, once the index answers.
+fn sorted_names(s: &Server, query: &str) -> Option<Vec<String>> {
+    try_names(s, query).map(|mut n| {
+        n.sort();
+        n
+    })
+}
+
+/// The `tag` facet's counts for a query.
+fn tag_facet(s: &Server, query: &str) -> Option<Vec<(String, u64)>> {
+    let v = try_search(s, &format!("{query}&facets=true"))?;
+    Some(
+        v["facets"]["tag"]
+            .as_array()?
+            .iter()
+            .map(|t| {
+                (
+                    t["value"].as_str().unwrap_or_default().to_owned(),
+                    t["count"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn reject(s: &Server, dataset: &str, column: &str) {
+    let body = json!({"nodeId": format!("datasetField:{NS}:{dataset}:{column}"),
+                      "tag": "pii.email", "action": "reject", "reviewer": "user:alice"});
+    let (status, text) = s.post("/api/v1/reviews", body.to_string(), "application/json");
+    assert_eq!(status, 200, "{text}");
+}
+
+/// Search's `tag` filter and facet see column tags: a detected tag makes its dataset
+/// findable, a propagated one its downstream dataset, and a rejected one stops counting.
+fn column_tags_on(backend: Backend) {
+    let s = Server::start(backend, &[]);
+    for e in shop_with_email() {
+        assert_eq!(s.post_event(e.to_string()).0, 201);
+    }
+    let both = vec![
+        "shop.public.order_totals".to_string(),
+        "shop.public.orders".to_string(),
+    ];
+    eventually("detected and propagated pii.email found by tag", || {
+        sorted_names(&s, "tag=pii.email").as_ref() == Some(&both)
+    });
+    assert_eq!(sorted_names(&s, "tag=pii.*"), Some(both.clone()));
+    assert_eq!(sorted_names(&s, "tag=pii.phone"), Some(vec![]));
+    assert_eq!(
+        tag_facet(&s, "q=shop"),
+        Some(vec![("pii.email".to_string(), 2)])
+    );
+    // Found by text too, with the tag filter narrowing it.
+    assert_eq!(
+        sorted_names(&s, "q=orders&tag=pii.email&filter=DATASET"),
+        Some(both.clone())
+    );
+
+    reject(&s, "shop.public.order_totals", "customer");
+    eventually("a rejected tag stops matching", || {
+        sorted_names(&s, "tag=pii.email") == Some(vec!["shop.public.orders".to_string()])
+    });
+    assert_eq!(
+        tag_facet(&s, "q=shop"),
+        Some(vec![("pii.email".to_string(), 1)])
+    );
+    reject(&s, "shop.public.orders", "email");
+    eventually("no dataset holds pii.email once both are rejected", || {
+        sorted_names(&s, "tag=pii.*") == Some(vec![])
+    });
+}
+
+#[test]
+fn column_tags_count_for_their_datasets_on_every_backend() {
+    for b in backends() {
+        column_tags_on(b);
+    }
+}
+
+/// A `filter=COLUMN` hit is named by its column and says which dataset it belongs to,
+/// over REST and GraphQL.
+#[test]
+fn column_hits_are_named_by_the_column() {
+    let s = Server::start(Backend::Sqlite, &[]);
+    for e in shop_with_email() {
+        assert_eq!(s.post_event(e.to_string()).0, 201);
+    }
+    let mut found = Value::Null;
+    eventually("column indexed", || {
+        found = try_search(&s, "q=email&filter=COLUMN").unwrap_or_default();
+        found["totalCount"] == 1
+    });
+    let hit = &found["results"][0];
+    assert_eq!(hit["type"], "COLUMN", "{found}");
+    assert_eq!(hit["name"], "email", "{found}");
+    assert_eq!(hit["dataset"], "shop.public.orders", "{found}");
+    assert_eq!(hit["namespace"], NS, "{found}");
+    assert_eq!(
+        hit["nodeId"],
+        format!("datasetField:{NS}:shop.public.orders:email"),
+        "{found}"
+    );
+    let data = s.graphql_data(
+        None,
+        "{ search(query: \"email\", filter: {type: COLUMN}) { nodes { type name namespace nodeId dataset { name } } } }",
+        json!({}),
+    );
+    assert_eq!(
+        data["search"]["nodes"],
+        json!([{"type": "COLUMN", "name": "email", "namespace": NS,
+                "nodeId": format!("datasetField:{NS}:shop.public.orders:email"),
+                "dataset": {"name": "shop.public.orders"}}]),
+        "{data}"
+    );
+}

@@ -6,7 +6,10 @@
 //! `tag`, `owner`, `tier`), `offset`, facet counts over every match (`facets=true`),
 //! and per result the `score` with its `explain` breakdown, `highlights` and the
 //! `matchedColumns` that made a dataset match. `filter=COLUMN` searches column
-//! documents. `GET /api/v1/search/suggest?q=` is prefix autocomplete.
+//! documents: a column hit's `name` is the column's, `dataset` names its dataset (in
+//! `namespace`) and `nodeId` is Marquez's `datasetField:` id. `tag` matches a dataset's
+//! own tags and its columns' live tags (detected, propagated or confirmed, not
+//! rejected); `tag=pii.*` matches every tag under `pii.`. `GET /api/v1/search/suggest?q=` is prefix autocomplete.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -136,11 +139,8 @@ pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
             format!(
                 "datasetField:{}:{}:{}",
                 h.namespace,
-                h.name,
-                h.matched_columns
-                    .first()
-                    .map(String::as_str)
-                    .unwrap_or_default()
+                h.dataset.as_deref().unwrap_or_default(),
+                h.name
             ),
         ),
     };
@@ -149,7 +149,7 @@ pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), json!(v)))
         .collect();
-    json!({
+    let mut out = json!({
         "type": kind,
         "name": h.name,
         "namespace": h.namespace,
@@ -162,7 +162,11 @@ pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
             "field": x.field, "fragment": x.fragment,
         })).collect::<Vec<_>>(),
         "marks": h.marks,
-    })
+    });
+    if let Some(dataset) = &h.dataset {
+        out["dataset"] = json!(dataset);
+    }
+    out
 }
 
 /// The autocomplete query string.

@@ -58,7 +58,8 @@ pub struct SearchFilter {
     pub namespace: Option<String>,
     /// Only this platform (`postgres`).
     pub platform: Option<String>,
-    /// Only documents with this tag.
+    /// Only datasets carrying this tag, their own or a live tag of one of their columns
+    /// (detected, propagated or confirmed; not rejected). `pii.*` is any tag under `pii.`.
     pub tag: Option<String>,
     /// Only this owner's.
     pub owner: Option<String>,

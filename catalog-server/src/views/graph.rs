@@ -189,6 +189,30 @@ impl GraphCatalog {
         self.cursor
     }
 
+    /// The live tags of each dataset's columns (detected, propagated, declared, added
+    /// or confirmed; rejected ones are not), sorted and without repeats, for datasets
+    /// with any: what search counts as the tags a dataset carries through its columns.
+    /// Walks only tagged columns.
+    pub fn live_column_tags(&self) -> HashMap<i64, Vec<String>> {
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        for c in self.graph.tagged_columns() {
+            let Ok(tags) = self.graph.tags_of(&c) else {
+                continue;
+            };
+            let live = tags
+                .into_iter()
+                .filter(|t| t.status != weft_lineage::graph::TagStatus::Rejected)
+                .map(|t| t.tag.to_lowercase());
+            out.entry(c.dataset).or_default().extend(live);
+        }
+        out.retain(|_, tags| {
+            tags.sort_unstable();
+            tags.dedup();
+            !tags.is_empty()
+        });
+        out
+    }
+
     /// Whether a tag counts as personal data in reports: under a propagated prefix, or
     /// the pseudonymised form of one.
     pub fn is_pii(&self, tag: &str) -> bool {

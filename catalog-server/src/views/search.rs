@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use weft_search::index::{DatasetDoc, JobDoc, SearchIndex};
 use weft_search::rank::{Signals, Weights};
 
+use super::graph::GraphHandle;
 use crate::store::bulk::{Val, fetch, in_list};
 use crate::store::{Store, StoreError};
 
@@ -81,10 +82,12 @@ pub struct ReindexSummary {
 /// Rebuilds the whole index from current state, not from the log: with a bulk writer
 /// (two threads, more memory) and pages of datasets and jobs, so a catalog of 100,000
 /// datasets is indexed in seconds. The index reflects the log up to the returned
-/// sequence number, read before the state is.
+/// sequence number, read before the state is. Column tags come from `column_tags` (the
+/// graph's, when there is one; a server adds what is missing once its graph is loaded).
 pub async fn reindex(
     store: &Store,
     index: &mut SearchIndex,
+    column_tags: &ColumnTags,
 ) -> Result<ReindexSummary, ReindexError> {
     let seq = store.last_seq().await?;
     index.clear()?;
@@ -108,7 +111,7 @@ pub async fn reindex(
                     summary.jobs += 1;
                 }
             } else {
-                for d in documents(&mut conn, store, &ids, &ranks).await? {
+                for d in documents(&mut conn, store, &ids, &ranks, column_tags).await? {
                     index.upsert(&d)?;
                     summary.datasets += 1;
                 }
@@ -142,7 +145,7 @@ pub async fn reindex_dir(
 ) -> Result<ReindexSummary, ReindexError> {
     let mut index = SearchIndex::open(&dir.join("index"))?;
     index.set_weights(*weights);
-    let summary = reindex(store, &mut index).await?;
+    let summary = reindex(store, &mut index, &ColumnTags::new()).await?;
     write_marks(dir, summary.seq, weights)?;
     Ok(summary)
 }
@@ -166,6 +169,7 @@ fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
 /// Starts the view over the index in `dir`.
 pub fn spawn(
     store: Store,
+    graph: GraphHandle,
     dir: PathBuf,
     weights: Weights,
     refresh_every: std::time::Duration,
@@ -182,6 +186,9 @@ pub fn spawn(
             committed_at: std::time::Instant::now(),
             ranks: Ranks::default(),
             dirty: false,
+            graph,
+            graph_seq: None,
+            column_tags: ColumnTags::new(),
         };
         let mut refreshed = std::time::Instant::now();
         let mut cursor = match open(&dir, &weights) {
@@ -189,7 +196,7 @@ pub fn spawn(
                 // New, unreadable, or ranked with other weights: rebuilt from current
                 // state, which is much faster than replaying the log.
                 let started = std::time::Instant::now();
-                match reindex(&store, &mut index).await {
+                match reindex(&store, &mut index, &follow.column_tags).await {
                     Ok(s) => {
                         if let Err(e) = write_marks(&dir, s.seq, &weights) {
                             tracing::warn!(error = %e, "search cursor not written");
@@ -314,7 +321,15 @@ async fn refresh_all(
             if table == "jobs" {
                 index_jobs(&mut conn, store, handle, &ids).await?;
             } else {
-                index_datasets(&mut conn, store, handle, &ids, &mut follow.ranks).await?;
+                index_datasets(
+                    &mut conn,
+                    store,
+                    handle,
+                    &ids,
+                    &mut follow.ranks,
+                    &follow.column_tags,
+                )
+                .await?;
             }
             follow.dirty = true;
         }
@@ -329,6 +344,28 @@ struct Follow {
     ranks: Ranks,
     /// Documents indexed since the last commit.
     dirty: bool,
+    /// The lineage graph, whose column tags (detected, propagated, reviewed) count as
+    /// the tags of their datasets.
+    graph: GraphHandle,
+    /// The graph position `column_tags` was read at (`None` before the graph is loaded).
+    graph_seq: Option<i64>,
+    /// Live column tags per dataset, as last read from the graph.
+    column_tags: ColumnTags,
+}
+
+/// Live column tags per dataset id (see [`super::graph::GraphCatalog::live_column_tags`]).
+pub type ColumnTags = HashMap<i64, Vec<String>>;
+
+/// The datasets whose column tags differ between `old` and `new`.
+fn changed_column_tags(old: &ColumnTags, new: &ColumnTags) -> Vec<i64> {
+    let mut ids: Vec<i64> = new
+        .iter()
+        .filter(|(id, tags)| old.get(id) != Some(tags))
+        .map(|(&id, _)| id)
+        .chain(old.keys().filter(|id| !new.contains_key(id)).copied())
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 async fn catch_up(
@@ -343,7 +380,28 @@ async fn catch_up(
         committed_at,
         ranks,
         dirty,
+        graph,
+        graph_seq,
+        column_tags,
     } = state;
+    // Tags change without the dataset changing: a review decision, a detection on a new
+    // column, propagation through an edge of another job. Whenever the graph has moved,
+    // the datasets whose live column tags differ are re-indexed (not throttled: decisions
+    // are rare and people look for their effect).
+    let seq = graph.seq();
+    if *graph_seq != Some(seq) {
+        let read = graph.read().ok().map(|g| g.live_column_tags());
+        if let Some(fresh) = read {
+            let changed = changed_column_tags(column_tags, &fresh);
+            *column_tags = fresh;
+            *graph_seq = Some(seq);
+            if !changed.is_empty() {
+                let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+                index_datasets(&mut conn, store, handle, &changed, ranks, column_tags).await?;
+                *dirty = true;
+            }
+        }
+    }
     let none = HashSet::new();
     loop {
         let entries = store.read_log(cursor, PAGE, false).await?;
@@ -357,7 +415,7 @@ async fn catch_up(
         // (a busy job's output would otherwise be re-indexed on every run). Job ids
         // are another id space: they are throttled apart, under negated keys.
         let ids = throttle.split(touched, &none);
-        index_datasets(&mut conn, store, handle, &ids, ranks).await?;
+        index_datasets(&mut conn, store, handle, &ids, ranks, column_tags).await?;
         let job_ids: Vec<i64> = throttle
             .split(jobs.into_iter().map(|j| -j), &none)
             .into_iter()
@@ -372,7 +430,7 @@ async fn catch_up(
         let ids = throttle.split(due, &none);
         let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
         let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
-        index_datasets(&mut conn, store, handle, &datasets, ranks).await?;
+        index_datasets(&mut conn, store, handle, &datasets, ranks, column_tags).await?;
         let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
         index_jobs(&mut conn, store, handle, &jobs).await?;
         *dirty = true;
@@ -398,12 +456,13 @@ async fn index_datasets(
     handle: &SearchHandle,
     ids: &[i64],
     ranks: &mut Ranks,
+    column_tags: &ColumnTags,
 ) -> Result<(), ViewError> {
     if ids.is_empty() {
         return Ok(());
     }
     ranks.refresh(conn).await?;
-    let docs = documents(conn, store, ids, ranks).await?;
+    let docs = documents(conn, store, ids, ranks, column_tags).await?;
     with_index(handle, |index| {
         docs.iter().try_for_each(|d| index.upsert(d))
     })
@@ -618,12 +677,16 @@ async fn usage_known(conn: &mut sqlx::AnyConnection, store: &Store) -> Result<bo
     Ok(!rows.is_empty())
 }
 
-/// The search documents of `ids`, from current state.
+/// The search documents of `ids`, from current state. A dataset's tags are its own and
+/// its columns' live ones (`column_tags`), in one facet: "which datasets hold
+/// `pii.email`" is answered the same whether a producer tagged the table or a column
+/// was detected, propagated or confirmed.
 async fn documents(
     conn: &mut sqlx::AnyConnection,
     store: &Store,
     ids: &[i64],
     ranks: &Ranks,
+    column_tags: &ColumnTags,
 ) -> Result<Vec<DatasetDoc>, StoreError> {
     let backend = store.backend();
     let mut out = Vec::with_capacity(ids.len());
@@ -758,6 +821,11 @@ async fn documents(
         }
         for (id, d) in docs.iter_mut() {
             d.signals.pagerank = ranks.by_dataset.get(id).copied();
+            for tag in column_tags.get(id).into_iter().flatten() {
+                if !d.tags.contains(tag) {
+                    d.tags.push(tag.clone());
+                }
+            }
         }
         let owners = store.dataset_owners(chunk).await?;
         let tiers = store.dataset_tiers(chunk).await?;

@@ -53,7 +53,7 @@ impl SearchHit {
         text(&self.v, "namespace")
     }
 
-    /// Name (the dataset's, for a column hit).
+    /// Name (the column's, for a column hit).
     async fn name(&self) -> Option<String> {
         text(&self.v, "name")
     }
@@ -105,12 +105,14 @@ impl SearchHit {
         serde_json::from_value(self.v["marks"].clone()).unwrap_or_default()
     }
 
-    /// The dataset, for dataset and column hits.
+    /// The dataset, for dataset and column hits (a column hit's `name` is the column's).
     async fn dataset(&self, ctx: &Context<'_>) -> Result<Option<Dataset>> {
-        if self.kind == SearchKind::Job {
-            return Ok(None);
-        }
-        let (Some(ns), Some(name)) = (text(&self.v, "namespace"), text(&self.v, "name")) else {
+        let key = match self.kind {
+            SearchKind::Job => return Ok(None),
+            SearchKind::Dataset => "name",
+            SearchKind::Column => "dataset",
+        };
+        let (Some(ns), Some(name)) = (text(&self.v, "namespace"), text(&self.v, key)) else {
             return Ok(None);
         };
         Ok(dataset_id(ctx, &ns, &name).await?.map(|id| Dataset { id }))
