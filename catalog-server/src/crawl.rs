@@ -39,7 +39,7 @@ use crate::store::writer::{Outcome, Prepared, Writer};
 use crate::store::{Store, StoreError, now_micros};
 
 /// The producer URI crawler events carry.
-const PRODUCER: &str = "https://github.com/weft-catalog/weft/crawler";
+const PRODUCER: &str = dbcrawl::CRAWLER_PRODUCER;
 
 /// Changes written per transaction.
 const WRITE_BATCH: usize = 500;
@@ -155,7 +155,8 @@ impl Sink {
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlFailure {
     /// The source could not be read (unreachable, credentials, permissions); nothing
-    /// but the failed crawl's record was written.
+    /// but the failed crawl's record was written. The text says why, not which source:
+    /// the history entry and the CLI name the source beside it.
     #[error("{0}")]
     Source(String),
     /// The store refused a read or a write.
@@ -164,6 +165,17 @@ pub enum CrawlFailure {
     /// The server's writer refused.
     #[error("writing: {0}")]
     Write(String),
+}
+
+/// A failed crawl in one sentence, as the CLI prints it: which source (its name, and its
+/// password-free target when the name is not that already), then why.
+pub fn failure_sentence(spec: &CrawlSpec, e: &CrawlFailure) -> String {
+    let target = spec.target();
+    if spec.name == target {
+        format!("crawl of {target} failed: {e}")
+    } else {
+        format!("crawl of {} ({target}) failed: {e}", spec.name)
+    }
 }
 
 /// Maps the other addresses of a source onto the namespace its datasets live in.
@@ -375,12 +387,12 @@ async fn crawl_database(
     } else {
         dbcrawl::crawl_postgres(url, &opts).await
     }
-    .map_err(|e| CrawlFailure::Source(e.to_string()))?;
+    .map_err(|e| CrawlFailure::Source(e.reason()))?;
     let stats = if statements && !mysql {
         bar.set_message("reading pg_stat_statements");
         dbcrawl::pg_stat_statements(url)
             .await
-            .map_err(|e| CrawlFailure::Source(e.to_string()))?
+            .map_err(|e| CrawlFailure::Source(e.reason()))?
     } else {
         None
     };
@@ -780,7 +792,7 @@ pub fn schedule(
                             let backoff = FIRST_RETRY
                                 .saturating_mul(2u32.saturating_pow(failures - 1))
                                 .min(interval);
-                            tracing::warn!(source = %spec.name, error = %e, retry_in = ?backoff, "crawl failed");
+                            tracing::warn!(source = %spec.name, target = %spec.target(), error = %e, retry_in = ?backoff, "crawl failed");
                             backoff
                         }
                     };

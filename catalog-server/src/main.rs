@@ -301,7 +301,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                     }
                 }
                 Err(e) => {
-                    eprintln!("weft: crawl {}: {e}", spec.name);
+                    eprintln!("weft: {}", crawl::failure_sentence(&spec, &e));
                     ExitCode::FAILURE
                 }
             };

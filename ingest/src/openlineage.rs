@@ -155,9 +155,13 @@ fn build(
         Event::Dataset(dataset_event) => {
             let d = &dataset_event.dataset;
             let facets = read.next().unwrap_or_default();
-            update
-                .datasets
-                .push(dataset_update(d, DatasetRole::Subject, facets));
+            let mut subject = dataset_update(d, DatasetRole::Subject, facets);
+            // Weft's own crawler states a view's lineage only after parsing the view's
+            // SQL: that is analysis, not a producer's declaration.
+            if dataset_event.producer == crate::crawl::CRAWLER_PRODUCER {
+                subject.edges_origin = VIEW_ORIGIN;
+            }
+            update.datasets.push(subject);
             (
                 ChangeKind::OpenLineageDataset,
                 format!("dataset:{}:{}", d.namespace, d.name),
@@ -390,10 +394,17 @@ fn dataset_update(d: &Dataset, role: DatasetRole, read: DatasetFacetsRead) -> Da
         facets: facet_changes(facets),
         fields,
         edges,
+        edges_origin: DECLARED_ORIGIN,
         tags,
         owners,
     }
 }
+
+/// `column_edges.origin` of lineage a producer declared in a columnLineage facet.
+pub const DECLARED_ORIGIN: &str = "openlineage";
+
+/// `column_edges.origin` of lineage Weft's crawler parsed from a view's definition.
+pub const VIEW_ORIGIN: &str = "view";
 
 /// Nested struct fields become dotted paths so each is a column of its own.
 fn flatten_fields(fields: &[SchemaField]) -> Vec<Field> {

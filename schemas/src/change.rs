@@ -612,6 +612,10 @@ pub struct DatasetUpdate {
     pub fields: Option<Fields>,
     /// Column lineage into this dataset, from its columnLineage facet.
     pub edges: Vec<ColumnEdge>,
+    /// Where `edges` were learnt, as `column_edges.origin` spells it: `openlineage` for
+    /// what a producer declared, `view` for what Weft's crawler parsed from a view's
+    /// definition. Kept apart so a client can tell a declaration from Weft's analysis.
+    pub edges_origin: &'static str,
     /// Dataset and column tags, when the event carries a tags facet.
     pub tags: Option<Vec<Tag>>,
     /// Owners, when the event carries an ownership facet.

@@ -271,8 +271,9 @@ fn check_read_back(server: &Server, expect: &Expect) {
     }
 }
 
-/// Inputs lifted to dataset level are not per-field edges unless another field-level
-/// use of the same column (in another event) declares them.
+/// Inputs lifted to dataset level are still in each field's answer (the producer
+/// declared them for it), marked `datasetLevel`, with the INDIRECT use that says what
+/// they are.
 fn check_lifted(server: &Server, expect: &Expect) {
     assert!(
         !expect.lifted.is_empty(),
@@ -292,11 +293,13 @@ fn check_lifted(server: &Server, expect: &Expect) {
             .as_array()
             .into_iter()
             .flatten()
-            .any(|i| i["dataset"] == sname.as_str() && i["field"] == sfield.as_str());
-        assert!(
-            !listed,
-            "{node} lists dataset-level {sname}:{sfield} as a field input: {me}"
-        );
+            .find(|i| i["dataset"] == sname.as_str() && i["field"] == sfield.as_str())
+            .unwrap_or_else(|| panic!("{node} lacks dataset-level {sname}:{sfield}: {me}"));
+        assert_eq!(listed["datasetLevel"], true, "{node}: {listed}");
+        let indirect = listed["transformations"]
+            .as_array()
+            .is_some_and(|ts| !ts.is_empty() && ts.iter().all(|t| t["type"] == "INDIRECT"));
+        assert!(indirect, "{node}: {listed}");
     }
 }
 

@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use crate::crawl::SourceKind;
+use crate::store::read::iso;
+use weft_schemas::change::CrawlRecord;
 
 /// Query string of the history.
 #[derive(Debug, Deserialize)]
@@ -45,7 +47,29 @@ pub async fn history(
         .store
         .crawl_runs(p.source.as_deref(), limit, offset)
         .await?;
+    let runs: Vec<Value> = runs.iter().map(record_json).collect();
     Ok(Json(json!({ "crawls": runs })))
+}
+
+/// A crawl as the API shows it. The record keeps its times as microseconds (it is also a
+/// change payload, and the log must stay readable), but every time the API answers with
+/// is RFC 3339 UTC, so the history's times are rendered here like the rest of the API's.
+fn record_json(r: &CrawlRecord) -> Value {
+    let mut out = json!({
+        "source": r.source,
+        "kind": r.kind,
+        "target": r.target,
+        "namespace": r.namespace,
+        "startedAt": iso(Some(r.started_at)),
+        "endedAt": iso(Some(r.ended_at)),
+        "status": r.status,
+        "counts": r.counts,
+        "errors": r.errors,
+    });
+    if let (Some(w), Some(o)) = (r.watermark, out.as_object_mut()) {
+        o.insert("watermark".into(), iso(Some(w)));
+    }
+    out
 }
 
 /// Query string of the sources listing.
@@ -81,7 +105,7 @@ pub async fn sources(
             "crawls": st.ok + st.failed,
             "failed": st.failed,
             "consecutiveFailures": st.consecutive_failures,
-            "lastCrawl": last.first(),
+            "lastCrawl": last.first().map(record_json),
             "statements": statements,
         }));
     }

@@ -846,30 +846,53 @@ impl Store {
         // (src, dst) → origin → (transformations, description). The producer's edge and
         // the one derived from SQL are both kept; the producer's speaks for the pair.
         let mut edges: EdgesByOrigin = BTreeMap::new();
+        // Pairs a producer stated for the field itself, and pairs that come from the
+        // dataset level (columnLineage's `dataset` list, and INDIRECT uses Weft lifted
+        // there because the producer repeated them on every field): those are inputs of
+        // every field too, and a field's answer lists them, marked, with their
+        // transformations (INDIRECT/FILTER, JOIN …) saying what each is.
+        let mut field_level: HashSet<(Column, Column)> = HashSet::new();
+        let mut dataset_level: HashSet<(Column, Column)> = HashSet::new();
         for _ in 0..depth.max(1) {
             let mut next = Vec::new();
             for (d, c) in &frontier {
-                let mut queries = vec![(
-                    "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description, origin FROM column_edges WHERE dst_dataset_id = ? AND dst_column = ?",
-                    true,
-                )];
+                let mut queries = vec![
+                    (
+                        "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description, origin FROM column_edges WHERE dst_dataset_id = ? AND dst_column = ?",
+                        true,
+                        vec![(*d).into(), c.clone().into()],
+                    ),
+                    (
+                        "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description, origin FROM column_edges WHERE dst_dataset_id = ? AND dst_column = ''",
+                        true,
+                        vec![(*d).into()],
+                    ),
+                ];
                 if downstream {
                     queries.push((
                         "SELECT src_dataset_id, src_column, dst_dataset_id, dst_column, transformations, description, origin FROM column_edges WHERE src_dataset_id = ? AND src_column = ? AND dst_column <> ''",
                         false,
+                        vec![(*d).into(), c.clone().into()],
                     ));
                 }
-                for (sql, up) in queries {
-                    for r in self.rows(sql, vec![(*d).into(), c.clone().into()]).await? {
+                for (sql, up, binds) in queries {
+                    for r in self.rows(sql, binds).await? {
                         let src = (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?);
-                        let dst = (r.try_get::<i64, _>(2)?, r.try_get::<String, _>(3)?);
+                        let mut dst = (r.try_get::<i64, _>(2)?, r.try_get::<String, _>(3)?);
                         let t: String = r.try_get(4)?;
                         let t = serde_json::from_str(&t).unwrap_or(Value::Array(Vec::new()));
                         let origin: String = r.try_get(6)?;
-                        edges
-                            .entry((src.clone(), dst.clone()))
-                            .or_default()
-                            .insert(origin, (t, r.try_get(5)?));
+                        let stated_for_dataset = dst.1.is_empty();
+                        if stated_for_dataset {
+                            dst.1.clone_from(c);
+                        }
+                        let pair = (src.clone(), dst.clone());
+                        if stated_for_dataset {
+                            dataset_level.insert(pair.clone());
+                        } else {
+                            field_level.insert(pair.clone());
+                        }
+                        merge_edge(edges.entry(pair).or_default(), origin, t, r.try_get(5)?);
                         let other = if up { src } else { dst };
                         if seen.insert(other.clone()) {
                             next.push(other);
@@ -919,10 +942,11 @@ impl Store {
                     json!({"namespace": sns, "dataset": sname, "field": src.1,
                            "transformationType": legacy_type(&t), "transformations": t,
                            "transformationDescription": desc,
+                           "datasetLevel": dataset_level.contains(&(src.clone(), col.clone())),
                            "edgeOrigins": by_origin.keys().collect::<Vec<_>>()})
                 })
                 .collect();
-            let disagreement = disagreement(&edges, col, &key);
+            let disagreement = disagreement(&edges, &field_level, col, &key);
             let field_type = self
                 .rows(
                     "SELECT data_type FROM columns WHERE dataset_id = ? AND name = ?",
@@ -970,7 +994,12 @@ const DECLARED: &str = "openlineage";
 /// Where the producer's DIRECT sources of `col` and those its job's SQL implies differ
 /// (`null` when they agree or only one side speaks). Such an edge is kept from both
 /// sides rather than one overwriting the other, and this says so next to the column.
-fn disagreement(edges: &EdgesByOrigin, col: &Column, key: &impl Fn(&Column) -> String) -> Value {
+fn disagreement(
+    edges: &EdgesByOrigin,
+    field_level: &HashSet<(Column, Column)>,
+    col: &Column,
+    key: &impl Fn(&Column) -> String,
+) -> Value {
     // A declared input without transformations is taken as direct: that is what the
     // producers that omit them (dbt, older Spark) mean.
     let direct = |t: &Value| {
@@ -980,7 +1009,8 @@ fn disagreement(edges: &EdgesByOrigin, col: &Column, key: &impl Fn(&Column) -> S
     let mut declared = Vec::new();
     let mut derived = Vec::new();
     for ((src, dst), by_origin) in edges {
-        if dst != col {
+        // Dataset-level uses (filters, joins) are not a column's direct sources.
+        if dst != col || !field_level.contains(&(src.clone(), dst.clone())) {
             continue;
         }
         if by_origin.get(DECLARED).is_some_and(|(t, _)| direct(t)) {
@@ -1030,6 +1060,34 @@ type Column = (i64, String);
 
 /// (source, target) → origin → (transformations, description).
 type EdgesByOrigin = BTreeMap<(Column, Column), BTreeMap<String, (Value, Option<String>)>>;
+
+/// Adds one stored edge's transformations to a pair's, per origin. A pair may be stated
+/// twice by one origin (for the field, and at the dataset level): both sets of
+/// transformations are kept, the field's first, so neither use hides the other.
+fn merge_edge(
+    by_origin: &mut BTreeMap<String, (Value, Option<String>)>,
+    origin: String,
+    t: Value,
+    description: Option<String>,
+) {
+    match by_origin.get_mut(&origin) {
+        Some((have, desc)) => {
+            if let (Some(have), Some(new)) = (have.as_array_mut(), t.as_array()) {
+                for x in new {
+                    if !have.contains(x) {
+                        have.push(x.clone());
+                    }
+                }
+            }
+            if desc.is_none() {
+                *desc = description;
+            }
+        }
+        None => {
+            by_origin.insert(origin, (t, description));
+        }
+    }
+}
 
 /// Most nodes (datasets and jobs) in one `GET /api/v1/lineage` answer: 500.
 ///

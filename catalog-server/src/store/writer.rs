@@ -74,7 +74,8 @@ impl Prepared {
 /// The advisory lock key that serialises log appends across PostgreSQL replicas.
 const LOG_LOCK_KEY: i64 = 0x5745_4654; // "WEFT"
 
-type EdgeKey = (i64, String, i64, String, i64);
+/// (dst dataset, dst column, src dataset, src column, job, origin): `column_edges`' key.
+type EdgeKey = (i64, String, i64, String, i64, &'static str);
 
 /// Most edges remembered as recently written (about 100 bytes each).
 const EDGE_CACHE_LIMIT: usize = 200_000;
@@ -852,6 +853,7 @@ impl Batch {
                     src,
                     e.src_field.clone(),
                     job_id.unwrap_or(0),
+                    d.edges_origin,
                 );
                 self.add_edge(w, key, e, at);
             }
@@ -1427,14 +1429,14 @@ impl Batch {
         let edge_rows = self
             .edges
             .into_iter()
-            .map(|((dst, dst_col, src, src_col, job), e)| {
+            .map(|((dst, dst_col, src, src_col, job, origin), e)| {
                 vec![
                     Val::I64(dst),
                     dst_col.into(),
                     Val::I64(src),
                     src_col.into(),
                     Val::I64(job),
-                    "openlineage".into(),
+                    origin.into(),
                     e.transformations.into(),
                     e.description.into(),
                     Val::I64(e.first_seen),
@@ -1460,12 +1462,12 @@ impl Batch {
         }
         .run(conn, backend, edge_rows)
         .await?;
-        for ((dst, dst_col, src, src_col, job), first) in self.edges_first_seen {
+        for ((dst, dst_col, src, src_col, job, origin), first) in self.edges_first_seen {
             execute(
                 conn,
                 backend.sql(
                     "UPDATE column_edges SET first_seen = ? WHERE dst_dataset_id = ? AND dst_column = ? \
-                     AND src_dataset_id = ? AND src_column = ? AND job_id = ? AND origin = 'openlineage' \
+                     AND src_dataset_id = ? AND src_column = ? AND job_id = ? AND origin = ? \
                      AND first_seen > ?",
                 ),
                 vec![
@@ -1475,6 +1477,7 @@ impl Batch {
                     Val::I64(src),
                     src_col.into(),
                     Val::I64(job),
+                    origin.into(),
                     Val::I64(first),
                 ],
             )

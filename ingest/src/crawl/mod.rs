@@ -32,6 +32,10 @@ pub use events::{
     dropped_event,
 };
 pub use mysql::crawl_mysql;
+
+/// The `producer` of the events Weft's database crawler emits. Their column lineage is
+/// what parsing a view's definition gave, and is stored with origin `view`.
+pub const CRAWLER_PRODUCER: &str = "https://github.com/weft-catalog/weft/crawler";
 pub use postgres::{StatementStat, crawl_postgres, pg_stat_statements};
 
 /// Everything a crawl found in one source: the input of [`Snapshot::to_events`].
@@ -265,6 +269,26 @@ pub enum CrawlError {
 }
 
 impl CrawlError {
+    /// Why the crawl failed, without the URL: for a caller that names the source itself
+    /// (a crawl history entry carries its target; the CLI says which source it crawled),
+    /// so the URL is not said twice.
+    pub fn reason(&self) -> String {
+        match self {
+            CrawlError::InvalidUrl { message, .. } => {
+                format!("not a usable connection URL: {message}")
+            }
+            CrawlError::Unreachable { message, .. } => format!("unreachable: {message}"),
+            CrawlError::Authentication { message, .. } => {
+                format!("authentication failed: {message}")
+            }
+            CrawlError::UnknownDatabase { message, .. } => format!("no such database: {message}"),
+            CrawlError::Permission { message, .. } => format!("permission denied: {message}"),
+            CrawlError::Query { what, message, .. } => {
+                format!("catalog query `{what}` failed: {message}")
+            }
+        }
+    }
+
     /// The redacted URL of the source the error is about.
     pub fn url(&self) -> &str {
         match self {
@@ -402,7 +426,7 @@ impl Source {
     /// Classifies a driver error from connecting (or from a query when `what` is set).
     pub fn error(&self, e: &sqlx::Error, what: Option<&'static str>) -> CrawlError {
         let url = self.redacted.clone();
-        let message = self.scrub(&e.to_string());
+        let message = self.scrub(&driver_message(e));
         match e {
             sqlx::Error::Database(db) => {
                 let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
@@ -431,6 +455,17 @@ impl Source {
                 None => CrawlError::Unreachable { url, message },
             },
         }
+    }
+}
+
+/// What the driver says went wrong, in the server's own words. The drivers' `Display`
+/// wraps those words ("error returned from database: …") and PostgreSQL's appends the
+/// position in the *server's* C source ("… at line 948"), which means nothing to a user.
+fn driver_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        sqlx::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
     }
 }
 
