@@ -1379,7 +1379,10 @@ export type SearchFilter = {
   owner?: InputMaybe<Scalars['String']['input']>;
   /** Only this platform (`postgres`). */
   platform?: InputMaybe<Scalars['String']['input']>;
-  /** Only documents with this tag. */
+  /**
+   * Only datasets carrying this tag, their own or a live tag of one of their columns
+   * (detected, propagated or confirmed; not rejected). `pii.*` is any tag under `pii.`.
+   */
   tag?: InputMaybe<Scalars['String']['input']>;
   /** Only this tier. */
   tier?: InputMaybe<Scalars['String']['input']>;
@@ -1389,7 +1392,7 @@ export type SearchFilter = {
 
 export type SearchHit = {
   __typename?: 'SearchHit';
-  /** The dataset, for dataset and column hits. */
+  /** The dataset, for dataset and column hits (a column hit's `name` is the column's). */
   dataset?: Maybe<Dataset>;
   /** How the score was made. */
   explain: Array<ScoreFactor>;
@@ -1407,7 +1410,7 @@ export type SearchHit = {
   marks: Array<Scalars['String']['output']>;
   /** Columns whose name or description matched. */
   matchedColumns: Array<Scalars['String']['output']>;
-  /** Name (the dataset's, for a column hit). */
+  /** Name (the column's, for a column hit). */
   name?: Maybe<Scalars['String']['output']>;
   /** Namespace. */
   namespace?: Maybe<Scalars['String']['output']>;
