@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use weft_tests::{Backend, Server, backends, enc, workspace};
+use weft_tests::{Backend, Server, backends, enc, eventually, workspace};
 
 const NS: &str = "file";
 const SRC1: &str = "/data/orders_src";
@@ -174,6 +174,52 @@ fn spark_shape(backend: Backend) {
         .filter_map(|n| n["id"].as_str())
         .collect();
     assert_eq!(ids.len(), 5, "{ids:?}");
+
+    // GraphQL's upstream of the field answers the same: the field's own input and the two
+    // stated for the whole dataset, each edge ending at the field, those two marked.
+    let id = |d: &str, f: &str| format!("datasetField:{NS}:{d}:{f}");
+    let mut want = vec![
+        (id(SRC1, "id"), "column".to_owned()),
+        (id(SRC1, "status"), "columnToDataset".to_owned()),
+        (id(SRC2, "id"), "columnToDataset".to_owned()),
+    ];
+    want.sort();
+    let up = eventually(
+        "GraphQL upstream of order_report.order_id",
+        || {
+            // Not found until the graph view has applied the events.
+            let (_, d) = s.graphql(
+                None,
+                r#"query($id: String!) {
+                  lineage(nodeId: $id, direction: UPSTREAM) {
+                    edges { src dst level transformations { type subtype } } } }"#,
+                json!({"id": id(OUT, "order_id")}),
+            );
+            d["data"]["lineage"]["edges"].clone()
+        },
+        |edges| {
+            let mut got: Vec<(String, String)> = edges
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    (
+                        e["src"].as_str().unwrap_or("").to_owned(),
+                        e["level"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect();
+            got.sort();
+            got == want
+        },
+    );
+    let field = id(OUT, "order_id");
+    for e in up.as_array().into_iter().flatten() {
+        assert_eq!(e["dst"], field.as_str(), "{up}");
+        if e["level"] == "columnToDataset" {
+            assert_eq!(e["transformations"][0]["type"], "INDIRECT", "{up}");
+        }
+    }
 }
 
 #[test]

@@ -804,6 +804,19 @@ fn stored_rows_route_to_column_or_dataset_edges() {
     let sub = walk(&g, &NodeRef::Column(col(1, "b")), Direction::Downstream, 1);
     assert_eq!(sub.edges[0].level, EdgeLevel::ColumnToDataset);
     assert_eq!(sub.edges[0].dst, NodeRef::Dataset(2));
+    // Upstream of a column of dataset 2: its own input and the one stated for the
+    // whole dataset, that edge ending at the column and marked dataset-level.
+    let up = walk(&g, &NodeRef::Column(col(2, "a")), Direction::Upstream, 1);
+    let mut inputs: Vec<_> = up.edges.iter().map(|e| (e.src.clone(), e.level)).collect();
+    inputs.sort_by_key(|(src, _)| format!("{src:?}"));
+    assert_eq!(
+        inputs,
+        vec![
+            (NodeRef::Column(col(1, "a")), EdgeLevel::Column),
+            (NodeRef::Column(col(1, "b")), EdgeLevel::ColumnToDataset),
+        ]
+    );
+    assert!(up.edges.iter().all(|e| e.dst == NodeRef::Column(col(2, "a"))));
     let up = walk(&g, &NodeRef::Dataset(2), Direction::Upstream, 1);
     // One dataset edge (origin, job) supported by both column-level rows and declared.
     assert_eq!(up.edges.len(), 1);

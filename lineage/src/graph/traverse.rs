@@ -3,7 +3,8 @@
 //!
 //! A dataset walks dataset-level edges; a column walks column edges and, downstream, the
 //! column-to-dataset edges of filters and join keys (from which the walk continues at
-//! dataset level). Every walk marks nodes visited, so cycles end.
+//! dataset level); upstream, a column also lists the columns its whole dataset uses,
+//! each edge ending at the column and marked with the column-to-dataset level. Every walk marks nodes visited, so cycles end.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -183,6 +184,36 @@ impl LineageGraph {
             })
     }
 
+    /// Upstream of a column, the columns its whole dataset uses (filters, join keys,
+    /// and the INDIRECT uses a producer repeated on every field, which ingest stores
+    /// once at the dataset level): they are inputs of every column of that dataset, so
+    /// a column's upstream lists them instead of losing what the producer declared.
+    fn dataset_level_inputs<'a>(
+        &'a self,
+        n: NodeIndex,
+        dir: PgDir,
+        opts: &TraversalOptions,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &'a EdgeData)> + 'a {
+        let dataset_node = match self.g.node_weight(n) {
+            Some(w) if dir == PgDir::Incoming && w.name != NO_NAME => {
+                self.datasets.get(&w.dataset).map(|d| d.node)
+            }
+            _ => None,
+        };
+        let (direct_only, include_stale) = (opts.direct_only, opts.include_stale);
+        dataset_node.into_iter().flat_map(move |d| {
+            self.g
+                .edges_directed(d, PgDir::Incoming)
+                .filter(move |e| {
+                    let w = e.weight();
+                    w.kind == EdgeKind::ColumnToDataset
+                        && (include_stale || !w.stale())
+                        && (!direct_only || self.edge_is_direct(w))
+                })
+                .map(|e| (e.id(), e.source(), e.weight()))
+        })
+    }
+
     pub(crate) fn edge_view(&self, e: EdgeIndex) -> Option<GraphEdge> {
         let (a, b) = self.g.edge_endpoints(e)?;
         let w = self.g.edge_weight(e)?;
@@ -243,6 +274,7 @@ impl LineageGraph {
             out.clear();
             out.extend(
                 self.steps(n, dir, opts.direct_only, opts.include_stale)
+                    .chain(self.dataset_level_inputs(n, dir, opts))
                     .map(|(e, other, _)| {
                         (self.g.node_weight(other).map_or(0, |w| w.usage), other, e)
                     }),
@@ -272,7 +304,15 @@ impl LineageGraph {
                         nodes.push(self.graph_node(child, depth + 1));
                     }
                 }
-                edges.extend(self.edge_view(e));
+                edges.extend(self.edge_view(e).map(|mut v| {
+                    // A dataset-level input reached from a column: the edge ends at the
+                    // column walked, keeping its level to say it was stated for the
+                    // whole dataset.
+                    if v.level == EdgeLevel::ColumnToDataset && dir == PgDir::Incoming {
+                        v.dst = self.node_ref(n);
+                    }
+                    v
+                }));
             }
         }
         Ok(Subgraph {

@@ -695,7 +695,12 @@ export type LineageEdge = {
   dst: Scalars['String']['output'];
   /** The job that makes it. */
   job?: Maybe<JobRef>;
-  /** `column`, `columnToDataset` or `dataset`. */
+  /**
+   * `column`, `columnToDataset` or `dataset`. A `columnToDataset` edge is a column
+   * the whole downstream dataset uses (a filter, a join key, an indirect use stated
+   * for every field); upstream of a column it ends at that column, since it is one
+   * of the column's inputs too.
+   */
   level: Scalars['String']['output'];
   /** `openlineage`, `sql`, `manual`… */
   origin: Scalars['String']['output'];

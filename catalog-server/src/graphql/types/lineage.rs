@@ -79,7 +79,10 @@ pub struct LineageEdge {
     pub src: String,
     /// Downstream node id.
     pub dst: String,
-    /// `column`, `columnToDataset` or `dataset`.
+    /// `column`, `columnToDataset` or `dataset`. A `columnToDataset` edge is a column
+    /// the whole downstream dataset uses (a filter, a join key, an indirect use stated
+    /// for every field); upstream of a column it ends at that column, since it is one
+    /// of the column's inputs too.
     pub level: String,
     /// `openlineage`, `sql`, `manual`…
     pub origin: String,
