@@ -47,12 +47,35 @@ fn field<'a>(d: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no field {name} in {d}"))
 }
 
+/// A column's own inputs: what its expression reads.
 fn inputs_of(s: &Server, ns: &str, dataset: &str, column: &str) -> Vec<(String, String)> {
+    inputs_at(s, ns, dataset, column, false)
+}
+
+/// The inputs a column has because its whole dataset uses them (join keys, grouping),
+/// listed with each column and marked `datasetLevel`.
+fn dataset_level_inputs_of(
+    s: &Server,
+    ns: &str,
+    dataset: &str,
+    column: &str,
+) -> Vec<(String, String)> {
+    inputs_at(s, ns, dataset, column, true)
+}
+
+fn inputs_at(
+    s: &Server,
+    ns: &str,
+    dataset: &str,
+    column: &str,
+    dataset_level: bool,
+) -> Vec<(String, String)> {
     let node = s.column_node(&format!("datasetField:{ns}:{dataset}:{column}"));
     let mut v: Vec<(String, String)> = node["data"]["inputFields"]
         .as_array()
         .into_iter()
         .flatten()
+        .filter(|i| i["datasetLevel"].as_bool() == Some(dataset_level))
         .map(|i| {
             (
                 i["dataset"].as_str().unwrap_or_default().to_owned(),
@@ -152,6 +175,25 @@ fn postgres_catalog(backend: Backend) {
     assert_eq!(
         inputs_of(&s, NS, &view, "total"),
         [(format!("{db}.sales.orders"), "amount".to_owned())]
+    );
+    // The join keys and the grouping are inputs of every column of the view; the
+    // grouping key is customer_email's own input already, so it is not repeated there.
+    let keys = |cols: &[(&str, &str)]| -> Vec<(String, String)> {
+        cols.iter()
+            .map(|(t, c)| (format!("{db}.sales.{t}"), (*c).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        dataset_level_inputs_of(&s, NS, &view, "customer_email"),
+        keys(&[("customers", "id"), ("orders", "customer_id")])
+    );
+    assert_eq!(
+        dataset_level_inputs_of(&s, NS, &view, "total"),
+        keys(&[
+            ("customers", "email"),
+            ("customers", "id"),
+            ("orders", "customer_id")
+        ])
     );
 
     // A producer pushing the same table under its own name meets the crawled dataset.

@@ -939,10 +939,16 @@ impl Store {
                         .or_else(|| by_origin.values().next())
                         .cloned()
                         .unwrap_or((Value::Array(Vec::new()), None));
+                    // Marked only where nothing was stated for the field itself: an
+                    // input that is both (a GROUP BY key that is also selected) is the
+                    // field's own, its transformations merged.
+                    let pair = (src.clone(), col.clone());
+                    let only_dataset_level =
+                        dataset_level.contains(&pair) && !field_level.contains(&pair);
                     json!({"namespace": sns, "dataset": sname, "field": src.1,
                            "transformationType": legacy_type(&t), "transformations": t,
                            "transformationDescription": desc,
-                           "datasetLevel": dataset_level.contains(&(src.clone(), col.clone())),
+                           "datasetLevel": only_dataset_level,
                            "edgeOrigins": by_origin.keys().collect::<Vec<_>>()})
                 })
                 .collect();

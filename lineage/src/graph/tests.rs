@@ -816,7 +816,11 @@ fn stored_rows_route_to_column_or_dataset_edges() {
             (NodeRef::Column(col(1, "b")), EdgeLevel::ColumnToDataset),
         ]
     );
-    assert!(up.edges.iter().all(|e| e.dst == NodeRef::Column(col(2, "a"))));
+    assert!(
+        up.edges
+            .iter()
+            .all(|e| e.dst == NodeRef::Column(col(2, "a")))
+    );
     let up = walk(&g, &NodeRef::Dataset(2), Direction::Upstream, 1);
     // One dataset edge (origin, job) supported by both column-level rows and declared.
     assert_eq!(up.edges.len(), 1);
