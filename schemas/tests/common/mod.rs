@@ -51,7 +51,7 @@ pub fn corpus_samples(what: &str) -> Option<Vec<Sample>> {
 pub fn samples(dir: &Path) -> Vec<Sample> {
     let index: Value = read_json(&dir.join("INDEX.json"));
     let entries = index.as_array().expect("INDEX.json is an array");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
+    let mut files: Vec<String> = std::fs::read_dir(dir)
         .expect("read events dir")
         .map(|e| {
             e.expect("dir entry")
