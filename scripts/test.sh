@@ -31,6 +31,10 @@
 #      port), stopped and deleted when this script exits;
 #    - else the MySQL variants skip with a note, except under CI, where this fails.
 # 6. cargo build -p weft-catalog-server --bin weft, then cargo test --workspace "$@".
+#    The external corpora (OpenLineage spec and events, lineage gold set, TPC queries)
+#    are found at WEFT_SHARED_DIR, else ../shared beside this checkout; the checks that
+#    need them skip without them (except under CI) and append a line to
+#    WEFT_SKIPPED_CORPORA_LOG, listed at the end of the run.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -275,11 +279,28 @@ export WEFT_TEST_MYSQL_URL
 
 # --- 6. Rust -----------------------------------------------------------------
 
+# The skipped corpus checks of this run only.
+skipped_log="${CARGO_TARGET_DIR:-$PWD/target}/weft-skipped-corpora.log"
+mkdir -p "$(dirname "$skipped_log")"
+: >"$skipped_log"
+export WEFT_SKIPPED_CORPORA_LOG=$skipped_log
+
+report_skipped() {
+    local n
+    n=$(sort -u "$skipped_log" | grep -c . || true)
+    if [[ $n -gt 0 ]]; then
+        say "$n corpus checks skipped (set WEFT_SHARED_DIR to the external corpora to run them):"
+        sort -u "$skipped_log" | sed 's/^/  /' >&2
+    fi
+}
+
 cargo build -p weft-catalog-server --bin weft
 if cargo test --workspace "$@"; then
+    report_skipped
     say "PASSED: all tests ($pg_desc)"
 else
     status=$?
+    report_skipped
     say "FAILED: cargo test exited with $status"
     exit "$status"
 fi

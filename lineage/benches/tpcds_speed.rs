@@ -11,8 +11,11 @@
 //! prints a human-readable summary on stderr and one `WEFT_SPEED {json}` line on stdout
 //! with the timings and what the analysis produced (errors, diagnostics, edges).
 
+#[path = "../../tests/src/corpora.rs"]
+mod corpora;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use sqlparser::dialect::GenericDialect;
@@ -26,7 +29,7 @@ struct Args {
 
 fn args() -> Result<Args, String> {
     let mut a = Args {
-        corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/tpcds"),
+        corpus: corpora::shared_dir().0.join("corpus/tpcds"),
         seconds: 6.0,
     };
     let mut it = std::env::args().skip(1);

@@ -5,14 +5,20 @@
 mod support {
     pub mod gold;
 }
+#[path = "../../tests/src/corpora.rs"]
+mod corpora;
 
 use std::io::Write;
-use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn gold_corpus_floor() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/lineage-gold");
+    let Some(dir) = corpora::find(
+        "corpus/lineage-gold",
+        "gold: the column-lineage accuracy floor on the gold set",
+    ) else {
+        return;
+    };
     let gold = std::fs::read_to_string(dir.join("gold.jsonl")).unwrap();
     let tmp = std::env::temp_dir().join(format!("weft-gold-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();

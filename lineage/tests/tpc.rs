@@ -1,5 +1,7 @@
-//! TPC-H and TPC-DS (`../shared/corpus/{tpch,tpcds}`): every query parses and, with the
-//! benchmark schema, every output column that reads a column resolves to a source.
+//! TPC-H and TPC-DS (`corpus/{tpch,tpcds}` of the external corpora, found as
+//! `tests/src/corpora.rs` says) and the project's own TPC-style queries
+//! (`lineage/tests/fixtures/tpc-style`): every query parses and, with the schema beside it, every
+//! output column that reads a column resolves to a source.
 //!
 //! A column reference that does not resolve is a diagnostic, so "no diagnostics" means
 //! every column an expression reads was resolved; an output column can then lack a
@@ -11,11 +13,8 @@ use std::path::{Path, PathBuf};
 
 use weft_lineage::{Dialect, Options, SchemaSnapshot, analyze};
 
-fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus")
-        .join(name)
-}
+#[path = "../../tests/src/corpora.rs"]
+mod corpora;
 
 /// `file: column` pairs whose value comes only from literals or `count(*)` through a
 /// CTE, subquery or set operation (top-level ones are recognised from the AST).
@@ -72,8 +71,9 @@ fn counts_and_literals(sql: &str) -> Vec<String> {
     out
 }
 
-fn check_corpus(name: &str) -> usize {
-    let dir = corpus(name);
+/// Checks every query of `dir/queries` against `dir/schema.json`; returns how many.
+fn check_queries(dir: &Path) -> usize {
+    let name = dir.display();
     let schema_text = std::fs::read_to_string(dir.join("schema.json")).unwrap();
     let schema = SchemaSnapshot::from_json(&schema_text).unwrap();
     let options = Options {
@@ -117,11 +117,21 @@ fn check_corpus(name: &str) -> usize {
 }
 
 #[test]
+fn own_tpc_style_queries_resolve() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tpc-style");
+    assert_eq!(check_queries(&dir), 4);
+}
+
+#[test]
 fn tpch_queries_resolve() {
-    assert_eq!(check_corpus("tpch"), 22);
+    if let Some(dir) = corpora::find("corpus/tpch", "tpc: the 22 TPC-H queries resolve") {
+        assert_eq!(check_queries(&dir), 22);
+    }
 }
 
 #[test]
 fn tpcds_queries_resolve() {
-    assert_eq!(check_corpus("tpcds"), 99);
+    if let Some(dir) = corpora::find("corpus/tpcds", "tpc: the 99 TPC-DS queries resolve") {
+        assert_eq!(check_queries(&dir), 99);
+    }
 }

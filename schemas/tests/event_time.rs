@@ -146,30 +146,39 @@ fn error_messages_quote_a_bounded_input() {
 }
 
 #[test]
-fn marquez_fixtures_with_nanoseconds_and_no_timezone() {
-    let dir = common::shared_dir().join("openlineage-events");
+fn events_with_nanoseconds_with_and_without_an_offset() {
+    let dir = common::own_events_dir();
     let read = |file: &str| {
         let bytes = std::fs::read(dir.join(file)).expect(file);
         Event::from_slice(&bytes).expect(file)
     };
-    let with_zone = read("marquez_open_lineage__event_required_nanoseconds.json");
-    let without_zone = read("marquez_open_lineage__event_required_no_timezone.json");
+    let with_zone = read("time_nanoseconds_utc.json");
+    let without_zone = read("time_no_offset.json");
     // Kept as sent: no normalisation of the string itself.
-    assert_eq!(with_zone.event_time(), "2020-12-28T19:51:01.641499Z");
-    assert_eq!(without_zone.event_time(), "2020-12-28T19:51:01.641499");
+    assert_eq!(with_zone.event_time(), "2024-03-04T13:45:30.123456789Z");
+    assert_eq!(without_zone.event_time(), "2024-03-04T13:45:30.123456789");
     let a = parse_event_time(with_zone.event_time()).expect("parses");
     let b = parse_event_time(without_zone.event_time()).expect("parses");
     assert_eq!(a, b, "no offset is read as UTC");
-    assert_eq!(a.timestamp_micros(), 1_609_185_061_641_499);
+    assert_eq!(a.timestamp_nanos_opt(), Some(1_709_559_930_123_456_789));
+}
+
+/// Parses the time of every accepted event of `samples`.
+fn event_times_parse(samples: &[common::Sample]) {
+    for s in samples.iter().filter(|s| s.expected_status() == 201) {
+        let event = Event::from_slice(&s.bytes).expect(&s.file);
+        parse_event_time(event.event_time()).unwrap_or_else(|e| panic!("{}: {e}", s.file));
+    }
+}
+
+#[test]
+fn every_event_time_in_the_own_events_parses() {
+    event_times_parse(&common::samples(&common::own_events_dir()));
 }
 
 #[test]
 fn every_event_time_in_the_corpus_parses() {
-    for s in common::samples()
-        .iter()
-        .filter(|s| s.expected_status() == 201)
-    {
-        let event = Event::from_slice(&s.bytes).expect(&s.file);
-        parse_event_time(event.event_time()).unwrap_or_else(|e| panic!("{}: {e}", s.file));
+    if let Some(samples) = common::corpus_samples("event_time: every corpus event time parses") {
+        event_times_parse(&samples);
     }
 }

@@ -169,8 +169,9 @@ struct Spec {
 }
 
 impl Spec {
-    fn load() -> Spec {
-        let spec = common::shared_dir().join("openlineage-spec");
+    /// The spec's schemas, for the check `what`; `None` when the spec is not found.
+    fn load(what: &str) -> Option<Spec> {
+        let spec = common::corpora::find("openlineage-spec", what)?;
         let core = common::read_json(&spec.join("OpenLineage.json"));
         let mut facet_schemas = BTreeMap::new();
         for entry in std::fs::read_dir(spec.join("facets")).expect("facets dir") {
@@ -206,7 +207,7 @@ impl Spec {
                 (model.schema.to_owned(), validator)
             })
             .collect();
-        Spec { validators }
+        Some(Spec { validators })
     }
 
     /// Schema errors for a facet value, validated as the facet files expect: `{key: facet}`.
@@ -269,12 +270,13 @@ fn check_datasets(spec: &Spec, at: &str, datasets: Option<&[Dataset]>) -> usize 
 
 #[test]
 fn modelled_facets_in_the_corpus_round_trip_and_validate() {
-    let spec = Spec::load();
+    let what = "facet_schemas: the corpus's modelled facets against the spec";
+    let Some(spec) = Spec::load(what) else { return };
+    let Some(samples) = common::corpus_samples(what) else {
+        return;
+    };
     let mut read = 0;
-    for s in common::samples()
-        .iter()
-        .filter(|s| s.expected_status() == 201)
-    {
+    for s in samples.iter().filter(|s| s.expected_status() == 201) {
         let at = |path: &str| format!("{}: {path}", s.file);
         read += match Event::from_slice(&s.bytes).expect(&s.file) {
             Event::Run(e) => {
@@ -302,8 +304,12 @@ fn modelled_facets_in_the_corpus_round_trip_and_validate() {
 
 #[test]
 fn spec_samples_read_round_trip_and_validate() {
-    let spec = Spec::load();
-    let tests = common::shared_dir().join("openlineage-spec/tests");
+    let Some(spec) = Spec::load("facet_schemas: the spec's own facet samples") else {
+        return;
+    };
+    let tests = common::corpora::shared_dir()
+        .0
+        .join("openlineage-spec/tests");
     for model in MODELS {
         let files = sample_files(&tests.join(model.schema));
         assert!(!files.is_empty(), "no spec samples for {}", model.schema);

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub mod corpora;
 pub mod hostile;
 pub mod warehouse;
 
@@ -48,19 +49,6 @@ pub fn workspace() -> PathBuf {
         .parent()
         .expect("tests/ has a parent")
         .to_owned()
-}
-
-/// `../shared` beside the repository (or `WEFT_SHARED_DIR`).
-pub fn shared_dir() -> PathBuf {
-    let dir = std::env::var_os("WEFT_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("..").join("shared"));
-    assert!(
-        dir.is_dir(),
-        "shared material not found at {}",
-        dir.display()
-    );
-    dir
 }
 
 /// The `weft` binary, built on first use when missing.

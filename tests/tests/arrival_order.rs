@@ -14,7 +14,7 @@
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use weft_tests::{Server, backends, enc, eventually};
+use weft_tests::{Server, backends, corpora, enc, eventually};
 
 const NS: &str = "arrival";
 
@@ -209,25 +209,16 @@ fn own_events() -> Vec<String> {
     events.iter().map(Value::to_string).collect()
 }
 
-/// The shared real-world events (`../shared/openlineage-events`, or `WEFT_SHARED_DIR`),
+/// The real-world events of the external corpus (`weft_tests::corpora`),
 /// when they are there.
 fn shared_events() -> Vec<String> {
-    let dir = std::env::var_os("WEFT_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| weft_tests::workspace().join("..").join("shared"))
-        .join("openlineage-events");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but {} is missing",
-            dir.display()
-        );
-        eprintln!(
-            "note: {} not found; the shared events were skipped (set WEFT_SHARED_DIR)",
-            dir.display()
-        );
+    let Some(dir) = corpora::find(
+        "openlineage-events",
+        "arrival_order: the real-world events in every order",
+    ) else {
         return Vec::new();
     };
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())

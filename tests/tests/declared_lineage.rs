@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use weft_tests::{Backend, Server, backends, enc, eventually, workspace};
+use weft_tests::{Backend, Server, backends, corpora, enc, eventually};
 
 const NS: &str = "file";
 const SRC1: &str = "/data/orders_src";
@@ -229,23 +229,14 @@ fn inputs_lifted_to_the_dataset_level_stay_in_each_fields_answer() {
     }
 }
 
-/// The shared corpus, when this checkout has it.
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("WEFT_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("..").join("shared"));
-    let events = dir.join("openlineage-events");
-    if events.is_dir() {
-        Some(events)
-    } else {
-        eprintln!("note: no shared events at {}; skipped", events.display());
-        None
-    }
-}
-
 #[test]
 fn spark_events_from_the_shared_corpus_keep_every_declared_input() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = corpora::find(
+        "openlineage-events",
+        "declared_lineage: Spark's column-lineage events from the corpus",
+    ) else {
+        return;
+    };
     let s = Server::start(Backend::Sqlite, &[]);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("reads the corpus")

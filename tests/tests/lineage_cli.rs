@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use weft_tests::{shared_dir, weft_bin};
+use weft_tests::{weft_bin, workspace};
 
 fn weft_lineage(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(weft_bin())
@@ -95,8 +95,9 @@ fn edges_format_with_schema_file_and_a_broken_statement() {
 
 #[test]
 fn json_format_from_a_file_holds_the_facet() {
-    let query = shared_dir().join("corpus/tpch/queries/q01.sql");
-    let schema = shared_dir().join("corpus/tpch/schema.json");
+    let fixture = workspace().join("lineage/tests/fixtures/tpc-style");
+    let query = fixture.join("queries/pricing_summary.sql");
+    let schema = fixture.join("schema.json");
     let out = Command::new(weft_bin())
         .args(["lineage", "--schema"])
         .arg(&schema)

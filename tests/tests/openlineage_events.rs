@@ -1,14 +1,45 @@
-//! Every real event in `../shared/openlineage-events/` posted over HTTP to the real
-//! server, on SQLite and PostgreSQL: the status `INDEX.json` expects, then every input and
-//! output dataset read back with its schema fields and column-lineage edges.
+//! Every event of a set posted over HTTP to the real server, on SQLite and PostgreSQL:
+//! the status `INDEX.json` expects, then every input and output dataset read back with
+//! its schema fields and column-lineage edges. The sets: the project's own events
+//! (`tests/fixtures/openlineage-events`), always, and the real-world ones of the external
+//! corpora (`openlineage-events/`) when found.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use weft_tests::{Backend, Server, backends, enc, shared_dir};
+use std::path::{Path, PathBuf};
+
+use weft_tests::{Backend, Server, backends, corpora, enc, workspace};
 
 /// When a dataset's newest schema was stated, and each schema stated then.
 type Stated = (i64, Vec<Vec<String>>);
+
+/// A set of events, with the least it must hold so that an emptied set cannot pass.
+struct EventSet {
+    dir: PathBuf,
+    min_events: usize,
+    min_edges: usize,
+}
+
+impl EventSet {
+    /// The project's own events: 12, with 9 field-level edges.
+    fn own() -> EventSet {
+        EventSet {
+            dir: workspace().join("tests/fixtures/openlineage-events"),
+            min_events: 12,
+            min_edges: 9,
+        }
+    }
+
+    /// The real-world corpus, when found.
+    fn corpus(what: &str) -> Option<EventSet> {
+        corpora::find("openlineage-events", what).map(|dir| EventSet {
+            dir,
+            min_events: 100,
+            min_edges: 50,
+        })
+    }
+}
 
 struct Expect {
     /// The schema stated by the newest event (by `eventTime`, not arrival): its time and
@@ -136,12 +167,18 @@ fn only_lifted(input: &Value, lifted: &[(String, String, String)]) -> bool {
     ts > 0 && uses.len() == ts && uses.iter().all(|u| lifted.contains(u))
 }
 
-fn post_all(server: &Server) -> Expect {
-    let dir = shared_dir().join("openlineage-events");
+fn post_all(server: &Server, set: &EventSet) -> Expect {
+    let dir: &Path = &set.dir;
     let index: Vec<Value> =
         serde_json::from_slice(&std::fs::read(dir.join("INDEX.json")).expect("INDEX.json"))
             .expect("index parses");
-    assert!(index.len() > 100, "the corpus is there");
+    assert!(
+        index.len() >= set.min_events,
+        "{}: {} events, want at least {}",
+        dir.display(),
+        index.len(),
+        set.min_events
+    );
     let mut expect = Expect {
         fields: BTreeMap::new(),
         edges: Vec::new(),
@@ -217,7 +254,7 @@ fn post_all(server: &Server) -> Expect {
     expect
 }
 
-fn check_read_back(server: &Server, expect: &Expect) {
+fn check_read_back(server: &Server, set: &EventSet, expect: &Expect) {
     for (ns, name) in &expect.datasets {
         let d = server.get_ok(&format!(
             "/api/v1/namespaces/{}/datasets/{}",
@@ -245,7 +282,13 @@ fn check_read_back(server: &Server, expect: &Expect) {
             want.1
         );
     }
-    assert!(expect.edges.len() > 50, "the corpus has column lineage");
+    assert!(
+        expect.edges.len() >= set.min_edges,
+        "{}: {} column-lineage edges, want at least {}",
+        set.dir.display(),
+        expect.edges.len(),
+        set.min_edges
+    );
     for (ns, name, field, sns, sname, sfield) in &expect.edges {
         let node = format!("datasetField:{ns}:{name}:{field}");
         let me = server.column_node(&node);
@@ -277,7 +320,7 @@ fn check_read_back(server: &Server, expect: &Expect) {
 fn check_lifted(server: &Server, expect: &Expect) {
     assert!(
         !expect.lifted.is_empty(),
-        "the corpus has Spark's legacy shape"
+        "the set has Spark's legacy shape"
     );
     for (ns, name, field, sname, sfield) in &expect.lifted {
         if expect
@@ -303,20 +346,20 @@ fn check_lifted(server: &Server, expect: &Expect) {
     }
 }
 
-fn run(backend: Backend) {
+fn run(backend: Backend, set: &EventSet) {
     let server = Server::start(backend, &[]);
-    let expect = post_all(&server);
-    check_read_back(&server, &expect);
+    let expect = post_all(&server, set);
+    check_read_back(&server, set, &expect);
     check_lifted(&server, &expect);
     // Posting everything again changes nothing: every event is a recognised duplicate.
     let seq = server.metric("weft_change_log_seq");
-    let again = post_all(&server);
+    let again = post_all(&server, set);
     assert_eq!(
         server.metric("weft_change_log_seq"),
         seq,
         "re-posting appended to the log"
     );
-    check_read_back(&server, &again);
+    check_read_back(&server, set, &again);
     // The log verifies, and current state rebuilt from it reads back the same.
     let out = server.weft(&["verify"]);
     assert!(
@@ -327,19 +370,41 @@ fn run(backend: Backend) {
     drop(server);
 }
 
-#[test]
-fn every_shared_event_round_trips_through_http() {
+fn rebuild_restores(set: &EventSet) {
     for backend in backends() {
-        run(backend);
+        let mut server = Server::start(backend, &[]);
+        let expect = post_all(&server, set);
+        server.rebuild();
+        check_read_back(&server, set, &expect);
+    }
+}
+
+#[test]
+fn own_events_round_trip_through_http() {
+    let set = EventSet::own();
+    for backend in backends() {
+        run(backend, &set);
+    }
+}
+
+#[test]
+fn every_corpus_event_round_trips_through_http() {
+    let Some(set) = EventSet::corpus("openlineage_events: every real-world event over HTTP") else {
+        return;
+    };
+    for backend in backends() {
+        run(backend, &set);
     }
 }
 
 #[test]
 fn rebuild_restores_current_state_from_the_log() {
-    for backend in backends() {
-        let mut server = Server::start(backend, &[]);
-        let expect = post_all(&server);
-        server.rebuild();
-        check_read_back(&server, &expect);
+    rebuild_restores(&EventSet::own());
+}
+
+#[test]
+fn rebuild_restores_the_corpus_from_the_log() {
+    if let Some(set) = EventSet::corpus("openlineage_events: the real-world events rebuilt") {
+        rebuild_restores(&set);
     }
 }

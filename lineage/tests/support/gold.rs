@@ -1,6 +1,6 @@
-//! Predictions for the column-lineage gold corpus (`../shared/corpus/lineage-gold`), in
-//! the format its `score_lineage.py` reads. Shared by the `gold_predict` example (which
-//! the bench script runs) and the `gold` test (which asserts the floor).
+//! Predictions for the column-lineage gold corpus (`corpus/lineage-gold` of the external
+//! corpora), in the format its `score_lineage.py` reads. Shared by the `gold_predict`
+//! example (which the bench script runs) and the `gold` test (which asserts the floor).
 //!
 //! Gold lists, per output column, every source column the expression reads, so it maps
 //! onto Weft's field-level edges: DIRECT ones plus the per-field INDIRECT ones

@@ -1,27 +1,19 @@
-//! Shared fixtures for the integration tests: the shared event corpus and spec files.
-//!
-//! The corpus lives outside the crate (`$WEFT_SHARED_DIR`, else `../../shared` from this
-//! crate). A missing corpus fails the tests instead of skipping them, so a broken
-//! checkout cannot pass silently.
+//! For the integration tests: the real-world event corpus and the OpenLineage spec, both
+//! external, found (or skipped, with a note) as `tests/src/corpora.rs` says, and the
+//! project's own events (`tests/fixtures/openlineage-events`).
 
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// The shared directory holding `openlineage-events/` and `openlineage-spec/`.
-pub fn shared_dir() -> PathBuf {
-    let dir = match std::env::var_os("WEFT_SHARED_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    assert!(
-        dir.join("openlineage-events/INDEX.json").is_file(),
-        "shared corpus not found at {} (set WEFT_SHARED_DIR)",
-        dir.display()
-    );
-    dir
+#[path = "../../../tests/src/corpora.rs"]
+pub mod corpora;
+
+/// The project's own events, which every checkout has.
+pub fn own_events_dir() -> PathBuf {
+    corpora::workspace_root().join("tests/fixtures/openlineage-events")
 }
 
 /// One event file of the corpus with its INDEX.json entry.
@@ -48,13 +40,18 @@ impl Sample {
     }
 }
 
-/// Every event file, each paired with its INDEX.json entry; panics on a file the index
-/// does not describe (or an index entry without a file), so both stay in step.
-pub fn samples() -> Vec<Sample> {
-    let dir = shared_dir().join("openlineage-events");
+/// Every event file of the real-world corpus with its INDEX.json entry, for the check
+/// `what`; `None` when the corpus is not there (see `corpora::find`).
+pub fn corpus_samples(what: &str) -> Option<Vec<Sample>> {
+    corpora::find("openlineage-events", what).map(|dir| samples(&dir))
+}
+
+/// Every event file of `dir`, each paired with its INDEX.json entry; panics on a file the
+/// index does not describe (or an index entry without a file), so both stay in step.
+pub fn samples(dir: &Path) -> Vec<Sample> {
     let index: Value = read_json(&dir.join("INDEX.json"));
     let entries = index.as_array().expect("INDEX.json is an array");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
+    let mut files: Vec<String> = std::fs::read_dir(dir)
         .expect("read events dir")
         .map(|e| {
             e.expect("dir entry")
