@@ -228,6 +228,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&cfg.log_format);
+    // Before the runtime and any connection: SQLite takes this only before it starts.
+    if let Err(code) = weft_catalog_server::store::sqlite_alloc::install() {
+        tracing::warn!(code, "SQLite kept its own allocator");
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
