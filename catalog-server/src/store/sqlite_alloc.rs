@@ -3,13 +3,15 @@
 //! The bundled SQLite allocates with the C library's `malloc` by default, and keeps
 //! global allocation statistics behind a mutex on every call. Under ingestion the
 //! writer's connection allocates for every statement (parse trees, rows, page-cache
-//! misses), and profiles put the C library's allocator at several percent of server
-//! samples. Routing SQLite through mimalloc gives it the same thread-local fast path as
-//! the Rust side, and turning the statistics off removes the mutex: Weft never reads
-//! `sqlite3_memory_used` nor sets a soft heap limit, which are what they serve.
+//! misses): 7 % of the server's CPU under ingestion went to the C library's allocator
+//! on SQLite's behalf (`bench/README.md`). Routing SQLite through mimalloc gives it the
+//! same thread-local fast path as the Rust side, and turning the statistics off removes
+//! the mutex: Weft never reads `sqlite3_memory_used` nor sets a soft heap limit, which
+//! are what they serve.
 //!
 //! SQLite accepts this configuration only before it initialises, i.e. before the
-//! first connection opens in the process, so [`install`] runs first thing in `main`.
+//! first connection opens in the process, so `main` calls [`install`] before it starts
+//! the runtime.
 
 use std::ffi::{c_int, c_void};
 
