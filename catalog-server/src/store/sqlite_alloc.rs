@@ -19,10 +19,15 @@ use libsqlite3_sys as ffi;
 
 /// Points SQLite's allocator at mimalloc and turns its memory statistics off.
 ///
-/// Must run before any SQLite connection opens; returns the SQLite result code of the
-/// first configuration call that was refused (`SQLITE_MISUSE` once SQLite is
-/// initialised), in which case SQLite keeps its defaults and works as before.
-pub fn install() -> Result<(), c_int> {
+/// Returns the SQLite result code of the first configuration call that was refused
+/// (`SQLITE_MISUSE` once SQLite is initialised), in which case SQLite keeps its defaults
+/// and works as before.
+///
+/// # Safety
+///
+/// `sqlite3_config` is not thread-safe: no other thread may use SQLite while this runs.
+/// Call it before starting any thread that could open a connection.
+pub unsafe fn install() -> Result<(), c_int> {
     // SQLite copies the struct (SQLITE_CONFIG_MALLOC), so it may live on the stack.
     let methods = ffi::sqlite3_mem_methods {
         xMalloc: Some(malloc),
@@ -34,12 +39,10 @@ pub fn install() -> Result<(), c_int> {
         xShutdown: Some(shutdown),
         pAppData: std::ptr::null_mut(),
     };
-    // SAFETY: `sqlite3_config` is not thread-safe and valid only before
-    // `sqlite3_initialize`; `main` calls this once, before it starts the runtime (so
-    // before any other thread or connection exists), and SQLite itself refuses
-    // (SQLITE_MISUSE) once initialised. The functions in `methods` uphold SQLite's
-    // allocator contract (8-byte aligned blocks, `xSize` of a block they returned, null
-    // accepted by `xFree`). SQLITE_CONFIG_MEMSTATUS takes one `int`.
+    // SAFETY: no other thread uses SQLite meanwhile (the caller's contract), and SQLite
+    // itself refuses (SQLITE_MISUSE) once initialised. The functions in `methods` uphold
+    // SQLite's allocator contract (8-byte aligned blocks, `xSize` of a block they
+    // returned, null accepted by `xFree`). SQLITE_CONFIG_MEMSTATUS takes one `int`.
     unsafe {
         let rc = ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, 0 as c_int);
         if rc != ffi::SQLITE_OK {
