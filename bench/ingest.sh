@@ -234,12 +234,23 @@ for b in "${backends[@]}"; do
         # In the background + `wait` so a SIGTERM/SIGINT to this script runs the
         # cleanup trap right away instead of after the load generator finishes.
         lg_rc=0
+        # The load generator shares the machine with the server: its CPU time (the
+        # shell's reaped-children time across the run, which only it adds to) shows
+        # how much of the two cores the client took.
+        times >"$dir/times.before"
         "$loadgen" --url "http://127.0.0.1:$port" --workload "$w" --events "$events" \
             --concurrency "$concurrency" --warmup "$warmup" --json "${loadgen_extra[@]}" \
             >"$dir/loadgen.json" 2>"$dir/loadgen.txt" &
         loadgen_pid=$!
         wait "$loadgen_pid" || lg_rc=$?
         loadgen_pid=""
+        times >"$dir/times.after"
+        loadgen_cpu_s=$(awk 'FNR == 2 {
+                n = split($1 " " $2, t, " ")
+                s = 0
+                for (i = 1; i <= n; i++) { split(t[i], ms, "m"); s += ms[1] * 60 + ms[2] }
+                if (FILENAME ~ /after/) total += s; else total -= s
+            } END {printf "%.2f", total}' "$dir/times.before" "$dir/times.after")
         cat "$dir/loadgen.txt"
 
         # Peak RSS (high-water mark) of the server, read while it is still alive.
@@ -274,20 +285,24 @@ for b in "${backends[@]}"; do
             verdict=$(awk -v e="$eps" -v p="$p99" -v r="$rss_mb" -v m="$min_eps" -v err="$errors" \
                 'BEGIN {print (e >= m && p < 50 && r < 300 && err == 0) ? "met" : "MISSED"}')
         fi
-        printf -v row '%-9s %-12s %10.0f %8.2f %8.2f %9s %8s %7s' \
-            "$b" "$w" "$eps" "$p50" "$p99" "$rss_mb" "$errors" "$verdict"
+        # CPU per event sent, warmup included (both processes lived through it).
+        server_us=$(awk -v c="$server_cpu_s" -v n="$((events + warmup))" 'BEGIN {printf "%.0f", c * 1e6 / n}')
+        loadgen_us=$(awk -v c="$loadgen_cpu_s" -v n="$((events + warmup))" 'BEGIN {printf "%.0f", c * 1e6 / n}')
+        printf -v row '%-9s %-12s %10.0f %8.2f %8.2f %9s %8s %7s %10s %11s' \
+            "$b" "$w" "$eps" "$p50" "$p99" "$rss_mb" "$errors" "$verdict" "$server_us" "$loadgen_us"
         rows+=("$row")
 
-        printf '{"started_at":"%s","git_rev":"%s","backend":"%s","workload":"%s","events":%s,"warmup":%s,"concurrency":%s,"nproc":%s,"cpu_model":"%s","mem_total_mb":%s,"data_dir_fs":"%s","server_peak_rss_mb":%s,"server_cpu_s":%s,"loadgen_exit":%s,"loadgen":%s}\n' \
-            "$started_at" "$git_rev" "$b" "$w" "$events" "$warmup" "$concurrency" "$nproc_" \
-            "$(json_escape "$cpu_model")" "$mem_total_mb" "$tmp_fs" "$rss_mb" "$server_cpu_s" "$lg_rc" "$line" \
+        printf '{"started_at":"%s","git_rev":"%s","weft":"%s","backend":"%s","workload":"%s","events":%s,"warmup":%s,"concurrency":%s,"nproc":%s,"cpu_model":"%s","mem_total_mb":%s,"data_dir_fs":"%s","server_peak_rss_mb":%s,"server_cpu_s":%s,"loadgen_cpu_s":%s,"loadgen_exit":%s,"loadgen":%s}\n' \
+            "$started_at" "$git_rev" "$(json_escape "$weft")" "$b" "$w" "$events" "$warmup" "$concurrency" "$nproc_" \
+            "$(json_escape "$cpu_model")" "$mem_total_mb" "$tmp_fs" "$rss_mb" "$server_cpu_s" "$loadgen_cpu_s" "$lg_rc" "$line" \
             >>"$results_file"
     done
 done
 
 echo
 echo "machine: $nproc_ CPUs ($cpu_model), ${mem_total_mb} MB RAM; data dir on $tmp_fs; weft $git_rev"
-printf '%-9s %-12s %10s %8s %8s %9s %8s %7s\n' backend workload events/s "p50 ms" "p99 ms" "RSS MB" errors target
+printf '%-9s %-12s %10s %8s %8s %9s %8s %7s %10s %11s\n' backend workload events/s "p50 ms" "p99 ms" "RSS MB" errors target \
+    "server µs" "loadgen µs"
 for r in "${rows[@]}"; do echo "$r"; done
 [[ -s "$results_file" ]] && echo "results appended to ${results_file#"$root"/}"
 

@@ -228,6 +228,11 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&cfg.log_format);
+    // SAFETY: the process is still single-threaded (the runtime starts below), so no
+    // other thread can be using SQLite; SQLite takes this only before its first use.
+    if let Err(code) = unsafe { weft_catalog_server::store::sqlite_alloc::install() } {
+        tracing::warn!(code, "SQLite kept its own allocator");
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -7,6 +7,25 @@
 //! of the two traps: parameter limits (rows are chunked) and PostgreSQL's refusal to
 //! update one row twice in a statement (rows are de-duplicated by their conflict key,
 //! last one wins).
+//!
+//! # Fixed shapes on SQLite
+//!
+//! A statement whose text changes with the batch (three rows this commit, five the next)
+//! is parsed and planned again every time: 5 % of the server's CPU under ingestion
+//! (`bench/README.md`). On SQLite every statement built here therefore has one
+//! of a few fixed shapes, 1, 2, 4, … [`SQLITE_MAX_ROWS`] rows or list items, and is
+//! kept prepared in the connection's statement cache (sqlx caches per connection by
+//! SQL text). A batch is rounded up to the next shape and the slack filled:
+//!
+//! - an `IN` list repeats its last item (membership is unchanged);
+//! - a multi-row insert selects from a `VALUES` list whose first column is a marker,
+//!   bound to 1 for real rows and `NULL` for padding, and keeps only the marked rows:
+//!   `INSERT INTO t (a, b) SELECT column2, column3 FROM (VALUES (?, ?, ?), …) WHERE
+//!   column1 IS NOT NULL`. The `WHERE` is also what lets SQLite parse an upsert after a
+//!   `SELECT`.
+//!
+//! PostgreSQL keeps exact-size statements: its `VALUES` list would need a cast for every
+//! `NULL`-padded column, and only the SQLite writer was profiled paying for re-preparing.
 
 use std::collections::HashMap;
 
@@ -77,21 +96,42 @@ impl From<Vec<u8>> for Val {
     }
 }
 
+/// Most rows (or `IN` list items) in one fixed-shape SQLite statement; see the module
+/// documentation. 256 keeps the widest row (13 columns) far below SQLite's parameter
+/// limit and the number of shapes per statement at nine.
+pub const SQLITE_MAX_ROWS: usize = 256;
+
+/// Whether a statement's text is reused (fixed shape) or built for this call only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Kept prepared in the connection's statement cache.
+    Fixed,
+    /// Prepared, run and dropped: its text is unlikely to come again.
+    OneOff,
+}
+
 /// Runs one statement with the given binds and returns its rows.
 pub async fn fetch(
     conn: &mut AnyConnection,
     sql: String,
     binds: Vec<Val>,
 ) -> Result<Vec<AnyRow>, StoreError> {
+    fetch_shaped(conn, sql, binds, Shape::OneOff).await
+}
+
+async fn fetch_shaped(
+    conn: &mut AnyConnection,
+    sql: String,
+    binds: Vec<Val>,
+    shape: Shape,
+) -> Result<Vec<AnyRow>, StoreError> {
     super::count_statement();
-    let mut args = AnyArguments::default();
-    for b in binds {
-        b.bind(&mut args)?;
-    }
-    Ok(sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
-        .persistent(false)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), arguments(binds)?)
+            .persistent(shape == Shape::Fixed)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Runs one statement with the given binds.
@@ -100,15 +140,78 @@ pub async fn execute(
     sql: String,
     binds: Vec<Val>,
 ) -> Result<u64, StoreError> {
+    execute_shaped(conn, sql, binds, Shape::OneOff).await
+}
+
+async fn execute_shaped(
+    conn: &mut AnyConnection,
+    sql: String,
+    binds: Vec<Val>,
+    shape: Shape,
+) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), arguments(binds)?)
+            .persistent(shape == Shape::Fixed)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+fn arguments(binds: Vec<Val>) -> Result<AnyArguments, StoreError> {
     let mut args = AnyArguments::default();
     for b in binds {
         b.bind(&mut args)?;
     }
-    Ok(sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
-        .persistent(false)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(args)
+}
+
+/// The fixed shape (row count) a SQLite statement of `n` rows is rounded up to, `n` at
+/// most `max`, itself a power of two.
+fn sqlite_shape(n: usize, max: usize) -> usize {
+    n.next_power_of_two().min(max)
+}
+
+/// The largest power of two not above `n` (at least 1).
+fn floor_power_of_two(n: usize) -> usize {
+    if n <= 1 {
+        1
+    } else {
+        1 << (usize::BITS - 1 - n.leading_zeros())
+    }
+}
+
+/// Runs `prefix` followed by an `IN` list of `items` (chunked as the backend needs) and
+/// returns the rows of all chunks. On SQLite each chunk is padded to a fixed shape by
+/// repeating its last item.
+pub async fn select_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    prefix: &str,
+    items: &[Val],
+) -> Result<Vec<AnyRow>, StoreError> {
+    let mut out = Vec::new();
+    match backend {
+        Backend::Sqlite => {
+            let max = floor_power_of_two(SQLITE_MAX_ROWS.min(backend.max_params()));
+            for chunk in items.chunks(max) {
+                let n = sqlite_shape(chunk.len(), max);
+                let mut binds = chunk.to_vec();
+                if let Some(last) = chunk.last() {
+                    binds.resize(n, last.clone());
+                }
+                let sql = format!("{prefix}{}", in_list(backend, 0, n));
+                out.extend(fetch_shaped(conn, sql, binds, Shape::Fixed).await?);
+            }
+        }
+        Backend::Postgres => {
+            for chunk in items.chunks(backend.max_params()) {
+                let sql = format!("{prefix}{}", in_list(backend, 0, chunk.len()));
+                out.extend(fetch(conn, sql, chunk.to_vec()).await?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A multi-row insert: table, columns, and what to do on conflict.
@@ -143,37 +246,80 @@ impl Insert<'_> {
             dedupe_last(rows, self.conflict)
         };
         let width = self.columns.len();
-        let per_chunk = (backend.max_params() / width).max(1);
         let mut out = Vec::new();
         let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_chunk).collect();
-            let sql = self.sql(backend, chunk.len());
-            let binds = chunk.into_iter().flatten().collect();
-            if self.returning.is_some() {
-                out.extend(fetch(conn, sql, binds).await?);
-            } else {
-                execute(conn, sql, binds).await?;
+        match backend {
+            Backend::Sqlite => {
+                // One more bind per row: the marker that tells real rows from padding.
+                let max =
+                    floor_power_of_two(SQLITE_MAX_ROWS.min(backend.max_params() / (width + 1)));
+                while rows.peek().is_some() {
+                    let chunk: Vec<Vec<Val>> = rows.by_ref().take(max).collect();
+                    let n = sqlite_shape(chunk.len(), max);
+                    let mut binds = Vec::with_capacity(n * (width + 1));
+                    for row in chunk {
+                        binds.push(Val::I64(1));
+                        binds.extend(row);
+                    }
+                    binds.resize(n * (width + 1), Val::OptI64(None));
+                    let sql = self.sql(backend, n);
+                    if self.returning.is_some() {
+                        out.extend(fetch_shaped(conn, sql, binds, Shape::Fixed).await?);
+                    } else {
+                        execute_shaped(conn, sql, binds, Shape::Fixed).await?;
+                    }
+                }
+            }
+            Backend::Postgres => {
+                let per_chunk = (backend.max_params() / width).max(1);
+                while rows.peek().is_some() {
+                    let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_chunk).collect();
+                    let sql = self.sql(backend, chunk.len());
+                    let binds = chunk.into_iter().flatten().collect();
+                    if self.returning.is_some() {
+                        out.extend(fetch(conn, sql, binds).await?);
+                    } else {
+                        execute(conn, sql, binds).await?;
+                    }
+                }
             }
         }
         Ok(out)
     }
 
+    /// The statement for `n_rows` rows: on SQLite the marked `VALUES` form of the module
+    /// documentation (with `n_rows` the shape, padding included), on PostgreSQL a plain
+    /// multi-row `VALUES`.
     fn sql(&self, backend: Backend, n_rows: usize) -> String {
         let width = self.columns.len();
-        let mut sql = String::with_capacity(64 + n_rows * width * 4);
+        let marked = backend == Backend::Sqlite;
+        let row_width = width + usize::from(marked);
+        let mut sql = String::with_capacity(128 + n_rows * row_width * 4);
         sql.push_str("INSERT INTO ");
         sql.push_str(self.table);
         sql.push_str(" (");
         sql.push_str(&self.columns.join(", "));
-        sql.push_str(") VALUES ");
+        sql.push(')');
+        if marked {
+            sql.push_str(" SELECT ");
+            for c in 0..width {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str("column");
+                sql.push_str(&(c + 2).to_string());
+            }
+            sql.push_str(" FROM (VALUES ");
+        } else {
+            sql.push_str(" VALUES ");
+        }
         let mut n = 0;
         for r in 0..n_rows {
             if r > 0 {
                 sql.push_str(", ");
             }
             sql.push('(');
-            for c in 0..width {
+            for c in 0..row_width {
                 if c > 0 {
                     sql.push_str(", ");
                 }
@@ -181,6 +327,9 @@ impl Insert<'_> {
                 backend.placeholder(n, &mut sql);
             }
             sql.push(')');
+        }
+        if marked {
+            sql.push_str(") WHERE column1 IS NOT NULL");
         }
         if !self.conflict.is_empty() {
             sql.push_str(" ON CONFLICT (");

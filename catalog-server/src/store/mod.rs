@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod read;
 pub mod reviews;
 pub mod signing;
+pub mod sqlite_alloc;
 pub mod tokens;
 pub mod usage;
 pub mod writer;

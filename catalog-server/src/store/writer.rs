@@ -31,14 +31,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use weft_schemas::change::{
     ChangeBody, ColumnEdge, DatasetRole, DatasetUpdate, FacetValue, JobUpdate, LineageUpdate,
     MetadataChange, Owner, Tag,
 };
 
-use super::bulk::{Insert, Val, execute, fetch, in_list};
+use super::bulk::{Insert, Val, execute, select_in};
 use super::log::{StoredPayload, chain_hash};
 use super::{Backend, Store, StoreError, now_micros};
 
@@ -450,14 +449,9 @@ async fn existing_keys(
         .filter_map(|p| p.change.dedupe_key.clone().map(Val::Bytes))
         .collect();
     let mut out = HashSet::new();
-    for chunk in keys.chunks(backend.max_params()) {
-        let sql = format!(
-            "SELECT dedupe_key FROM change_log WHERE dedupe_key IN {}",
-            in_list(backend, 0, chunk.len())
-        );
-        for r in fetch(conn, sql, chunk.to_vec()).await? {
-            out.insert(r.try_get::<Vec<u8>, _>(0)?);
-        }
+    let prefix = "SELECT dedupe_key FROM change_log WHERE dedupe_key IN ";
+    for r in select_in(conn, backend, prefix, &keys).await? {
+        out.insert(r.try_get::<Vec<u8>, _>(0)?);
     }
     Ok(out)
 }
@@ -1626,18 +1620,4 @@ fn io_direction(role: DatasetRole) -> Option<bool> {
 
 fn dir_text(output: bool) -> &'static str {
     if output { "out" } else { "in" }
-}
-
-async fn select_in(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    prefix: &str,
-    ids: &[Val],
-) -> Result<Vec<AnyRow>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(backend.max_params()) {
-        let sql = format!("{prefix}{}", in_list(backend, 0, chunk.len()));
-        out.extend(fetch(conn, sql, chunk.to_vec()).await?);
-    }
-    Ok(out)
 }
