@@ -449,7 +449,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                     if tokens.is_empty() {
                         // On stderr: stdout stays one token per line, empty here.
                         eprintln!(
-                            "no tokens (authentication is off); create one with \
+                            "no tokens in the store; create one with \
                              `weft token create --name NAME --scopes read`"
                         );
                     }
