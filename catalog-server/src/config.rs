@@ -14,36 +14,73 @@ use weft_lineage::graph::{DetectionRules, PropagationRules};
 use crate::views::graph::GraphSettings;
 use crate::views::sql_lineage::SqlDefaults;
 
-/// Settings shared by every command, as clap parses them (all optional).
+/// The store and configuration flags of every command that opens the store, as clap
+/// parses them (all optional). They are accepted before the subcommand and after it
+/// (not `global`: `weft lineage` needs no store and must not offer them); see
+/// [`CommonArgs::overlay`].
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CommonArgs {
     /// Directory for the embedded SQLite database [default: ./weft-data]
-    #[arg(long, env = "WEFT_DATA_DIR", global = true)]
+    #[arg(long, env = "WEFT_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Use PostgreSQL (`postgres://user@host:5432/db`) instead of the embedded SQLite file
-    #[arg(long, env = "WEFT_DATABASE_URL", global = true)]
+    #[arg(long, env = "WEFT_DATABASE_URL")]
     pub database_url: Option<String>,
     /// Configuration file [default: ./weft.toml when it exists]
-    #[arg(long, env = "WEFT_CONFIG", global = true)]
+    #[arg(long, env = "WEFT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Log format: text or json
-    #[arg(long, env = "WEFT_LOG_FORMAT", global = true)]
+    #[arg(long, env = "WEFT_LOG_FORMAT")]
     pub log_format: Option<String>,
     /// SQLite durability: FULL (survives power loss) or NORMAL (survives process crashes) [default: FULL]
-    #[arg(long, env = "WEFT_SQLITE_SYNCHRONOUS", global = true)]
+    #[arg(long, env = "WEFT_SQLITE_SYNCHRONOUS")]
     pub sqlite_synchronous: Option<String>,
     /// Namespace searched for tables a job's SQL names but its events do not list
-    #[arg(long, env = "WEFT_SQL_DEFAULT_NAMESPACE", global = true)]
+    #[arg(long, env = "WEFT_SQL_DEFAULT_NAMESPACE")]
     pub sql_default_namespace: Option<String>,
     /// Database (catalog, project) of tables a job's SQL names without one
-    #[arg(long, env = "WEFT_SQL_DEFAULT_DATABASE", global = true)]
+    #[arg(long, env = "WEFT_SQL_DEFAULT_DATABASE")]
     pub sql_default_database: Option<String>,
     /// Schema of tables a job's SQL names without one
-    #[arg(long, env = "WEFT_SQL_DEFAULT_SCHEMA", global = true)]
+    #[arg(long, env = "WEFT_SQL_DEFAULT_SCHEMA")]
     pub sql_default_schema: Option<String>,
     /// SQL dialect when neither the sql facet, the job type nor the namespace says [default: generic]
-    #[arg(long, env = "WEFT_SQL_DEFAULT_DIALECT", global = true)]
+    #[arg(long, env = "WEFT_SQL_DEFAULT_DIALECT")]
     pub sql_default_dialect: Option<String>,
+}
+
+impl CommonArgs {
+    /// These flags, given on an outer command, with those of an inner one laid over
+    /// them: a flag given on the inner command wins, then anything set here (flag or
+    /// environment), then the inner command's environment value. `inner_flag` says
+    /// whether the inner command line gave an argument (by its id, the field's name).
+    ///
+    /// Both levels read the same environment variables, so without this order an
+    /// environment value on the inner level would hide a flag given before it.
+    pub fn overlay(self, inner: &CommonArgs, inner_flag: impl Fn(&str) -> bool) -> CommonArgs {
+        macro_rules! pick {
+            ($($field:ident),*) => {
+                CommonArgs {
+                    $($field: if inner_flag(stringify!($field)) {
+                        inner.$field.clone()
+                    } else {
+                        self.$field.or_else(|| inner.$field.clone())
+                    },)*
+                }
+            };
+        }
+        pick!(
+            data_dir,
+            database_url,
+            config,
+            log_format,
+            sqlite_synchronous,
+            sql_default_namespace,
+            sql_default_database,
+            sql_default_schema,
+            sql_default_dialect
+        )
+    }
 }
 
 /// `weft serve` settings, as clap parses them.

@@ -1,12 +1,21 @@
-//! The `weft` command line: `serve`, `ingest`, `rebuild`, `verify`, `lineage`.
+//! The `weft` command line: `serve`, `ingest`, `crawl`, `reindex`, `token`, `rebuild`,
+//! `verify`, `lineage`.
+//!
+//! Store flags (`--data-dir`, `--database-url`, `--config`, …) are accepted before the
+//! subcommand and after each subcommand that opens the store, and only there: `weft
+//! lineage` needs no store and does not offer them. Whatever is written to stdout goes
+//! through [`outln!`], so a reader that goes away (`weft … | head`) ends the command
+//! quietly instead of with a panic or an error.
 
 mod lineage_cmd;
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use weft_catalog_server::config::{CommonArgs, Config, ServeArgs};
 use weft_catalog_server::crawl::{self, CrawlSpec, Sink, SourceKind};
 use weft_catalog_server::store::Store;
@@ -19,9 +28,30 @@ use weft_catalog_server::{EDGE_REFRESH_MICROS, offline, server, store_config};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Weft: an active metadata catalog with column-level lineage.
+/// `println!` that returns the write's error instead of panicking on a closed stdout.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    };
+}
+
+/// Weft keeps a catalog of your data: which datasets and jobs exist, and how every
+/// column is derived from others (column-level lineage).
 #[derive(Parser)]
-#[command(name = "weft", version, about)]
+#[command(
+    name = "weft",
+    version,
+    about = "Weft: a metadata catalog with column-level lineage",
+    long_about = "Weft: a metadata catalog with column-level lineage.\n\n\
+        It records which datasets and jobs exist and, for every column, which columns it \
+        is computed from and how (copied, transformed, aggregated, masked). Producers such \
+        as Airflow, dbt and Spark send OpenLineage events to `weft serve`; `weft crawl` \
+        reads a database's catalog or a query log; `weft lineage` derives column lineage \
+        from a SQL file without any of that. Lineage carries tags such as PII downstream, \
+        and everything is searchable through the REST and GraphQL APIs and the web UI.\n\n\
+        The catalog lives in a SQLite file under --data-dir (./weft-data) or in PostgreSQL \
+        (--database-url); these flags go before the subcommand or after it."
+)]
 struct Cli {
     #[command(flatten)]
     common: CommonArgs,
@@ -31,11 +61,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the server (OpenLineage endpoint, REST API, metrics).
-    Serve(ServeArgs),
+    /// Run the server: OpenLineage endpoint, REST and GraphQL APIs, web UI, metrics.
+    Serve {
+        #[command(flatten)]
+        store: CommonArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
     /// Load OpenLineage event files (JSON, JSON arrays or NDJSON; directories recurse)
     /// into the store, without a server.
     Ingest {
+        #[command(flatten)]
+        store: CommonArgs,
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -47,15 +84,27 @@ enum Command {
     /// (`--query-log FILE`) into the store, without a server.
     Crawl(CrawlArgs),
     /// Rebuild the search index from the store (stop the server first).
-    Reindex,
+    Reindex {
+        #[command(flatten)]
+        store: CommonArgs,
+    },
     /// Create, list or revoke API tokens (authentication turns on with the first one).
-    #[command(subcommand)]
-    Token(TokenCommand),
-    /// Recompute current state from the change log.
-    Rebuild,
+    Token {
+        #[command(flatten)]
+        store: CommonArgs,
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Recompute current state (datasets, lineage, search) from the change log.
+    Rebuild {
+        #[command(flatten)]
+        store: CommonArgs,
+    },
     /// Verify the change log's hash chain, and that it still extends the given
     /// checkpoints (so a truncated or rewritten tail is found).
     Verify {
+        #[command(flatten)]
+        store: CommonArgs,
         /// A checkpoint file written by `weft serve` (`[log] checkpoint_file`): one JSON
         /// line `{"seq","hash","at"}` per checkpoint.
         #[arg(long)]
@@ -68,7 +117,7 @@ enum Command {
         #[arg(long)]
         signing_key_file: Option<PathBuf>,
     },
-    /// Print the column lineage of a SQL script (no store needed).
+    /// Print the column lineage of a SQL script, statement by statement (no store needed).
     Lineage(lineage_cmd::LineageArgs),
 }
 
@@ -77,6 +126,8 @@ enum Command {
 enum TokenCommand {
     /// Create a token and print its secret (shown once; only its hash is stored).
     Create {
+        #[command(flatten)]
+        store: CommonArgs,
         /// Name recorded as the actor of its changes (owners are matched against it).
         #[arg(long)]
         name: String,
@@ -85,9 +136,14 @@ enum TokenCommand {
         scopes: String,
     },
     /// List tokens (never their secrets).
-    List,
+    List {
+        #[command(flatten)]
+        store: CommonArgs,
+    },
     /// Revoke a token; a running server stops accepting it within seconds.
     Revoke {
+        #[command(flatten)]
+        store: CommonArgs,
         /// The token's name.
         #[arg(long)]
         name: String,
@@ -97,6 +153,8 @@ enum TokenCommand {
 /// `weft crawl` arguments.
 #[derive(clap::Args)]
 struct CrawlArgs {
+    #[command(flatten)]
+    store: CommonArgs,
     /// Database to crawl: `postgres://user:password@host:5432/db` or `mysql://user@host:3306[/db]`.
     url: Option<String>,
     /// Run the `[[crawl]]` entry of weft.toml with this name once.
@@ -205,22 +263,74 @@ fn unsigned_lines(text: &str, key: &weft_catalog_server::store::signing::HeadKey
         .collect()
 }
 
+/// Whether an error is stdout closing under us (`weft … | head`): not a failure.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The store flags of each command level below the top, outermost first.
+fn nested_store_args(command: &Command) -> Vec<&CommonArgs> {
+    match command {
+        Command::Serve { store, .. }
+        | Command::Ingest { store, .. }
+        | Command::Reindex { store }
+        | Command::Rebuild { store }
+        | Command::Verify { store, .. } => vec![store],
+        Command::Crawl(args) => vec![&args.store],
+        Command::Token { store, command } => vec![
+            store,
+            match command {
+                TokenCommand::Create { store, .. }
+                | TokenCommand::List { store }
+                | TokenCommand::Revoke { store, .. } => store,
+            },
+        ],
+        Command::Lineage(_) => Vec::new(),
+    }
+}
+
+/// The store flags in force: those given after a subcommand win over those given before
+/// it, which win over the environment.
+fn store_args(cli: &Cli, matches: &ArgMatches) -> CommonArgs {
+    let mut args = cli.common.clone();
+    let mut m = matches;
+    for inner in nested_store_args(&cli.command) {
+        let Some((_, sub)) = m.subcommand() else {
+            break;
+        };
+        m = sub;
+        args = args.overlay(inner, |id| {
+            m.value_source(id) == Some(ValueSource::CommandLine)
+        });
+    }
+    args
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     if let Command::Lineage(args) = &cli.command {
         return match lineage_cmd::run(args) {
             Ok(code) => code,
+            Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("weft: lineage: {e:#}");
                 ExitCode::from(2)
             }
         };
     }
+    let common = store_args(&cli, &matches);
     let serve_args = match &cli.command {
-        Command::Serve(a) => a.clone(),
+        Command::Serve { serve, .. } => serve.clone(),
         _ => ServeArgs::default(),
     };
-    let cfg = match Config::load(&cli.common, &serve_args) {
+    let cfg = match Config::load(&common, &serve_args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("weft: configuration: {e}");
@@ -245,6 +355,7 @@ fn main() -> ExitCode {
     };
     match rt.block_on(run(cli.command, cfg)) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("weft: {e:#}");
             ExitCode::FAILURE
@@ -254,26 +365,26 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve(_) => {
+        Command::Serve { .. } => {
             server::serve(cfg).await.context("serve")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Ingest { paths, actor } => {
+        Command::Ingest { paths, actor, .. } => {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
             let s = offline::ingest_files(&store, &paths, &actor, &cfg.sql, &cfg.aliases)
                 .await
                 .context("ingest")?;
-            println!(
+            outln!(
                 "{} files: {} events stored, {} already present, {} refused",
                 s.files,
                 s.stored,
                 s.duplicates,
                 s.refused.len()
-            );
+            )?;
             for (file, i, path, msg) in &s.refused {
-                println!("  refused {}#{i}: {path}: {msg}", file.display());
+                outln!("  refused {}#{i}: {path}: {msg}", file.display())?;
             }
             store.close().await;
             Ok(if s.refused.is_empty() {
@@ -298,7 +409,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                     offline::catch_up_views(&store, &cfg.sql)
                         .await
                         .context("derived views")?;
-                    print_crawl_summary(&r);
+                    print_crawl_summary(&r)?;
                     if r.status == "ok" {
                         ExitCode::SUCCESS
                     } else {
@@ -313,12 +424,12 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             store.close().await;
             Ok(code)
         }
-        Command::Token(cmd) => {
+        Command::Token { command: cmd, .. } => {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
             let code = match cmd {
-                TokenCommand::Create { name, scopes } => {
+                TokenCommand::Create { name, scopes, .. } => {
                     let scopes = weft_catalog_server::auth::Scopes::parse([scopes.as_str()])
                         .map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
                     let secret =
@@ -335,23 +446,31 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                         "token {name} ({}) created; its secret, shown only now:",
                         scopes.to_text()
                     );
-                    println!("{secret}");
+                    outln!("{secret}")?;
                     ExitCode::SUCCESS
                 }
-                TokenCommand::List => {
-                    for t in store.list_tokens().await.context("listing tokens")? {
+                TokenCommand::List { .. } => {
+                    let tokens = store.list_tokens().await.context("listing tokens")?;
+                    if tokens.is_empty() {
+                        // On stderr: stdout stays one token per line, empty here.
+                        eprintln!(
+                            "no tokens in the store; create one with \
+                             `weft token create --name NAME --scopes read`"
+                        );
+                    }
+                    for t in tokens {
                         let state = if t.revoked_at.is_some() {
                             "revoked"
                         } else {
                             "active"
                         };
-                        println!("{}\t{}\t{state}", t.name, t.scopes);
+                        outln!("{}\t{}\t{state}", t.name, t.scopes)?;
                     }
                     ExitCode::SUCCESS
                 }
-                TokenCommand::Revoke { name } => {
+                TokenCommand::Revoke { name, .. } => {
                     if store.revoke_token(&name).await.context("revoking")? {
-                        println!("token {name} revoked");
+                        outln!("token {name} revoked")?;
                         ExitCode::SUCCESS
                     } else {
                         eprintln!("weft: no active token named {name:?}");
@@ -362,7 +481,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             store.close().await;
             Ok(code)
         }
-        Command::Reindex => {
+        Command::Reindex { .. } => {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
@@ -374,24 +493,24 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             )
             .await
             .context("reindex (is a server running on this data directory?)")?;
-            println!(
+            outln!(
                 "indexed {} datasets and {} jobs in {:.1} s (log position {})",
                 s.datasets,
                 s.jobs,
                 started.elapsed().as_secs_f64(),
                 s.seq
-            );
+            )?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rebuild => {
+        Command::Rebuild { .. } => {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
             let s = offline::rebuild(&store, &cfg.sql, &cfg.aliases)
                 .await
                 .context("rebuild")?;
-            println!("replayed {} changes ({} skipped)", s.replayed, s.skipped);
+            outln!("replayed {} changes ({} skipped)", s.replayed, s.skipped)?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
@@ -400,6 +519,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             checkpoint,
             anchor,
             signing_key_file,
+            ..
         } => {
             let key = signing_key_file
                 .as_deref()
@@ -433,30 +553,30 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             store.close().await;
             let mut ok = true;
             if let Some(seq) = v.first_bad {
-                println!(
+                outln!(
                     "change log BROKEN at seq {seq}: {} ({} rows checked)",
                     v.reason.as_deref().unwrap_or("does not verify"),
                     v.rows
-                );
+                )?;
                 ok = false;
             }
             for p in &problems {
-                println!("change log BROKEN: {p}");
+                outln!("change log BROKEN: {p}")?;
                 ok = false;
             }
             for line in &forged {
-                println!(
+                outln!(
                     "checkpoint NOT GENUINE: line {line} does not carry the signing key's signature"
-                );
+                )?;
                 ok = false;
             }
             if ok {
-                println!(
+                outln!(
                     "change log verified: {} rows ({} redacted), {} checkpoint(s) extended",
                     v.rows,
                     v.redacted,
                     anchors.len()
-                );
+                )?;
                 Ok(ExitCode::SUCCESS)
             } else {
                 Ok(ExitCode::from(4))
@@ -465,31 +585,34 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn print_crawl_summary(r: &weft_schemas::change::CrawlRecord) {
+fn print_crawl_summary(r: &weft_schemas::change::CrawlRecord) -> std::io::Result<()> {
     let secs = (r.ended_at - r.started_at) as f64 / 1e6;
-    println!(
+    outln!(
         "crawled {} ({}) into {} in {secs:.1} s: {}",
-        r.source, r.kind, r.namespace, r.status
-    );
+        r.source,
+        r.kind,
+        r.namespace,
+        r.status
+    )?;
     let c = |k: &str| r.counts.get(k).copied().unwrap_or(0);
     if r.kind == "query-log" || r.counts.contains_key("queries") {
-        println!(
+        outln!(
             "  queries: {} counted, {} already counted, {} failed at the source, {} unreadable lines",
             c("queries"),
             c("alreadyCounted"),
             c("queriesFailedAtSource"),
             c("badLines")
-        );
-        println!(
+        )?;
+        outln!(
             "  statements: {} distinct, {} parsed, {} failed; {} write statements became jobs",
             c("statements"),
             c("statementsParsed"),
             c("statementsFailed"),
             c("writeJobs")
-        );
+        )?;
     }
     if r.kind != "query-log" {
-        println!(
+        outln!(
             "  datasets: {} ({} columns), views: {} ({} parsed), changed: {}, deleted: {}",
             c("datasets"),
             c("columns"),
@@ -497,18 +620,24 @@ fn print_crawl_summary(r: &weft_schemas::change::CrawlRecord) {
             c("viewsParsed"),
             c("changed"),
             c("deleted")
-        );
+        )?;
     }
     for e in r.errors.iter().take(5) {
-        println!("  {} × {}: e.g. {}", e.count, e.class, e.example);
+        outln!("  {} × {}: e.g. {}", e.count, e.class, e.example)?;
     }
+    Ok(())
 }
 
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Colour only for a person at a terminal: a log file or pipe gets plain text, and
+    // NO_COLOR (https://no-color.org) turns it off everywhere.
+    let ansi = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     if format.eq_ignore_ascii_case("json") {
         builder.json().init();

@@ -129,7 +129,14 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %store.describe(), auth = tokens.enabled(), "serving");
-    println!("Weft is serving http://{addr}");
+    // The banner is for a person or a supervisor reading stdout; with nobody reading it
+    // (`weft serve | head -0`) the server still serves, where `println!` would panic.
+    {
+        use std::io::Write;
+        if let Err(e) = writeln!(std::io::stdout().lock(), "Weft is serving http://{addr}") {
+            tracing::debug!(error = %e, "banner not written");
+        }
+    }
     let app = router(state).layer(axum::middleware::from_fn_with_state(
         deadlines,
         deadline::enforce,

@@ -12,7 +12,9 @@
 //! The [`graph`] module holds the lineage graph (petgraph) with transform-aware PII
 //! propagation, for the server to keep in memory.
 //!
-//! The crate does no I/O; [`analyze`] holds no state between calls.
+//! [`analyze`] holds no state between calls and does no I/O. For scripts too long to
+//! hold at once, [`ScriptSplitter`] reads statements from a reader one at a time and
+//! [`ScriptAnalyzer`] analyses them in order, carrying what earlier ones created.
 //!
 //! ```
 //! use weft_lineage::{analyze, Options, SchemaSnapshot, Subtype};
@@ -43,6 +45,7 @@ mod schema;
 mod scope;
 mod script;
 mod statement;
+mod stream;
 mod transform;
 
 pub use dialect::{Dialect, UnknownDialect};
@@ -52,6 +55,7 @@ pub use output::{
     Severity, StatementKind, StatementLineage,
 };
 pub use schema::{NoSchema, SchemaError, SchemaProvider, SchemaSnapshot, TableLookup, TableSchema};
+pub use stream::{MAX_STATEMENT_BYTES, ScriptAnalyzer, ScriptPiece, ScriptSplitter};
 pub use transform::{FunctionRules, Subtype, Transformation, TransformationType};
 
 /// How to read a script: its dialect, the names unqualified tables default to, and
@@ -73,38 +77,8 @@ pub struct Options {
 /// Never panics on bad input: unparseable statements, unbalanced quotes and nesting
 /// beyond the parser's or the analysis's limits become [`LineageError`] entries.
 pub fn analyze(sql: &str, options: &Options, schema: &dyn SchemaProvider) -> ScriptLineage {
-    let parser_dialect = options.dialect.parser_dialect();
-    let parsed = script::parse_script(sql, parser_dialect.as_ref());
-    let mut catalog = catalog::ScriptCatalog::default();
-    let mut known = schema::SchemaCache::default();
-    let mut statements = Vec::with_capacity(parsed.len());
-    for (index, p) in parsed.into_iter().enumerate() {
-        let result = match p.result {
-            Ok(st) => {
-                let mut a = statement::Analyzer::new(options, schema, &mut catalog, &mut known);
-                a.position = p.position;
-                a.statement(&st)
-                    .map_err(|statement::TooDeep| LineageError::TooDeep {
-                        statement: index,
-                        dialect: options.dialect,
-                        position: p.position,
-                    })
-            }
-            Err((position, message)) => Err(LineageError::Parse {
-                statement: index,
-                dialect: options.dialect,
-                position,
-                message,
-            }),
-        };
-        if let Err(e) = &result {
-            tracing::debug!(error = %e, "statement without lineage");
-        }
-        statements.push(StatementLineage {
-            index,
-            position: p.position,
-            result,
-        });
+    let mut analyzer = ScriptAnalyzer::new(options, schema);
+    ScriptLineage {
+        statements: analyzer.text(sql, Position { line: 1, column: 1 }),
     }
-    ScriptLineage { statements }
 }

@@ -122,7 +122,7 @@ fn tokenize(
 }
 
 /// Moves a location inside a piece that starts at `base` to script coordinates.
-fn shift(l: Location, base: Location) -> Location {
+pub(crate) fn shift(l: Location, base: Location) -> Location {
     if l.line <= 1 {
         Location {
             line: base.line,

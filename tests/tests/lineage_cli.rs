@@ -17,19 +17,31 @@ fn weft_lineage(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("weft starts");
-    let written = child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes());
+    // The command writes each statement's output while it reads the next, so the input
+    // goes in from another thread while this one drains stdout.
+    let mut input = child.stdin.take().expect("stdin");
+    let sql = stdin.to_owned();
+    let writer = std::thread::spawn(move || input.write_all(sql.as_bytes()));
+    let out = child.wait_with_output().expect("weft finishes");
     // A command refused for bad arguments exits without reading its input; the pipe
     // then breaks, and what matters is its exit status and message, checked by callers.
-    if let Err(e) = written
+    if let Err(e) = writer.join().expect("writer thread")
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         panic!("write sql: {e}");
     }
-    child.wait_with_output().expect("weft finishes")
+    out
+}
+
+/// The edges of a run that exited with `code` (3: some statement failed).
+fn edges_exiting(out: &Output, code: i32) -> Vec<Value> {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    edges(out)
 }
 
 fn edges(out: &Output) -> Vec<Value> {
@@ -65,13 +77,7 @@ fn edges_format_with_schema_file_and_a_broken_statement() {
         ],
         sql,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let e = edges(&out);
+    let e = edges_exiting(&out, 3);
     assert!(
         e.contains(&serde_json::json!({
             "statement": 0, "target": "shop.public.digest.h", "source": "shop.public.users.email",
@@ -137,4 +143,36 @@ fn dot_format_and_bad_arguments() {
     let bad = weft_lineage(&["--dialect", "nosuch"], "SELECT 1");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown SQL dialect"));
+}
+
+#[test]
+fn a_script_of_many_megabytes_streams_and_the_size_limit_is_per_statement() {
+    // 40,000 statements, ~1.9 MB: over the 1 MiB that one statement may have.
+    let mut sql = "INSERT INTO t SELECT a, b FROM s;\n".repeat(40_000);
+    // One statement over 1 MiB, then one more on the line after it.
+    let huge_line = 40_001;
+    sql.push_str(&format!(
+        "SELECT '{}' AS x FROM s;\n",
+        "y".repeat(1_100_000)
+    ));
+    sql.push_str("INSERT INTO u SELECT c FROM v");
+    let out = weft_lineage(&["--format", "edges", "-"], &sql);
+    let e = edges_exiting(&out, 3);
+    assert_eq!(e.len(), 40_000 * 2 + 2, "two edges per INSERT, one error");
+    assert_eq!(
+        e[79_999],
+        serde_json::json!({
+            "statement": 39_999, "target": "t.b", "source": "s.b",
+            "type": "DIRECT", "subtype": "IDENTITY", "masking": false
+        })
+    );
+    let err = &e[80_000];
+    assert_eq!(err["statement"], 40_000);
+    assert_eq!(err["line"], huge_line);
+    assert!(
+        err["error"].as_str().unwrap().contains("resource limit"),
+        "{err}"
+    );
+    assert_eq!(e[80_001]["statement"], 40_001);
+    assert_eq!(e[80_001]["target"], "u.c");
 }
