@@ -152,6 +152,11 @@ impl LineageGraph {
         self.g.node_weight(n).is_some_and(|w| w.name == NO_NAME)
     }
 
+    /// Whether a walk with these filters follows edge `w` at all.
+    fn follows(&self, w: &EdgeData, direct_only: bool, include_stale: bool) -> bool {
+        (include_stale || !w.stale()) && (!direct_only || self.edge_is_direct(w))
+    }
+
     /// The edges a walk follows from `n` in `dir`.
     fn steps<'a>(
         &'a self,
@@ -172,7 +177,7 @@ impl LineageGraph {
                     // derived dataset edge already stands for it.
                     EdgeKind::ColumnToDataset => !dataset && dir == PgDir::Outgoing,
                 };
-                kind_ok && (include_stale || !w.stale()) && (!direct_only || self.edge_is_direct(w))
+                kind_ok && self.follows(w, direct_only, include_stale)
             })
             .map(move |e| {
                 let other = if dir == PgDir::Outgoing {
@@ -207,8 +212,7 @@ impl LineageGraph {
                 .filter(move |e| {
                     let w = e.weight();
                     w.kind == EdgeKind::ColumnToDataset
-                        && (include_stale || !w.stale())
-                        && (!direct_only || self.edge_is_direct(w))
+                        && self.follows(w, direct_only, include_stale)
                 })
                 .map(|e| (e.id(), e.source(), e.weight()))
         })
