@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
+pub use weft_store::tokens::{Scope, Scopes, Token};
 
 /// How often the server re-reads the tokens in the store.
 pub const REFRESH: Duration = Duration::from_secs(3);
@@ -24,95 +25,6 @@ pub const REFRESH: Duration = Duration::from_secs(3);
 /// SHA-256 of a token secret, as stored.
 pub fn hash_secret(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
-}
-
-/// What a token may do. `admin` implies the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
-    /// Read anything.
-    Read,
-    /// Push metadata (OpenLineage events).
-    Write,
-    /// Decide on tags and retract lineage edges.
-    Review,
-    /// Everything.
-    Admin,
-}
-
-impl Scope {
-    /// The scope's name in configuration and on the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Read => "read",
-            Scope::Write => "write",
-            Scope::Review => "review",
-            Scope::Admin => "admin",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        match self {
-            Scope::Read => 1,
-            Scope::Write => 2,
-            Scope::Review => 4,
-            Scope::Admin => 8,
-        }
-    }
-}
-
-impl std::str::FromStr for Scope {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Scope, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "read" => Ok(Scope::Read),
-            "write" => Ok(Scope::Write),
-            "review" => Ok(Scope::Review),
-            "admin" => Ok(Scope::Admin),
-            other => Err(format!(
-                "unknown scope {other:?} (read, write, review or admin)"
-            )),
-        }
-    }
-}
-
-/// A set of scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Scopes(u8);
-
-impl Scopes {
-    /// Every scope (tokens given on the command line, and authentication off).
-    pub const ALL: Scopes = Scopes(15);
-    /// Read only (callers without a token when reads are open).
-    pub const READ: Scopes = Scopes(1);
-
-    /// Whether `scope` is allowed; `admin` allows everything.
-    pub fn allows(self, scope: Scope) -> bool {
-        self.0 & (scope.bit() | Scope::Admin.bit()) != 0
-    }
-
-    /// Parses `read,write` (also accepts a list).
-    pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Scopes, String> {
-        let mut bits = 0;
-        for s in items {
-            for part in s.split(',').filter(|p| !p.trim().is_empty()) {
-                bits |= part.parse::<Scope>()?.bit();
-            }
-        }
-        if bits == 0 {
-            return Err("at least one scope is needed".into());
-        }
-        Ok(Scopes(bits))
-    }
-
-    /// `read,write` form, for storage and listing.
-    pub fn to_text(self) -> String {
-        [Scope::Read, Scope::Write, Scope::Review, Scope::Admin]
-            .into_iter()
-            .filter(|s| self.0 & s.bit() != 0)
-            .map(Scope::as_str)
-            .collect::<Vec<_>>()
-            .join(",")
-    }
 }
 
 /// Who is calling.
@@ -132,17 +44,6 @@ impl Caller {
             Caller::Token(name) => name,
         }
     }
-}
-
-/// One token the server accepts.
-#[derive(Debug, Clone)]
-pub struct Token {
-    /// Recorded as the actor of every change made with it.
-    pub name: String,
-    /// SHA-256 of the secret.
-    pub sha256: Vec<u8>,
-    /// What it may do.
-    pub scopes: Scopes,
 }
 
 /// The tokens a server accepts: from configuration, and from the store (refreshed).

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use weft_lineage::Dialect;
 use weft_lineage::graph::{DetectionRules, PropagationRules};
 
-use crate::views::graph::GraphSettings;
-use crate::views::sql_lineage::SqlDefaults;
+use weft_views::graph::GraphSettings;
+use weft_views::sql_lineage::SqlDefaults;
 
 /// The store and configuration flags of every command that opens the store, as clap
 /// parses them (all optional). They are accepted before the subcommand and after it

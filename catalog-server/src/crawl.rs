@@ -34,9 +34,9 @@ use weft_ingest::querylog::{
 use weft_schemas::change::{CrawlRecord, ErrorClass, MetadataChange, UsageBatch};
 use weft_schemas::openlineage::Event;
 
-use crate::pipeline::WriterHandle;
-use crate::store::writer::{Outcome, Prepared, Writer};
-use crate::store::{Store, StoreError, now_micros};
+use weft_store::group_commit::WriterHandle;
+use weft_store::writer::{Outcome, Prepared, Writer};
+use weft_store::{Store, StoreError, now_micros};
 
 /// The producer URI crawler events carry.
 const PRODUCER: &str = dbcrawl::CRAWLER_PRODUCER;

@@ -1,13 +1,12 @@
-//! The `weft` server: the store, the single writer, derived views, the HTTP API and the
-//! CLI commands, wired together.
+//! The `weft` binary: the HTTP API, GraphQL, the embedded web UI, crawls and the CLI,
+//! wired over the store and the derived views.
 //!
 //! This crate is glue and I/O. What an event *means* is decided in `weft-ingest`; what
-//! SQL means, in `weft-lineage`. Here: [`store`] (sqlx, SQLite or PostgreSQL, the change
-//! log and current state), [`pipeline`] (the writer task with group commit), [`views`]
-//! (consumers of the change log), [`api`] (axum routes), [`graphql`] (the GraphQL schema
-//! and its endpoint), [`web`] (the embedded web UI and GraphiQL), [`server`] (start and
-//! graceful stop), and the offline commands [`offline`] (`weft ingest`, `weft rebuild`,
-//! `weft verify`).
+//! SQL means, in `weft-lineage`; how it is stored, in `weft-store`; what is derived from
+//! the change log, in `weft-views`. Here: [`api`] (axum routes), [`graphql`] (the
+//! GraphQL schema and its endpoint), [`web`] (the embedded web UI and GraphiQL),
+//! [`server`] (start and graceful stop), and the offline commands [`offline`]
+//! (`weft ingest`, `weft rebuild`).
 
 #![deny(missing_docs)]
 
@@ -18,20 +17,14 @@ pub mod crawl;
 pub mod graphql;
 pub mod metrics;
 pub mod offline;
-pub mod pipeline;
 pub mod server;
-pub mod store;
-pub mod views;
 pub mod web;
 
-/// How stale a lineage edge's `last_seen` (and a job's input/output `updated_at`) may
-/// get before an unchanged edge is written again: one minute. Lower means more writes
-/// for the same events; staleness marking (a later issue) works in hours or days.
-pub const EDGE_REFRESH_MICROS: i64 = 60 * 1_000_000;
+pub use weft_store::EDGE_REFRESH_MICROS;
 
 /// The store settings a [`config::Config`] implies.
-pub fn store_config(cfg: &config::Config) -> store::StoreConfig {
-    store::StoreConfig {
+pub fn store_config(cfg: &config::Config) -> weft_store::StoreConfig {
+    weft_store::StoreConfig {
         database_url: cfg.database_url.clone(),
         data_dir: cfg.data_dir.clone(),
         sqlite_synchronous: cfg.sqlite_synchronous.clone(),

@@ -18,8 +18,8 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use weft_catalog_server::config::{CommonArgs, Config, ServeArgs};
 use weft_catalog_server::crawl::{self, CrawlSpec, Sink, SourceKind};
-use weft_catalog_server::store::Store;
-use weft_catalog_server::store::writer::Writer;
+use weft_store::Store;
+use weft_store::writer::Writer;
 use weft_catalog_server::{EDGE_REFRESH_MICROS, offline, server, store_config};
 
 /// mimalloc instead of the system allocator: ingestion allocates and frees many small
@@ -250,7 +250,7 @@ impl CrawlArgs {
 }
 
 /// The checkpoint lines (1-based) whose signature `key` does not verify.
-fn unsigned_lines(text: &str, key: &weft_catalog_server::store::signing::HeadKey) -> Vec<usize> {
+fn unsigned_lines(text: &str, key: &weft_store::signing::HeadKey) -> Vec<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -340,7 +340,7 @@ fn main() -> ExitCode {
     init_logging(&cfg.log_format);
     // SAFETY: the process is still single-threaded (the runtime starts below), so no
     // other thread can be using SQLite; SQLite takes this only before its first use.
-    if let Err(code) = unsafe { weft_catalog_server::store::sqlite_alloc::install() } {
+    if let Err(code) = unsafe { weft_store::sqlite_alloc::install() } {
         tracing::warn!(code, "SQLite kept its own allocator");
     }
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -486,7 +486,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 .await
                 .context("opening the store")?;
             let started = std::time::Instant::now();
-            let s = weft_catalog_server::views::search::reindex_dir(
+            let s = weft_views::search::reindex_dir(
                 &store,
                 &cfg.data_dir.join("search"),
                 &cfg.search_weights,
@@ -524,7 +524,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             let key = signing_key_file
                 .as_deref()
                 .or(cfg.log_signing_key_file.as_deref())
-                .map(weft_catalog_server::store::signing::HeadKey::load)
+                .map(weft_store::signing::HeadKey::load)
                 .transpose()?;
             let mut anchors = Vec::new();
             let mut forged = Vec::new();
@@ -532,7 +532,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading {}", path.display()))?;
                 anchors.extend(
-                    weft_catalog_server::store::log::Anchor::read_file(&text)
+                    weft_store::log::Anchor::read_file(&text)
                         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
                 );
                 if let Some(k) = &key {
@@ -541,7 +541,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             }
             for a in &anchor {
                 anchors.push(
-                    weft_catalog_server::store::log::Anchor::parse(a)
+                    weft_store::log::Anchor::parse(a)
                         .map_err(|e| anyhow::anyhow!(e))?,
                 );
             }

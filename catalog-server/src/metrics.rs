@@ -333,3 +333,18 @@ fn escape_label(v: &str) -> String {
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
+
+impl weft_store::group_commit::CommitObserver for Metrics {
+    fn observe_commit(&self, took: Duration, changes: usize) {
+        Metrics::observe_commit(self, took, changes);
+    }
+    fn set_seq(&self, seq: i64) {
+        Metrics::set_seq(self, seq);
+    }
+}
+
+impl weft_views::ViewObserver for Metrics {
+    fn set_view_seq(&self, view: &str, seq: i64) {
+        Metrics::set_view_seq(self, view, seq);
+    }
+}

@@ -15,10 +15,10 @@ use weft_schemas::change::{
 use weft_schemas::openlineage::Event;
 
 use crate::EDGE_REFRESH_MICROS;
-use crate::store::writer::{Outcome, Prepared, Writer};
-use crate::store::{Store, StoreError};
-use crate::views::sql_lineage::{SqlDefaults, SqlLineage};
-use crate::views::{self, counters::NamespaceCounters};
+use weft_store::writer::{Outcome, Prepared, Writer};
+use weft_store::{Store, StoreError};
+use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
+use weft_views::counters::NamespaceCounters;
 
 /// Events per transaction when loading files.
 const BATCH: usize = 500;
@@ -79,8 +79,8 @@ pub async fn ingest_files(
     }
     flush(&mut writer, &mut pending, &mut summary).await?;
     bar.finish_and_clear();
-    views::catch_up(&mut NamespaceCounters, store).await?;
-    views::catch_up(
+    weft_views::catch_up(&mut NamespaceCounters, store).await?;
+    weft_views::catch_up(
         &mut SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS),
         store,
     )
@@ -153,8 +153,8 @@ fn split_events(bytes: &[u8]) -> Vec<Decoded> {
 /// its next start: after an offline write, `weft ingest` and `weft crawl` leave the
 /// store as complete as a push would.
 pub async fn catch_up_views(store: &Store, sql: &SqlDefaults) -> Result<(), StoreError> {
-    views::catch_up(&mut NamespaceCounters, store).await?;
-    views::catch_up(
+    weft_views::catch_up(&mut NamespaceCounters, store).await?;
+    weft_views::catch_up(
         &mut SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS),
         store,
     )
@@ -268,14 +268,14 @@ pub async fn rebuild(
             changes.iter().map(|(seq, c)| (*seq, &c.body)).collect();
         summary.replayed += items.len();
         writer
-            .apply_bodies(&mut tx, &items, crate::store::now_micros())
+            .apply_bodies(&mut tx, &items, weft_store::now_micros())
             .await?;
     }
     tx.commit().await?;
-    views::reset(&mut NamespaceCounters, store).await?;
-    views::catch_up(&mut NamespaceCounters, store).await?;
+    weft_views::reset(&mut NamespaceCounters, store).await?;
+    weft_views::catch_up(&mut NamespaceCounters, store).await?;
     let mut sql_lineage = SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS);
-    views::reset(&mut sql_lineage, store).await?;
-    views::catch_up(&mut sql_lineage, store).await?;
+    weft_views::reset(&mut sql_lineage, store).await?;
+    weft_views::catch_up(&mut sql_lineage, store).await?;
     Ok(summary)
 }

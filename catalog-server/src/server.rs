@@ -15,23 +15,24 @@ use tokio::sync::watch;
 use crate::api::{AppState, router};
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::store::Store;
-use crate::views::counters::NamespaceCounters;
-use crate::views::sql_lineage::SqlLineage;
-use crate::{EDGE_REFRESH_MICROS, pipeline, store_config, views};
+use weft_store::Store;
+use weft_views::counters::NamespaceCounters;
+use weft_views::sql_lineage::SqlLineage;
+use crate::{EDGE_REFRESH_MICROS, store_config};
+use weft_store::group_commit as pipeline;
 
 /// Errors that stop the server.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The store failed to open.
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] weft_store::StoreError),
     /// The listener or the connection loop failed.
     #[error("http: {0}")]
     Io(#[from] std::io::Error),
     /// The log signing key cannot be used.
     #[error(transparent)]
-    SigningKey(#[from] crate::store::signing::KeyError),
+    SigningKey(#[from] weft_store::signing::KeyError),
 }
 
 /// Runs the server until a shutdown signal.
@@ -41,7 +42,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let log_key = cfg
         .log_signing_key_file
         .as_deref()
-        .map(crate::store::signing::HeadKey::load)
+        .map(weft_store::signing::HeadKey::load)
         .transpose()?;
     let store_cfg = store_config(&cfg);
     let store = Store::open(&store_cfg).await?;
@@ -49,27 +50,27 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let (writer, writer_task) =
         pipeline::spawn(&store_cfg, metrics.clone(), EDGE_REFRESH_MICROS).await?;
     let (stop_views, views_stopped) = watch::channel(false);
-    let counters = views::spawn(
+    let counters = weft_views::spawn(
         NamespaceCounters,
         store.clone(),
         writer.committed(),
         views_stopped,
         metrics.clone(),
     );
-    let sql_lineage = views::spawn(
+    let sql_lineage = weft_views::spawn(
         SqlLineage::new(cfg.sql.clone(), EDGE_REFRESH_MICROS),
         store.clone(),
         writer.committed(),
         stop_views.subscribe(),
         metrics.clone(),
     );
-    let (graph, graph_task) = views::graph::spawn(
+    let (graph, graph_task) = weft_views::graph::spawn(
         store.clone(),
         cfg.graph.clone(),
         writer.committed(),
         stop_views.subscribe(),
     );
-    let (search, search_task) = views::search::spawn(
+    let (search, search_task) = weft_views::search::spawn(
         store.clone(),
         graph.clone(),
         cfg.data_dir.join("search"),
@@ -213,7 +214,7 @@ const WAL_RESTART_BYTES: u64 = 16 * 1024 * 1024;
 const WAL_IDLE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Checkpoints the SQLite WAL every second, off the writer's path (the writer's own
-/// connection never checkpoints; see [`crate::store::StoreConfig::auto_checkpoint`]):
+/// connection never checkpoints; see [`weft_store::StoreConfig::auto_checkpoint`]):
 /// `PASSIVE` normally, `RESTART` once the WAL holds more than [`WAL_RESTART_BYTES`]
 /// (with `journal_size_limit` cutting the file back when the writer restarts it), and
 /// `TRUNCATE` when no entry was logged for [`WAL_IDLE`], so an idle server's WAL is
@@ -222,7 +223,7 @@ fn spawn_checkpointer(
     store: Store,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    use crate::store::Checkpoint;
+    use weft_store::Checkpoint;
     tokio::spawn(async move {
         let mut head = -1;
         let mut moved = std::time::Instant::now();
@@ -264,7 +265,7 @@ fn spawn_log_checkpointer(
     store: Store,
     path: std::path::PathBuf,
     every: std::time::Duration,
-    key: Option<crate::store::signing::HeadKey>,
+    key: Option<weft_store::signing::HeadKey>,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {

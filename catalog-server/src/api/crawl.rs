@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use crate::crawl::SourceKind;
-use crate::store::read::iso;
+use weft_store::read::iso;
 use weft_schemas::change::CrawlRecord;
 
 /// Query string of the history.

@@ -45,8 +45,8 @@ impl ApiError {
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> ApiError {
+impl From<weft_store::StoreError> for ApiError {
+    fn from(e: weft_store::StoreError) -> ApiError {
         ApiError::internal(e)
     }
 }

@@ -27,11 +27,11 @@ use weft_schemas::change::{ReviewAction, TagReview};
 use super::AppState;
 use super::error::ApiError;
 use crate::auth::{Caller, Scope, authenticate};
-use crate::store::lookup::{OwnerRef, is_owner};
-use crate::store::read::{NodeId, iso};
-use crate::store::reviews::ReviewState;
-use crate::store::writer::Outcome;
-use crate::views::graph::{GraphCatalog, NotReady};
+use weft_store::lookup::{OwnerRef, is_owner};
+use weft_store::read::{NodeId, iso};
+use weft_store::reviews::ReviewState;
+use weft_store::writer::Outcome;
+use weft_views::graph::{GraphCatalog, NotReady};
 
 type ApiResult = Result<Json<Value>, ApiError>;
 

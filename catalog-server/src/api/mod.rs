@@ -21,10 +21,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::metrics::Metrics;
-use crate::pipeline::WriterHandle;
-use crate::store::Store;
-use crate::views::graph::GraphHandle;
-use crate::views::search::SearchHandle;
+use weft_store::group_commit::WriterHandle;
+use weft_store::Store;
+use weft_views::graph::GraphHandle;
+use weft_views::search::SearchHandle;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -53,7 +53,7 @@ pub struct AppState {
     /// subscriptions) end, so graceful shutdown does not wait on them.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Signs the log head the API reports, when configured.
-    pub log_key: Option<crate::store::signing::HeadKey>,
+    pub log_key: Option<weft_store::signing::HeadKey>,
 }
 
 /// The whole API.

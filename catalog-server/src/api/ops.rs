@@ -94,7 +94,7 @@ pub async fn changes(
         .map(|e| {
             let mut v = json!({
                 "seq": e.seq,
-                "at": crate::store::read::iso(Some(e.at)),
+                "at": weft_store::read::iso(Some(e.at)),
                 "actor": e.actor,
                 "kind": e.kind,
                 "entity": e.entity,

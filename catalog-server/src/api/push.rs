@@ -26,8 +26,8 @@ use weft_schemas::openlineage::{DecodeError, Event};
 use super::AppState;
 use super::error::ApiError;
 use crate::auth::{Scope, authenticate};
-use crate::pipeline::SubmitError;
-use crate::store::writer::Outcome;
+use weft_store::group_commit::SubmitError;
+use weft_store::writer::Outcome;
 
 /// A refused event of a batch.
 struct Refusal {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::store::read::{NodeId, Page};
+use weft_store::read::{NodeId, Page};
 
 /// Largest page a client may ask for.
 const MAX_LIMIT: i64 = 1000;

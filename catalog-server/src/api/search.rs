@@ -21,7 +21,7 @@ use weft_search::index::{DocKind, Filters};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::store::read::iso;
+use weft_store::read::iso;
 
 /// The query string.
 #[derive(Debug, Deserialize)]

@@ -36,7 +36,7 @@ use super::loaders::Loaders;
 use super::{Viewer, WeftSchema};
 use crate::api::AppState;
 use crate::auth::Refusal;
-use crate::store::STATEMENTS;
+use weft_store::STATEMENTS;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 

@@ -21,10 +21,10 @@ use std::sync::atomic::AtomicU64;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sqlx::Row;
 
-use crate::store::bulk::{Val, in_list};
-use crate::store::edits::Curated;
-use crate::store::lookup::OwnerRef;
-use crate::store::{STATEMENTS, Store, StoreError};
+use weft_store::bulk::{Val, in_list};
+use weft_store::edits::Curated;
+use weft_store::lookup::OwnerRef;
+use weft_store::{STATEMENTS, Store, StoreError};
 
 /// The loader error: a store failure, shared by every key of the batch.
 #[derive(Debug, Clone)]
@@ -294,7 +294,7 @@ impl Loader<i64> for Facets {
             let key: String = r.try_get(1).map_err(StoreError::from)?;
             let text: String = r.try_get(2).map_err(StoreError::from)?;
             // One unreadable facet (stored before the door refused it) never hides the rest.
-            let value = crate::store::read::stored_facet(&key, &text);
+            let value = weft_store::read::stored_facet(&key, &text);
             out.entry(r.try_get(0).map_err(StoreError::from)?)
                 .or_default()
                 .insert(key, value);

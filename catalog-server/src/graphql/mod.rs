@@ -172,7 +172,7 @@ pub fn api_error(e: ApiError) -> async_graphql::Error {
 }
 
 /// A store failure: logged, the client gets a generic message.
-pub fn store_error(e: crate::store::StoreError) -> async_graphql::Error {
+pub fn store_error(e: weft_store::StoreError) -> async_graphql::Error {
     api_error(ApiError::from(e))
 }
 

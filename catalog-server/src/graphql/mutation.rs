@@ -19,7 +19,7 @@ use weft_schemas::openlineage::Event;
 use super::types::{Column, ColumnName, Dataset, state};
 use super::{Viewer, api_error, bad_input, load_error, store_error};
 use crate::auth::{Caller, Scope};
-use crate::store::writer::Outcome;
+use weft_store::writer::Outcome;
 
 /// Items `reviewTags` takes per call.
 const MAX_REVIEW_ITEMS: usize = 500;
@@ -526,7 +526,7 @@ impl MutationRoot {
                             "{namespace}:{dataset} has no tag {key}"
                         ))));
                     }
-                    Some(t) if t.origin != crate::store::edits::MANUAL => {
+                    Some(t) if t.origin != weft_store::edits::MANUAL => {
                         return Err(api_error(crate::api::error::ApiError::new(
                             axum::http::StatusCode::CONFLICT,
                             format!("{key} was declared by a producer; change it at the source"),

@@ -16,8 +16,8 @@ use super::types::{
 use super::{api_error, bad_input, load_error, store_error};
 use crate::api::graph::QueueParams;
 use crate::auth::Scope;
-use crate::store::bulk::Val;
-use crate::store::log::FeedFilter;
+use weft_store::bulk::Val;
+use weft_store::log::FeedFilter;
 
 /// Suggestions `suggest` gives when `first` is null, and at most.
 const DEFAULT_SUGGESTIONS: i32 = 8;

@@ -131,7 +131,7 @@ struct Feed {
     guard: crate::metrics::SubscriptionGuard,
     /// Held for the stream's life: its connection's count goes down when it ends.
     _slot: Option<Slot>,
-    store: crate::store::Store,
+    store: weft_store::Store,
     filter: ChangeFilter,
 }
 

@@ -3,7 +3,7 @@
 // (`datasetField:NS:NAME:FIELD`), so the review and changes pages can link them.
 //
 // Namespaces are URIs and may contain `:` (`postgres://db:5432`). The server splits node
-// ids from the right (catalog-server/src/store/read.rs `NodeId::parse`): the name, and for
+// ids from the right (store/src/read.rs `NodeId::parse`): the name, and for
 // a column the field, are the last one or two `:`-separated parts. A change also carries
 // its namespace, so when the caller knows it the id is read by that prefix first and the
 // split only has to separate the name from the field. When nothing fits, the id is not

@@ -175,7 +175,7 @@ impl Dataset {
                 None if key == "tier" => t.value.clone().map(|v| v.to_lowercase()),
                 None => None,
             };
-            let is_manual = t.origin == crate::store::edits::MANUAL;
+            let is_manual = t.origin == weft_store::edits::MANUAL;
             if let Some(v) = value.filter(|v| !v.is_empty())
                 && (tier.is_none() || (is_manual && !manual))
             {
@@ -631,9 +631,36 @@ pub struct Usage {
     /// The last day with a read.
     pub last_read: Option<String>,
     /// Per day, oldest first.
-    pub days: Vec<crate::store::usage::DayUsage>,
+    pub days: Vec<DayUsage>,
     /// Per column.
     pub columns: Vec<ColumnUsage>,
+}
+
+/// A dataset's (or column's) usage on one day, as the APIs show it (REST and GraphQL).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct DayUsage {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Executions that read it.
+    pub reads: i64,
+    /// Executions that wrote it.
+    pub writes: i64,
+    /// Distinct users that day.
+    pub users: i64,
+    /// Distinct statements that day.
+    pub queries: i64,
+}
+
+impl From<weft_store::usage::DayUsage> for DayUsage {
+    fn from(d: weft_store::usage::DayUsage) -> DayUsage {
+        DayUsage {
+            day: d.day,
+            reads: d.reads,
+            writes: d.writes,
+            users: d.users,
+            queries: d.queries,
+        }
+    }
 }
 
 /// A column's usage.
@@ -677,7 +704,7 @@ async fn usage_of(ctx: &Context<'_>, id: i64, days: i32) -> Result<Usage> {
         statements: totals.statements,
         decayed_reads: totals.decayed_reads,
         last_read: totals.last_read,
-        days: per_day,
+        days: per_day.into_iter().map(DayUsage::from).collect(),
         columns: columns
             .into_iter()
             .map(|(name, reads, writes, users)| ColumnUsage {

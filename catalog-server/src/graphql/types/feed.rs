@@ -1,7 +1,7 @@
 //! Entries of the change log.
 
 use super::*;
-use crate::store::log::LogEntry;
+use weft_store::log::LogEntry;
 
 /// Where the change log ends, beside a page of it.
 #[derive(SimpleObject, Debug, Clone, Copy)]
@@ -77,7 +77,7 @@ pub struct Change {
 
 impl Change {
     /// An entry read with its payload: `payload` answers without another read.
-    pub fn with_payload(e: crate::store::log::LogEntry) -> Change {
+    pub fn with_payload(e: weft_store::log::LogEntry) -> Change {
         let payload = Some(e.payload.clone());
         Change {
             payload,
@@ -86,8 +86,8 @@ impl Change {
     }
 }
 
-impl From<crate::store::log::LogEntry> for Change {
-    fn from(e: crate::store::log::LogEntry) -> Change {
+impl From<weft_store::log::LogEntry> for Change {
+    fn from(e: weft_store::log::LogEntry) -> Change {
         Change {
             seq: e.seq,
             at: time(e.at),

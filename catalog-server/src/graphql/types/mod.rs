@@ -45,7 +45,7 @@ use super::loaders::{ColumnRow, DatasetRow, Loaders};
 use super::{GraphqlConfig, api_error, bad_input, load_error, store_error};
 use crate::api::AppState;
 use crate::api::graph::{TraverseParams, tag_json};
-use crate::store::edits::Curated;
+use weft_store::edits::Curated;
 
 /// Page size when `first` is not given.
 const DEFAULT_PAGE: usize = 20;
@@ -151,8 +151,8 @@ pub struct ListInfo {
 pub type Page<T> = Connection<String, T, ListInfo, EmptyFields>;
 
 /// The store's page for an (offset, limit) pair.
-pub(crate) fn store_page(offset: usize, limit: usize) -> crate::store::read::Page {
-    crate::store::read::Page {
+pub(crate) fn store_page(offset: usize, limit: usize) -> weft_store::read::Page {
+    weft_store::read::Page {
         limit: limit as i64,
         offset: offset as i64,
     }

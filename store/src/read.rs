@@ -37,7 +37,9 @@ pub struct Page {
 /// serde_json cannot read back (a number such as `1e999`, nesting past its recursion
 /// limit); such a facet is replaced by `{"_error": "unreadable facet: …"}`, with a
 /// warning, so one bad facet never fails the dataset, job, run or list around it.
-pub(crate) fn stored_facet(key: &str, text: &str) -> Value {
+/// (Public until every caller outside the store reads through typed functions.)
+#[doc(hidden)]
+pub fn stored_facet(key: &str, text: &str) -> Value {
     match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -48,7 +50,10 @@ pub(crate) fn stored_facet(key: &str, text: &str) -> Value {
 }
 
 impl Store {
-    pub(crate) async fn rows(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<AnyRow>, StoreError> {
+    /// Raw rows of a read (public until every caller outside the store reads through
+    /// typed functions).
+    #[doc(hidden)]
+    pub async fn rows(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<AnyRow>, StoreError> {
         let mut conn = self.pool().acquire().await?;
         super::bulk::fetch(&mut conn, self.backend().sql(sql), binds).await
     }
@@ -373,7 +378,7 @@ impl Store {
     }
 
     /// A job by store id, as `GET /namespaces/{ns}/jobs/{name}` shows it.
-    pub(crate) async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
+    pub async fn job_by_id(&self, id: i64) -> Result<Option<Value>, StoreError> {
         self.job_with_io(id, None).await.map(|j| j.map(|(j, _)| j))
     }
 

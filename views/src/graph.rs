@@ -32,9 +32,9 @@ use weft_lineage::graph::{
 use weft_schemas::change::{ReviewAction, TagReview};
 
 use super::Throttle;
-use crate::store::bulk::{Val, fetch, in_list};
-use crate::store::reviews::Decision;
-use crate::store::{Store, StoreError, now_micros};
+use weft_store::bulk::{Val, fetch, in_list};
+use weft_store::reviews::Decision;
+use weft_store::{Store, StoreError, now_micros};
 
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
@@ -647,7 +647,7 @@ impl Follower {
     /// changed) and declared tags.
     async fn read_changes(
         &self,
-        entries: &[crate::store::log::LogEntry],
+        entries: &[weft_store::log::LogEntry],
         due_jobs: &HashSet<i64>,
         due_datasets: &HashSet<i64>,
     ) -> Result<Reading, StoreError> {

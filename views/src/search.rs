@@ -18,8 +18,8 @@ use weft_search::index::{DatasetDoc, JobDoc, SearchIndex};
 use weft_search::rank::{Signals, Weights};
 
 use super::graph::GraphHandle;
-use crate::store::bulk::{Val, fetch, in_list};
-use crate::store::{Store, StoreError};
+use weft_store::bulk::{Val, fetch, in_list};
+use weft_store::{Store, StoreError};
 
 /// Log entries per step.
 const PAGE: i64 = 2000;

@@ -538,8 +538,8 @@ mod tests {
     use weft_schemas::change::{ChangeBody, ChangeKind, LineageUpdate, MetadataChange};
 
     use super::*;
-    use crate::store::StoreConfig;
-    use crate::store::writer::{Prepared, Writer};
+    use crate::StoreConfig;
+    use crate::writer::{Prepared, Writer};
 
     fn change(n: u8) -> MetadataChange {
         MetadataChange {

@@ -27,10 +27,10 @@ use weft_ingest::sql::{Derived, KnownDataset, Role, SqlProblem, derive, infer_di
 use weft_lineage::{Dialect, Options};
 
 use super::DerivedView;
-use crate::store::bulk::{Insert, Val, execute, fetch, in_list};
-use crate::store::log::LogEntry;
-use crate::store::writer::COLUMN_EDGE_COLUMNS;
-use crate::store::{Store, StoreError};
+use weft_store::bulk::{Insert, Val, execute, fetch, in_list};
+use weft_store::log::LogEntry;
+use weft_store::writer::COLUMN_EDGE_COLUMNS;
+use weft_store::{Store, StoreError};
 
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
@@ -596,7 +596,7 @@ async fn write(
             problems(&o.derived.errors).into(),
             problems(&o.derived.warnings).into(),
             Value::from(o.derived.unresolved.clone()).to_string().into(),
-            Val::I64(crate::store::now_micros()),
+            Val::I64(weft_store::now_micros()),
         ]);
     }
     Insert {

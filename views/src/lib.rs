@@ -18,6 +18,8 @@
 //!
 //! To add a view: implement [`DerivedView`] and start it with [`spawn`] in `server.rs`.
 
+#![deny(missing_docs)]
+
 pub mod counters;
 pub mod graph;
 pub mod search;
@@ -31,16 +33,22 @@ use std::time::{Duration, Instant};
 use sqlx::{AnyConnection, Row};
 use tokio::sync::watch;
 
-use crate::metrics::Metrics;
-use crate::store::bulk::fetch;
-use crate::store::log::LogEntry;
-use crate::store::{Store, StoreError, now_micros};
+use weft_store::bulk::fetch;
+use weft_store::log::LogEntry;
+use weft_store::{Store, StoreError};
 
 /// Entries read per step.
 const PAGE: i64 = 2000;
 
 /// The shortest time between two catch-ups of a view.
 const MIN_INTERVAL: Duration = Duration::from_millis(250);
+
+/// What a running view reports; the server's metrics implement it. A trait so that the
+/// views do not depend on the HTTP layer's registry.
+pub trait ViewObserver: Send + Sync + 'static {
+    /// The view `view` has applied the log up to `seq`.
+    fn set_view_seq(&self, view: &str, seq: i64);
+}
 
 /// A consumer of the change log.
 pub trait DerivedView: Send + 'static {
@@ -61,43 +69,6 @@ pub trait DerivedView: Send + 'static {
 
     /// Forgets all derived state, for a rebuild; the cursor is reset by the caller.
     fn reset(&mut self, store: &Store) -> impl Future<Output = Result<(), StoreError>> + Send;
-}
-
-impl Store {
-    /// Where a view's cursor stands (0 when it has never run).
-    pub async fn view_cursor(&self, name: &str) -> Result<i64, StoreError> {
-        let sql = self
-            .backend()
-            .sql("SELECT seq FROM view_cursors WHERE name = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get(0)?,
-            None => 0,
-        })
-    }
-
-    /// Records a view's cursor on `conn` (inside the view's own transaction).
-    pub async fn set_view_cursor(
-        &self,
-        conn: &mut AnyConnection,
-        name: &str,
-        seq: i64,
-    ) -> Result<(), StoreError> {
-        let sql = self.backend().sql(
-            "INSERT INTO view_cursors (name, seq, updated_at) VALUES (?, ?, ?) \
-             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at",
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(name)
-            .bind(seq)
-            .bind(now_micros())
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
 }
 
 /// Applies every entry after the view's cursor, then returns the cursor reached.
@@ -128,12 +99,12 @@ pub fn spawn<V: DerivedView>(
     store: Store,
     mut committed: watch::Receiver<i64>,
     mut shutdown: watch::Receiver<bool>,
-    metrics: Arc<Metrics>,
+    observer: Arc<dyn ViewObserver>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             match catch_up(&mut view, &store).await {
-                Ok(seq) => metrics.set_view_seq(view.name(), seq),
+                Ok(seq) => observer.set_view_seq(view.name(), seq),
                 Err(e) => {
                     tracing::warn!(view = view.name(), error = %e, "derived view failed; will retry")
                 }
@@ -212,7 +183,7 @@ pub(crate) async fn touched(
     store: &Store,
     entries: &[LogEntry],
 ) -> Result<Touched, StoreError> {
-    use crate::store::bulk::{Val, in_list};
+    use weft_store::bulk::{Val, in_list};
     let mut jobs: HashSet<i64> = HashSet::new();
     let mut datasets: HashSet<i64> = HashSet::new();
     let mut runs: Vec<&str> = Vec::new();
@@ -278,7 +249,7 @@ pub(crate) async fn touched_datasets(
     store: &Store,
     entries: &[LogEntry],
 ) -> Result<HashSet<i64>, StoreError> {
-    use crate::store::bulk::{Val, in_list};
+    use weft_store::bulk::{Val, in_list};
     let Touched { jobs, mut datasets } = touched(conn, store, entries).await?;
     let backend = store.backend();
     let jobs: Vec<i64> = jobs.into_iter().collect();

@@ -364,7 +364,7 @@ pub async fn apply_crawl(
 }
 
 /// A dataset's (or column's) usage on one day, as the APIs show it (REST and GraphQL).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DayUsage {
     /// `YYYY-MM-DD`.

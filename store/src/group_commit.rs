@@ -1,4 +1,5 @@
-//! The writer task: the one place in a running server that writes to the store.
+//! Group commit: the task that drives a [`Writer`], the one place in a running server
+//! that writes to the store.
 //!
 //! Request handlers submit changes and wait for the commit; the task takes everything
 //! waiting at that moment as one batch (group commit), so under load many events share
@@ -18,9 +19,18 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 use weft_schemas::change::MetadataChange;
 
-use crate::metrics::Metrics;
-use crate::store::writer::{Outcome, Prepared, Writer};
-use crate::store::{Backend, Store, StoreConfig, StoreError};
+use crate::writer::{Outcome, Prepared, Writer};
+use crate::{Backend, Store, StoreConfig, StoreError};
+
+/// What the group-commit task reports as it commits; the server's metrics implement it.
+/// A trait rather than the metrics type itself so that the store does not depend on
+/// the HTTP layer's registry.
+pub trait CommitObserver: Send + Sync + 'static {
+    /// A batch of `changes` committed in `took`.
+    fn observe_commit(&self, took: std::time::Duration, changes: usize);
+    /// The log now ends at `seq`.
+    fn set_seq(&self, seq: i64);
+}
 
 /// Most changes in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -99,7 +109,7 @@ impl WriterTask {
 /// finishes in-flight writes.
 pub async fn spawn(
     cfg: &StoreConfig,
-    metrics: Arc<Metrics>,
+    metrics: Arc<dyn CommitObserver>,
     edge_refresh_micros: i64,
 ) -> Result<(WriterHandle, WriterTask), StoreError> {
     let cfg = StoreConfig {
@@ -139,7 +149,7 @@ pub async fn spawn(
 
 async fn run(
     store: Store,
-    metrics: Arc<Metrics>,
+    metrics: Arc<dyn CommitObserver>,
     edge_refresh_micros: i64,
     ready: oneshot::Sender<Result<(WriterHandle, WriterTask), StoreError>>,
 ) {

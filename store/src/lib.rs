@@ -3,10 +3,14 @@
 //!
 //! Both backends run the same SQL through sqlx's `Any` driver; where their dialects
 //! differ (placeholders, transaction start, locking) [`Backend`] says how. Only this
-//! module knows SQL; the rest of the server sees typed functions.
+//! crate knows SQL; the rest of Weft sees typed functions.
+
+#![deny(missing_docs)]
 
 pub mod bulk;
+pub mod cursors;
 pub mod edits;
+pub mod group_commit;
 pub mod log;
 pub mod lookup;
 pub mod read;
@@ -16,6 +20,11 @@ pub mod sqlite_alloc;
 pub mod tokens;
 pub mod usage;
 pub mod writer;
+
+/// How stale a lineage edge's `last_seen` (and a job's input/output `updated_at`) may
+/// get before an unchanged edge is written again: one minute. Lower means more writes
+/// for the same events; staleness marking (a later issue) works in hours or days.
+pub const EDGE_REFRESH_MICROS: i64 = 60 * 1_000_000;
 
 use std::path::Path;
 use std::str::FromStr;

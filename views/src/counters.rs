@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::store::bulk::{Insert, Val};
-use crate::store::log::LogEntry;
-use crate::store::{Store, StoreError};
+use weft_store::bulk::{Insert, Val};
+use weft_store::log::LogEntry;
+use weft_store::{Store, StoreError};
 
 use super::DerivedView;
 

@@ -1,0 +1,43 @@
+//! Where each derived view stands in the change log (`view_cursors`).
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{Store, StoreError, now_micros};
+
+impl Store {
+    /// Where a view's cursor stands (0 when it has never run).
+    pub async fn view_cursor(&self, name: &str) -> Result<i64, StoreError> {
+        let sql = self
+            .backend()
+            .sql("SELECT seq FROM view_cursors WHERE name = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get(0)?,
+            None => 0,
+        })
+    }
+
+    /// Records a view's cursor on `conn` (inside the view's own transaction).
+    pub async fn set_view_cursor(
+        &self,
+        conn: &mut AnyConnection,
+        name: &str,
+        seq: i64,
+    ) -> Result<(), StoreError> {
+        let sql = self.backend().sql(
+            "INSERT INTO view_cursors (name, seq, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at",
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .bind(seq)
+            .bind(now_micros())
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
