@@ -33,3 +33,6 @@ pub mod tags;
 pub mod traverse;
 
 pub use error::{QueryError, Result};
+
+#[cfg(test)]
+mod tests;
