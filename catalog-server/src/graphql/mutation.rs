@@ -149,7 +149,7 @@ async fn dataset_id(ctx: &Context<'_>, namespace: &str, dataset: &str) -> Result
         .await
         .map_err(store_error)?
         .ok_or_else(|| {
-            api_error(crate::api::error::ApiError::not_found(format!(
+            query_error(QueryError::NotFound(format!(
                 "dataset {namespace}:{dataset} not found"
             )))
         })
@@ -170,7 +170,7 @@ async fn edit(
             .await?
             .is_some();
         if !known {
-            return Err(api_error(crate::api::error::ApiError::not_found(format!(
+            return Err(query_error(QueryError::NotFound(format!(
                 "column {c} of {namespace}:{dataset} not found"
             ))));
         }
@@ -394,7 +394,7 @@ async fn review(
             // Decided on a column the dataset's current schema no longer has.
             None if bulk => {}
             None => {
-                return Err(api_error(crate::api::error::ApiError::not_found(format!(
+                return Err(query_error(QueryError::NotFound(format!(
                     "column {} of {}:{} not found",
                     t.column, t.namespace, t.dataset
                 ))));
@@ -549,15 +549,14 @@ impl MutationRoot {
                     .unwrap_or_default();
                 match tags.iter().find(|t| t.column.is_empty() && t.key == key) {
                     None => {
-                        return Err(api_error(crate::api::error::ApiError::not_found(format!(
+                        return Err(query_error(QueryError::NotFound(format!(
                             "{namespace}:{dataset} has no tag {key}"
                         ))));
                     }
                     Some(t) if t.origin != weft_store::edits::MANUAL => {
-                        return Err(api_error(crate::api::error::ApiError::new(
-                            axum::http::StatusCode::CONFLICT,
-                            format!("{key} was declared by a producer; change it at the source"),
-                        )));
+                        return Err(query_error(QueryError::Conflict(format!(
+                            "{key} was declared by a producer; change it at the source"
+                        ))));
                     }
                     Some(_) => {}
                 }
@@ -598,7 +597,7 @@ impl MutationRoot {
         done.columns
             .into_iter()
             .next()
-            .ok_or_else(|| api_error(crate::api::error::ApiError::not_found("column not found")))
+            .ok_or_else(|| query_error(QueryError::NotFound("column not found".into())))
     }
 
     /// The same decision on many tags at columns (at most 500), each checked and
