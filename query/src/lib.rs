@@ -18,7 +18,8 @@
 //! - `review.rs`: the review queue, review decisions, edge retractions and what a batch
 //!   of decisions changes downstream;
 //! - `pii.rs`: a namespace's PII report and the tags of a dataset's fields;
-//! - `search.rs`: search hits with the datasets they name, and suggestions.
+//! - `search.rs`: search hits with the datasets they name, and suggestions;
+//! - `usage.rs`: a dataset's usage from query logs.
 
 #![deny(missing_docs)]
 
@@ -31,6 +32,7 @@ pub mod review;
 pub mod search;
 pub mod tags;
 pub mod traverse;
+pub mod usage;
 
 pub use error::{QueryError, Result};
 
