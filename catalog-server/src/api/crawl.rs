@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use crate::crawl::SourceKind;
-use weft_store::read::iso;
 use weft_schemas::change::CrawlRecord;
+use weft_store::read::iso;
 
 /// Query string of the history.
 #[derive(Debug, Deserialize)]
@@ -151,39 +151,15 @@ pub async fn usage(
     q: Result<Query<UsageParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = super::graph::query(q)?;
-    let days = p.days.unwrap_or(30);
-    if !(1..=3650).contains(&days) {
-        return Err(ApiError {
-            status: StatusCode::BAD_REQUEST,
-            message: "days must be between 1 and 3650".into(),
-            path: Some("days".into()),
-        });
-    }
-    let Some(id) = s.store.dataset_id_named(&ns, &name).await? else {
-        return Err(ApiError::not_found(format!(
-            "dataset {ns}:{name} not found"
-        )));
-    };
-    let today = chrono::Utc::now().date_naive();
-    let since = (today - chrono::Duration::days(days - 1))
-        .format("%Y-%m-%d")
-        .to_string();
-    let per_day = s.store.usage_days(id, "", &since).await?;
-    let columns = s.store.column_usage(id, &since).await?;
-    let totals = s
-        .store
-        .usage_totals(&[id], &since, today, 14.0)
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
+    let u = weft_query::usage::usage_named(&s.store, &ns, &name, p.days.unwrap_or(30)).await?;
     Ok(Json(json!({
         "namespace": ns,
         "name": name,
-        "since": since,
-        "total": totals,
-        "days": per_day,
-        "columns": columns.into_iter().map(|(c, r, w, u)| json!({
-            "name": c, "reads": r, "writes": w, "users": u,
+        "since": u.since,
+        "total": u.total,
+        "days": u.days,
+        "columns": u.columns.iter().map(|c| json!({
+            "name": c.name, "reads": c.reads, "writes": c.writes, "users": c.users,
         })).collect::<Vec<_>>(),
     })))
 }

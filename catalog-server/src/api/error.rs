@@ -8,6 +8,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use weft_query::QueryError;
 
 /// An API error: a status and what to tell the client.
 #[derive(Debug)]
@@ -48,6 +49,33 @@ impl ApiError {
 impl From<weft_store::StoreError> for ApiError {
     fn from(e: weft_store::StoreError) -> ApiError {
         ApiError::internal(e)
+    }
+}
+
+impl From<weft_views::graph::NotReady> for ApiError {
+    fn from(e: weft_views::graph::NotReady) -> ApiError {
+        ApiError::from(QueryError::from(e))
+    }
+}
+
+/// The query layer's errors as the statuses this API has always answered with: a
+/// missing node 404, a bad parameter 400 naming it, a view still loading 503, a caller
+/// who does not own the dataset 403, a contradiction 409, anything else a logged 500.
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> ApiError {
+        match e {
+            QueryError::NotFound(m) => ApiError::not_found(m),
+            QueryError::BadInput { field, message } => ApiError {
+                status: StatusCode::BAD_REQUEST,
+                message,
+                path: field,
+            },
+            QueryError::NotReady(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, m),
+            QueryError::NotOwner(m) => ApiError::new(StatusCode::FORBIDDEN, m),
+            QueryError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
+            QueryError::Internal(m) => ApiError::internal(m),
+            QueryError::Store(e) => ApiError::internal(e),
+        }
     }
 }
 

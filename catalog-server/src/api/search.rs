@@ -17,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use weft_query::search::{SearchRequest, hit_node_id};
 use weft_search::index::{DocKind, Filters};
 
 use super::AppState;
@@ -57,18 +58,6 @@ impl From<FilterParams> for Filters {
     }
 }
 
-/// The open index, or a 503 while it is being opened or rebuilt.
-fn open_index(
-    guard: &Option<weft_search::index::SearchIndex>,
-) -> Result<&weft_search::index::SearchIndex, ApiError> {
-    guard.as_ref().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the search index is still opening; retry shortly",
-        )
-    })
-}
-
 /// `GET /api/v1/search`.
 pub async fn search(
     State(s): State<AppState>,
@@ -83,28 +72,19 @@ pub async fn search(
             path: Some("filter".into()),
         })?),
     };
-    let text = p.q.unwrap_or_default();
-    let filters = Filters::from(p.filters);
-    let guard = s.search.read();
-    let index = open_index(&guard)?;
-    let want_facets = p.facets.unwrap_or(false);
-    let found = index
-        .search_with(
-            &text,
-            &filters,
-            kind,
-            p.limit.unwrap_or(10),
-            p.offset.unwrap_or(0),
-            weft_search::index::SearchOptions {
-                facets: want_facets,
-                prefix_last: false,
-            },
-        )
-        .map_err(ApiError::internal)?;
+    let request = SearchRequest {
+        text: p.q.unwrap_or_default(),
+        filters: Filters::from(p.filters),
+        kind,
+        limit: p.limit.unwrap_or(10),
+        offset: p.offset.unwrap_or(0),
+        facets: p.facets.unwrap_or(false),
+        prefix_last: false,
+    };
+    let found = weft_query::search::search(&s.search, &request)?;
     let results: Vec<Value> = found.hits.iter().map(hit_json).collect();
     let mut out = json!({"totalCount": found.total, "results": results});
-    if want_facets {
-        let f = &found.facets;
+    if let Some(f) = &found.facets {
         let list = |v: &Vec<(String, u64)>| {
             v.iter()
                 .map(|(value, count)| json!({"value": value, "count": count}))
@@ -118,11 +98,8 @@ pub async fn search(
             "tier": list(&f.tier),
         });
     }
-    if found.truncated_query {
-        out["notice"] = json!(format!(
-            "the query was cut to its first {} characters",
-            weft_search::index::MAX_QUERY_CHARS
-        ));
+    if let Some(notice) = found.notice {
+        out["notice"] = json!(notice);
     }
     Ok(Json(out))
 }
@@ -130,19 +107,11 @@ pub async fn search(
 /// One hit as the API shows it: kind, names, node id, score with its explanation,
 /// matched columns, highlights, and the marks behind its penalty (`deprecated`,
 /// `zombie`, `temporary`).
-pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
-    let (kind, node) = match h.kind {
-        DocKind::Job => ("JOB", format!("job:{}:{}", h.namespace, h.name)),
-        DocKind::Dataset => ("DATASET", format!("dataset:{}:{}", h.namespace, h.name)),
-        DocKind::Column => (
-            "COLUMN",
-            format!(
-                "datasetField:{}:{}:{}",
-                h.namespace,
-                h.dataset.as_deref().unwrap_or_default(),
-                h.name
-            ),
-        ),
+fn hit_json(h: &weft_search::index::Hit) -> Value {
+    let kind = match h.kind {
+        DocKind::Job => "JOB",
+        DocKind::Dataset => "DATASET",
+        DocKind::Column => "COLUMN",
     };
     let explain: serde_json::Map<String, Value> = h
         .explain()
@@ -153,7 +122,7 @@ pub(crate) fn hit_json(h: &weft_search::index::Hit) -> Value {
         "type": kind,
         "name": h.name,
         "namespace": h.namespace,
-        "nodeId": node,
+        "nodeId": hit_node_id(h),
         "updatedAt": iso(h.updated_at),
         "score": h.score,
         "explain": explain,
@@ -185,39 +154,19 @@ pub async fn suggest(
     q: Result<Query<SuggestParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = super::graph::query(q)?;
-    let results = suggestions(
-        &s,
+    let found = weft_query::search::suggestions(
+        &s.search,
         p.q.as_deref().unwrap_or_default(),
-        Filters::from(p.filters),
+        &Filters::from(p.filters),
         None,
         p.limit.unwrap_or(10),
     )?;
-    Ok(Json(json!({ "results": results })))
-}
-
-/// Datasets and jobs (or only those of `kind`) whose name, or a word of it, starts with
-/// `prefix`, the most used first, at most `limit`: each `{type, name, namespace,
-/// nodeId, score}`. What `GET /api/v1/search/suggest` and GraphQL's `suggest` answer.
-pub(crate) fn suggestions(
-    s: &AppState,
-    prefix: &str,
-    filters: Filters,
-    kind: Option<DocKind>,
-    limit: usize,
-) -> Result<Vec<Value>, ApiError> {
-    let guard = s.search.read();
-    let index = open_index(&guard)?;
-    let found = index
-        .suggest_kind(prefix, &filters, kind, limit)
-        .map_err(ApiError::internal)?;
-    Ok(found
+    let results: Vec<Value> = found
         .iter()
         .map(|x| {
-            let (kind, node) = match x.kind {
-                DocKind::Job => ("JOB", format!("job:{}:{}", x.namespace, x.name)),
-                _ => ("DATASET", format!("dataset:{}:{}", x.namespace, x.name)),
-            };
-            json!({"type": kind, "name": x.name, "namespace": x.namespace, "nodeId": node, "score": x.score})
+            let kind = if x.kind == DocKind::Job { "JOB" } else { "DATASET" };
+            json!({"type": kind, "name": x.name, "namespace": x.namespace, "nodeId": x.node_id, "score": x.score})
         })
-        .collect())
+        .collect();
+    Ok(Json(json!({ "results": results })))
 }

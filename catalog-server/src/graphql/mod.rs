@@ -171,6 +171,12 @@ pub fn api_error(e: ApiError) -> async_graphql::Error {
     })
 }
 
+/// The query layer's errors as GraphQL errors: the same message and code the REST API
+/// maps them to.
+pub fn query_error(e: weft_query::QueryError) -> async_graphql::Error {
+    api_error(ApiError::from(e))
+}
+
 /// A store failure: logged, the client gets a generic message.
 pub fn store_error(e: weft_store::StoreError) -> async_graphql::Error {
     api_error(ApiError::from(e))

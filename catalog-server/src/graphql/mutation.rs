@@ -10,14 +10,18 @@
 use std::time::Duration;
 
 use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject};
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use weft_lineage::graph::TagKey;
-use weft_schemas::change::{CatalogEdit, Edit, EditOwner, MetadataChange};
+use weft_query::QueryError;
+use weft_query::review::{
+    Decided, Decision, DecisionStores, check_reviewable, derived_change, derived_downstream,
+    reviewer_of,
+};
+use weft_schemas::change::{CatalogEdit, Edit, EditOwner, MetadataChange, ReviewAction};
 use weft_schemas::openlineage::Event;
 
 use super::types::{Column, ColumnName, Dataset, state};
-use super::{Viewer, api_error, bad_input, load_error, store_error};
+use super::{Viewer, api_error, bad_input, load_error, query_error, store_error};
 use crate::auth::{Caller, Scope};
 use weft_store::writer::Outcome;
 
@@ -75,7 +79,7 @@ pub struct ReviewOutcome {
 /// ones: for each, the tags it carries (not rejected) that derive from a decided key
 /// (the key itself, a key under it such as `pii.email.work` under `pii.email`, or their
 /// pseudonymised forms), before the first decision and after the last.
-#[derive(SimpleObject, Debug, Clone, Default, Deserialize)]
+#[derive(SimpleObject, Debug, Clone, Default)]
 pub struct ReviewEffect {
     /// Columns that had such a tag and have none now.
     pub lost: i64,
@@ -145,7 +149,7 @@ async fn dataset_id(ctx: &Context<'_>, namespace: &str, dataset: &str) -> Result
         .await
         .map_err(store_error)?
         .ok_or_else(|| {
-            api_error(crate::api::error::ApiError::not_found(format!(
+            query_error(QueryError::NotFound(format!(
                 "dataset {namespace}:{dataset} not found"
             )))
         })
@@ -166,7 +170,7 @@ async fn edit(
             .await?
             .is_some();
         if !known {
-            return Err(api_error(crate::api::error::ApiError::not_found(format!(
+            return Err(query_error(QueryError::NotFound(format!(
                 "column {c} of {namespace}:{dataset} not found"
             ))));
         }
@@ -212,7 +216,7 @@ impl<'a> ColumnTagRef<'a> {
 /// [`record`]. Returns the dataset's id.
 async fn decide(
     ctx: &Context<'_>,
-    action: &str,
+    action: ReviewAction,
     on: ColumnTagRef<'_>,
     reason: Option<String>,
     reviewer: Option<String>,
@@ -224,30 +228,45 @@ async fn decide(
 }
 
 /// Records `caller`'s decision on a tag at a column (`add`, `remove`, `confirm`,
-/// `reject`, `clear`) through the REST layer's review path: the owner check, conflicts
-/// with the column's current tags, the change-log entry, and an answer once the lineage
-/// graph reflects it (the REST answer: the column's tags, `seq`, `applied`).
+/// `reject`, `clear`) through the query layer's review path, which `POST
+/// /api/v1/reviews` takes too: the reviewer, the owner check, conflicts with the
+/// column's current tags, the change-log entry, and an answer once the lineage graph
+/// reflects it.
 async fn record(
     ctx: &Context<'_>,
     caller: &Caller,
-    action: &str,
+    action: ReviewAction,
     on: ColumnTagRef<'_>,
     reason: Option<String>,
     reviewer: Option<String>,
-) -> Result<Value> {
-    let mut body = as_map(
-        json!({"action": action, "tag": on.tag, "namespace": on.namespace,
-                                 "dataset": on.dataset, "field": on.field, "reason": reason}),
-    );
-    if *caller == Caller::Anonymous
-        && let Some(r) = reviewer
-    {
-        body.insert("reviewer".into(), Value::String(r));
+) -> Result<Decided> {
+    let token = match caller {
+        Caller::Token(name) => Some(name.as_str()),
+        Caller::Anonymous => None,
+    };
+    let decided = async {
+        let decision = Decision {
+            action,
+            tag: TagKey::parse(on.tag).map_err(|e| QueryError::BadInput {
+                field: Some("tag".into()),
+                message: e.to_string(),
+            })?,
+            node: format!("datasetField:{}:{}:{}", on.namespace, on.dataset, on.field),
+            reviewer: reviewer_of(token, reviewer.as_deref())?,
+            reason,
+        };
+        let s = state(ctx);
+        let stores = DecisionStores {
+            store: &s.store,
+            graph: &s.graph,
+            writer: &s.writer,
+        };
+        weft_query::review::decide(stores, token, decision).await
     }
-    let decided = crate::api::graph::decide(state(ctx), caller.clone(), body).await;
+    .await;
     // Whatever happened, what this request loaded may be stale now.
     super::types::loaders(ctx)?.clear();
-    Ok(decided.map_err(api_error)?.0)
+    decided.map_err(query_error)
 }
 
 /// An error about one item of `reviewTags`: its message starts `items[i]: `, and its
@@ -316,29 +335,33 @@ async fn review(
     }
     let s = state(ctx);
     // A graph still loading is no item's fault.
-    drop(s.graph.read().map_err(|e| api_error(e.into()))?);
+    drop(s.graph.read().map_err(|e| query_error(e.into()))?);
     let nodes: Vec<String> = targets
         .iter()
         .map(|t| format!("datasetField:{}:{}:{}", t.namespace, t.dataset, t.column))
         .collect();
-    let columns = crate::api::graph::check_reviewable(s, &caller, &nodes)
+    let token = match &caller {
+        Caller::Token(name) => Some(name.as_str()),
+        Caller::Anonymous => None,
+    };
+    let columns = check_reviewable(&s.store, &s.graph, token, &nodes)
         .await
-        .map_err(|(i, e)| name(i, api_error(e)))?;
+        .map_err(|(i, e)| name(i, query_error(e)))?;
     let before = if bulk {
-        Some(crate::api::graph::derived_downstream(s, &columns, &keys).map_err(api_error)?)
+        Some(derived_downstream(&s.graph, &columns, &keys).map_err(query_error)?)
     } else {
         None
     };
     let action = match decision {
-        ReviewDecision::Confirm => "confirm",
-        ReviewDecision::Reject => "reject",
-        ReviewDecision::Clear => "clear",
+        ReviewDecision::Confirm => ReviewAction::Confirm,
+        ReviewDecision::Reject => ReviewAction::Reject,
+        ReviewDecision::Clear => ReviewAction::Clear,
     };
     let mut last = None;
     for (i, (t, key)) in targets.iter().zip(&keys).enumerate() {
         let on = ColumnTagRef::new(&t.namespace, &t.dataset, &t.column, key.as_str());
         match record(ctx, &caller, action, on, reason.clone(), reviewer.clone()).await {
-            Ok(v) => last = v["seq"].as_i64().or(last),
+            Ok(done) => last = Some(done.seq),
             Err(e) if bulk => return Err(item_error(i, e, Some(i))),
             Err(e) => return Err(e),
         }
@@ -348,11 +371,15 @@ async fn review(
     }
     let effect = match before {
         Some(before) => {
-            let after =
-                crate::api::graph::derived_downstream(s, &columns, &keys).map_err(api_error)?;
-            let v = crate::api::graph::derived_change(s, &before, &after, MAX_CHANGED_LISTED)
-                .map_err(api_error)?;
-            Some(serde_json::from_value(v).map_err(load_error)?)
+            let after = derived_downstream(&s.graph, &columns, &keys).map_err(query_error)?;
+            let e = derived_change(&s.graph, &before, &after, MAX_CHANGED_LISTED)
+                .map_err(query_error)?;
+            Some(ReviewEffect {
+                lost: i64::try_from(e.lost).unwrap_or(i64::MAX),
+                gained: i64::try_from(e.gained).unwrap_or(i64::MAX),
+                kept: i64::try_from(e.kept).unwrap_or(i64::MAX),
+                changed: e.changed.into_iter().map(ColumnName::from).collect(),
+            })
         }
         None => None,
     };
@@ -367,7 +394,7 @@ async fn review(
             // Decided on a column the dataset's current schema no longer has.
             None if bulk => {}
             None => {
-                return Err(api_error(crate::api::error::ApiError::not_found(format!(
+                return Err(query_error(QueryError::NotFound(format!(
                     "column {} of {}:{} not found",
                     t.column, t.namespace, t.dataset
                 ))));
@@ -483,7 +510,7 @@ impl MutationRoot {
             Some(field) => {
                 let on = ColumnTagRef::new(&namespace, &dataset, &field, &key);
                 Ok(Dataset {
-                    id: decide(ctx, "add", on, reason, reviewer).await?,
+                    id: decide(ctx, ReviewAction::Add, on, reason, reviewer).await?,
                 })
             }
         }
@@ -522,15 +549,14 @@ impl MutationRoot {
                     .unwrap_or_default();
                 match tags.iter().find(|t| t.column.is_empty() && t.key == key) {
                     None => {
-                        return Err(api_error(crate::api::error::ApiError::not_found(format!(
+                        return Err(query_error(QueryError::NotFound(format!(
                             "{namespace}:{dataset} has no tag {key}"
                         ))));
                     }
                     Some(t) if t.origin != weft_store::edits::MANUAL => {
-                        return Err(api_error(crate::api::error::ApiError::new(
-                            axum::http::StatusCode::CONFLICT,
-                            format!("{key} was declared by a producer; change it at the source"),
-                        )));
+                        return Err(query_error(QueryError::Conflict(format!(
+                            "{key} was declared by a producer; change it at the source"
+                        ))));
                     }
                     Some(_) => {}
                 }
@@ -539,7 +565,7 @@ impl MutationRoot {
             Some(field) => {
                 let on = ColumnTagRef::new(&namespace, &dataset, &field, &key);
                 Ok(Dataset {
-                    id: decide(ctx, "remove", on, reason, reviewer).await?,
+                    id: decide(ctx, ReviewAction::Remove, on, reason, reviewer).await?,
                 })
             }
         }
@@ -571,7 +597,7 @@ impl MutationRoot {
         done.columns
             .into_iter()
             .next()
-            .ok_or_else(|| api_error(crate::api::error::ApiError::not_found("column not found")))
+            .ok_or_else(|| query_error(QueryError::NotFound("column not found".into())))
     }
 
     /// The same decision on many tags at columns (at most 500), each checked and
@@ -657,12 +683,5 @@ impl MutationRoot {
             seq,
             entity,
         })
-    }
-}
-
-fn as_map(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-        _ => Map::new(),
     }
 }

@@ -4,7 +4,9 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, InputObject, Object, Result};
 use sqlx::Row;
-use weft_lineage::graph::Direction;
+use weft_lineage::graph::{Direction, TagStatus};
+use weft_query::review::QueueRequest;
+use weft_query::search::SearchRequest;
 use weft_search::index::{DocKind, Filters};
 
 use super::types::{
@@ -13,8 +15,7 @@ use super::types::{
     change_page, children_cap, column_paths, impact_of, page_args, page_cost, page_of,
     page_of_json, seq_cursor, state, store_page, traverse, wants_payloads,
 };
-use super::{api_error, bad_input, load_error, store_error};
-use crate::api::graph::QueueParams;
+use super::{bad_input, load_error, query_error, store_error};
 use crate::auth::Scope;
 use weft_store::bulk::Val;
 use weft_store::log::FeedFilter;
@@ -147,10 +148,15 @@ impl QueryRoot {
         if first == 0 {
             return Ok(Vec::new());
         }
-        let found =
-            crate::api::search::suggestions(state(ctx), &prefix, filters, kind, first as usize)
-                .map_err(api_error)?;
-        Ok(found.iter().map(Suggestion::from_json).collect())
+        let found = weft_query::search::suggestions(
+            &state(ctx).search,
+            &prefix,
+            &filters,
+            kind,
+            first as usize,
+        )
+        .map_err(query_error)?;
+        Ok(found.into_iter().map(Suggestion::from).collect())
     }
 
     /// The lineage paths from column `from` to column `to` (both
@@ -191,41 +197,17 @@ impl QueryRoot {
         let (offset, limit) = page_args(ctx, first, after)?;
         let (kind, filters) = search_filters(filter.unwrap_or_default());
         let want_facets = ctx.look_ahead().field("facets").exists();
-        let s = state(ctx);
-        let found = {
-            let guard = s.search.read();
-            let index = guard.as_ref().ok_or_else(|| {
-                api_error(crate::api::error::ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "the search index is still opening; retry shortly",
-                ))
-            })?;
-            index
-                .search_with(
-                    &query,
-                    &filters,
-                    kind,
-                    limit,
-                    offset,
-                    weft_search::index::SearchOptions {
-                        facets: want_facets,
-                        prefix_last: prefix,
-                    },
-                )
-                .map_err(|e| api_error(crate::api::error::ApiError::internal(e)))?
+        let request = SearchRequest {
+            text: query,
+            filters,
+            kind,
+            limit,
+            offset,
+            facets: want_facets,
+            prefix_last: prefix,
         };
-        let hits: Vec<SearchHit> = found
-            .hits
-            .iter()
-            .map(|h| SearchHit {
-                kind: match h.kind {
-                    DocKind::Job => SearchKind::Job,
-                    DocKind::Dataset => SearchKind::Dataset,
-                    DocKind::Column => SearchKind::Column,
-                },
-                v: crate::api::search::hit_json(h),
-            })
-            .collect();
+        let found =
+            weft_query::search::search(&state(ctx).search, &request).map_err(query_error)?;
         let look = ctx.look_ahead();
         if look.field("edges").field("node").field("dataset").exists()
             || look.field("nodes").field("dataset").exists()
@@ -245,41 +227,20 @@ impl QueryRoot {
             let ids: Vec<i64> = ids.into_values().collect();
             prime(ctx, &ids, Some("dataset")).await?;
         }
-        let facets = want_facets.then(|| {
-            let list = |v: &Vec<(String, u64)>| {
-                v.iter()
-                    .map(|(value, count)| super::types::FacetCount {
-                        value: value.clone(),
-                        count: *count as i64,
-                    })
-                    .collect()
-            };
-            SearchFacets {
-                platform: list(&found.facets.platform),
-                namespace: list(&found.facets.namespace),
-                tag: list(&found.facets.tag),
-                owner: list(&found.facets.owner),
-                tier: list(&found.facets.tier),
-            }
-        });
+        let facets = found.facets.as_ref().map(SearchFacets::from);
         let total = found.total;
         let mut c = Connection::with_additional_fields(
             offset > 0,
-            offset + hits.len() < total,
+            offset + found.hits.len() < total,
             SearchInfo {
                 total_count: total as i64,
                 facets,
-                notice: found.truncated_query.then(|| {
-                    format!(
-                        "the query was cut to its first {} characters",
-                        weft_search::index::MAX_QUERY_CHARS
-                    )
-                }),
+                notice: found.notice,
             },
         );
+        let hits = found.hits.into_iter().map(|hit| SearchHit { hit });
         c.edges.extend(
-            hits.into_iter()
-                .enumerate()
+            hits.enumerate()
                 .map(|(i, h)| async_graphql::connection::Edge::new((offset + i).to_string(), h)),
         );
         Ok(c)
@@ -426,30 +387,30 @@ impl QueryRoot {
     ) -> Result<Page<ReviewItem>> {
         can_read(ctx)?;
         let (offset, limit) = page_args(ctx, first, after)?;
-        let p = QueueParams {
+        let request = QueueRequest {
             owner,
-            unowned: Some(unowned),
+            unowned,
             tag,
             dataset,
-            status: Some(
-                match status {
-                    ReviewStatus::Proposed => "proposed",
-                    ReviewStatus::Confirmed => "confirmed",
-                    ReviewStatus::Rejected => "rejected",
-                    ReviewStatus::Any => "any",
-                }
-                .to_owned(),
-            ),
+            status: match status {
+                ReviewStatus::Proposed => Some(TagStatus::Proposed),
+                ReviewStatus::Confirmed => Some(TagStatus::Confirmed),
+                ReviewStatus::Rejected => Some(TagStatus::Rejected),
+                ReviewStatus::Any => None,
+            },
             limit: Some(limit),
             offset: Some(offset),
         };
-        let v = crate::api::graph::review_items(state(ctx), p)
+        let s = state(ctx);
+        let found = weft_query::review::queue(&s.store, &s.graph, &request)
             .await
-            .map_err(api_error)?
-            .0;
-        Ok(page_of_json(&v, "items", offset, |x| ReviewItem {
-            v: x.clone(),
-        }))
+            .map_err(query_error)?;
+        let items = found
+            .items
+            .into_iter()
+            .map(|item| ReviewItem { item })
+            .collect();
+        Ok(page_of(items, offset, found.total as i64))
     }
 
     /// The change log after `since` (a sequence number; 0 for the beginning), oldest

@@ -1,9 +1,13 @@
-//! Lineage subgraphs and impact, decoded from the REST layer's answers.
+//! Lineage subgraphs, impact and paths between columns: the query layer's walks,
+//! wrapped as object types.
+
+use weft_query::paths::PathRequest;
+use weft_query::traverse::{NodeKind, TraverseRequest};
 
 use super::*;
 
 /// A lineage subgraph.
-#[derive(SimpleObject, Debug, Clone, Default, Deserialize)]
+#[derive(SimpleObject, Debug, Clone, Default)]
 pub struct LineageGraph {
     /// `upstream` or `downstream`.
     pub direction: String,
@@ -39,19 +43,16 @@ impl LineageGraph {
 }
 
 /// A node of a lineage subgraph.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct LineageNode {
     /// `dataset:…` or `datasetField:…`.
     pub id: String,
     /// `DATASET` or `DATASET_FIELD`.
-    #[serde(rename = "type")]
     #[graphql(name = "type")]
     pub kind: String,
     /// Namespace.
     pub namespace: Option<String>,
     /// Dataset name.
-    #[serde(alias = "dataset")]
     pub name: Option<String>,
     /// Column, for a column node.
     pub field: Option<String>,
@@ -59,21 +60,15 @@ pub struct LineageNode {
     pub depth: i64,
     /// Its usage figure, which decides which children a `maxChildren` cap keeps (the
     /// highest first): for a dataset, how many jobs read it; 0 for a column.
-    #[serde(default)]
     pub usage: i64,
     /// For a dataset node, whether any column lineage reaches it; null for a column node.
-    // The REST projection sends null for column nodes: a `bool` failed every
-    // column-level traversal.
-    #[serde(default)]
     pub has_column_lineage: Option<bool>,
     /// Children left out by the per-node cap (`maxChildren`), the least used ones.
-    #[serde(default)]
     pub hidden_children: i64,
 }
 
 /// An edge of a lineage subgraph.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct LineageEdge {
     /// Upstream node id.
     pub src: String,
@@ -91,18 +86,15 @@ pub struct LineageEdge {
     /// OpenLineage transformations.
     pub transformations: Vec<Transformation>,
     /// Column edges behind a dataset edge.
-    #[serde(default)]
     pub supporting_edges: i64,
     /// Whether no producer stated it lately.
-    #[serde(default)]
     pub stale: bool,
 }
 
 /// An OpenLineage column transformation.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct Transformation {
     /// `DIRECT` or `INDIRECT`.
-    #[serde(rename = "type")]
     #[graphql(name = "type")]
     pub kind: String,
     /// `IDENTITY`, `AGGREGATION`, `FILTER`, …
@@ -110,12 +102,11 @@ pub struct Transformation {
     /// Free text.
     pub description: Option<String>,
     /// Whether it masks the value.
-    #[serde(default)]
     pub masking: bool,
 }
 
 /// Everything downstream of a node, as computed.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Impact {
     node: String,
     datasets: Vec<ImpactedDataset>,
@@ -166,7 +157,7 @@ fn page_slice<T: OutputType + Clone>(
 }
 
 /// A downstream dataset.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct ImpactedDataset {
     /// Node id.
     pub id: String,
@@ -181,7 +172,7 @@ pub struct ImpactedDataset {
 }
 
 /// A column by name.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct ColumnName {
     /// Node id.
     pub id: String,
@@ -208,6 +199,8 @@ pub(crate) fn children_cap(arg: Option<i32>) -> Result<Option<usize>> {
     }
 }
 
+/// The walk from `node` (`dataset:…` or `datasetField:…`), `depth` levels (0 to 50)
+/// in `direction`, keeping at most `max_children` children per node.
 pub(crate) async fn traverse(
     ctx: &Context<'_>,
     node: String,
@@ -218,17 +211,71 @@ pub(crate) async fn traverse(
     if !(0..=50).contains(&depth) {
         return Err(bad_input("depth", "depth must be between 0 and 50"));
     }
-    let p = TraverseParams {
+    let request = TraverseRequest {
         node_id: Some(node),
         depth: Some(depth as u32),
         max_children,
-        ..TraverseParams::default()
+        ..TraverseRequest::default()
     };
-    let v = crate::api::graph::traverse(state(ctx).clone(), p, direction)
+    let s = state(ctx);
+    let t = weft_query::traverse::traverse(&s.store, &s.graph, &request, direction)
         .await
-        .map_err(api_error)?
-        .0;
-    serde_json::from_value(v).map_err(load_error)
+        .map_err(query_error)?;
+    Ok(LineageGraph {
+        direction: if t.direction == Direction::Upstream {
+            "upstream"
+        } else {
+            "downstream"
+        }
+        .to_owned(),
+        nodes: t.nodes.into_iter().map(LineageNode::from).collect(),
+        edges: t.edges.iter().map(LineageEdge::from).collect(),
+        truncated: t.truncated,
+    })
+}
+
+impl From<weft_query::traverse::LineageNode> for LineageNode {
+    fn from(n: weft_query::traverse::LineageNode) -> LineageNode {
+        LineageNode {
+            id: n.id,
+            kind: match n.kind {
+                NodeKind::Dataset => "DATASET",
+                NodeKind::DatasetField => "DATASET_FIELD",
+            }
+            .to_owned(),
+            namespace: n.namespace,
+            name: n.dataset,
+            field: n.field,
+            depth: i64::from(n.depth),
+            usage: i64::try_from(n.usage).unwrap_or(i64::MAX),
+            has_column_lineage: n.has_column_lineage,
+            hidden_children: i64::from(n.hidden_children),
+        }
+    }
+}
+
+impl From<&weft_query::node::Edge> for LineageEdge {
+    fn from(e: &weft_query::node::Edge) -> LineageEdge {
+        LineageEdge {
+            src: e.src.clone(),
+            dst: e.dst.clone(),
+            level: weft_query::node::level_name(e.level).to_owned(),
+            origin: e.origin.as_str().to_owned(),
+            job: e.job.clone().map(JobRef::from),
+            transformations: e
+                .transformations
+                .iter()
+                .map(|t| Transformation {
+                    kind: t.kind.as_str().to_owned(),
+                    subtype: t.subtype.as_str().to_owned(),
+                    description: t.description.clone(),
+                    masking: t.masking,
+                })
+                .collect(),
+            supporting_edges: i64::from(e.supporting_edges),
+            stale: e.stale,
+        }
+    }
 }
 
 /// The lineage paths from one column to another.
@@ -263,39 +310,59 @@ pub(crate) async fn column_paths(
     if !(1..=50).contains(&max_depth) {
         return Err(bad_input("maxDepth", "maxDepth must be between 1 and 50"));
     }
-    let p = crate::api::graph::PathParams {
+    let request = PathRequest {
         from: Some(from),
         to: Some(to),
         max_depth: Some(max_depth as u32),
         limit: Some(limit as usize),
-        ..Default::default()
+        ..PathRequest::default()
     };
-    let v = crate::api::graph::paths_of(state(ctx), p)
+    let s = state(ctx);
+    let found = weft_query::paths::paths(&s.store, &s.graph, &request)
         .await
-        .map_err(api_error)?
-        .0;
-    let paths = v["paths"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| {
-            serde_json::from_value(p.clone())
-                .map(|edges| ColumnPath { edges })
-                .map_err(load_error)
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .map_err(query_error)?;
     Ok(ColumnPaths {
-        total: v["total"]
-            .as_u64()
-            .map_or(0, |t| t.min(i32::MAX as u64) as i64),
-        paths,
+        total: found.total.min(i32::MAX as u64) as i64,
+        paths: found
+            .paths
+            .iter()
+            .map(|p| ColumnPath {
+                edges: p.iter().map(LineageEdge::from).collect(),
+            })
+            .collect(),
     })
 }
 
+/// Everything downstream of `node` (`dataset:…` or `datasetField:…`).
 pub(crate) async fn impact_of(ctx: &Context<'_>, node: &str) -> Result<Impact> {
-    let v = crate::api::graph::impact_of(state(ctx), Some(node))
+    let s = state(ctx);
+    let i = weft_query::impact::impact(&s.store, &s.graph, Some(node))
         .await
-        .map_err(api_error)?
-        .0;
-    serde_json::from_value(v).map_err(load_error)
+        .map_err(query_error)?;
+    Ok(Impact {
+        node: i.node,
+        datasets: i
+            .datasets
+            .into_iter()
+            .map(|d| ImpactedDataset {
+                id: d.id,
+                namespace: d.namespace,
+                name: d.name,
+                owners: d.owners.into_iter().map(Owner::from).collect(),
+                tier: d.tier,
+            })
+            .collect(),
+        columns: i.columns.into_iter().map(ColumnName::from).collect(),
+    })
+}
+
+impl From<weft_query::node::ColumnName> for ColumnName {
+    fn from(c: weft_query::node::ColumnName) -> ColumnName {
+        ColumnName {
+            id: c.id,
+            namespace: c.namespace,
+            dataset: c.dataset,
+            field: c.field,
+        }
+    }
 }

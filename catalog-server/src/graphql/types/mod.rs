@@ -3,8 +3,9 @@
 //!
 //! Datasets and columns resolve field by field through the request's DataLoaders (a
 //! page of datasets costs one statement per kind of field, not per dataset). Graph
-//! answers (lineage, impact, tag explanations, the review queue) are the REST layer's
-//! own, decoded into typed objects, so both APIs say the same thing.
+//! answers (lineage, impact, paths, tag explanations, the review queue, search hits)
+//! are the query layer's typed values (`weft-query`), which the REST API serves too, so
+//! both APIs say the same thing.
 //!
 //! - `dataset.rs`: datasets and columns, schema versions, usage;
 //! - `tags.rs`: tags on columns, why they are there, the review queue;
@@ -42,9 +43,10 @@ use serde_json::Value;
 use weft_lineage::graph::{ColumnRef, Direction, TagStatus};
 
 use super::loaders::{ColumnRow, DatasetRow, Loaders};
-use super::{GraphqlConfig, api_error, bad_input, load_error, store_error};
+use super::{GraphqlConfig, api_error, bad_input, load_error, query_error, store_error};
 use crate::api::AppState;
-use crate::api::graph::{TraverseParams, tag_json};
+// Still how `dataset.rs` builds a column's tags; `ColumnTag::of` is the typed way.
+use crate::api::graph::tag_json;
 use weft_store::edits::Curated;
 
 /// Page size when `first` is not given.
@@ -196,6 +198,15 @@ pub struct Owner {
     pub owner_type: Option<String>,
 }
 
+impl From<weft_store::lookup::OwnerRef> for Owner {
+    fn from(o: weft_store::lookup::OwnerRef) -> Owner {
+        Owner {
+            name: o.name,
+            owner_type: o.owner_type,
+        }
+    }
+}
+
 /// A tag stored on a dataset or column: declared by a producer or added by hand.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Tag {
@@ -216,6 +227,15 @@ pub struct JobRef {
     pub namespace: String,
     /// Name.
     pub name: String,
+}
+
+impl From<weft_query::node::JobName> for JobRef {
+    fn from(j: weft_query::node::JobName) -> JobRef {
+        JobRef {
+            namespace: j.namespace,
+            name: j.name,
+        }
+    }
 }
 
 /// A string member of a REST projection.

@@ -1,5 +1,8 @@
 //! Search hits, suggestions, facets and score explanations.
 
+use weft_query::search::{hit_dataset, hit_job, hit_node_id};
+use weft_search::index::{DocKind, Facets, Hit};
+
 use super::*;
 
 /// What a search hit is.
@@ -13,12 +16,25 @@ pub enum SearchKind {
     Column,
 }
 
+impl From<DocKind> for SearchKind {
+    fn from(k: DocKind) -> SearchKind {
+        match k {
+            DocKind::Job => SearchKind::Job,
+            DocKind::Dataset => SearchKind::Dataset,
+            DocKind::Column => SearchKind::Column,
+        }
+    }
+}
+
 /// One search hit.
 pub struct SearchHit {
-    /// What it is.
-    pub kind: SearchKind,
-    /// The REST layer's projection of the hit.
-    pub v: Value,
+    /// The index's hit.
+    pub hit: Hit,
+}
+
+/// A number as JSON carries it: one that is not finite reads as 0.
+fn finite(x: f64) -> f64 {
+    if x.is_finite() { x } else { 0.0 }
 }
 
 /// One factor of a hit's score.
@@ -32,7 +48,7 @@ pub struct ScoreFactor {
 }
 
 /// A matched fragment.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct Highlight {
     /// The field.
     pub field: String,
@@ -45,55 +61,65 @@ impl SearchHit {
     /// What it is.
     #[graphql(name = "type")]
     async fn kind(&self) -> SearchKind {
-        self.kind
+        self.hit.kind.into()
     }
 
     /// Namespace.
-    async fn namespace(&self) -> Option<String> {
-        text(&self.v, "namespace")
+    async fn namespace(&self) -> Option<&str> {
+        Some(&self.hit.namespace)
     }
 
     /// Name (the column's, for a column hit).
-    async fn name(&self) -> Option<String> {
-        text(&self.v, "name")
+    async fn name(&self) -> Option<&str> {
+        Some(&self.hit.name)
     }
 
     /// The node id (`dataset:…`, `job:…`, `datasetField:…`).
     async fn node_id(&self) -> Option<String> {
-        text(&self.v, "nodeId")
+        Some(hit_node_id(&self.hit))
     }
 
     /// The score: text relevance times the usage prior.
     async fn score(&self) -> f64 {
-        self.v["score"].as_f64().unwrap_or(0.0)
+        finite(self.hit.score)
     }
 
     /// How the score was made.
     async fn explain(&self) -> Vec<ScoreFactor> {
-        self.v["explain"]
-            .as_object()
+        let mut factors: Vec<ScoreFactor> = self
+            .hit
+            .explain()
             .into_iter()
-            .flatten()
             .map(|(k, v)| ScoreFactor {
-                factor: k.clone(),
-                value: v.as_f64().unwrap_or(0.0),
+                factor: k.to_owned(),
+                value: finite(v),
             })
-            .collect()
+            .collect();
+        // By name, as this field has always listed them.
+        factors.sort_by(|a, b| a.factor.cmp(&b.factor));
+        factors
     }
 
     /// Columns whose name or description matched.
-    async fn matched_columns(&self) -> Vec<String> {
-        serde_json::from_value(self.v["matchedColumns"].clone()).unwrap_or_default()
+    async fn matched_columns(&self) -> &[String] {
+        &self.hit.matched_columns
     }
 
     /// Matched fragments.
     async fn highlights(&self) -> Vec<Highlight> {
-        serde_json::from_value(self.v["highlights"].clone()).unwrap_or_default()
+        self.hit
+            .highlights
+            .iter()
+            .map(|h| Highlight {
+                field: h.field.clone(),
+                fragment: h.fragment.clone(),
+            })
+            .collect()
     }
 
     /// Last changed.
     async fn updated_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["updatedAt"])
+        self.hit.updated_at.and_then(time)
     }
 
     /// What a person should see before using it, from the penalties its ranking
@@ -101,34 +127,26 @@ impl SearchHit {
     /// `zombie` (no reads in 90 days and nothing downstream, once usage is known) and
     /// `temporary` (a copy-like name: `_bak`, `tmp_`). Usually empty; a column hit
     /// shows its dataset's.
-    async fn marks(&self) -> Vec<String> {
-        serde_json::from_value(self.v["marks"].clone()).unwrap_or_default()
+    async fn marks(&self) -> &[String] {
+        &self.hit.marks
     }
 
     /// The dataset, for dataset and column hits (a column hit's `name` is the column's).
     async fn dataset(&self, ctx: &Context<'_>) -> Result<Option<Dataset>> {
-        let key = match self.kind {
-            SearchKind::Job => return Ok(None),
-            SearchKind::Dataset => "name",
-            SearchKind::Column => "dataset",
-        };
-        let (Some(ns), Some(name)) = (text(&self.v, "namespace"), text(&self.v, key)) else {
+        let Some((ns, name)) = hit_dataset(&self.hit) else {
             return Ok(None);
         };
-        Ok(dataset_id(ctx, &ns, &name).await?.map(|id| Dataset { id }))
+        Ok(dataset_id(ctx, ns, name).await?.map(|id| Dataset { id }))
     }
 
     /// The job, for job hits.
     async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
-        if self.kind != SearchKind::Job {
-            return Ok(None);
-        }
-        let (Some(ns), Some(name)) = (text(&self.v, "namespace"), text(&self.v, "name")) else {
+        let Some((ns, name)) = hit_job(&self.hit) else {
             return Ok(None);
         };
         Ok(state(ctx)
             .store
-            .get_job(&ns, &name)
+            .get_job(ns, name)
             .await
             .map_err(store_error)?
             .map(|v| Job { v }))
@@ -149,24 +167,19 @@ pub struct Suggestion {
     pub node_id: String,
 }
 
-impl Suggestion {
-    /// From the REST layer's suggestion (`{type, name, namespace, nodeId}`).
-    pub(crate) fn from_json(v: &Value) -> Suggestion {
+impl From<weft_query::search::Suggestion> for Suggestion {
+    fn from(s: weft_query::search::Suggestion) -> Suggestion {
         Suggestion {
-            kind: if v["type"] == "JOB" {
-                SearchKind::Job
-            } else {
-                SearchKind::Dataset
-            },
-            namespace: text(v, "namespace"),
-            name: text(v, "name").unwrap_or_default(),
-            node_id: text(v, "nodeId").unwrap_or_default(),
+            kind: s.kind.into(),
+            namespace: Some(s.namespace),
+            name: s.name,
+            node_id: s.node_id,
         }
     }
 }
 
 /// Counts of one facet's values.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct FacetCount {
     /// The value.
     pub value: String,
@@ -175,7 +188,7 @@ pub struct FacetCount {
 }
 
 /// Facet counts over every match.
-#[derive(SimpleObject, Debug, Clone, Default, Deserialize)]
+#[derive(SimpleObject, Debug, Clone, Default)]
 pub struct SearchFacets {
     /// By platform.
     pub platform: Vec<FacetCount>,
@@ -187,6 +200,26 @@ pub struct SearchFacets {
     pub owner: Vec<FacetCount>,
     /// By tier.
     pub tier: Vec<FacetCount>,
+}
+
+impl From<&Facets> for SearchFacets {
+    fn from(f: &Facets) -> SearchFacets {
+        let list = |v: &Vec<(String, u64)>| {
+            v.iter()
+                .map(|(value, count)| FacetCount {
+                    value: value.clone(),
+                    count: i64::try_from(*count).unwrap_or(i64::MAX),
+                })
+                .collect()
+        };
+        SearchFacets {
+            platform: list(&f.platform),
+            namespace: list(&f.namespace),
+            tag: list(&f.tag),
+            owner: list(&f.owner),
+            tier: list(&f.tier),
+        }
+    }
 }
 
 /// A page of search hits.

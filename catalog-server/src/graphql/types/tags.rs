@@ -1,8 +1,12 @@
 //! Tags on columns with their explanation paths, and the PII review queue.
 
+use weft_query::review::QueueItem;
+use weft_query::tags::{PathInfo, TagInfo, status_name};
+
 use super::*;
 
 /// A tag on a column as the lineage graph holds it.
+// `Deserialize` for readers that still build it from the REST projection of a tag.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnTagData {
@@ -13,6 +17,20 @@ pub struct ColumnTagData {
     manual: bool,
     detected_by: Option<String>,
     propagated: bool,
+}
+
+impl From<TagInfo> for ColumnTagData {
+    fn from(t: TagInfo) -> ColumnTagData {
+        ColumnTagData {
+            status: status_name(t.status).to_owned(),
+            origin: t.origin.as_str().to_owned(),
+            tag: t.tag,
+            declared: t.declared,
+            manual: t.manual,
+            detected_by: t.detected_by,
+            propagated: t.propagated,
+        }
+    }
 }
 
 /// A tag on a column, with where it comes from and why.
@@ -74,21 +92,33 @@ impl ColumnTag {
             "datasetField:{}:{}:{}",
             d.namespace, d.name, self.column.name
         );
-        let v = crate::api::graph::tags_explained(state(ctx), Some(&node), paths.max(0) as usize)
-            .await
-            .map_err(api_error)?
-            .0;
-        let entry = v["tags"]
-            .as_array()
+        let s = state(ctx);
+        let explained =
+            weft_query::tags::explained(&s.store, &s.graph, Some(&node), paths.max(0) as usize)
+                .await
+                .map_err(query_error)?;
+        // A tag the graph no longer holds here (a decision since it was read) has no
+        // explanation.
+        let Some(entry) = explained
+            .tags
             .into_iter()
-            .flatten()
-            .find(|t| t["tag"] == self.data.tag.as_str())
-            .cloned()
-            .unwrap_or(Value::Null);
+            .find(|t| t.tag.tag == self.data.tag)
+        else {
+            return Ok(TagExplanation {
+                total_paths: 0,
+                paths: Vec::new(),
+                review: None,
+            });
+        };
         Ok(TagExplanation {
-            total_paths: entry["totalPaths"].as_i64().unwrap_or(0),
-            paths: serde_json::from_value(entry["paths"].clone()).unwrap_or_default(),
-            review: serde_json::from_value(entry["review"].clone()).ok(),
+            total_paths: i64::try_from(entry.total_paths).unwrap_or(i64::MAX),
+            paths: entry.paths.into_iter().map(ExplanationPath::from).collect(),
+            review: entry.review.map(|r| Review {
+                reviewer: r.reviewer,
+                reason: r.reason,
+                at: time(r.at),
+                seq: r.seq,
+            }),
         })
     }
 }
@@ -105,7 +135,7 @@ pub struct TagExplanation {
 }
 
 /// A review decision.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct Review {
     /// Who decided.
     pub reviewer: String,
@@ -118,8 +148,7 @@ pub struct Review {
 }
 
 /// One path a tag took.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct ExplanationPath {
     /// The column where the path starts.
     pub start: String,
@@ -132,7 +161,7 @@ pub struct ExplanationPath {
 }
 
 /// Where a tag path starts.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct TagSourceInfo {
     /// `declared`, `manual`, `detected`, `confirmed`.
     pub kind: String,
@@ -141,8 +170,7 @@ pub struct TagSourceInfo {
 }
 
 /// One hop of a tag path.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct Hop {
     /// Upstream column id.
     pub from: String,
@@ -162,68 +190,93 @@ pub struct Hop {
     pub why: String,
 }
 
+impl From<PathInfo> for ExplanationPath {
+    fn from(p: PathInfo) -> ExplanationPath {
+        ExplanationPath {
+            start: p.start,
+            start_tag: p.start_tag,
+            source: p
+                .source
+                .into_iter()
+                .map(|s| TagSourceInfo {
+                    kind: s.kind.to_owned(),
+                    rule: s.rule,
+                })
+                .collect(),
+            hops: p
+                .hops
+                .into_iter()
+                .map(|h| Hop {
+                    from: h.from,
+                    to: h.to,
+                    origin: h.origin.as_str().to_owned(),
+                    job: h.job.map(JobRef::from),
+                    tag_in: h.tag_in,
+                    tag_out: h.tag_out,
+                    rule: h.rule.to_owned(),
+                    why: h.why,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A PII review queue entry: a tag at a column awaiting (or past) review.
 pub struct ReviewItem {
-    /// The REST layer's projection.
-    pub v: Value,
+    /// The query layer's entry.
+    pub item: QueueItem,
 }
 
 #[Object]
 impl ReviewItem {
     /// The column's node id.
-    async fn column_id(&self) -> Option<String> {
-        text(&self.v, "column")
+    async fn column_id(&self) -> Option<&str> {
+        Some(&self.item.column.id)
     }
 
     /// Namespace.
-    async fn namespace(&self) -> Option<String> {
-        text(&self.v, "namespace")
+    async fn namespace(&self) -> Option<&str> {
+        Some(&self.item.column.namespace)
     }
 
     /// Dataset.
-    async fn dataset_name(&self) -> Option<String> {
-        text(&self.v, "dataset")
+    async fn dataset_name(&self) -> Option<&str> {
+        Some(&self.item.column.dataset)
     }
 
     /// Column.
-    async fn field(&self) -> Option<String> {
-        text(&self.v, "field")
+    async fn field(&self) -> Option<&str> {
+        Some(&self.item.column.field)
     }
 
     /// The tag.
-    async fn tag(&self) -> Option<String> {
-        text(&self.v, "tag")
+    async fn tag(&self) -> Option<&str> {
+        Some(&self.item.tag.tag)
     }
 
     /// `proposed`, `confirmed`, `rejected`.
-    async fn status(&self) -> Option<String> {
-        text(&self.v, "status")
+    async fn status(&self) -> Option<&str> {
+        Some(status_name(self.item.tag.status))
     }
 
     /// `declared`, `manual`, `detected`, `propagated`, `reviewed`.
-    async fn origin(&self) -> Option<String> {
-        text(&self.v, "origin")
+    async fn origin(&self) -> Option<&str> {
+        Some(self.item.tag.origin.as_str())
     }
 
     /// The dataset's owners, who decide.
     async fn owners(&self) -> Vec<Owner> {
-        serde_json::from_value(self.v["owners"].clone()).unwrap_or_default()
+        self.item.owners.iter().cloned().map(Owner::from).collect()
     }
 
     /// Nobody owns the dataset.
     async fn unowned(&self) -> bool {
-        self.v["unowned"].as_bool().unwrap_or(false)
+        self.item.unowned
     }
 
     /// The column, with its tags and their explanations.
     async fn column(&self, ctx: &Context<'_>) -> Result<Option<Column>> {
-        let (Some(ns), Some(ds), Some(field)) = (
-            text(&self.v, "namespace"),
-            text(&self.v, "dataset"),
-            text(&self.v, "field"),
-        ) else {
-            return Ok(None);
-        };
-        crate::graphql::query::column_named(ctx, &ns, &ds, &field).await
+        let c = &self.item.column;
+        crate::graphql::query::column_named(ctx, &c.namespace, &c.dataset, &c.field).await
     }
 }
