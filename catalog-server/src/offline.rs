@@ -17,8 +17,8 @@ use weft_schemas::openlineage::Event;
 use crate::EDGE_REFRESH_MICROS;
 use weft_store::writer::{Outcome, Prepared, Writer};
 use weft_store::{Store, StoreError};
-use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 use weft_views::counters::NamespaceCounters;
+use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 
 /// Events per transaction when loading files.
 const BATCH: usize = 500;

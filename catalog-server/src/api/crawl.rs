@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use crate::crawl::SourceKind;
-use weft_store::read::iso;
 use weft_schemas::change::CrawlRecord;
+use weft_store::read::iso;
 
 /// Query string of the history.
 #[derive(Debug, Deserialize)]

@@ -21,8 +21,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::metrics::Metrics;
-use weft_store::group_commit::WriterHandle;
 use weft_store::Store;
+use weft_store::group_commit::WriterHandle;
 use weft_views::graph::GraphHandle;
 use weft_views::search::SearchHandle;
 
