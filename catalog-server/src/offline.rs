@@ -43,7 +43,7 @@ pub async fn ingest_files(
     paths: &[PathBuf],
     actor: &str,
     sql: &SqlDefaults,
-    aliases: &crate::crawl::Aliases,
+    aliases: &weft_ingest::aliases::Aliases,
 ) -> Result<IngestSummary, StoreError> {
     let mut files = Vec::new();
     for p in paths {
@@ -203,7 +203,7 @@ const STATE_TABLES: [&str; 23] = [
 pub async fn rebuild(
     store: &Store,
     sql: &SqlDefaults,
-    aliases: &crate::crawl::Aliases,
+    aliases: &weft_ingest::aliases::Aliases,
 ) -> Result<RebuildSummary, StoreError> {
     let mut tx = store.pool().begin().await?;
     for t in STATE_TABLES {
