@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Search benchmark over HTTP, end to end, on the embedded store:
 #   1. writes 100,000 DatasetEvents (20 columns each: 2,000,000 columns; names from
-#      weft_search::synth) with weft-loadgen --write-datasets;
+#      bench/loadgen/src/synth.rs) with weft-loadgen --write-datasets;
 #   2. loads them with `weft ingest` (timed);
 #   3. rebuilds the search index from the store with `weft reindex` (timed: the full
 #      index build, target < 60 s);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Search benchmark, library level: builds an on-disk index of 100,000 synthetic datasets
-# with 20 columns each (2,000,000 column documents; names from weft_search::synth) and
+# with 20 columns each (2,000,000 column documents; names from bench/loadgen/src/synth.rs) and
 # measures build time, index size, in-process query latency over the stated mix and
 # autocomplete latency, under /usr/bin/time -v (peak RSS, CPU). See bench/README.md.
 #

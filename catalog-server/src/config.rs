@@ -404,7 +404,7 @@ pub struct Config {
     /// Sources crawled on a schedule by `weft serve`.
     pub crawl: Vec<crate::crawl::CrawlSpec>,
     /// Other addresses of sources, mapped to their namespaces.
-    pub aliases: crate::crawl::Aliases,
+    pub aliases: weft_ingest::aliases::Aliases,
     /// The search ranking's weights.
     pub search_weights: weft_search::rank::Weights,
     /// How often the search view re-indexes everything.
@@ -547,7 +547,7 @@ impl Config {
             }
             crawl.push(c.to_spec()?);
         }
-        let aliases = crate::crawl::Aliases(
+        let aliases = weft_ingest::aliases::Aliases(
             file.namespace_aliases
                 .iter()
                 .map(|(k, v)| (k.trim_end_matches('/').to_owned(), v.clone()))

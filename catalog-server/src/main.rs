@@ -18,9 +18,9 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use weft_catalog_server::config::{CommonArgs, Config, ServeArgs};
 use weft_catalog_server::crawl::{self, CrawlSpec, Sink, SourceKind};
+use weft_catalog_server::{EDGE_REFRESH_MICROS, offline, server, store_config};
 use weft_store::Store;
 use weft_store::writer::Writer;
-use weft_catalog_server::{EDGE_REFRESH_MICROS, offline, server, store_config};
 
 /// mimalloc instead of the system allocator: ingestion allocates and frees many small
 /// strings and vectors per event, on every worker thread at once, and profiles of the
@@ -540,10 +540,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 }
             }
             for a in &anchor {
-                anchors.push(
-                    weft_store::log::Anchor::parse(a)
-                        .map_err(|e| anyhow::anyhow!(e))?,
-                );
+                anchors.push(weft_store::log::Anchor::parse(a).map_err(|e| anyhow::anyhow!(e))?);
             }
             let store = Store::open(&store_config(&cfg))
                 .await

@@ -17,8 +17,8 @@ use weft_schemas::openlineage::Event;
 use crate::EDGE_REFRESH_MICROS;
 use weft_store::writer::{Outcome, Prepared, Writer};
 use weft_store::{Store, StoreError};
-use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 use weft_views::counters::NamespaceCounters;
+use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 
 /// Events per transaction when loading files.
 const BATCH: usize = 500;
@@ -43,7 +43,7 @@ pub async fn ingest_files(
     paths: &[PathBuf],
     actor: &str,
     sql: &SqlDefaults,
-    aliases: &crate::crawl::Aliases,
+    aliases: &weft_ingest::aliases::Aliases,
 ) -> Result<IngestSummary, StoreError> {
     let mut files = Vec::new();
     for p in paths {
@@ -203,7 +203,7 @@ const STATE_TABLES: [&str; 23] = [
 pub async fn rebuild(
     store: &Store,
     sql: &SqlDefaults,
-    aliases: &crate::crawl::Aliases,
+    aliases: &weft_ingest::aliases::Aliases,
 ) -> Result<RebuildSummary, StoreError> {
     let mut tx = store.pool().begin().await?;
     for t in STATE_TABLES {

@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+pub mod aliases;
 pub mod crawl;
 pub mod openlineage;
 pub mod querylog;

@@ -1,6 +1,6 @@
 //! Library-level search benchmark: builds an on-disk index of a synthetic catalog
 //! (default 100,000 datasets × 20 columns = 2,000,000 column documents, names from
-//! `weft_search::synth`) and measures in-process query latency over the stated mix.
+//! `bench/loadgen/src/synth.rs`) and measures in-process query latency over the stated mix.
 //!
 //! ```text
 //! cargo run --release --example search_build -p weft-search -- [datasets] [threads] [heap MB]
@@ -15,7 +15,12 @@ use std::time::{Duration, Instant};
 
 use weft_search::index::{DatasetDoc, Filters, SearchIndex};
 use weft_search::rank::{Signals, now_us};
-use weft_search::synth;
+
+/// The synthetic catalog and query mix of the benchmarks: it lives with the load
+/// generator so that it is no part of the library's API.
+#[path = "../../bench/loadgen/src/synth.rs"]
+#[allow(dead_code)]
+mod synth;
 
 const SEED: u64 = 42;
 const QUERIES: u64 = 4000;

@@ -7,7 +7,6 @@
 //! - [`rank`]: the ranking formula and its weights.
 //! - [`centrality`]: PageRank over the dataset graph, for the centrality factor.
 //! - [`index`]: the index, upserts, search, facets, highlights and autocomplete.
-//! - [`synth`]: a synthetic catalog and query mix for the benchmarks.
 //!
 //! ```
 //! use weft_search::index::{DatasetDoc, Filters, SearchIndex};
@@ -36,5 +35,4 @@ pub mod centrality;
 mod facets;
 pub mod index;
 pub mod rank;
-pub mod synth;
 pub mod tokens;

@@ -2,7 +2,7 @@
 //! and the catalog it reads, as OpenLineage events to load the server with.
 //!
 //! The catalog ([`write_catalog`]) is the search benchmark's synthetic datasets
-//! (`weft_search::synth`: names over six platforms, descriptions, owners, dataset tags,
+//! (`synth.rs`: names over six platforms, descriptions, owners, dataset tags,
 //! tiers) widened to [`COLUMNS`] columns, with `pii` tags declared on some of the
 //! personal-data columns, and a job graph over them: job *j* writes dataset *j* and reads
 //! one to three others (source tables, or an earlier job's output), with a

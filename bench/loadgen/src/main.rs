@@ -16,9 +16,8 @@ mod drive;
 mod generate;
 mod graphql;
 mod search;
-/// The synthetic catalog and query mix shared with the library benchmark
-/// (`weft_search::synth`), included by path so this binary does not build Tantivy.
-#[path = "../../../search/src/synth.rs"]
+/// The synthetic catalog and query mix, shared with the search library's benchmark
+/// (`search/examples/search_build.rs` includes this file by path).
 #[allow(dead_code)]
 mod synth;
 

@@ -1,8 +1,7 @@
 //! The search benchmark's client half: queries against `GET /api/v1/search`, and the
 //! synthetic catalog as OpenLineage `DatasetEvent`s to load the server with.
 //!
-//! Names and queries come from `weft_search::synth` (included by path in `main.rs`, so
-//! this binary does not build Tantivy): the catalog written by
+//! Names and queries come from `synth.rs` (shared with the library benchmark): the catalog written by
 //! [`write_datasets`] is the one the library benchmark indexes, and the query mix
 //! (one- and two-word names, exact names, longer phrases, typos, platform/tier filters,
 //! column names) is the one it measures.

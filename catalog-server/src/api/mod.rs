@@ -21,8 +21,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::metrics::Metrics;
-use weft_store::group_commit::WriterHandle;
 use weft_store::Store;
+use weft_store::group_commit::WriterHandle;
 use weft_views::graph::GraphHandle;
 use weft_views::search::SearchHandle;
 
@@ -46,7 +46,7 @@ pub struct AppState {
     /// The sources `weft serve` crawls on a schedule.
     pub crawl_sources: Arc<Vec<crate::crawl::CrawlSpec>>,
     /// Namespace aliases applied to everything pushed.
-    pub aliases: Arc<crate::crawl::Aliases>,
+    pub aliases: Arc<weft_ingest::aliases::Aliases>,
     /// The GraphQL endpoint's limits.
     pub graphql: crate::graphql::GraphqlConfig,
     /// Turns true when the server starts stopping: long-lived responses (GraphQL

@@ -1,9 +1,8 @@
 //! A synthetic catalog with realistic names, and a query mix over the same vocabulary:
 //! what the search benchmarks index and ask.
 //!
-//! Both the library benchmark (`examples/search_build.rs`) and the HTTP load generator
-//! (`bench/loadgen`, which includes this file by path so that it does not depend on
-//! Tantivy) draw from here, so the catalog loaded into a server and the queries sent
+//! Both the HTTP load generator (`bench/loadgen`) and the library benchmark
+//! (`search/examples/search_build.rs`, which includes this file by path) draw from here, so the catalog loaded into a server and the queries sent
 //! to it match. Std only, deterministic from `(seed, index)`, no shared state.
 //!
 //! Dataset names are `{db}.{schema}.{prefix}{subject}_{qualifier}{suffix}`, e.g.
