@@ -1,6 +1,7 @@
 //! Datasets and their columns, schema versions and usage.
 
 use super::*;
+use weft_store::read::{DatasetVersionRecord, VersionField};
 
 /// A dataset marked deprecated.
 #[derive(SimpleObject, Debug, Clone)]
@@ -152,13 +153,7 @@ impl Dataset {
             .await
             .map_err(load_error)?
             .unwrap_or_default();
-        Ok(owners
-            .into_iter()
-            .map(|o| Owner {
-                name: o.name,
-                owner_type: o.owner_type,
-            })
-            .collect())
+        Ok(owners.into_iter().map(Owner::from).collect())
     }
 
     /// The tier (`gold`), from a `tier` tag; one set by hand wins.
@@ -230,9 +225,7 @@ impl Dataset {
                     } else {
                         JobRole::Reads
                     },
-                    job: Job {
-                        v: jobs.get(&x.job_id)?.clone(),
-                    },
+                    job: Job::from(jobs.get(&x.job_id)?.clone()),
                 })
             })
             .collect())
@@ -326,18 +319,19 @@ impl Dataset {
     ) -> Result<Page<SchemaVersion>> {
         let (offset, limit) = page_args(ctx, first, after)?;
         let r = self.row(ctx).await?;
-        let v = state(ctx)
+        let versions = state(ctx)
             .store
             .dataset_versions(&r.namespace, &r.name, store_page(offset, limit))
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        Ok(page_of_json(&v, "versions", offset, |x| SchemaVersion {
-            version: x["version"].as_i64().unwrap_or(0),
-            created_at: parse_time(&x["createdAt"]),
-            fields: serde_json::from_value(x["fields"].clone()).unwrap_or_default(),
-            created_by_run: x["createdByRun"]["id"].as_str().map(str::to_owned),
-        }))
+        let items = versions
+            .items
+            .into_iter()
+            .map(SchemaVersion::try_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(store_error)?;
+        Ok(page_of(items, offset, versions.total))
     }
 
     /// Every facet as its producer sent it, by name (unknown facets included).
@@ -598,17 +592,44 @@ pub struct SchemaVersion {
     pub created_by_run: Option<String>,
 }
 
+impl TryFrom<DatasetVersionRecord> for SchemaVersion {
+    type Error = weft_store::StoreError;
+
+    /// Fails when the version's stored fields are not a list of fields.
+    fn try_from(v: DatasetVersionRecord) -> Result<SchemaVersion, weft_store::StoreError> {
+        Ok(SchemaVersion {
+            version: v.version,
+            created_at: time(v.created_at),
+            fields: v
+                .schema_fields()?
+                .into_iter()
+                .map(SchemaField::from)
+                .collect(),
+            created_by_run: v.created_by_run,
+        })
+    }
+}
+
 /// A field of a schema version.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct SchemaField {
     /// Name.
     pub name: String,
     /// Type.
-    #[serde(rename = "type")]
     #[graphql(name = "type")]
     pub data_type: Option<String>,
     /// Description.
     pub description: Option<String>,
+}
+
+impl From<VersionField> for SchemaField {
+    fn from(f: VersionField) -> SchemaField {
+        SchemaField {
+            name: f.name,
+            data_type: f.data_type,
+            description: f.description,
+        }
+    }
 }
 
 /// Usage counted from query logs.

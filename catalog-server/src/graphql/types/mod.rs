@@ -158,6 +158,16 @@ pub(crate) fn store_page(offset: usize, limit: usize) -> weft_store::read::Page 
     }
 }
 
+/// A page of a store listing as a page of a connection.
+pub(crate) fn page_of_listing<T, U: OutputType>(
+    list: weft_store::read::Listing<T>,
+    offset: usize,
+    item: impl Fn(T) -> U,
+) -> Page<U> {
+    let items = list.items.into_iter().map(item).collect();
+    page_of(items, offset, list.total)
+}
+
 /// A REST list projection (`{"totalCount", key: [...]}`, one page of it) as a page of a
 /// connection.
 pub(crate) fn page_of_json<T: OutputType>(
@@ -194,6 +204,15 @@ pub struct Owner {
     #[serde(rename = "type")]
     #[graphql(name = "type")]
     pub owner_type: Option<String>,
+}
+
+impl From<weft_store::lookup::OwnerRef> for Owner {
+    fn from(o: weft_store::lookup::OwnerRef) -> Owner {
+        Owner {
+            name: o.name,
+            owner_type: o.owner_type,
+        }
+    }
 }
 
 /// A tag stored on a dataset or column: declared by a producer or added by hand.
