@@ -169,7 +169,7 @@ async fn a_dataset_reads_with_curated_values_over_the_producers() {
     assert!(b.deleted());
     assert_eq!(b.source_name.as_deref(), Some("warehouse"));
     assert_eq!(b.last_modified_at, Some(T0 + 2_500_000));
-    let dep = b.deprecation.expect("deprecated");
+    let dep = b.deprecation.as_ref().expect("deprecated");
     assert_eq!(
         (dep.note.as_deref(), dep.actor.as_str()),
         (Some("use a"), "alice")
