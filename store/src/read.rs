@@ -21,7 +21,10 @@ mod run;
 
 pub use dataset::{DatasetRecord, DatasetVersionRecord, FieldRecord, VersionField};
 pub use job::{JobRecord, SqlLineageRecord, SqlProblem};
-pub use lineage::{LINEAGE_MAX_NODES, LineageAnswer, LineageEntity, LineageNode, NodeId};
+pub use lineage::{
+    ColumnInput, ColumnLineageNode, ColumnName, LINEAGE_MAX_NODES, LineageAnswer,
+    LineageDisagreement, LineageEntity, LineageNode, NodeId,
+};
 pub use namespace::NamespaceRecord;
 pub use run::{DatasetVersionId, RunRecord};
 

@@ -9,8 +9,9 @@
 use serde_json::{Value, json};
 use weft_store::lookup::OwnerRef;
 use weft_store::read::{
-    DatasetRecord, DatasetVersionRecord, EntityName, JobRecord, LINEAGE_MAX_NODES, LineageAnswer,
-    LineageEntity, Listing, NamespaceRecord, RunRecord, SqlLineageRecord, iso,
+    ColumnInput, ColumnLineageNode, DatasetRecord, DatasetVersionRecord, EntityName, JobRecord,
+    LINEAGE_MAX_NODES, LineageAnswer, LineageEntity, Listing, NamespaceRecord, RunRecord,
+    SqlLineageRecord, iso,
 };
 
 /// A page of a list as `{"totalCount": …, key: [item…]}`.
@@ -194,11 +195,6 @@ pub fn runs(list: &Listing<RunRecord>) -> Value {
 /// A lineage answer as `{"graph": [node…]}`; a cut one also says `"truncated": true`
 /// and the cap, two keys Marquez's clients ignore.
 pub fn lineage(a: &LineageAnswer) -> Value {
-    let edges = |list: &[(String, String)]| -> Vec<Value> {
-        list.iter()
-            .map(|(o, d)| json!({"origin": o, "destination": d}))
-            .collect()
-    };
     let graph: Vec<Value> = a
         .nodes
         .iter()
@@ -207,11 +203,88 @@ pub fn lineage(a: &LineageAnswer) -> Value {
                 LineageEntity::Dataset(d) => ("DATASET", dataset(d)),
                 LineageEntity::Job(j) => ("JOB", job(j)),
             };
-            json!({"id": n.key, "type": ty, "data": data, "inEdges": edges(&n.in_edges), "outEdges": edges(&n.out_edges)})
+            json!({"id": n.key, "type": ty, "data": data, "inEdges": edges_json(&n.in_edges), "outEdges": edges_json(&n.out_edges)})
         })
         .collect();
     if a.truncated {
         return json!({"graph": graph, "truncated": true, "maxNodes": LINEAGE_MAX_NODES});
     }
     json!({"graph": graph})
+}
+
+/// `[{"origin", "destination"}]`.
+fn edges_json(list: &[(String, String)]) -> Vec<Value> {
+    list.iter()
+        .map(|(o, d)| json!({"origin": o, "destination": d}))
+        .collect()
+}
+
+/// Marquez's single `transformationType` for an edge: IDENTITY when every
+/// transformation is DIRECT/IDENTITY, else TRANSFORMATION.
+fn legacy_type(t: &Value) -> Value {
+    let all_identity = t.as_array().is_some_and(|a| {
+        !a.is_empty()
+            && a.iter()
+                .all(|x| x["type"] == "DIRECT" && x["subtype"] == "IDENTITY")
+    });
+    Value::from(if all_identity {
+        "IDENTITY"
+    } else {
+        "TRANSFORMATION"
+    })
+}
+
+fn column_input(i: &ColumnInput) -> Value {
+    json!({"namespace": i.source.namespace, "dataset": i.source.dataset, "field": i.source.field,
+           "transformationType": legacy_type(&i.transformations), "transformations": i.transformations,
+           "transformationDescription": i.description,
+           "datasetLevel": i.dataset_level,
+           "edgeOrigins": i.origins})
+}
+
+/// A column-lineage answer as `{"graph": [node…]}`: each column with its inputs, the
+/// first input's transformation repeated on the node as Marquez shows it.
+pub fn column_lineage(columns: &[ColumnLineageNode]) -> Value {
+    let graph: Vec<Value> = columns
+        .iter()
+        .map(|c| {
+            let first = c.inputs.first();
+            json!({
+                "id": c.column.node_id(),
+                "type": "DATASET_FIELD",
+                "data": {
+                    "namespace": c.column.namespace, "dataset": c.column.dataset,
+                    "field": c.column.field, "fieldType": c.field_type,
+                    "transformationDescription": first.and_then(|i| i.description.as_ref()),
+                    "transformationType": first.map(|i| legacy_type(&i.transformations)),
+                    "inputFields": c.inputs.iter().map(column_input).collect::<Vec<_>>(),
+                    "lineageDisagreement": c.disagreement.as_ref().map(|d| json!({
+                        "declaredOnly": d.declared_only,
+                        "sqlOnly": d.sql_only,
+                    })),
+                },
+                "inEdges": edges_json(&c.in_edges),
+                "outEdges": edges_json(&c.out_edges),
+            })
+        })
+        .collect();
+    json!({"graph": graph})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_type_is_identity_only_for_pure_identity() {
+        assert_eq!(
+            legacy_type(&json!([{"type":"DIRECT","subtype":"IDENTITY"}])),
+            "IDENTITY"
+        );
+        assert_eq!(
+            legacy_type(&json!([{"type":"DIRECT","subtype":"AGGREGATION"}])),
+            "TRANSFORMATION"
+        );
+        assert_eq!(legacy_type(&json!([])), "TRANSFORMATION");
+    }
 }

@@ -218,7 +218,9 @@ pub async fn column_lineage(
     found(
         s.store
             .column_lineage(&node, depth, p.with_downstream.unwrap_or(false))
-            .await?,
+            .await?
+            .as_deref()
+            .map(marquez::column_lineage),
         format!("node {:?} not found", p.node_id),
     )
 }

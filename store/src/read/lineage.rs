@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::Row;
 
 use super::{DatasetRecord, EntityKind, JobRecord};
@@ -28,6 +28,72 @@ pub struct LineageNode {
     /// Edges into it as (origin key, destination key), ordered.
     pub in_edges: Vec<(String, String)>,
     /// Edges out of it as (origin key, destination key), ordered.
+    pub out_edges: Vec<(String, String)>,
+}
+
+/// A column named by its dataset's namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnName {
+    /// Namespace.
+    pub namespace: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// Column.
+    pub field: String,
+}
+
+impl ColumnName {
+    /// `datasetField:NS:NAME:FIELD`.
+    pub fn node_id(&self) -> String {
+        format!(
+            "datasetField:{}:{}:{}",
+            self.namespace, self.dataset, self.field
+        )
+    }
+}
+
+/// An input of a column in a column-lineage answer: one source column with what each
+/// origin (the producer, Weft's SQL analysis) says of the edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnInput {
+    /// The source column.
+    pub source: ColumnName,
+    /// The edge's transformations (the producer's when it stated them), as stored: a
+    /// list of `{type, subtype, description, masking}`.
+    pub transformations: Value,
+    /// The edge's description, as that same origin gave it.
+    pub description: Option<String>,
+    /// Whether the input comes only from the dataset level (filters, joins), nothing
+    /// having been stated for the field itself.
+    pub dataset_level: bool,
+    /// Which origins state the edge (`openlineage`, `sql`), by name.
+    pub origins: Vec<String>,
+}
+
+/// Where the producer's direct sources of a column and those its job's SQL implies
+/// differ, as node ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineageDisagreement {
+    /// Sources only the producer declared.
+    pub declared_only: Vec<String>,
+    /// Sources only the SQL implies.
+    pub sql_only: Vec<String>,
+}
+
+/// One column of a column-lineage answer with its inputs and its edges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnLineageNode {
+    /// The column.
+    pub column: ColumnName,
+    /// Its type in its dataset's schema, when known.
+    pub field_type: Option<String>,
+    /// Its inputs, ordered by node id.
+    pub inputs: Vec<ColumnInput>,
+    /// Set when the producer and the SQL disagree on its direct sources.
+    pub disagreement: Option<LineageDisagreement>,
+    /// Edges into it as (origin, destination) node ids, ordered.
+    pub in_edges: Vec<(String, String)>,
+    /// Edges out of it as (origin, destination) node ids, ordered.
     pub out_edges: Vec<(String, String)>,
 }
 
@@ -302,7 +368,7 @@ impl Store {
         node: &NodeId,
         depth: u32,
         downstream: bool,
-    ) -> Result<Option<Value>, StoreError> {
+    ) -> Result<Option<Vec<ColumnLineageNode>>, StoreError> {
         let (ds, field) = match node {
             NodeId::Dataset { namespace, name } => (
                 self.entity_key(EntityKind::Dataset, namespace, name)
@@ -420,24 +486,27 @@ impl Store {
                 names.insert(*d, (r.try_get(0)?, r.try_get(1)?));
             }
         }
-        let key = |c: &(i64, String)| {
-            let (ns, name) = names.get(&c.0).cloned().unwrap_or_default();
-            format!("datasetField:{ns}:{name}:{}", c.1)
+        let named = |c: &Column| {
+            let (namespace, dataset) = names.get(&c.0).cloned().unwrap_or_default();
+            ColumnName {
+                namespace,
+                dataset,
+                field: c.1.clone(),
+            }
         };
+        let key = |c: &Column| named(c).node_id();
         // Ordered by name, never by id: ids count datasets in the order Weft learned of
         // them, and the answer must not depend on the order events arrived in.
         let mut graph = Vec::new();
         let mut sorted: Vec<&(i64, String)> = seen.iter().collect();
         sorted.sort_by_key(|c| key(c));
         for col in sorted {
-            let (ns, name) = names.get(&col.0).cloned().unwrap_or_default();
             let mut into: Vec<_> = edges.iter().filter(|((_, dst), _)| dst == col).collect();
             into.sort_by_key(|((src, _), _)| key(src));
-            let inputs: Vec<Value> = into
+            let inputs: Vec<ColumnInput> = into
                 .into_iter()
                 .map(|((src, _), by_origin)| {
-                    let (sns, sname) = names.get(&src.0).cloned().unwrap_or_default();
-                    let (t, desc) = by_origin
+                    let (transformations, description) = by_origin
                         .get(DECLARED)
                         .or_else(|| by_origin.values().next())
                         .cloned()
@@ -446,13 +515,14 @@ impl Store {
                     // input that is both (a GROUP BY key that is also selected) is the
                     // field's own, its transformations merged.
                     let pair = (src.clone(), col.clone());
-                    let only_dataset_level =
-                        dataset_level.contains(&pair) && !field_level.contains(&pair);
-                    json!({"namespace": sns, "dataset": sname, "field": src.1,
-                           "transformationType": legacy_type(&t), "transformations": t,
-                           "transformationDescription": desc,
-                           "datasetLevel": only_dataset_level,
-                           "edgeOrigins": by_origin.keys().collect::<Vec<_>>()})
+                    ColumnInput {
+                        source: named(src),
+                        transformations,
+                        description,
+                        dataset_level: dataset_level.contains(&pair)
+                            && !field_level.contains(&pair),
+                        origins: by_origin.keys().cloned().collect(),
+                    }
                 })
                 .collect();
             let disagreement = disagreement(&edges, &field_level, col, &key);
@@ -466,49 +536,46 @@ impl Store {
                 .map(|r| r.try_get::<Option<String>, _>(0))
                 .transpose()?
                 .flatten();
-            let first = inputs.first().cloned().unwrap_or(Value::Null);
-            graph.push(json!({
-                "id": key(col),
-                "type": "DATASET_FIELD",
-                "data": {
-                    "namespace": ns, "dataset": name, "field": col.1, "fieldType": field_type,
-                    "transformationDescription": first.get("transformationDescription").cloned().unwrap_or(Value::Null),
-                    "transformationType": first.get("transformationType").cloned().unwrap_or(Value::Null),
-                    "inputFields": inputs,
-                    "lineageDisagreement": disagreement,
-                },
-                "inEdges": sorted_edges(edges.keys().filter(|(_, d)| d == col && names.contains_key(&col.0)), &key),
-                "outEdges": sorted_edges(edges.keys().filter(|(s, _)| s == col), &key),
-            }));
+            graph.push(ColumnLineageNode {
+                column: named(col),
+                field_type,
+                inputs,
+                disagreement,
+                in_edges: sorted_edges(
+                    edges
+                        .keys()
+                        .filter(|(_, d)| d == col && names.contains_key(&col.0)),
+                    &key,
+                ),
+                out_edges: sorted_edges(edges.keys().filter(|(s, _)| s == col), &key),
+            });
         }
-        Ok(Some(json!({"graph": graph})))
+        Ok(Some(graph))
     }
 }
 
-/// Marquez's `{origin, destination}` edge list, ordered by name.
+/// An edge list as (origin, destination) node ids, ordered by them.
 fn sorted_edges<'a>(
     edges: impl Iterator<Item = &'a (Column, Column)>,
     key: &impl Fn(&Column) -> String,
-) -> Vec<Value> {
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = edges.map(|(s, d)| (key(s), key(d))).collect();
     out.sort();
-    out.into_iter()
-        .map(|(origin, destination)| json!({"origin": origin, "destination": destination}))
-        .collect()
+    out
 }
 
 /// The origin of edges a producer declared in its columnLineage facet.
 const DECLARED: &str = "openlineage";
 
 /// Where the producer's DIRECT sources of `col` and those its job's SQL implies differ
-/// (`null` when they agree or only one side speaks). Such an edge is kept from both
+/// (`None` when they agree or only one side speaks). Such an edge is kept from both
 /// sides rather than one overwriting the other, and this says so next to the column.
 fn disagreement(
     edges: &EdgesByOrigin,
     field_level: &HashSet<(Column, Column)>,
     col: &Column,
     key: &impl Fn(&Column) -> String,
-) -> Value {
+) -> Option<LineageDisagreement> {
     // A declared input without transformations is taken as direct: that is what the
     // producers that omit them (dbt, older Spark) mean.
     let direct = |t: &Value| {
@@ -535,7 +602,7 @@ fn disagreement(
             .any(|((_, d), o)| d == col && o.contains_key(origin))
     };
     if !speaks(DECLARED) || !speaks("sql") || declared == derived {
-        return Value::Null;
+        return None;
     }
     let only = |a: &[&Column], b: &[&Column]| -> Vec<String> {
         a.iter()
@@ -543,24 +610,9 @@ fn disagreement(
             .map(|x| key(x))
             .collect()
     };
-    json!({
-        "declaredOnly": only(&declared, &derived),
-        "sqlOnly": only(&derived, &declared),
-    })
-}
-
-/// Marquez's single `transformationType` for an edge: IDENTITY when every
-/// transformation is DIRECT/IDENTITY, else TRANSFORMATION.
-fn legacy_type(t: &Value) -> Value {
-    let all_identity = t.as_array().is_some_and(|a| {
-        !a.is_empty()
-            && a.iter()
-                .all(|x| x["type"] == "DIRECT" && x["subtype"] == "IDENTITY")
-    });
-    Value::from(if all_identity {
-        "IDENTITY"
-    } else {
-        "TRANSFORMATION"
+    Some(LineageDisagreement {
+        declared_only: only(&declared, &derived),
+        sql_only: only(&derived, &declared),
     })
 }
 
@@ -627,17 +679,5 @@ mod tests {
         );
         assert_eq!(NodeId::parse("dataset:nons"), None);
         assert_eq!(NodeId::parse("table:a:b"), None);
-    }
-
-    #[test]
-    fn legacy_type_is_identity_only_for_pure_identity() {
-        assert_eq!(
-            legacy_type(&json!([{"type":"DIRECT","subtype":"IDENTITY"}])),
-            "IDENTITY"
-        );
-        assert_eq!(
-            legacy_type(&json!([{"type":"DIRECT","subtype":"AGGREGATION"}])),
-            "TRANSFORMATION"
-        );
     }
 }

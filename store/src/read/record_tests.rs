@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::batch::DatasetFilter;
 use crate::lookup::OwnerRef;
-use crate::read::{EntityName, LineageEntity, NodeId, Page};
+use crate::read::{EntityName, LineageDisagreement, LineageEntity, NodeId, Page};
 use crate::{Store, StoreConfig};
 
 const T0: i64 = 1_700_000_000_000_000;
@@ -343,5 +343,73 @@ async fn lineage_reads_typed_nodes_and_edges() {
     assert_eq!(
         job.out_edges,
         [("job:ns:etl.daily".to_owned(), "dataset:ns:b".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn column_lineage_reads_inputs_and_where_origins_disagree() {
+    let (_dir, store) = seeded().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO column_edges (dst_dataset_id, dst_column, src_dataset_id, src_column, job_id, origin, \
+         transformations, description, first_seen, last_seen) VALUES \
+         (2, 'x', 1, 'id', 1, 'openlineage', '[{{\"type\":\"DIRECT\",\"subtype\":\"IDENTITY\"}}]', 'copied', {T0}, {T0}), \
+         (2, 'x', 1, 'email', 1, 'sql', '[]', NULL, {T0}, {T0})"
+    )))
+    .execute(store.pool())
+    .await
+    .expect("seed edges");
+    let node = NodeId::DatasetField {
+        namespace: "ns".into(),
+        name: "b".into(),
+        field: "x".into(),
+    };
+    let columns = store
+        .column_lineage(&node, 1, false)
+        .await
+        .expect("read")
+        .expect("found");
+    let ids: Vec<String> = columns.iter().map(|c| c.column.node_id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "datasetField:ns:a:email",
+            "datasetField:ns:a:id",
+            "datasetField:ns:b:x"
+        ]
+    );
+    let x = &columns[2];
+    let inputs: Vec<(&str, &[String], Option<&str>)> = x
+        .inputs
+        .iter()
+        .map(|i| {
+            (
+                i.source.field.as_str(),
+                i.origins.as_slice(),
+                i.description.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("email", &["sql".to_owned()][..], None),
+            ("id", &["openlineage".to_owned()][..], Some("copied"))
+        ]
+    );
+    assert!(x.inputs.iter().all(|i| !i.dataset_level));
+    assert_eq!(
+        x.disagreement,
+        Some(LineageDisagreement {
+            declared_only: vec!["datasetField:ns:a:id".into()],
+            sql_only: vec!["datasetField:ns:a:email".into()],
+        })
+    );
+    assert_eq!(x.in_edges.len(), 2);
+    assert_eq!(
+        columns[1].out_edges,
+        [(
+            "datasetField:ns:a:id".to_owned(),
+            "datasetField:ns:b:x".to_owned()
+        )]
     );
 }
