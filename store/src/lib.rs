@@ -7,12 +7,14 @@
 
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod bulk;
 pub mod cursors;
 pub mod edits;
 pub mod group_commit;
 pub mod log;
 pub mod lookup;
+mod owners;
 pub mod read;
 pub mod reviews;
 pub mod signing;

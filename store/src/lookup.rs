@@ -68,15 +68,8 @@ impl Store {
         }
         // Owners set by hand replace what producers say.
         for (id, c) in self.curations(ids).await? {
-            if let Some(owners) = c.owners() {
-                let refs = owners
-                    .into_iter()
-                    .map(|o| OwnerRef {
-                        name: o.name,
-                        owner_type: o.owner_type,
-                    })
-                    .collect();
-                out.insert(id, refs);
+            if let Some(owners) = super::owners::curated_owners(&c) {
+                out.insert(id, owners);
             }
         }
         Ok(out)

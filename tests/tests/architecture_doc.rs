@@ -60,7 +60,9 @@ fn as_repo_path(root: &Path, span: &str) -> Option<String> {
     if span.is_empty()
         || span.starts_with('/')
         || span.starts_with('.')
-        || span.chars().any(|c| c.is_whitespace() || "{}*<>:?=,()|$&#".contains(c))
+        || span
+            .chars()
+            .any(|c| c.is_whitespace() || "{}*<>:?=,()|$&#".contains(c))
     {
         return None;
     }
@@ -110,9 +112,15 @@ fn every_workspace_crate_has_its_section_in_directory_order() {
     );
     let mut sorted = sections.clone();
     sorted.sort();
-    assert_eq!(sections, sorted, "code map sections are not in directory order");
+    assert_eq!(
+        sections, sorted,
+        "code map sections are not in directory order"
+    );
     for s in &sections {
-        assert!(root.join(s).is_dir(), "code map section `{s}/` is not a directory");
+        assert!(
+            root.join(s).is_dir(),
+            "code map section `{s}/` is not a directory"
+        );
     }
 }
 
@@ -123,7 +131,10 @@ fn every_workspace_crate_has_a_readme() {
         .into_iter()
         .filter(|m| !root.join(m).join("README.md").is_file())
         .collect();
-    assert!(missing.is_empty(), "crates without a README.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "crates without a README.md: {missing:?}"
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use weft_lineage::graph::{ColumnTag, Direction, TagKey, TagStatus};
+use weft_lineage::graph::{Direction, TagKey, TagStatus};
 use weft_query::impact::Impact;
 use weft_query::node::{ColumnName, Edge, JobName, level_name};
 use weft_query::paths::PathRequest;
@@ -104,11 +104,6 @@ fn tag_info_json(t: &TagInfo) -> Value {
         "detectedBy": t.detected_by,
         "propagated": t.propagated,
     })
-}
-
-/// A graph tag as this API shows it: key, status, origin and where it comes from.
-pub(crate) fn tag_json(t: &ColumnTag) -> Value {
-    tag_info_json(&TagInfo::of(t))
 }
 
 /// `base` (an object) with the tag's members added.

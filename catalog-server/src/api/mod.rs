@@ -6,6 +6,7 @@
 pub mod crawl;
 pub mod error;
 pub mod graph;
+pub mod marquez;
 pub mod ops;
 pub mod push;
 pub mod read;

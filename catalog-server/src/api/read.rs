@@ -1,4 +1,4 @@
-//! Read endpoints in Marquez's shapes (see `store/read.rs` for the projections).
+//! Read endpoints in Marquez's shapes: the store's records, rendered by `marquez.rs`.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::error::ApiError;
+use super::marquez;
 use weft_store::read::{NodeId, Page};
 
 /// Largest page a client may ask for.
@@ -46,13 +47,19 @@ fn found(v: Option<Value>, what: String) -> ApiResult {
 
 /// `GET /api/v1/namespaces`.
 pub async fn namespaces(State(s): State<AppState>, Query(p): Query<PageParams>) -> ApiResult {
-    Ok(Json(s.store.list_namespaces(p.page()?).await?))
+    Ok(Json(marquez::namespaces(
+        &s.store.list_namespaces(p.page()?).await?,
+    )))
 }
 
 /// `GET /api/v1/namespaces/{ns}`.
 pub async fn namespace(State(s): State<AppState>, Path(ns): Path<String>) -> ApiResult {
     found(
-        s.store.get_namespace(&ns).await?,
+        s.store
+            .get_namespace(&ns)
+            .await?
+            .as_ref()
+            .map(marquez::namespace),
         format!("namespace {ns} not found"),
     )
 }
@@ -64,7 +71,11 @@ pub async fn datasets(
     Query(p): Query<PageParams>,
 ) -> ApiResult {
     found(
-        s.store.list_datasets(&ns, p.page()?).await?,
+        s.store
+            .list_datasets(&ns, p.page()?)
+            .await?
+            .as_ref()
+            .map(marquez::datasets),
         format!("namespace {ns} not found"),
     )
 }
@@ -74,7 +85,12 @@ pub async fn dataset(
     State(s): State<AppState>,
     Path((ns, name)): Path<(String, String)>,
 ) -> ApiResult {
-    let mut v = s.store.get_dataset(&ns, &name).await?;
+    let mut v = s
+        .store
+        .get_dataset(&ns, &name)
+        .await?
+        .as_ref()
+        .map(marquez::dataset);
     if let Some(d) = v.as_mut() {
         super::graph::enrich_dataset(&s, d);
     }
@@ -88,7 +104,10 @@ pub async fn dataset_versions(
     Query(p): Query<PageParams>,
 ) -> ApiResult {
     found(
-        s.store.dataset_versions(&ns, &name, p.page()?).await?,
+        s.store
+            .dataset_versions(&ns, &name, p.page()?)
+            .await?
+            .map(|l| marquez::dataset_versions(&ns, &name, &l)),
         format!("dataset {ns}:{name} not found"),
     )
 }
@@ -100,7 +119,11 @@ pub async fn jobs(
     Query(p): Query<PageParams>,
 ) -> ApiResult {
     found(
-        s.store.list_jobs(&ns, p.page()?).await?,
+        s.store
+            .list_jobs(&ns, p.page()?)
+            .await?
+            .as_ref()
+            .map(marquez::jobs),
         format!("namespace {ns} not found"),
     )
 }
@@ -108,7 +131,11 @@ pub async fn jobs(
 /// `GET /api/v1/namespaces/{ns}/jobs/{name}`.
 pub async fn job(State(s): State<AppState>, Path((ns, name)): Path<(String, String)>) -> ApiResult {
     found(
-        s.store.get_job(&ns, &name).await?,
+        s.store
+            .get_job(&ns, &name)
+            .await?
+            .as_ref()
+            .map(marquez::job),
         format!("job {ns}:{name} not found"),
     )
 }
@@ -120,14 +147,21 @@ pub async fn runs(
     Query(p): Query<PageParams>,
 ) -> ApiResult {
     found(
-        s.store.list_runs(&ns, &name, p.page()?).await?,
+        s.store
+            .list_runs(&ns, &name, p.page()?)
+            .await?
+            .as_ref()
+            .map(marquez::runs),
         format!("job {ns}:{name} not found"),
     )
 }
 
 /// `GET /api/v1/runs/{id}`.
 pub async fn run(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    found(s.store.get_run(&id).await?, format!("run {id} not found"))
+    found(
+        s.store.get_run(&id).await?.as_ref().map(marquez::run),
+        format!("run {id} not found"),
+    )
 }
 
 /// `?nodeId=&depth=&withDownstream=` for the lineage endpoints.
@@ -165,7 +199,11 @@ pub async fn lineage(State(s): State<AppState>, Query(p): Query<LineageParams>) 
     let node = p.node()?;
     let depth = p.depth.unwrap_or(DEFAULT_DEPTH).min(MAX_DEPTH);
     found(
-        s.store.lineage(&node, depth).await?,
+        s.store
+            .lineage(&node, depth)
+            .await?
+            .as_ref()
+            .map(marquez::lineage),
         format!("node {:?} not found", p.node_id),
     )
 }
@@ -180,7 +218,9 @@ pub async fn column_lineage(
     found(
         s.store
             .column_lineage(&node, depth, p.with_downstream.unwrap_or(false))
-            .await?,
+            .await?
+            .as_deref()
+            .map(marquez::column_lineage),
         format!("node {:?} not found", p.node_id),
     )
 }

@@ -3,7 +3,6 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, InputObject, Object, Result};
-use sqlx::Row;
 use weft_lineage::graph::{Direction, TagStatus};
 use weft_query::review::QueueRequest;
 use weft_query::search::SearchRequest;
@@ -13,11 +12,10 @@ use super::types::{
     ChangePage, Column, ColumnPaths, Dataset, Impact, Job, LineageGraph, Namespace, Page,
     ReviewItem, Run, SearchFacets, SearchHit, SearchInfo, SearchKind, Suggestion, ViewerInfo,
     change_page, children_cap, column_paths, impact_of, page_args, page_cost, page_of,
-    page_of_json, seq_cursor, state, store_page, traverse, wants_payloads,
+    page_of_listing, seq_cursor, state, store_page, traverse, wants_payloads,
 };
 use super::{bad_input, load_error, query_error, store_error};
 use crate::auth::Scope;
-use weft_store::bulk::Val;
 use weft_store::log::FeedFilter;
 
 /// Suggestions `suggest` gives when `first` is null, and at most.
@@ -296,7 +294,7 @@ impl QueryRoot {
             .get_job(&namespace, &name)
             .await
             .map_err(store_error)?
-            .map(|v| Job { v }))
+            .map(Job::from))
     }
 
     /// One run, by its id (or the id its producer sent).
@@ -307,7 +305,7 @@ impl QueryRoot {
             .get_run(&id)
             .await
             .map_err(store_error)?
-            .map(|v| Run { v }))
+            .map(Run::from))
     }
 
     /// One namespace.
@@ -318,7 +316,7 @@ impl QueryRoot {
             .get_namespace(&name)
             .await
             .map_err(store_error)?
-            .map(|v| Namespace::from_json(&v)))
+            .map(Namespace::from))
     }
 
     /// Every namespace, by name.
@@ -336,7 +334,7 @@ impl QueryRoot {
             .list_namespaces(store_page(offset, limit))
             .await
             .map_err(store_error)?;
-        Ok(page_of_json(&v, "namespaces", offset, Namespace::from_json))
+        Ok(page_of_listing(v, offset, Namespace::from))
     }
 
     /// Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
@@ -481,76 +479,19 @@ pub(crate) async fn list_datasets(
     after: Option<String>,
 ) -> Result<Page<Dataset>> {
     let (offset, limit) = page_args(ctx, first, after)?;
-    let mut filter = String::from("1 = 1");
-    let mut binds: Vec<Val> = Vec::new();
-    if let Some(ns) = &f.namespace {
-        filter.push_str(" AND n.name = ?");
-        binds.push(ns.as_str().into());
-    }
-    if let Some(tag) = &f.tag {
-        filter.push_str(
-            " AND EXISTS (SELECT 1 FROM tags t WHERE t.dataset_id = d.id AND t.column_name = '' AND t.key = ?)",
-        );
-        binds.push(tag.as_str().into());
-    }
-    if let Some(owner) = &f.owner {
-        // Curated owners replace the producer's: match them when set, else the producer's.
-        let who = owner.trim().to_lowercase();
-        filter.push_str(
-            " AND (EXISTS (SELECT 1 FROM curations c WHERE c.dataset_id = d.id AND c.column_name = '' \
-               AND c.field = 'owners' AND (LOWER(c.value) LIKE ? OR LOWER(c.value) LIKE ?)) \
-             OR (NOT EXISTS (SELECT 1 FROM curations c WHERE c.dataset_id = d.id AND c.column_name = '' \
-               AND c.field = 'owners') AND EXISTS (SELECT 1 FROM owners o WHERE o.entity_type = 'dataset' \
-               AND o.entity_id = d.id AND (LOWER(o.name) = ? OR LOWER(o.name) LIKE ?))))",
-        );
-        let json_name = serde_json::to_string(&who).unwrap_or_default();
-        binds.push(format!("%\"name\":{json_name}%").into());
-        binds.push(format!("%\"name\":\"%:{}\"%", who.replace('"', "")).into());
-        binds.push(who.as_str().into());
-        binds.push(format!("%:{who}").into());
-    }
-    if let Some(text) = &f.name_contains {
-        filter.push_str(" AND LOWER(d.name) LIKE ?");
-        binds.push(format!("%{}%", text.to_lowercase()).into());
-    }
-    if !f.include_deleted {
-        filter.push_str(" AND (d.lifecycle IS NULL OR d.lifecycle <> 'DROP')");
-    }
-    let store = &state(ctx).store;
-    let mut page_binds = binds.clone();
-    page_binds.push((limit as i64).into());
-    page_binds.push((offset as i64).into());
-    let rows = store
-        .rows(
-            &format!(
-                "SELECT d.id FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
-                 WHERE {filter} ORDER BY n.name, d.name LIMIT ? OFFSET ?"
-            ),
-            page_binds,
-        )
+    let filter = weft_store::batch::DatasetFilter {
+        namespace: f.namespace,
+        tag: f.tag,
+        owner: f.owner,
+        name_contains: f.name_contains,
+        include_deleted: f.include_deleted,
+    };
+    let (ids, total) = state(ctx)
+        .store
+        .filter_datasets(&filter, offset as i64, limit as i64)
         .await
         .map_err(store_error)?;
-    let total: i64 = store
-        .rows(
-            &format!(
-                "SELECT COUNT(*) FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE {filter}"
-            ),
-            binds,
-        )
-        .await
-        .map_err(store_error)?
-        .first()
-        .map(|r| r.try_get(0))
-        .transpose()
-        .map_err(|e| store_error(e.into()))?
-        .unwrap_or(0);
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        items.push(Dataset {
-            id: r.try_get(0).map_err(|e| store_error(e.into()))?,
-        });
-    }
-    let ids: Vec<i64> = items.iter().map(|d| d.id).collect();
+    let items: Vec<Dataset> = ids.iter().map(|&id| Dataset { id }).collect();
     prime(ctx, &ids, None).await?;
     Ok(page_of(items, offset, total))
 }

@@ -1,6 +1,7 @@
 //! Datasets and their columns, schema versions and usage.
 
 use super::*;
+use weft_store::read::{DatasetVersionRecord, VersionField};
 
 /// A dataset marked deprecated.
 #[derive(SimpleObject, Debug, Clone)]
@@ -152,13 +153,7 @@ impl Dataset {
             .await
             .map_err(load_error)?
             .unwrap_or_default();
-        Ok(owners
-            .into_iter()
-            .map(|o| Owner {
-                name: o.name,
-                owner_type: o.owner_type,
-            })
-            .collect())
+        Ok(owners.into_iter().map(Owner::from).collect())
     }
 
     /// The tier (`gold`), from a `tier` tag; one set by hand wins.
@@ -230,9 +225,7 @@ impl Dataset {
                     } else {
                         JobRole::Reads
                     },
-                    job: Job {
-                        v: jobs.get(&x.job_id)?.clone(),
-                    },
+                    job: Job::from(jobs.get(&x.job_id)?.clone()),
                 })
             })
             .collect())
@@ -326,18 +319,19 @@ impl Dataset {
     ) -> Result<Page<SchemaVersion>> {
         let (offset, limit) = page_args(ctx, first, after)?;
         let r = self.row(ctx).await?;
-        let v = state(ctx)
+        let versions = state(ctx)
             .store
             .dataset_versions(&r.namespace, &r.name, store_page(offset, limit))
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        Ok(page_of_json(&v, "versions", offset, |x| SchemaVersion {
-            version: x["version"].as_i64().unwrap_or(0),
-            created_at: parse_time(&x["createdAt"]),
-            fields: serde_json::from_value(x["fields"].clone()).unwrap_or_default(),
-            created_by_run: x["createdByRun"]["id"].as_str().map(str::to_owned),
-        }))
+        let items = versions
+            .items
+            .into_iter()
+            .map(SchemaVersion::try_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(store_error)?;
+        Ok(page_of(items, offset, versions.total))
     }
 
     /// Every facet as its producer sent it, by name (unknown facets included).
@@ -518,15 +512,13 @@ impl Column {
     /// Its tags with status and origin: declared, detected, added by hand, or
     /// propagated along lineage (rejected ones included, marked so).
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<ColumnTag>> {
-        let s = state(ctx);
-        let cat = s.graph.read().map_err(|e| api_error(e.into()))?;
-        let c = ColumnRef::new(self.row.dataset_id, &self.row.name);
-        let tags = cat.graph.tags_of(&c).unwrap_or_default();
+        let tags =
+            weft_query::tags::column_tags(&state(ctx).graph, self.row.dataset_id, &self.row.name)
+                .map_err(crate::graphql::query_error)?;
         Ok(tags
-            .iter()
-            .filter_map(|t| serde_json::from_value::<ColumnTagData>(tag_json(t)).ok())
-            .map(|data| ColumnTag {
-                data,
+            .into_iter()
+            .map(|t| ColumnTag {
+                data: ColumnTagData::from(t),
                 column: self.row.clone(),
             })
             .collect())
@@ -598,17 +590,44 @@ pub struct SchemaVersion {
     pub created_by_run: Option<String>,
 }
 
+impl TryFrom<DatasetVersionRecord> for SchemaVersion {
+    type Error = weft_store::StoreError;
+
+    /// Fails when the version's stored fields are not a list of fields.
+    fn try_from(v: DatasetVersionRecord) -> Result<SchemaVersion, weft_store::StoreError> {
+        Ok(SchemaVersion {
+            version: v.version,
+            created_at: time(v.created_at),
+            fields: v
+                .schema_fields()?
+                .into_iter()
+                .map(SchemaField::from)
+                .collect(),
+            created_by_run: v.created_by_run,
+        })
+    }
+}
+
 /// A field of a schema version.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct SchemaField {
     /// Name.
     pub name: String,
     /// Type.
-    #[serde(rename = "type")]
     #[graphql(name = "type")]
     pub data_type: Option<String>,
     /// Description.
     pub description: Option<String>,
+}
+
+impl From<VersionField> for SchemaField {
+    fn from(f: VersionField) -> SchemaField {
+        SchemaField {
+            name: f.name,
+            data_type: f.data_type,
+            description: f.description,
+        }
+    }
 }
 
 /// Usage counted from query logs.
@@ -677,41 +696,26 @@ pub struct ColumnUsage {
 }
 
 async fn usage_of(ctx: &Context<'_>, id: i64, days: i32) -> Result<Usage> {
-    if !(1..=3650).contains(&days) {
-        return Err(bad_input("days", "days must be between 1 and 3650"));
-    }
-    let store = &state(ctx).store;
-    let today = Utc::now().date_naive();
-    let since = (today - chrono::Duration::days(i64::from(days) - 1))
-        .format("%Y-%m-%d")
-        .to_string();
-    let per_day = store
-        .usage_days(id, "", &since)
+    let u = weft_query::usage::usage(&state(ctx).store, id, i64::from(days))
         .await
-        .map_err(store_error)?;
-    let columns = store.column_usage(id, &since).await.map_err(store_error)?;
-    let totals = store
-        .usage_totals(&[id], &since, today, 14.0)
-        .await
-        .map_err(store_error)?
-        .remove(&id)
-        .unwrap_or_default();
+        .map_err(crate::graphql::query_error)?;
     Ok(Usage {
-        since,
-        reads: totals.reads,
-        writes: totals.writes,
-        users: totals.users,
-        statements: totals.statements,
-        decayed_reads: totals.decayed_reads,
-        last_read: totals.last_read,
-        days: per_day.into_iter().map(DayUsage::from).collect(),
-        columns: columns
+        since: u.since,
+        reads: u.total.reads,
+        writes: u.total.writes,
+        users: u.total.users,
+        statements: u.total.statements,
+        decayed_reads: u.total.decayed_reads,
+        last_read: u.total.last_read,
+        days: u.days.into_iter().map(DayUsage::from).collect(),
+        columns: u
+            .columns
             .into_iter()
-            .map(|(name, reads, writes, users)| ColumnUsage {
-                name,
-                reads,
-                writes,
-                users,
+            .map(|c| ColumnUsage {
+                name: c.name,
+                reads: c.reads,
+                writes: c.writes,
+                users: c.users,
             })
             .collect(),
     })

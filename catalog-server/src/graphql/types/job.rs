@@ -1,11 +1,20 @@
 //! Jobs and their runs, and what SQL lineage made of a job's SQL.
 
 use super::*;
+use weft_store::read::{
+    DatasetVersionId, EntityName, JobRecord, RunRecord, SqlLineageRecord, SqlProblem,
+};
 
 /// A job: what runs and what it reads and writes.
 pub struct Job {
-    /// The REST layer's projection of the job.
-    pub v: Value,
+    /// The job as the store reads it.
+    record: JobRecord,
+}
+
+impl From<JobRecord> for Job {
+    fn from(record: JobRecord) -> Job {
+        Job { record }
+    }
 }
 
 #[Object]
@@ -14,67 +23,79 @@ impl Job {
     async fn id(&self) -> ID {
         ID(format!(
             "job:{}:{}",
-            text(&self.v, "namespace").unwrap_or_default(),
-            text(&self.v, "name").unwrap_or_default()
+            self.record.namespace, self.record.name
         ))
     }
 
     /// Namespace.
     async fn namespace(&self) -> Option<String> {
-        text(&self.v, "namespace")
+        Some(self.record.namespace.clone())
     }
 
     /// Name.
     async fn name(&self) -> Option<String> {
-        text(&self.v, "name")
+        Some(self.record.name.clone())
     }
 
     /// `BATCH`, `STREAMING`…
     #[graphql(name = "type")]
     async fn kind(&self) -> Option<String> {
-        text(&self.v, "type")
+        Some(self.record.kind.clone())
     }
 
     /// Description.
     async fn description(&self) -> Option<String> {
-        text(&self.v, "description")
+        self.record.description.clone()
     }
 
     /// Its SQL, when a producer sent it.
     async fn sql(&self) -> Option<String> {
-        text(&self.v, "sql")
+        self.record.sql.clone()
     }
 
     /// Source code location.
     async fn location(&self) -> Option<String> {
-        text(&self.v, "location")
+        self.record
+            .location()
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     }
 
     /// What Weft's SQL lineage made of its SQL: statements, column edges derived,
     /// errors with their position, names no catalog dataset answered. Null when the job
     /// has no SQL (or it has not been analysed yet).
-    async fn sql_lineage(&self) -> Option<SqlLineage> {
-        SqlLineage::from_json(&self.v["sqlLineage"])
+    async fn sql_lineage(&self) -> Result<Option<SqlLineage>> {
+        self.record
+            .sql_lineage
+            .as_ref()
+            .map(SqlLineage::try_from)
+            .transpose()
+            .map_err(store_error)
     }
 
     /// First seen.
     async fn created_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["createdAt"])
+        time(self.record.created_at)
     }
 
     /// Last changed.
     async fn updated_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["updatedAt"])
+        time(self.record.updated_at)
     }
 
     /// Owners.
     async fn owners(&self) -> Vec<Owner> {
-        serde_json::from_value(self.v["owners"].clone()).unwrap_or_default()
+        self.record
+            .owners
+            .iter()
+            .cloned()
+            .map(Owner::from)
+            .collect()
     }
 
     /// Every job facet, as sent.
     async fn facets(&self) -> Json<Value> {
-        Json(self.v["facets"].clone())
+        Json(Value::Object(self.record.facets.clone()))
     }
 
     /// Datasets it reads.
@@ -85,7 +106,7 @@ impl Job {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Dataset>> {
-        datasets_named(ctx, &self.v["inputs"], first, after).await
+        datasets_named(ctx, &self.record.inputs, first, after).await
     }
 
     /// Datasets it writes.
@@ -96,13 +117,15 @@ impl Job {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Dataset>> {
-        datasets_named(ctx, &self.v["outputs"], first, after).await
+        datasets_named(ctx, &self.record.outputs, first, after).await
     }
 
     /// Its latest run.
     async fn latest_run(&self) -> Option<Run> {
-        let r = &self.v["latestRun"];
-        (!r.is_null()).then(|| Run { v: r.clone() })
+        self.record
+            .latest_run
+            .as_deref()
+            .map(|r| Run::from(r.clone()))
     }
 
     /// Its runs, newest first.
@@ -114,15 +137,17 @@ impl Job {
         after: Option<String>,
     ) -> Result<Page<Run>> {
         let (offset, limit) = page_args(ctx, first, after)?;
-        let ns = text(&self.v, "namespace").unwrap_or_default();
-        let name = text(&self.v, "name").unwrap_or_default();
-        let v = state(ctx)
+        let runs = state(ctx)
             .store
-            .list_runs(&ns, &name, store_page(offset, limit))
+            .list_runs(
+                &self.record.namespace,
+                &self.record.name,
+                store_page(offset, limit),
+            )
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        Ok(page_of_json(&v, "runs", offset, |r| Run { v: r.clone() }))
+        Ok(page_of_listing(runs, offset, Run::from))
     }
 }
 
@@ -142,24 +167,23 @@ pub struct SqlLineage {
     pub analyzed_at: Option<DateTime<Utc>>,
 }
 
-impl SqlLineage {
-    /// From the REST job projection's `sqlLineage` (`None` when null).
-    fn from_json(v: &Value) -> Option<SqlLineage> {
-        if !v.is_object() {
-            return None;
-        }
-        Some(SqlLineage {
-            statements: v["statements"].as_i64().unwrap_or(0),
-            edges: v["edges"].as_i64().unwrap_or(0),
-            errors: serde_json::from_value(v["errors"].clone()).unwrap_or_default(),
-            unresolved: serde_json::from_value(v["unresolved"].clone()).unwrap_or_default(),
-            analyzed_at: parse_time(&v["analyzedAt"]),
+impl TryFrom<&SqlLineageRecord> for SqlLineage {
+    type Error = weft_store::StoreError;
+
+    /// Fails when the stored lists are not what the `sql_lineage` view writes.
+    fn try_from(r: &SqlLineageRecord) -> Result<SqlLineage, weft_store::StoreError> {
+        Ok(SqlLineage {
+            statements: r.statements,
+            edges: r.edges,
+            errors: r.error_list()?.into_iter().map(SqlError::from).collect(),
+            unresolved: r.unresolved_names()?,
+            analyzed_at: time(r.analyzed_at),
         })
     }
 }
 
 /// A statement of a job's SQL that could not be parsed or analysed.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct SqlError {
     /// Which statement of the script, from 0.
     pub statement: Option<i64>,
@@ -169,6 +193,17 @@ pub struct SqlError {
     pub column: Option<i64>,
     /// What went wrong.
     pub message: String,
+}
+
+impl From<SqlProblem> for SqlError {
+    fn from(p: SqlProblem) -> SqlError {
+        SqlError {
+            statement: p.statement,
+            line: p.line,
+            column: p.column,
+            message: p.message,
+        }
+    }
 }
 
 /// How a job touches a dataset.
@@ -189,25 +224,19 @@ pub struct DatasetJob {
     pub job: Job,
 }
 
-/// One page of `[{namespace, name}]` as datasets (those the store knows).
+/// One page of named datasets as datasets (those the store knows).
 async fn datasets_named(
     ctx: &Context<'_>,
-    list: &Value,
+    all: &[EntityName],
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<Page<Dataset>> {
     let (offset, limit) = page_args(ctx, first, after)?;
-    let all = list.as_array().map(Vec::as_slice).unwrap_or_default();
     let names: Vec<(String, String)> = all
         .iter()
         .skip(offset)
         .take(limit)
-        .filter_map(|d| {
-            Some((
-                d["namespace"].as_str()?.to_owned(),
-                d["name"].as_str()?.to_owned(),
-            ))
-        })
+        .map(|d| (d.namespace.clone(), d.name.clone()))
         .collect();
     let ids = loaders(ctx)?
         .ids
@@ -222,12 +251,18 @@ async fn datasets_named(
 
 /// One run of a job.
 pub struct Run {
-    /// The REST layer's projection of the run.
-    pub v: Value,
+    /// The run as the store reads it.
+    record: RunRecord,
+}
+
+impl From<RunRecord> for Run {
+    fn from(record: RunRecord) -> Run {
+        Run { record }
+    }
 }
 
 /// A dataset version a run read or wrote.
-#[derive(SimpleObject, Debug, Clone, Deserialize)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct DatasetVersionRef {
     /// Namespace.
     pub namespace: String,
@@ -237,99 +272,104 @@ pub struct DatasetVersionRef {
     pub version: i64,
 }
 
+impl From<&DatasetVersionId> for DatasetVersionRef {
+    fn from(v: &DatasetVersionId) -> DatasetVersionRef {
+        DatasetVersionRef {
+            namespace: v.namespace.clone(),
+            name: v.name.clone(),
+            version: v.version,
+        }
+    }
+}
+
 #[Object]
 impl Run {
     /// The run id (a UUID).
     async fn id(&self) -> Option<String> {
-        text(&self.v, "id")
+        Some(self.record.id.clone())
     }
 
     /// The id as the producer sent it.
     async fn external_id(&self) -> Option<String> {
-        text(&self.v, "externalId")
+        Some(self.record.external_id.clone())
     }
 
     /// `START`, `RUNNING`, `COMPLETE`, `FAIL`, `ABORT`, `OTHER`, `NEW`.
     async fn state(&self) -> Option<String> {
-        text(&self.v, "state")
+        Some(self.record.state.clone())
     }
 
     /// First seen.
     async fn created_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["createdAt"])
+        time(self.record.created_at)
     }
 
     /// Last changed.
     async fn updated_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["updatedAt"])
+        time(self.record.updated_at)
     }
 
     /// Started.
     async fn started_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["startedAt"])
+        self.record.started_at.and_then(time)
     }
 
     /// Ended.
     async fn ended_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["endedAt"])
+        self.record.ended_at.and_then(time)
     }
 
     /// Duration in milliseconds, once ended.
     async fn duration_ms(&self) -> Option<i64> {
-        self.v["durationMs"].as_i64()
+        self.record.duration_ms()
     }
 
     /// Scheduled window start.
     async fn nominal_start_time(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["nominalStartTime"])
+        self.record.nominal_start.and_then(time)
     }
 
     /// Scheduled window end.
     async fn nominal_end_time(&self) -> Option<DateTime<Utc>> {
-        parse_time(&self.v["nominalEndTime"])
+        self.record.nominal_end.and_then(time)
     }
 
     /// The parent run, from the parent facet.
     async fn parent_run_id(&self) -> Option<String> {
-        text(&self.v, "parentRunId")
+        self.record.parent_run_id.clone()
     }
 
     /// Every run facet, as sent.
     async fn facets(&self) -> Json<Value> {
-        Json(self.v["facets"].clone())
+        Json(Value::Object(self.record.facets.clone()))
     }
 
     /// Dataset versions read.
     async fn inputs(&self) -> Vec<DatasetVersionRef> {
-        version_refs(&self.v["inputDatasetVersions"])
+        self.record
+            .inputs
+            .iter()
+            .map(DatasetVersionRef::from)
+            .collect()
     }
 
     /// Dataset versions written.
     async fn outputs(&self) -> Vec<DatasetVersionRef> {
-        version_refs(&self.v["outputDatasetVersions"])
+        self.record
+            .outputs
+            .iter()
+            .map(DatasetVersionRef::from)
+            .collect()
     }
 
     /// The job.
     async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
-        let (Some(ns), Some(name)) = (
-            self.v["jobId"]["namespace"].as_str(),
-            self.v["jobId"]["name"].as_str(),
-        ) else {
-            return Ok(None);
-        };
+        let job = &self.record.job;
         Ok(state(ctx)
             .store
-            .get_job(ns, name)
+            .get_job(&job.namespace, &job.name)
             .await
             .map_err(store_error)?
-            .map(|v| Job { v }))
+            .map(Job::from))
     }
-}
-
-fn version_refs(v: &Value) -> Vec<DatasetVersionRef> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| serde_json::from_value(x["datasetVersionId"].clone()).ok())
-        .collect()
 }

@@ -46,7 +46,6 @@ use super::loaders::{ColumnRow, DatasetRow, Loaders};
 use super::{GraphqlConfig, api_error, bad_input, load_error, query_error, store_error};
 use crate::api::AppState;
 // Still how `dataset.rs` builds a column's tags; `ColumnTag::of` is the typed way.
-use crate::api::graph::tag_json;
 use weft_store::edits::Curated;
 
 /// Page size when `first` is not given.
@@ -78,13 +77,6 @@ pub(crate) async fn dataset_id(
 /// Microseconds as a `DateTime`.
 pub(crate) fn time(micros: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_micros(micros).single()
-}
-
-/// RFC 3339 text (as the REST layer renders times) back to a `DateTime`.
-fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
-    v.as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The complexity of a connection field: its page size times its selection.
@@ -160,17 +152,14 @@ pub(crate) fn store_page(offset: usize, limit: usize) -> weft_store::read::Page 
     }
 }
 
-/// A REST list projection (`{"totalCount", key: [...]}`, one page of it) as a page of a
-/// connection.
-pub(crate) fn page_of_json<T: OutputType>(
-    v: &Value,
-    key: &str,
+/// A page of a store listing as a page of a connection.
+pub(crate) fn page_of_listing<T, U: OutputType>(
+    list: weft_store::read::Listing<T>,
     offset: usize,
-    item: impl Fn(&Value) -> T,
-) -> Page<T> {
-    let total = v["totalCount"].as_i64().unwrap_or(0);
-    let items = v[key].as_array().into_iter().flatten().map(item).collect();
-    page_of(items, offset, total)
+    item: impl Fn(T) -> U,
+) -> Page<U> {
+    let items = list.items.into_iter().map(item).collect();
+    page_of(items, offset, list.total)
 }
 
 /// Builds a connection from one page of items.
@@ -236,9 +225,4 @@ impl From<weft_query::node::JobName> for JobRef {
             name: j.name,
         }
     }
-}
-
-/// A string member of a REST projection.
-fn text(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_owned)
 }

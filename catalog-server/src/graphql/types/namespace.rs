@@ -1,6 +1,7 @@
 //! Namespaces.
 
 use super::*;
+use weft_store::read::NamespaceRecord;
 
 /// A namespace: a source (`postgres://db:5432`) or a scheduler's group of jobs.
 #[derive(SimpleObject, Debug, Clone)]
@@ -22,17 +23,16 @@ pub struct Namespace {
     pub run_events: i64,
 }
 
-impl Namespace {
-    /// From the REST projection.
-    pub fn from_json(v: &Value) -> Namespace {
+impl From<NamespaceRecord> for Namespace {
+    fn from(n: NamespaceRecord) -> Namespace {
         Namespace {
-            name: text(v, "name").unwrap_or_default(),
-            created_at: parse_time(&v["createdAt"]),
-            updated_at: parse_time(&v["updatedAt"]),
-            description: text(v, "description"),
-            owner_name: text(v, "ownerName"),
-            events: v["stats"]["events"].as_i64().unwrap_or(0),
-            run_events: v["stats"]["runEvents"].as_i64().unwrap_or(0),
+            name: n.name,
+            created_at: time(n.created_at),
+            updated_at: time(n.updated_at),
+            description: n.description,
+            owner_name: Some(n.owner_name),
+            events: n.events,
+            run_events: n.run_events,
         }
     }
 }
@@ -68,12 +68,12 @@ impl Namespace {
         after: Option<String>,
     ) -> Result<Page<Job>> {
         let (offset, limit) = page_args(ctx, first, after)?;
-        let v = state(ctx)
+        let jobs = state(ctx)
             .store
             .list_jobs(&self.name, store_page(offset, limit))
             .await
             .map_err(store_error)?
             .unwrap_or_default();
-        Ok(page_of_json(&v, "jobs", offset, |j| Job { v: j.clone() }))
+        Ok(page_of_listing(jobs, offset, Job::from))
     }
 }

@@ -149,7 +149,7 @@ impl SearchHit {
             .get_job(ns, name)
             .await
             .map_err(store_error)?
-            .map(|v| Job { v }))
+            .map(Job::from))
     }
 }
 

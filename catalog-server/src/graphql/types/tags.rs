@@ -6,9 +6,7 @@ use weft_query::tags::{PathInfo, TagInfo, status_name};
 use super::*;
 
 /// A tag on a column as the lineage graph holds it.
-// `Deserialize` for readers that still build it from the REST projection of a tag.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct ColumnTagData {
     tag: String,
     status: String,
