@@ -17,8 +17,8 @@ use weft_schemas::openlineage::Event;
 use crate::EDGE_REFRESH_MICROS;
 use weft_store::writer::{Outcome, Prepared, Writer};
 use weft_store::{Store, StoreError};
-use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 use weft_views::counters::NamespaceCounters;
+use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 
 /// Events per transaction when loading files.
 const BATCH: usize = 500;
@@ -171,33 +171,6 @@ pub struct RebuildSummary {
     pub skipped: usize,
 }
 
-/// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 23] = [
-    "curations",
-    "namespaces",
-    "datasets",
-    "dataset_facets",
-    "dataset_versions",
-    "columns",
-    "jobs",
-    "job_facets",
-    "job_io",
-    "runs",
-    "run_facets",
-    "run_io",
-    "column_edges",
-    "tags",
-    "owners",
-    "tag_reviews",
-    "edge_retractions",
-    "namespace_stats",
-    "usage_daily",
-    "query_seen",
-    "query_shapes",
-    "crawl_runs",
-    "facet_tombstones",
-];
-
 /// Recomputes current state from the change log: wipes the state tables, replays every
 /// payload through today's normaliser, and replays the derived views.
 pub async fn rebuild(
@@ -205,15 +178,7 @@ pub async fn rebuild(
     sql: &SqlDefaults,
     aliases: &crate::crawl::Aliases,
 ) -> Result<RebuildSummary, StoreError> {
-    let mut tx = store.pool().begin().await?;
-    for t in STATE_TABLES {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}")))
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("DELETE FROM view_cursors")
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = store.begin_rebuild().await?;
     let mut writer = Writer::new(store.clone(), EDGE_REFRESH_MICROS);
     let mut summary = RebuildSummary::default();
     let mut after = 0;

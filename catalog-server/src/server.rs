@@ -15,11 +15,11 @@ use tokio::sync::watch;
 use crate::api::{AppState, router};
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::{EDGE_REFRESH_MICROS, store_config};
 use weft_store::Store;
+use weft_store::group_commit as pipeline;
 use weft_views::counters::NamespaceCounters;
 use weft_views::sql_lineage::SqlLineage;
-use crate::{EDGE_REFRESH_MICROS, store_config};
-use weft_store::group_commit as pipeline;
 
 /// Errors that stop the server.
 #[derive(Debug, thiserror::Error)]

@@ -9,14 +9,21 @@
 
 pub mod bulk;
 pub mod cursors;
+pub mod derived_lineage;
 pub mod edits;
+pub mod graph_state;
 pub mod group_commit;
 pub mod log;
+pub mod log_subjects;
 pub mod lookup;
+pub mod namespace_stats;
 pub mod read;
+pub mod rebuild;
 pub mod reviews;
+pub mod search_docs;
 pub mod signing;
 pub mod sqlite_alloc;
+pub mod state_reader;
 pub mod tokens;
 pub mod usage;
 pub mod writer;
@@ -283,8 +290,8 @@ impl Store {
         })
     }
 
-    /// The connection pool, for modules of the store.
-    pub fn pool(&self) -> &AnyPool {
+    /// The connection pool, for modules of the store: no other crate runs SQL on it.
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 

@@ -30,11 +30,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::{AnyConnection, Row};
 use tokio::sync::watch;
 
-use weft_store::bulk::fetch;
 use weft_store::log::LogEntry;
+use weft_store::log_subjects::Named;
+use weft_store::state_reader::StateReader;
 use weft_store::{Store, StoreError};
 
 /// Entries read per step.
@@ -88,8 +88,7 @@ pub async fn catch_up<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64
 /// Resets a view and its cursor so it will replay the log from the start.
 pub async fn reset<V: DerivedView>(view: &mut V, store: &Store) -> Result<(), StoreError> {
     view.reset(store).await?;
-    let mut conn = store.pool().acquire().await?;
-    store.set_view_cursor(&mut conn, view.name(), 0).await
+    store.reset_view_cursor(view.name()).await
 }
 
 /// Runs a view until `shutdown` turns true: catch up, then wait for the next commit (or
@@ -149,25 +148,6 @@ pub(crate) fn entity_name<'a>(entity: &'a str, prefix: &str, ns: &str) -> Option
         .strip_prefix(':')
 }
 
-/// Ids of the job or dataset (`table`) named `name` in namespace `ns`.
-pub(crate) async fn ids_named(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    table: &str,
-    ns: &str,
-    name: &str,
-) -> Result<Vec<i64>, StoreError> {
-    let sql = store.backend().sql(&format!(
-        "SELECT t.id FROM {table} t JOIN namespaces n ON n.id = t.namespace_id \
-         WHERE n.name = ? AND t.name = ?"
-    ));
-    fetch(conn, sql, vec![ns.into(), name.into()])
-        .await?
-        .iter()
-        .map(|r| r.try_get(0).map_err(Into::into))
-        .collect()
-}
-
 /// What a page of log entries names: jobs (of runs and job events) and datasets (of
 /// dataset events, retractions and reviews). Entries carry names, not ids.
 pub(crate) struct Touched {
@@ -179,11 +159,10 @@ pub(crate) struct Touched {
 
 /// Resolves a page of log entries to the jobs and datasets it names.
 pub(crate) async fn touched(
-    conn: &mut AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     entries: &[LogEntry],
 ) -> Result<Touched, StoreError> {
-    use weft_store::bulk::{Val, in_list};
     let mut jobs: HashSet<i64> = HashSet::new();
     let mut datasets: HashSet<i64> = HashSet::new();
     let mut runs: Vec<&str> = Vec::new();
@@ -195,7 +174,7 @@ pub(crate) async fn touched(
             "openlineage.run" => runs.extend(e.entity.strip_prefix("run:")),
             "openlineage.job" => {
                 if let Some(name) = entity_name(&e.entity, "job:", ns) {
-                    jobs.extend(ids_named(conn, store, "jobs", ns, name).await?);
+                    jobs.extend(reader.ids_named(Named::Jobs, ns, name).await?);
                 }
             }
             "openlineage.dataset" | "lineage.retract" | "tag.review" | "catalog.edit" => {
@@ -205,7 +184,7 @@ pub(crate) async fn touched(
                         .and_then(|r| r.rsplit_once(':').map(|(d, _)| d))
                 });
                 if let Some(name) = name {
-                    datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
+                    datasets.extend(reader.ids_named(Named::Datasets, ns, name).await?);
                 }
             }
             "usage.queries" => {
@@ -221,7 +200,7 @@ pub(crate) async fn touched(
                     .flat_map(|b| b.usage.into_iter().map(|u| (u.namespace, u.name)))
                     .collect();
                 for (ns, name) in &names {
-                    datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
+                    datasets.extend(reader.ids_named(Named::Datasets, ns, name).await?);
                 }
             }
             _ => {}
@@ -229,15 +208,8 @@ pub(crate) async fn touched(
     }
     runs.sort_unstable();
     runs.dedup();
-    let backend = store.backend();
     for chunk in runs.chunks(500) {
-        let sql = format!(
-            "SELECT DISTINCT job_id FROM runs WHERE id IN {}",
-            in_list(backend, 0, chunk.len())
-        );
-        for r in fetch(conn, sql, chunk.iter().map(|&id| Val::from(id)).collect()).await? {
-            jobs.insert(r.try_get(0)?);
-        }
+        jobs.extend(reader.jobs_of_runs(chunk).await?);
     }
     Ok(Touched { jobs, datasets })
 }
@@ -245,22 +217,14 @@ pub(crate) async fn touched(
 /// The datasets a page of log entries may have changed: those it names and every
 /// dataset the jobs it names read or write.
 pub(crate) async fn touched_datasets(
-    conn: &mut AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     entries: &[LogEntry],
 ) -> Result<HashSet<i64>, StoreError> {
-    use weft_store::bulk::{Val, in_list};
-    let Touched { jobs, mut datasets } = touched(conn, store, entries).await?;
-    let backend = store.backend();
+    let Touched { jobs, mut datasets } = touched(reader, store, entries).await?;
     let jobs: Vec<i64> = jobs.into_iter().collect();
     for chunk in jobs.chunks(500) {
-        let sql = format!(
-            "SELECT DISTINCT dataset_id FROM job_io WHERE job_id IN {}",
-            in_list(backend, 0, chunk.len())
-        );
-        for r in fetch(conn, sql, chunk.iter().map(|&j| Val::I64(j)).collect()).await? {
-            datasets.insert(r.try_get(0)?);
-        }
+        datasets.extend(reader.datasets_of_jobs(chunk).await?);
     }
     Ok(datasets)
 }

@@ -12,13 +12,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use sqlx::Row;
 use tokio::sync::watch;
 use weft_search::index::{DatasetDoc, JobDoc, SearchIndex};
 use weft_search::rank::{Signals, Weights};
 
 use super::graph::GraphHandle;
-use weft_store::bulk::{Val, fetch, in_list};
+use weft_store::log_subjects::Named;
+use weft_store::state_reader::StateReader;
 use weft_store::{Store, StoreError};
 
 /// Log entries per step.
@@ -47,27 +47,6 @@ impl SearchHandle {
     }
 }
 
-/// The next 2,000 ids of `table` (`datasets` or `jobs`) after `after`, for the passes
-/// over everything.
-async fn id_page(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    table: &str,
-    after: i64,
-) -> Result<Vec<i64>, StoreError> {
-    let rows = fetch(
-        conn,
-        store.backend().sql(&format!(
-            "SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 2000"
-        )),
-        vec![Val::I64(after)],
-    )
-    .await?;
-    rows.iter()
-        .map(|r| r.try_get(0).map_err(StoreError::from))
-        .collect()
-}
-
 /// What a full rebuild indexed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReindexSummary {
@@ -92,26 +71,26 @@ pub async fn reindex(
     let seq = store.last_seq().await?;
     index.clear()?;
     index.begin_bulk(2, 256_000_000)?;
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let mut reader = store.state_reader().await?;
     let mut ranks = Ranks::default();
-    ranks.refresh(&mut conn).await?;
+    ranks.refresh(&mut reader).await?;
     let mut summary = ReindexSummary {
         seq,
         ..ReindexSummary::default()
     };
-    for (table, is_job) in [("datasets", false), ("jobs", true)] {
+    for (table, is_job) in [(Named::Datasets, false), (Named::Jobs, true)] {
         let mut after = 0i64;
         loop {
-            let ids = id_page(&mut conn, store, table, after).await?;
+            let ids = reader.id_page(table, after).await?;
             let Some(&last) = ids.last() else { break };
             after = last;
             if is_job {
-                for d in job_documents(&mut conn, store, &ids).await? {
+                for d in job_documents(&mut reader, &ids).await? {
                     index.upsert_job(&d)?;
                     summary.jobs += 1;
                 }
             } else {
-                for d in documents(&mut conn, store, &ids, &ranks, column_tags).await? {
+                for d in documents(&mut reader, store, &ids, &ranks, column_tags).await? {
                     index.upsert(&d)?;
                     summary.datasets += 1;
                 }
@@ -308,21 +287,21 @@ async fn refresh_all(
     handle: &SearchHandle,
     follow: &mut Follow,
 ) -> Result<usize, ViewError> {
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let mut reader = store.state_reader().await?;
     follow.ranks.computed = None;
     let mut n = 0;
-    for table in ["datasets", "jobs"] {
+    for table in [Named::Datasets, Named::Jobs] {
         let mut after = 0i64;
         loop {
-            let ids = id_page(&mut conn, store, table, after).await?;
+            let ids = reader.id_page(table, after).await?;
             let Some(&last) = ids.last() else { break };
             after = last;
             n += ids.len();
-            if table == "jobs" {
-                index_jobs(&mut conn, store, handle, &ids).await?;
+            if table == Named::Jobs {
+                index_jobs(&mut reader, handle, &ids).await?;
             } else {
                 index_datasets(
-                    &mut conn,
+                    &mut reader,
                     store,
                     handle,
                     &ids,
@@ -396,8 +375,8 @@ async fn catch_up(
             *column_tags = fresh;
             *graph_seq = Some(seq);
             if !changed.is_empty() {
-                let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-                index_datasets(&mut conn, store, handle, &changed, ranks, column_tags).await?;
+                let mut reader = store.state_reader().await?;
+                index_datasets(&mut reader, store, handle, &changed, ranks, column_tags).await?;
                 *dirty = true;
             }
         }
@@ -408,31 +387,31 @@ async fn catch_up(
         let Some(last) = entries.last().map(|e| e.seq) else {
             break;
         };
-        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-        let super::Touched { jobs, .. } = super::touched(&mut conn, store, &entries).await?;
-        let touched = super::touched_datasets(&mut conn, store, &entries).await?;
+        let mut reader = store.state_reader().await?;
+        let super::Touched { jobs, .. } = super::touched(&mut reader, store, &entries).await?;
+        let touched = super::touched_datasets(&mut reader, store, &entries).await?;
         // A new dataset is indexed at once; one indexed in the last few seconds waits
         // (a busy job's output would otherwise be re-indexed on every run). Job ids
         // are another id space: they are throttled apart, under negated keys.
         let ids = throttle.split(touched, &none);
-        index_datasets(&mut conn, store, handle, &ids, ranks, column_tags).await?;
+        index_datasets(&mut reader, store, handle, &ids, ranks, column_tags).await?;
         let job_ids: Vec<i64> = throttle
             .split(jobs.into_iter().map(|j| -j), &none)
             .into_iter()
             .map(|j| -j)
             .collect();
-        index_jobs(&mut conn, store, handle, &job_ids).await?;
+        index_jobs(&mut reader, handle, &job_ids).await?;
         *dirty |= !ids.is_empty() || !job_ids.is_empty();
         cursor = last;
     }
     let due: Vec<i64> = throttle.due().into_iter().collect();
     if !due.is_empty() {
         let ids = throttle.split(due, &none);
-        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+        let mut reader = store.state_reader().await?;
         let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
-        index_datasets(&mut conn, store, handle, &datasets, ranks, column_tags).await?;
+        index_datasets(&mut reader, store, handle, &datasets, ranks, column_tags).await?;
         let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
-        index_jobs(&mut conn, store, handle, &jobs).await?;
+        index_jobs(&mut reader, handle, &jobs).await?;
         *dirty = true;
     }
     // At most two commits a second: each commit writes a segment, and many small
@@ -451,7 +430,7 @@ async fn catch_up(
 
 /// Rebuilds the documents of `ids` and commits them.
 async fn index_datasets(
-    conn: &mut sqlx::AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     handle: &SearchHandle,
     ids: &[i64],
@@ -461,8 +440,8 @@ async fn index_datasets(
     if ids.is_empty() {
         return Ok(());
     }
-    ranks.refresh(conn).await?;
-    let docs = documents(conn, store, ids, ranks, column_tags).await?;
+    ranks.refresh(reader).await?;
+    let docs = documents(reader, store, ids, ranks, column_tags).await?;
     with_index(handle, |index| {
         docs.iter().try_for_each(|d| index.upsert(d))
     })
@@ -482,15 +461,14 @@ fn with_index(
 
 /// Rebuilds the documents of jobs `ids`.
 async fn index_jobs(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
+    reader: &mut StateReader,
     handle: &SearchHandle,
     ids: &[i64],
 ) -> Result<(), ViewError> {
     if ids.is_empty() {
         return Ok(());
     }
-    let docs = job_documents(conn, store, ids).await?;
+    let docs = job_documents(reader, ids).await?;
     with_index(handle, |index| {
         docs.iter().try_for_each(|d| index.upsert_job(d))
     })
@@ -498,66 +476,34 @@ async fn index_jobs(
 
 /// The search documents of jobs `ids`: name, description, the datasets they read and
 /// write (a job is found by what it touches), owners.
-async fn job_documents(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    ids: &[i64],
-) -> Result<Vec<JobDoc>, StoreError> {
-    let backend = store.backend();
+async fn job_documents(reader: &mut StateReader, ids: &[i64]) -> Result<Vec<JobDoc>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let list = in_list(backend, 0, chunk.len());
-        let binds: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
         let mut docs: HashMap<i64, JobDoc> = HashMap::new();
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT j.id, n.name, j.name, j.description, j.updated_at \
-                 FROM jobs j JOIN namespaces n ON n.id = j.namespace_id WHERE j.id IN {list}"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
+        for j in reader.job_heads(chunk).await? {
             docs.insert(
-                r.try_get(0)?,
+                j.id,
                 JobDoc {
-                    namespace: r.try_get(1)?,
-                    name: r.try_get(2)?,
-                    description: r.try_get(3)?,
-                    updated_at: r.try_get(4)?,
+                    namespace: j.namespace,
+                    name: j.name,
+                    description: j.description,
+                    updated_at: j.updated_at,
                     ..JobDoc::default()
                 },
             );
         }
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT io.job_id, io.direction, d.name FROM job_io io \
-                 JOIN datasets d ON d.id = io.dataset_id WHERE io.job_id IN {list}"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            let direction: String = r.try_get(1)?;
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                if direction == "out" {
-                    d.outputs.push(r.try_get(2)?);
+        for io in reader.job_dataset_names(chunk).await? {
+            if let Some(d) = docs.get_mut(&io.job) {
+                if io.output {
+                    d.outputs.push(io.name);
                 } else {
-                    d.inputs.push(r.try_get(2)?);
+                    d.inputs.push(io.name);
                 }
             }
         }
-        for r in fetch(
-            conn,
-            format!("SELECT entity_id, name FROM owners WHERE entity_type = 'job' AND entity_id IN {list}"),
-            binds,
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.owners.push(r.try_get(1)?);
+        for (job, owner) in reader.job_owner_names(chunk).await? {
+            if let Some(d) = docs.get_mut(&job) {
+                d.owners.push(owner);
             }
         }
         for d in docs.values_mut() {
@@ -587,7 +533,7 @@ struct Ranks {
 const PAGERANK_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Ranks {
-    async fn refresh(&mut self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    async fn refresh(&mut self, reader: &mut StateReader) -> Result<(), StoreError> {
         if self.computed.is_some_and(|t| t.elapsed() < PAGERANK_EVERY) {
             return Ok(());
         }
@@ -595,24 +541,16 @@ impl Ranks {
         // output to every other input) are never built, so a job reading 10,000 tables
         // costs 10,000 rows here, not a self-join of 10,000 × its outputs (which SQLite
         // ran as a scan of the job's rows per input row: minutes for one wide job).
-        let rows = fetch(
-            conn,
-            "SELECT job_id, dataset_id, direction FROM job_io ORDER BY job_id".to_owned(),
-            vec![],
-        )
-        .await?;
+        let rows = reader.job_io_in_job_order().await?;
         let mut jobs: Vec<(Vec<i64>, Vec<i64>)> = Vec::new();
         let mut current: Option<i64> = None;
-        for r in rows {
-            let job: i64 = r.try_get(0)?;
+        for (job, dataset, output) in rows {
             if current != Some(job) {
                 current = Some(job);
                 jobs.push((Vec::new(), Vec::new()));
             }
-            let dataset: i64 = r.try_get(1)?;
-            let direction: String = r.try_get(2)?;
             if let Some((outputs, inputs)) = jobs.last_mut() {
-                if direction == "out" {
+                if output {
                     outputs.push(dataset);
                 } else {
                     inputs.push(dataset);
@@ -666,123 +604,65 @@ fn commit(handle: &SearchHandle) -> Result<(), ViewError> {
 /// Half-life of a read's weight in the usage signal: a read two weeks old counts half.
 const USAGE_HALF_LIFE_DAYS: f64 = 14.0;
 
-/// Whether any usage has been recorded at all.
-async fn usage_known(conn: &mut sqlx::AnyConnection, store: &Store) -> Result<bool, StoreError> {
-    let rows = fetch(
-        conn,
-        store.backend().sql("SELECT 1 FROM usage_daily LIMIT 1"),
-        vec![],
-    )
-    .await?;
-    Ok(!rows.is_empty())
-}
-
 /// The search documents of `ids`, from current state. A dataset's tags are its own and
 /// its columns' live ones (`column_tags`), in one facet: "which datasets hold
 /// `pii.email`" is answered the same whether a producer tagged the table or a column
 /// was detected, propagated or confirmed.
 async fn documents(
-    conn: &mut sqlx::AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     ids: &[i64],
     ranks: &Ranks,
     column_tags: &ColumnTags,
 ) -> Result<Vec<DatasetDoc>, StoreError> {
-    let backend = store.backend();
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let list = in_list(backend, 0, chunk.len());
-        let binds: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
         let mut docs: HashMap<i64, DatasetDoc> = HashMap::new();
-        for r in fetch(
-            conn,
-            format!(
-                // What people curated wins: their description, and their deprecation
-                // unless the dataset is gone.
-                "SELECT d.id, n.name, d.name, \
-                 COALESCE((SELECT c.value FROM curations c WHERE c.dataset_id = d.id \
-                   AND c.column_name = '' AND c.field = 'description'), d.description), \
-                 CASE WHEN (d.lifecycle IS NULL OR d.lifecycle <> 'DROP') AND EXISTS (SELECT 1 FROM curations c \
-                   WHERE c.dataset_id = d.id AND c.column_name = '' AND c.field = 'deprecation') \
-                   THEN 'DEPRECATED' ELSE d.lifecycle END, d.updated_at \
-                 FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE d.id IN {list}"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            let namespace: String = r.try_get(1)?;
-            let description: Option<String> = r.try_get(3)?;
+        for h in reader.dataset_doc_heads(chunk).await? {
+            let namespace = h.namespace;
+            let description = h.description;
             docs.insert(
-                r.try_get(0)?,
+                h.id,
                 DatasetDoc {
                     platform: namespace.split_once("://").map(|(s, _)| s.to_owned()),
                     namespace,
-                    name: r.try_get(2)?,
+                    name: h.name,
                     signals: Signals {
                         described: description.as_deref().is_some_and(|d| !d.trim().is_empty()),
-                        lifecycle: r.try_get(4)?,
+                        lifecycle: h.lifecycle,
                         ..Signals::default()
                     },
                     description,
-                    updated_at: r.try_get(5)?,
+                    updated_at: h.updated_at,
                     ..DatasetDoc::default()
                 },
             );
         }
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT c.dataset_id, c.name, c.description FROM columns c \
-                 JOIN datasets d ON d.id = c.dataset_id \
-                 WHERE c.last_version = d.current_version AND c.dataset_id IN {list} \
-                 ORDER BY c.dataset_id, c.ordinal"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.columns.push((r.try_get(1)?, r.try_get(2)?));
+        for (dataset, name, description) in reader.column_descriptions(chunk).await? {
+            if let Some(d) = docs.get_mut(&dataset) {
+                d.columns.push((name, description));
             }
         }
-        for r in fetch(
-            conn,
-            format!("SELECT dataset_id, key, value FROM tags WHERE dataset_id IN {list}"),
-            binds.clone(),
-        )
-        .await?
-        {
-            let key: String = r.try_get(1)?;
-            let value: Option<String> = r.try_get(2)?;
+        for (dataset, key, value) in reader.dataset_tags(chunk).await? {
             let tag = match value.as_deref() {
                 None | Some("") | Some("true") => key.to_lowercase(),
                 Some(v) => format!("{}.{}", key, v).to_lowercase(),
             };
-            if let Some(d) = docs.get_mut(&r.try_get(0)?)
+            if let Some(d) = docs.get_mut(&dataset)
                 && !d.tags.contains(&tag)
             {
                 d.tags.push(tag);
             }
         }
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT dataset_id, COUNT(DISTINCT job_id) FROM job_io \
-                 WHERE direction = 'in' AND dataset_id IN {list} GROUP BY dataset_id"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.signals.downstream = u64::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0);
+        for (dataset, readers) in reader.reader_counts(chunk).await? {
+            if let Some(d) = docs.get_mut(&dataset) {
+                d.signals.downstream = u64::try_from(readers).unwrap_or(0);
             }
         }
         // Usage, when any source has reported some: reads decayed with a two-week
         // half-life over 30 days, and distinct users. With no usage source at all the
         // signal stays absent (not zero), so nothing is penalised as unused.
-        if usage_known(conn, store).await? {
+        if reader.usage_known().await? {
             let today = chrono::Utc::now().date_naive();
             let day = |back: i64| {
                 (today - chrono::Duration::days(back))
@@ -804,19 +684,9 @@ async fn documents(
             }
         }
         // Freshness: the last run that wrote the dataset.
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT io.dataset_id, MAX(COALESCE(r.ended_at, r.started_at, r.updated_at)) \
-                 FROM run_io io JOIN runs r ON r.id = io.run_id \
-                 WHERE io.direction = 'out' AND io.dataset_id IN {list} GROUP BY io.dataset_id"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.signals.last_write = r.try_get(1)?;
+        for (dataset, at) in reader.last_writes(chunk).await? {
+            if let Some(d) = docs.get_mut(&dataset) {
+                d.signals.last_write = at;
             }
         }
         for (id, d) in docs.iter_mut() {
