@@ -2,8 +2,20 @@
 //! change log and the current state derived from it.
 //!
 //! Both backends run the same SQL through sqlx's `Any` driver; where their dialects
-//! differ (placeholders, transaction start, locking) [`Backend`] says how. Only this
-//! crate knows SQL; the rest of Weft sees typed functions.
+//! differ (placeholders, transaction start, locking) [`Backend`] says how.
+//!
+//! # Who writes which table
+//!
+//! Only this crate runs SQL against Weft's database: the connection pool is private to
+//! it, and the rest of Weft sees typed functions that return records, not rows. Current
+//! state is written by the [`writer`] (and, for `weft rebuild`, wiped by
+//! [`rebuild`]); each derived view's tables are written only by the store call made for
+//! that view, which records the view's cursor in the same transaction:
+//! [`namespace_stats`] for the namespace counters, [`derived_lineage`] for the column
+//! edges derived from SQL and `job_sql_lineage`. The views' reads of current state are
+//! in [`log_subjects`], [`graph_state`], [`search_docs`] and [`derived_lineage`], over a
+//! [`state_reader::StateReader`]. `tests/tests/invariants.rs` checks that no other crate
+//! depends on sqlx or holds SQL that writes.
 
 #![deny(missing_docs)]
 

@@ -16,6 +16,8 @@ use super::DerivedView;
 pub struct NamespaceCounters;
 
 impl DerivedView for NamespaceCounters {
+    type Error = StoreError;
+
     fn name(&self) -> &'static str {
         "namespace_counters"
     }
@@ -49,6 +51,7 @@ impl DerivedView for NamespaceCounters {
     }
 
     async fn reset(&mut self, store: &Store) -> Result<(), StoreError> {
-        store.reset_namespace_stats().await
+        store.reset_namespace_stats().await?;
+        store.reset_view_cursor(self.name()).await
     }
 }

@@ -29,16 +29,17 @@ use weft_lineage::graph::{
 };
 use weft_schemas::change::{ReviewAction, TagReview};
 
-use super::Throttle;
+use super::{DerivedView, Throttle};
 use weft_store::graph_state::{ColumnEdgeRecord, ColumnTag, ColumnType, JobIo};
+use weft_store::log::LogEntry;
 use weft_store::reviews::Decision;
 use weft_store::{Store, StoreError, now_micros};
 
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
 
-/// Log entries read per step.
-const PAGE: i64 = 2000;
+/// The view whose cursor bounds this one's: it writes the SQL-derived column edges.
+const SQL_LINEAGE: &str = "sql_lineage";
 
 /// Most dataset edges one job's run I/O puts into the graph: 1,000,000.
 ///
@@ -266,65 +267,103 @@ impl GraphHandle {
     }
 }
 
-/// Starts the view: loads the graph, then follows the log until `shutdown`.
-pub fn spawn(
-    store: Store,
-    settings: GraphSettings,
-    mut committed: watch::Receiver<i64>,
-    mut shutdown: watch::Receiver<bool>,
-) -> (GraphHandle, tokio::task::JoinHandle<()>) {
-    let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
-    let (progress_tx, progress) = watch::channel(0i64);
-    let pending = Arc::new(std::sync::atomic::AtomicI64::new(0));
-    let handle = GraphHandle {
-        inner: inner.clone(),
-        progress,
-        pending: pending.clone(),
-    };
-    let task = tokio::spawn(async move {
-        let follower = Follower {
-            store,
-            settings,
-            inner,
-            throttle: Default::default(),
+/// The view over the graph, run by [`crate::spawn`]: loads the graph when it starts,
+/// then follows the log up to the SQL view's cursor.
+pub struct LineageGraphView {
+    follower: Follower,
+    progress: watch::Sender<i64>,
+    pending: Arc<std::sync::atomic::AtomicI64>,
+    /// When edges were last checked for staleness.
+    last_stale: Instant,
+}
+
+impl LineageGraphView {
+    /// A view that will load the graph with `settings`, and the handle the API reads it
+    /// through (not ready until the view has started).
+    pub fn new(store: Store, settings: GraphSettings) -> (LineageGraphView, GraphHandle) {
+        let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
+        let (progress_tx, progress) = watch::channel(0i64);
+        let pending = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let handle = GraphHandle {
+            inner: inner.clone(),
+            progress,
+            pending: pending.clone(),
         };
-        let mut loaded = false;
-        let mut last_stale = Instant::now();
-        loop {
-            if !loaded {
-                match follower.load().await {
-                    Ok(()) => {
-                        loaded = true;
-                        follower.mark_stale();
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "loading the lineage graph failed; will retry")
-                    }
-                }
-            }
-            if loaded {
-                match follower.catch_up().await {
-                    Ok(seq) => {
-                        let waiting = {
-                            let t = follower.throttle();
-                            t.0.pending() + t.1.pending()
-                        };
-                        pending.store(waiting as i64, std::sync::atomic::Ordering::Relaxed);
-                        let _ = progress_tx.send(seq);
-                    }
-                    Err(e) => tracing::warn!(error = %e, "lineage graph update failed; will retry"),
-                }
-                if last_stale.elapsed() >= STALE_CHECK {
-                    last_stale = Instant::now();
-                    follower.mark_stale();
-                }
-            }
-            if super::wait_for_work(&mut committed, &mut shutdown).await {
-                break;
-            }
+        let view = LineageGraphView {
+            follower: Follower {
+                store,
+                settings,
+                inner,
+                throttle: Default::default(),
+            },
+            progress: progress_tx,
+            pending,
+            last_stale: Instant::now(),
+        };
+        (view, handle)
+    }
+}
+
+impl DerivedView for LineageGraphView {
+    type Error = StoreError;
+
+    fn name(&self) -> &'static str {
+        "lineage_graph"
+    }
+
+    /// Loads current state whole; entries up to the SQL view's cursor are reflected.
+    async fn start(&mut self, _store: &Store) -> Result<bool, StoreError> {
+        self.follower.load().await?;
+        self.follower.mark_stale();
+        Ok(true)
+    }
+
+    /// The log position the graph reflects, kept with the graph in memory.
+    async fn cursor(&self, _store: &Store) -> Result<i64, StoreError> {
+        Ok(self
+            .follower
+            .inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .cursor)
+    }
+
+    /// The SQL view's cursor: past it, a job's derived edges may not be written yet.
+    async fn bound(&self, store: &Store) -> Result<Option<i64>, StoreError> {
+        Ok(Some(store.view_cursor(SQL_LINEAGE).await?))
+    }
+
+    async fn apply(&mut self, _store: &Store, entries: &[LogEntry]) -> Result<(), StoreError> {
+        self.follower.apply_page(entries).await
+    }
+
+    /// Re-reads what waited out its interval, then tells readers how far the graph is.
+    async fn after(&mut self, _store: &Store, reached: i64) -> Result<(), StoreError> {
+        self.follower.apply_due().await?;
+        let waiting = {
+            let t = self.follower.throttle();
+            t.0.pending() + t.1.pending()
+        };
+        self.pending
+            .store(waiting as i64, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.progress.send(reached);
+        Ok(())
+    }
+
+    /// Marks edges not seen within the configured window stale, once a minute.
+    async fn upkeep(&mut self, _store: &Store) {
+        if self.last_stale.elapsed() >= STALE_CHECK {
+            self.last_stale = Instant::now();
+            self.follower.mark_stale();
         }
-    });
-    (handle, task)
+    }
+
+    /// Loads the graph again from current state (the graph has no state of its own to
+    /// forget: it is current state, in memory).
+    async fn reset(&mut self, _store: &Store) -> Result<(), StoreError> {
+        *self.follower.write() = GraphCatalog::new(&self.follower.settings);
+        self.follower.load().await
+    }
 }
 
 /// Loads the whole graph once, for an offline command (no follower task).
@@ -439,7 +478,7 @@ impl Follower {
         let started = Instant::now();
         // Everything up to the SQL view's cursor is reflected by what is read next
         // (entries after it are re-applied later, which is idempotent).
-        let bound = self.store.view_cursor("sql_lineage").await?;
+        let bound = self.store.view_cursor(SQL_LINEAGE).await?;
         let mut reading = Reading::default();
         let mut reader = self.store.state_reader().await?;
         for d in reader.all_dataset_heads().await? {
@@ -517,41 +556,37 @@ impl Follower {
         Ok(())
     }
 
-    /// Applies the log after the cursor (up to the SQL view's cursor); returns the new
-    /// cursor.
-    async fn catch_up(&self) -> Result<i64, StoreError> {
-        let bound = self.store.view_cursor("sql_lineage").await?;
-        let mut cursor = self.inner.read().unwrap_or_else(|e| e.into_inner()).cursor;
-        while cursor < bound {
-            let mut entries = self
-                .store
-                .read_log(cursor, PAGE.min(bound - cursor), false)
-                .await?;
-            entries.retain(|e| e.seq <= bound);
-            let Some(last) = entries.last().map(|e| e.seq) else {
-                break;
-            };
-            let none = HashSet::new();
-            let mut reading = self.read_changes(&entries, &none, &none).await?;
-            if entries.iter().any(|e| e.kind == "tag.review") {
-                for e in self.store.read_log(cursor, last - cursor, true).await? {
-                    if e.kind != "tag.review" {
-                        continue;
+    /// Applies one page of the log (entries after the cursor, up to the SQL view's
+    /// cursor): re-reads what it touched and applies the difference.
+    async fn apply_page(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
+        let cursor = self.inner.read().unwrap_or_else(|e| e.into_inner()).cursor;
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(());
+        };
+        let none = HashSet::new();
+        let mut reading = self.read_changes(entries, &none, &none).await?;
+        if entries.iter().any(|e| e.kind == "tag.review") {
+            for e in self.store.read_log(cursor, last - cursor, true).await? {
+                if e.kind != "tag.review" {
+                    continue;
+                }
+                match e.payload.as_deref().map(serde_json::from_str::<TagReview>) {
+                    Some(Ok(r)) => reading.reviews.push(r),
+                    Some(Err(err)) => {
+                        tracing::warn!(seq = e.seq, error = %err, "unreadable review")
                     }
-                    match e.payload.as_deref().map(serde_json::from_str::<TagReview>) {
-                        Some(Ok(r)) => reading.reviews.push(r),
-                        Some(Err(err)) => {
-                            tracing::warn!(seq = e.seq, error = %err, "unreadable review")
-                        }
-                        None => {}
-                    }
+                    None => {}
                 }
             }
-            let mut cat = self.write();
-            apply(&mut cat, &self.settings, reading);
-            cat.cursor = last;
-            cursor = last;
         }
+        let mut cat = self.write();
+        apply(&mut cat, &self.settings, reading);
+        cat.cursor = last;
+        Ok(())
+    }
+
+    /// Re-reads the jobs and datasets whose wait is over.
+    async fn apply_due(&self) -> Result<(), StoreError> {
         let (jobs, datasets) = {
             let t = self.throttle();
             (t.0.due(), t.1.due())
@@ -560,7 +595,7 @@ impl Follower {
             let reading = self.read_changes(&[], &jobs, &datasets).await?;
             apply(&mut self.write(), &self.settings, reading);
         }
-        Ok(cursor)
+        Ok(())
     }
 
     fn mark_stale(&self) {
@@ -577,7 +612,7 @@ impl Follower {
     /// changed) and declared tags.
     async fn read_changes(
         &self,
-        entries: &[weft_store::log::LogEntry],
+        entries: &[LogEntry],
         due_jobs: &HashSet<i64>,
         due_datasets: &HashSet<i64>,
     ) -> Result<Reading, StoreError> {

@@ -12,17 +12,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use tokio::sync::watch;
 use weft_search::index::{DatasetDoc, JobDoc, SearchIndex};
 use weft_search::rank::{Signals, Weights};
 
+use super::DerivedView;
 use super::graph::GraphHandle;
+use weft_store::log::LogEntry;
 use weft_store::log_subjects::Named;
 use weft_store::state_reader::StateReader;
 use weft_store::{Store, StoreError};
 
-/// Log entries per step.
-const PAGE: i64 = 2000;
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
 /// Changes become searchable this often (well within a second of the push).
@@ -101,7 +100,7 @@ pub async fn reindex(
     Ok(summary)
 }
 
-/// Why a full rebuild failed.
+/// Why a full rebuild, or following the log, failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReindexError {
     /// Reading current state failed.
@@ -145,95 +144,249 @@ fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
     std::fs::write(dir.join("cursor"), seq.to_string())
 }
 
-/// Starts the view over the index in `dir`.
-pub fn spawn(
-    store: Store,
-    graph: GraphHandle,
+/// The view over the index in a directory, run by [`crate::spawn`]: opens the index
+/// (rebuilding it from current state when it is new, unreadable or ranked with other
+/// weights), then follows the log, committing at most every [`COMMIT_EVERY`].
+pub struct SearchView {
+    handle: SearchHandle,
     dir: PathBuf,
     weights: Weights,
     refresh_every: std::time::Duration,
-    mut committed: watch::Receiver<i64>,
-    mut shutdown: watch::Receiver<bool>,
-) -> (SearchHandle, tokio::task::JoinHandle<()>) {
-    let handle = SearchHandle {
-        inner: Arc::new(RwLock::new(None)),
-    };
-    let shared = handle.clone();
-    let task = tokio::spawn(async move {
-        let mut follow = Follow {
-            throttle: super::Throttle::default(),
-            committed_at: std::time::Instant::now(),
-            ranks: Ranks::default(),
-            dirty: false,
-            graph,
-            graph_seq: None,
-            column_tags: ColumnTags::new(),
+    /// When priors were last refreshed.
+    refreshed: std::time::Instant,
+    follow: Follow,
+    /// The log position the index reflects (the `cursor` file has it as of the last
+    /// commit).
+    cursor: i64,
+}
+
+impl SearchView {
+    /// A view over the index in `dir`, ranking with `weights` and refreshing every
+    /// document's priors every `refresh_every`, and the handle the API searches through
+    /// (empty until the view has started).
+    pub fn new(
+        graph: GraphHandle,
+        dir: PathBuf,
+        weights: Weights,
+        refresh_every: std::time::Duration,
+    ) -> (SearchView, SearchHandle) {
+        let handle = SearchHandle {
+            inner: Arc::new(RwLock::new(None)),
         };
-        let mut refreshed = std::time::Instant::now();
-        let mut cursor = match open(&dir, &weights) {
+        let view = SearchView {
+            handle: handle.clone(),
+            dir,
+            weights,
+            refresh_every,
+            refreshed: std::time::Instant::now(),
+            follow: Follow {
+                throttle: super::Throttle::default(),
+                committed_at: std::time::Instant::now(),
+                ranks: Ranks::default(),
+                dirty: false,
+                graph,
+                graph_seq: None,
+                column_tags: ColumnTags::new(),
+            },
+            cursor: 0,
+        };
+        (view, handle)
+    }
+
+    fn install(&self, index: SearchIndex) {
+        *self.handle.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+    }
+}
+
+impl DerivedView for SearchView {
+    type Error = ReindexError;
+
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    /// Opens the index; one that cannot be opened at all leaves search unavailable.
+    async fn start(&mut self, store: &Store) -> Result<bool, ReindexError> {
+        self.cursor = match open(&self.dir, &self.weights) {
             Ok((mut index, 0)) => {
                 // New, unreadable, or ranked with other weights: rebuilt from current
                 // state, which is much faster than replaying the log.
                 let started = std::time::Instant::now();
-                match reindex(&store, &mut index, &follow.column_tags).await {
+                match reindex(store, &mut index, &self.follow.column_tags).await {
                     Ok(s) => {
-                        if let Err(e) = write_marks(&dir, s.seq, &weights) {
+                        if let Err(e) = write_marks(&self.dir, s.seq, &self.weights) {
                             tracing::warn!(error = %e, "search cursor not written");
                         }
                         tracing::info!(datasets = s.datasets, jobs = s.jobs, took = ?started.elapsed(), "search index rebuilt");
-                        *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                        self.install(index);
                         s.seq
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "search index rebuild failed; following the log instead");
-                        *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                        self.install(index);
                         0
                     }
                 }
             }
             Ok((index, cursor)) => {
-                *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                self.install(index);
                 cursor
             }
             Err(e) => {
-                tracing::error!(error = %e, dir = %dir.display(), "search index unavailable");
-                return;
+                tracing::error!(error = %e, dir = %self.dir.display(), "search index unavailable");
+                return Ok(false);
             }
         };
-        loop {
-            match catch_up(&store, &shared, &dir, cursor, &mut follow).await {
-                Ok(c) => cursor = c,
-                Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
-            }
-            if refreshed.elapsed() >= refresh_every {
-                refreshed = std::time::Instant::now();
-                match refresh_all(&store, &shared, &mut follow).await {
-                    Ok(n) => {
-                        tracing::info!(documents = n, took = ?refreshed.elapsed(), "search priors refreshed")
-                    }
-                    Err(e) => tracing::warn!(error = %e, "search refresh failed; will retry"),
+        Ok(true)
+    }
+
+    /// The position kept beside the index, not in the shared `view_cursors`.
+    async fn cursor(&self, _store: &Store) -> Result<i64, ReindexError> {
+        Ok(self.cursor)
+    }
+
+    /// Tags change without the dataset changing: a review decision, a detection on a
+    /// new column, propagation through an edge of another job. Whenever the graph has
+    /// moved, the datasets whose live column tags differ are re-indexed (not throttled:
+    /// decisions are rare and people look for their effect).
+    async fn before(&mut self, store: &Store) -> Result<(), ReindexError> {
+        let Follow {
+            ranks,
+            dirty,
+            graph,
+            graph_seq,
+            column_tags,
+            ..
+        } = &mut self.follow;
+        let seq = graph.seq();
+        if *graph_seq != Some(seq) {
+            let read = graph.read().ok().map(|g| g.live_column_tags());
+            if let Some(fresh) = read {
+                let changed = changed_column_tags(column_tags, &fresh);
+                *column_tags = fresh;
+                *graph_seq = Some(seq);
+                if !changed.is_empty() {
+                    let mut reader = store.state_reader().await?;
+                    index_datasets(
+                        &mut reader,
+                        store,
+                        &self.handle,
+                        &changed,
+                        ranks,
+                        column_tags,
+                    )
+                    .await?;
+                    *dirty = true;
                 }
-            }
-            if follow.dirty {
-                // Indexed but not yet committed (commits are spaced): come back when the
-                // commit is due, not at the next log entry, or a lone push would wait
-                // for the poll interval to become searchable.
-                let due = COMMIT_EVERY.saturating_sub(follow.committed_at.elapsed());
-                tokio::select! {
-                    _ = tokio::time::sleep(due) => {}
-                    _ = shutdown.changed() => {}
-                }
-                if *shutdown.borrow() {
-                    break;
-                }
-                continue;
-            }
-            if super::wait_for_work(&mut committed, &mut shutdown).await {
-                break;
             }
         }
-    });
-    (handle, task)
+        Ok(())
+    }
+
+    async fn apply(&mut self, store: &Store, entries: &[LogEntry]) -> Result<(), ReindexError> {
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(());
+        };
+        let Follow {
+            throttle,
+            ranks,
+            dirty,
+            column_tags,
+            ..
+        } = &mut self.follow;
+        let handle = &self.handle;
+        let none = HashSet::new();
+        let mut reader = store.state_reader().await?;
+        let super::Touched { jobs, .. } = super::touched(&mut reader, store, entries).await?;
+        let touched = super::touched_datasets(&mut reader, store, entries).await?;
+        // A new dataset is indexed at once; one indexed in the last few seconds waits
+        // (a busy job's output would otherwise be re-indexed on every run). Job ids
+        // are another id space: they are throttled apart, under negated keys.
+        let ids = throttle.split(touched, &none);
+        index_datasets(&mut reader, store, handle, &ids, ranks, column_tags).await?;
+        let job_ids: Vec<i64> = throttle
+            .split(jobs.into_iter().map(|j| -j), &none)
+            .into_iter()
+            .map(|j| -j)
+            .collect();
+        index_jobs(&mut reader, handle, &job_ids).await?;
+        *dirty |= !ids.is_empty() || !job_ids.is_empty();
+        self.cursor = last;
+        Ok(())
+    }
+
+    /// Indexes what waited out its interval, then commits if a commit is due.
+    async fn after(&mut self, store: &Store, reached: i64) -> Result<(), ReindexError> {
+        let Follow {
+            throttle,
+            committed_at,
+            ranks,
+            dirty,
+            column_tags,
+            ..
+        } = &mut self.follow;
+        let handle = &self.handle;
+        let none = HashSet::new();
+        let due: Vec<i64> = throttle.due().into_iter().collect();
+        if !due.is_empty() {
+            let ids = throttle.split(due, &none);
+            let mut reader = store.state_reader().await?;
+            let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
+            index_datasets(&mut reader, store, handle, &datasets, ranks, column_tags).await?;
+            let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
+            index_jobs(&mut reader, handle, &jobs).await?;
+            *dirty = true;
+        }
+        // At most two commits a second: each commit writes a segment, and many small
+        // segments cost merges. The cursor is recorded only after the commit; when nothing
+        // was indexed it is recorded at the same pace without a commit.
+        if committed_at.elapsed() >= COMMIT_EVERY {
+            if *dirty {
+                commit(handle)?;
+                *dirty = false;
+            }
+            std::fs::write(self.dir.join("cursor"), reached.to_string())?;
+            *committed_at = std::time::Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Refreshes every document's priors every `refresh_every`.
+    async fn upkeep(&mut self, store: &Store) {
+        if self.refreshed.elapsed() >= self.refresh_every {
+            self.refreshed = std::time::Instant::now();
+            match refresh_all(store, &self.handle, &mut self.follow).await {
+                Ok(n) => {
+                    tracing::info!(documents = n, took = ?self.refreshed.elapsed(), "search priors refreshed")
+                }
+                Err(e) => tracing::warn!(error = %e, "search refresh failed; will retry"),
+            }
+        }
+    }
+
+    /// Indexed but not yet committed (commits are spaced): come back when the commit is
+    /// due, not at the next log entry, or a lone push would wait for the poll interval
+    /// to become searchable.
+    fn next_round(&self) -> Option<std::time::Duration> {
+        self.follow
+            .dirty
+            .then(|| COMMIT_EVERY.saturating_sub(self.follow.committed_at.elapsed()))
+    }
+
+    /// Empties the index; the next catch-up indexes the whole log again.
+    async fn reset(&mut self, _store: &Store) -> Result<(), ReindexError> {
+        if let Some(index) = self
+            .handle
+            .inner
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            index.clear()?;
+        }
+        self.cursor = 0;
+        Ok(())
+    }
 }
 
 /// Opens the index and its cursor; a broken index is deleted and started afresh. The
@@ -268,16 +421,6 @@ fn open(
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-enum ViewError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Search(#[from] weft_search::index::SearchError),
-    #[error("search cursor: {0}")]
-    Io(#[from] std::io::Error),
-}
-
 /// Re-indexes every dataset and job in pages, with PageRank recomputed: priors are
 /// fixed when a document is indexed, and usage decays, data goes stale and lineage
 /// moves for documents nothing touches. The index stays searchable throughout (each
@@ -286,7 +429,7 @@ async fn refresh_all(
     store: &Store,
     handle: &SearchHandle,
     follow: &mut Follow,
-) -> Result<usize, ViewError> {
+) -> Result<usize, ReindexError> {
     let mut reader = store.state_reader().await?;
     follow.ranks.computed = None;
     let mut n = 0;
@@ -347,87 +490,6 @@ fn changed_column_tags(old: &ColumnTags, new: &ColumnTags) -> Vec<i64> {
     ids
 }
 
-async fn catch_up(
-    store: &Store,
-    handle: &SearchHandle,
-    dir: &Path,
-    mut cursor: i64,
-    state: &mut Follow,
-) -> Result<i64, ViewError> {
-    let Follow {
-        throttle,
-        committed_at,
-        ranks,
-        dirty,
-        graph,
-        graph_seq,
-        column_tags,
-    } = state;
-    // Tags change without the dataset changing: a review decision, a detection on a new
-    // column, propagation through an edge of another job. Whenever the graph has moved,
-    // the datasets whose live column tags differ are re-indexed (not throttled: decisions
-    // are rare and people look for their effect).
-    let seq = graph.seq();
-    if *graph_seq != Some(seq) {
-        let read = graph.read().ok().map(|g| g.live_column_tags());
-        if let Some(fresh) = read {
-            let changed = changed_column_tags(column_tags, &fresh);
-            *column_tags = fresh;
-            *graph_seq = Some(seq);
-            if !changed.is_empty() {
-                let mut reader = store.state_reader().await?;
-                index_datasets(&mut reader, store, handle, &changed, ranks, column_tags).await?;
-                *dirty = true;
-            }
-        }
-    }
-    let none = HashSet::new();
-    loop {
-        let entries = store.read_log(cursor, PAGE, false).await?;
-        let Some(last) = entries.last().map(|e| e.seq) else {
-            break;
-        };
-        let mut reader = store.state_reader().await?;
-        let super::Touched { jobs, .. } = super::touched(&mut reader, store, &entries).await?;
-        let touched = super::touched_datasets(&mut reader, store, &entries).await?;
-        // A new dataset is indexed at once; one indexed in the last few seconds waits
-        // (a busy job's output would otherwise be re-indexed on every run). Job ids
-        // are another id space: they are throttled apart, under negated keys.
-        let ids = throttle.split(touched, &none);
-        index_datasets(&mut reader, store, handle, &ids, ranks, column_tags).await?;
-        let job_ids: Vec<i64> = throttle
-            .split(jobs.into_iter().map(|j| -j), &none)
-            .into_iter()
-            .map(|j| -j)
-            .collect();
-        index_jobs(&mut reader, handle, &job_ids).await?;
-        *dirty |= !ids.is_empty() || !job_ids.is_empty();
-        cursor = last;
-    }
-    let due: Vec<i64> = throttle.due().into_iter().collect();
-    if !due.is_empty() {
-        let ids = throttle.split(due, &none);
-        let mut reader = store.state_reader().await?;
-        let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
-        index_datasets(&mut reader, store, handle, &datasets, ranks, column_tags).await?;
-        let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
-        index_jobs(&mut reader, handle, &jobs).await?;
-        *dirty = true;
-    }
-    // At most two commits a second: each commit writes a segment, and many small
-    // segments cost merges. The cursor is recorded only after the commit; when nothing
-    // was indexed it is recorded at the same pace without a commit.
-    if committed_at.elapsed() >= COMMIT_EVERY {
-        if *dirty {
-            commit(handle)?;
-            *dirty = false;
-        }
-        std::fs::write(dir.join("cursor"), cursor.to_string())?;
-        *committed_at = std::time::Instant::now();
-    }
-    Ok(cursor)
-}
-
 /// Rebuilds the documents of `ids` and commits them.
 async fn index_datasets(
     reader: &mut StateReader,
@@ -436,7 +498,7 @@ async fn index_datasets(
     ids: &[i64],
     ranks: &mut Ranks,
     column_tags: &ColumnTags,
-) -> Result<(), ViewError> {
+) -> Result<(), ReindexError> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -451,7 +513,7 @@ async fn index_datasets(
 fn with_index(
     handle: &SearchHandle,
     f: impl FnOnce(&mut SearchIndex) -> Result<(), weft_search::index::SearchError>,
-) -> Result<(), ViewError> {
+) -> Result<(), ReindexError> {
     let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
     match guard.as_mut() {
         Some(index) => Ok(f(index)?),
@@ -464,7 +526,7 @@ async fn index_jobs(
     reader: &mut StateReader,
     handle: &SearchHandle,
     ids: &[i64],
-) -> Result<(), ViewError> {
+) -> Result<(), ReindexError> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -597,7 +659,7 @@ impl Ranks {
     }
 }
 
-fn commit(handle: &SearchHandle) -> Result<(), ViewError> {
+fn commit(handle: &SearchHandle) -> Result<(), ReindexError> {
     with_index(handle, SearchIndex::commit)
 }
 

@@ -112,6 +112,8 @@ struct Outcome {
 }
 
 impl DerivedView for SqlLineage {
+    type Error = StoreError;
+
     fn name(&self) -> &'static str {
         "sql_lineage"
     }
@@ -273,7 +275,8 @@ impl DerivedView for SqlLineage {
 
     async fn reset(&mut self, store: &Store) -> Result<(), StoreError> {
         self.analysed.clear();
-        store.reset_sql_lineage().await
+        store.reset_sql_lineage().await?;
+        store.reset_view_cursor(self.name()).await
     }
 }
 
