@@ -287,14 +287,7 @@ impl DerivedView for SearchView {
         let Some(last) = entries.last().map(|e| e.seq) else {
             return Ok(());
         };
-        let Follow {
-            throttle,
-            ranks,
-            dirty,
-            column_tags,
-            ..
-        } = &mut self.follow;
-        let handle = &self.handle;
+        let follow = &mut self.follow;
         let none = HashSet::new();
         let mut reader = store.state_reader().await?;
         let super::Touched { jobs, .. } = super::touched(&mut reader, store, entries).await?;
@@ -302,41 +295,41 @@ impl DerivedView for SearchView {
         // A new dataset is indexed at once; one indexed in the last few seconds waits
         // (a busy job's output would otherwise be re-indexed on every run). Job ids
         // are another id space: they are throttled apart, under negated keys.
-        let ids = throttle.split(touched, &none);
-        index_datasets(&mut reader, store, handle, &ids, ranks, column_tags).await?;
-        let job_ids: Vec<i64> = throttle
+        let ids = follow.throttle.split(touched, &none);
+        let job_ids: Vec<i64> = follow
+            .throttle
             .split(jobs.into_iter().map(|j| -j), &none)
             .into_iter()
             .map(|j| -j)
             .collect();
-        index_jobs(&mut reader, handle, &job_ids).await?;
-        *dirty |= !ids.is_empty() || !job_ids.is_empty();
+        follow
+            .index(&mut reader, store, &self.handle, &ids, &job_ids)
+            .await?;
+        follow.dirty |= !ids.is_empty() || !job_ids.is_empty();
         self.cursor = last;
         Ok(())
     }
 
     /// Indexes what waited out its interval, then commits if a commit is due.
     async fn after(&mut self, store: &Store, reached: i64) -> Result<(), ReindexError> {
-        let Follow {
-            throttle,
-            committed_at,
-            ranks,
-            dirty,
-            column_tags,
-            ..
-        } = &mut self.follow;
+        let follow = &mut self.follow;
         let handle = &self.handle;
-        let none = HashSet::new();
-        let due: Vec<i64> = throttle.due().into_iter().collect();
+        let due: Vec<i64> = follow.throttle.due().into_iter().collect();
         if !due.is_empty() {
-            let ids = throttle.split(due, &none);
+            let ids = follow.throttle.split(due, &HashSet::new());
             let mut reader = store.state_reader().await?;
             let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
-            index_datasets(&mut reader, store, handle, &datasets, ranks, column_tags).await?;
             let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
-            index_jobs(&mut reader, handle, &jobs).await?;
-            *dirty = true;
+            follow
+                .index(&mut reader, store, handle, &datasets, &jobs)
+                .await?;
+            follow.dirty = true;
         }
+        let Follow {
+            committed_at,
+            dirty,
+            ..
+        } = follow;
         // At most two commits a second: each commit writes a segment, and many small
         // segments cost merges. The cursor is recorded only after the commit; when nothing
         // was indexed it is recorded at the same pace without a commit.
@@ -473,6 +466,29 @@ struct Follow {
     graph_seq: Option<i64>,
     /// Live column tags per dataset, as last read from the graph.
     column_tags: ColumnTags,
+}
+
+impl Follow {
+    /// Rebuilds the documents of `datasets`, then of `jobs`.
+    async fn index(
+        &mut self,
+        reader: &mut StateReader,
+        store: &Store,
+        handle: &SearchHandle,
+        datasets: &[i64],
+        jobs: &[i64],
+    ) -> Result<(), ReindexError> {
+        index_datasets(
+            reader,
+            store,
+            handle,
+            datasets,
+            &mut self.ranks,
+            &self.column_tags,
+        )
+        .await?;
+        index_jobs(reader, handle, jobs).await
+    }
 }
 
 /// Live column tags per dataset id (see [`super::graph::GraphCatalog::live_column_tags`]).
