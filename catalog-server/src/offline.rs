@@ -178,7 +178,7 @@ pub async fn rebuild(
     sql: &SqlDefaults,
     aliases: &crate::crawl::Aliases,
 ) -> Result<RebuildSummary, StoreError> {
-    let mut tx = store.begin_rebuild().await?;
+    let mut rebuild = store.begin_rebuild().await?;
     let mut writer = Writer::new(store.clone(), EDGE_REFRESH_MICROS);
     let mut summary = RebuildSummary::default();
     let mut after = 0;
@@ -232,11 +232,11 @@ pub async fn rebuild(
         let items: Vec<(i64, &ChangeBody)> =
             changes.iter().map(|(seq, c)| (*seq, &c.body)).collect();
         summary.replayed += items.len();
-        writer
-            .apply_bodies(&mut tx, &items, weft_store::now_micros())
+        rebuild
+            .apply(&mut writer, &items, weft_store::now_micros())
             .await?;
     }
-    tx.commit().await?;
+    rebuild.commit().await?;
     weft_views::reset(&mut NamespaceCounters, store).await?;
     weft_views::catch_up(&mut NamespaceCounters, store).await?;
     let mut sql_lineage = SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS);

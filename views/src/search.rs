@@ -146,7 +146,7 @@ fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
 
 /// The view over the index in a directory, run by [`crate::spawn`]: opens the index
 /// (rebuilding it from current state when it is new, unreadable or ranked with other
-/// weights), then follows the log, committing at most every [`COMMIT_EVERY`].
+/// weights), then follows the log, committing at most twice a second.
 pub struct SearchView {
     handle: SearchHandle,
     dir: PathBuf,
