@@ -171,33 +171,6 @@ pub struct RebuildSummary {
     pub skipped: usize,
 }
 
-/// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 23] = [
-    "curations",
-    "namespaces",
-    "datasets",
-    "dataset_facets",
-    "dataset_versions",
-    "columns",
-    "jobs",
-    "job_facets",
-    "job_io",
-    "runs",
-    "run_facets",
-    "run_io",
-    "column_edges",
-    "tags",
-    "owners",
-    "tag_reviews",
-    "edge_retractions",
-    "namespace_stats",
-    "usage_daily",
-    "query_seen",
-    "query_shapes",
-    "crawl_runs",
-    "facet_tombstones",
-];
-
 /// Recomputes current state from the change log: wipes the state tables, replays every
 /// payload through today's normaliser, and replays the derived views.
 pub async fn rebuild(
@@ -205,15 +178,7 @@ pub async fn rebuild(
     sql: &SqlDefaults,
     aliases: &weft_ingest::aliases::Aliases,
 ) -> Result<RebuildSummary, StoreError> {
-    let mut tx = store.pool().begin().await?;
-    for t in STATE_TABLES {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}")))
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("DELETE FROM view_cursors")
-        .execute(&mut *tx)
-        .await?;
+    let mut rebuild = store.begin_rebuild().await?;
     let mut writer = Writer::new(store.clone(), EDGE_REFRESH_MICROS);
     let mut summary = RebuildSummary::default();
     let mut after = 0;
@@ -267,11 +232,11 @@ pub async fn rebuild(
         let items: Vec<(i64, &ChangeBody)> =
             changes.iter().map(|(seq, c)| (*seq, &c.body)).collect();
         summary.replayed += items.len();
-        writer
-            .apply_bodies(&mut tx, &items, weft_store::now_micros())
+        rebuild
+            .apply(&mut writer, &items, weft_store::now_micros())
             .await?;
     }
-    tx.commit().await?;
+    rebuild.commit().await?;
     weft_views::reset(&mut NamespaceCounters, store).await?;
     weft_views::catch_up(&mut NamespaceCounters, store).await?;
     let mut sql_lineage = SqlLineage::new(sql.clone(), EDGE_REFRESH_MICROS);

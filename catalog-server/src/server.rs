@@ -19,6 +19,8 @@ use crate::{EDGE_REFRESH_MICROS, store_config};
 use weft_store::Store;
 use weft_store::group_commit as pipeline;
 use weft_views::counters::NamespaceCounters;
+use weft_views::graph::LineageGraphView;
+use weft_views::search::SearchView;
 use weft_views::sql_lineage::SqlLineage;
 
 /// Errors that stop the server.
@@ -50,34 +52,42 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let (writer, writer_task) =
         pipeline::spawn(&store_cfg, metrics.clone(), EDGE_REFRESH_MICROS).await?;
     let (stop_views, views_stopped) = watch::channel(false);
+    // Every derived view runs on the same loop; those whose cursor is in the store
+    // report it to the metrics (the graph's position is read from its handle).
     let counters = weft_views::spawn(
         NamespaceCounters,
         store.clone(),
         writer.committed(),
         views_stopped,
-        metrics.clone(),
+        Some(metrics.clone()),
     );
     let sql_lineage = weft_views::spawn(
         SqlLineage::new(cfg.sql.clone(), EDGE_REFRESH_MICROS),
         store.clone(),
         writer.committed(),
         stop_views.subscribe(),
-        metrics.clone(),
+        Some(metrics.clone()),
     );
-    let (graph, graph_task) = weft_views::graph::spawn(
+    let (graph_view, graph) = LineageGraphView::new(store.clone(), cfg.graph.clone());
+    let graph_task = weft_views::spawn(
+        graph_view,
         store.clone(),
-        cfg.graph.clone(),
         writer.committed(),
         stop_views.subscribe(),
+        None,
     );
-    let (search, search_task) = weft_views::search::spawn(
-        store.clone(),
+    let (search_view, search) = SearchView::new(
         graph.clone(),
         cfg.data_dir.join("search"),
         cfg.search_weights,
         cfg.search_refresh,
+    );
+    let search_task = weft_views::spawn(
+        search_view,
+        store.clone(),
         writer.committed(),
         stop_views.subscribe(),
+        None,
     );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
     let log_checkpointer = cfg.log_checkpoint_file.clone().map(|path| {

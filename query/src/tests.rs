@@ -12,7 +12,6 @@ use weft_schemas::openlineage::Event;
 use weft_store::group_commit::{CommitObserver, WriterHandle, WriterTask};
 use weft_store::writer::Outcome;
 use weft_store::{Store, StoreConfig};
-use weft_views::ViewObserver;
 use weft_views::graph::{GraphHandle, GraphSettings};
 use weft_views::sql_lineage::{SqlDefaults, SqlLineage};
 
@@ -29,10 +28,6 @@ struct Quiet;
 impl CommitObserver for Quiet {
     fn observe_commit(&self, _: Duration, _: usize) {}
     fn set_seq(&self, _: i64) {}
-}
-
-impl ViewObserver for Quiet {
-    fn set_view_seq(&self, _: &str, _: i64) {}
 }
 
 /// A store, its writer and the graph following it.
@@ -66,14 +61,11 @@ impl Catalog {
             store.clone(),
             writer.committed(),
             stop.clone(),
-            Arc::new(Quiet),
+            None,
         );
-        let (graph, _) = weft_views::graph::spawn(
-            store.clone(),
-            GraphSettings::default(),
-            writer.committed(),
-            stop,
-        );
+        let (view, graph) =
+            weft_views::graph::LineageGraphView::new(store.clone(), GraphSettings::default());
+        weft_views::spawn(view, store.clone(), writer.committed(), stop, None);
         Catalog {
             store,
             writer,

@@ -20,8 +20,9 @@ impl Store {
         })
     }
 
-    /// Records a view's cursor on `conn` (inside the view's own transaction).
-    pub async fn set_view_cursor(
+    /// Records a view's cursor on `conn` (inside the transaction that writes the view's
+    /// state, so state and cursor commit together).
+    pub(crate) async fn set_view_cursor(
         &self,
         conn: &mut AnyConnection,
         name: &str,
@@ -38,5 +39,13 @@ impl Store {
             .execute(conn)
             .await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Moves a view's cursor back to 0, so its next catch-up replays the whole log.
+    pub async fn reset_view_cursor(&self, name: &str) -> Result<(), StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        self.set_view_cursor(&mut conn, name, 0).await
     }
 }

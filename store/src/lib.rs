@@ -2,23 +2,42 @@
 //! change log and the current state derived from it.
 //!
 //! Both backends run the same SQL through sqlx's `Any` driver; where their dialects
-//! differ (placeholders, transaction start, locking) [`Backend`] says how. Only this
-//! crate knows SQL; the rest of Weft sees typed functions.
+//! differ (placeholders, transaction start, locking) [`Backend`] says how.
+//!
+//! # Who writes which table
+//!
+//! Only this crate runs SQL against Weft's database: the connection pool is private to
+//! it, and the rest of Weft sees typed functions that return records, not rows. Current
+//! state is written by the [`writer`] (and, for `weft rebuild`, wiped by
+//! [`rebuild`]); each derived view's tables are written only by the store call made for
+//! that view, which records the view's cursor in the same transaction:
+//! [`namespace_stats`] for the namespace counters, [`derived_lineage`] for the column
+//! edges derived from SQL and `job_sql_lineage`. The views' reads of current state are
+//! in [`log_subjects`], [`graph_state`], [`search_docs`] and [`derived_lineage`], over a
+//! [`state_reader::StateReader`]. `tests/tests/invariants.rs` checks that no other crate
+//! depends on sqlx or holds SQL that writes.
 
 #![deny(missing_docs)]
 
 pub mod batch;
 pub mod bulk;
 pub mod cursors;
+pub mod derived_lineage;
 pub mod edits;
+pub mod graph_state;
 pub mod group_commit;
 pub mod log;
+pub mod log_subjects;
 pub mod lookup;
+pub mod namespace_stats;
 mod owners;
 pub mod read;
+pub mod rebuild;
 pub mod reviews;
+pub mod search_docs;
 pub mod signing;
 pub mod sqlite_alloc;
+pub mod state_reader;
 pub mod tokens;
 pub mod usage;
 pub mod writer;
@@ -278,15 +297,17 @@ impl Store {
     /// Starts a transaction that will write. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`), so it waits its turn behind the writer (busy timeout) instead
     /// of failing with "database is locked" when a read transaction tries to upgrade.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
     }
 
-    /// The connection pool, for modules of the store.
-    pub fn pool(&self) -> &AnyPool {
+    /// The connection pool, for modules of the store: no other crate runs SQL on it.
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use weft_store::bulk::{Insert, Val};
 use weft_store::log::LogEntry;
+use weft_store::namespace_stats::NamespaceCount;
 use weft_store::{Store, StoreError};
 
 use super::DerivedView;
@@ -16,6 +16,8 @@ use super::DerivedView;
 pub struct NamespaceCounters;
 
 impl DerivedView for NamespaceCounters {
+    type Error = StoreError;
+
     fn name(&self) -> &'static str {
         "namespace_counters"
     }
@@ -33,45 +35,23 @@ impl DerivedView for NamespaceCounters {
             }
             c.2 = c.2.max(e.at);
         }
-        let rows = per_ns
+        let counts = per_ns
             .into_iter()
-            .map(|(ns, (events, runs, at))| {
-                vec![
-                    Val::from(ns),
-                    Val::I64(events),
-                    Val::I64(runs),
-                    Val::I64(at),
-                ]
+            .map(|(ns, (events, run_events, at))| NamespaceCount {
+                namespace: ns.to_owned(),
+                events,
+                run_events,
+                last_event_at: at,
             })
             .collect();
-        let mut tx = store.begin_write().await?;
-        Insert {
-            table: "namespace_stats",
-            columns: &["namespace", "events", "run_events", "last_event_at"],
-            conflict: &[0],
-            update: Some(
-                "events = namespace_stats.events + excluded.events, \
-                 run_events = namespace_stats.run_events + excluded.run_events, \
-                 last_event_at = CASE WHEN excluded.last_event_at > namespace_stats.last_event_at \
-                 THEN excluded.last_event_at ELSE namespace_stats.last_event_at END",
-            ),
-            returning: None,
-        }
-        .run(&mut tx, store.backend(), rows)
-        .await?;
-        if let Some(last) = entries.last() {
-            store
-                .set_view_cursor(&mut tx, self.name(), last.seq)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let cursor = entries.last().map(|e| e.seq);
+        store
+            .add_namespace_counts(counts, self.name(), cursor)
+            .await
     }
 
     async fn reset(&mut self, store: &Store) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM namespace_stats")
-            .execute(store.pool())
-            .await?;
-        Ok(())
+        store.reset_namespace_stats().await?;
+        store.reset_view_cursor(self.name()).await
     }
 }

@@ -21,8 +21,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use tokio::sync::watch;
 use weft_lineage::FunctionRules;
 use weft_lineage::graph::{
@@ -31,16 +29,17 @@ use weft_lineage::graph::{
 };
 use weft_schemas::change::{ReviewAction, TagReview};
 
-use super::Throttle;
-use weft_store::bulk::{Val, fetch, in_list};
+use super::{DerivedView, Throttle};
+use weft_store::graph_state::{ColumnEdgeRecord, ColumnTag, ColumnType, JobIo};
+use weft_store::log::LogEntry;
 use weft_store::reviews::Decision;
 use weft_store::{Store, StoreError, now_micros};
 
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
 
-/// Log entries read per step.
-const PAGE: i64 = 2000;
+/// The view whose cursor bounds this one's: it writes the SQL-derived column edges.
+const SQL_LINEAGE: &str = "sql_lineage";
 
 /// Most dataset edges one job's run I/O puts into the graph: 1,000,000.
 ///
@@ -268,65 +267,103 @@ impl GraphHandle {
     }
 }
 
-/// Starts the view: loads the graph, then follows the log until `shutdown`.
-pub fn spawn(
-    store: Store,
-    settings: GraphSettings,
-    mut committed: watch::Receiver<i64>,
-    mut shutdown: watch::Receiver<bool>,
-) -> (GraphHandle, tokio::task::JoinHandle<()>) {
-    let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
-    let (progress_tx, progress) = watch::channel(0i64);
-    let pending = Arc::new(std::sync::atomic::AtomicI64::new(0));
-    let handle = GraphHandle {
-        inner: inner.clone(),
-        progress,
-        pending: pending.clone(),
-    };
-    let task = tokio::spawn(async move {
-        let follower = Follower {
-            store,
-            settings,
-            inner,
-            throttle: Default::default(),
+/// The view over the graph, run by [`crate::spawn`]: loads the graph when it starts,
+/// then follows the log up to the SQL view's cursor.
+pub struct LineageGraphView {
+    follower: Follower,
+    progress: watch::Sender<i64>,
+    pending: Arc<std::sync::atomic::AtomicI64>,
+    /// When edges were last checked for staleness.
+    last_stale: Instant,
+}
+
+impl LineageGraphView {
+    /// A view that will load the graph with `settings`, and the handle the API reads it
+    /// through (not ready until the view has started).
+    pub fn new(store: Store, settings: GraphSettings) -> (LineageGraphView, GraphHandle) {
+        let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
+        let (progress_tx, progress) = watch::channel(0i64);
+        let pending = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let handle = GraphHandle {
+            inner: inner.clone(),
+            progress,
+            pending: pending.clone(),
         };
-        let mut loaded = false;
-        let mut last_stale = Instant::now();
-        loop {
-            if !loaded {
-                match follower.load().await {
-                    Ok(()) => {
-                        loaded = true;
-                        follower.mark_stale();
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "loading the lineage graph failed; will retry")
-                    }
-                }
-            }
-            if loaded {
-                match follower.catch_up().await {
-                    Ok(seq) => {
-                        let waiting = {
-                            let t = follower.throttle();
-                            t.0.pending() + t.1.pending()
-                        };
-                        pending.store(waiting as i64, std::sync::atomic::Ordering::Relaxed);
-                        let _ = progress_tx.send(seq);
-                    }
-                    Err(e) => tracing::warn!(error = %e, "lineage graph update failed; will retry"),
-                }
-                if last_stale.elapsed() >= STALE_CHECK {
-                    last_stale = Instant::now();
-                    follower.mark_stale();
-                }
-            }
-            if super::wait_for_work(&mut committed, &mut shutdown).await {
-                break;
-            }
+        let view = LineageGraphView {
+            follower: Follower {
+                store,
+                settings,
+                inner,
+                throttle: Default::default(),
+            },
+            progress: progress_tx,
+            pending,
+            last_stale: Instant::now(),
+        };
+        (view, handle)
+    }
+}
+
+impl DerivedView for LineageGraphView {
+    type Error = StoreError;
+
+    fn name(&self) -> &'static str {
+        "lineage_graph"
+    }
+
+    /// Loads current state whole; entries up to the SQL view's cursor are reflected.
+    async fn start(&mut self, _store: &Store) -> Result<bool, StoreError> {
+        self.follower.load().await?;
+        self.follower.mark_stale();
+        Ok(true)
+    }
+
+    /// The log position the graph reflects, kept with the graph in memory.
+    async fn cursor(&self, _store: &Store) -> Result<i64, StoreError> {
+        Ok(self
+            .follower
+            .inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .cursor)
+    }
+
+    /// The SQL view's cursor: past it, a job's derived edges may not be written yet.
+    async fn bound(&self, store: &Store) -> Result<Option<i64>, StoreError> {
+        Ok(Some(store.view_cursor(SQL_LINEAGE).await?))
+    }
+
+    async fn apply(&mut self, _store: &Store, entries: &[LogEntry]) -> Result<(), StoreError> {
+        self.follower.apply_page(entries).await
+    }
+
+    /// Re-reads what waited out its interval, then tells readers how far the graph is.
+    async fn after(&mut self, _store: &Store, reached: i64) -> Result<(), StoreError> {
+        self.follower.apply_due().await?;
+        let waiting = {
+            let t = self.follower.throttle();
+            t.0.pending() + t.1.pending()
+        };
+        self.pending
+            .store(waiting as i64, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.progress.send(reached);
+        Ok(())
+    }
+
+    /// Marks edges not seen within the configured window stale, once a minute.
+    async fn upkeep(&mut self, _store: &Store) {
+        if self.last_stale.elapsed() >= STALE_CHECK {
+            self.last_stale = Instant::now();
+            self.follower.mark_stale();
         }
-    });
-    (handle, task)
+    }
+
+    /// Loads the graph again from current state (the graph has no state of its own to
+    /// forget: it is current state, in memory).
+    async fn reset(&mut self, _store: &Store) -> Result<(), StoreError> {
+        *self.follower.write() = GraphCatalog::new(&self.follower.settings);
+        self.follower.load().await
+    }
 }
 
 /// Loads the whole graph once, for an offline command (no follower task).
@@ -374,88 +411,53 @@ struct Reading {
 }
 
 impl Reading {
-    /// A `tags` row (dataset_id, column_name, key, value): a declared column tag.
-    fn tag_row(&mut self, r: &AnyRow) -> Result<(), StoreError> {
-        let key: String = r.try_get(2)?;
-        let value: Option<String> = r.try_get(3)?;
-        if let Some(tag) = tag_of(&key, value.as_deref()) {
+    /// A declared column tag.
+    fn tag_row(&mut self, t: ColumnTag) {
+        if let Some(tag) = tag_of(&t.key, t.value.as_deref()) {
             self.tags
-                .entry(r.try_get(0)?)
+                .entry(t.dataset)
                 .or_default()
-                .insert((r.try_get(1)?, tag));
+                .insert((t.column, tag));
         }
-        Ok(())
     }
 
-    /// A `job_io` row (job_id, dataset_id, direction, updated_at); returns the dataset.
-    fn io_row(&mut self, r: &AnyRow) -> Result<i64, StoreError> {
-        let job: i64 = r.try_get(0)?;
-        let dataset: i64 = r.try_get(1)?;
-        let direction: String = r.try_get(2)?;
-        let at: i64 = r.try_get(3)?;
-        let e = self.io.entry(job).or_default();
-        if direction == "out" {
-            e.1.push(dataset);
+    /// A dataset a job reads or writes; returns the dataset.
+    fn io_row(&mut self, r: JobIo) -> i64 {
+        let e = self.io.entry(r.job).or_default();
+        if r.output {
+            e.1.push(r.dataset);
         } else {
-            e.0.push(dataset);
+            e.0.push(r.dataset);
         }
-        e.2 = e.2.max(at);
-        Ok(dataset)
+        e.2 = e.2.max(r.updated_at);
+        r.dataset
     }
 
-    /// A current `columns` row (dataset_id, name, data_type).
-    fn column_row(&mut self, r: &AnyRow) -> Result<(), StoreError> {
+    /// A current column with its type.
+    fn column_row(&mut self, c: ColumnType) {
         self.columns
-            .entry(r.try_get(0)?)
+            .entry(c.dataset)
             .or_default()
-            .push((r.try_get(1)?, r.try_get(2)?));
-        Ok(())
+            .push((c.name, c.data_type));
     }
 }
 
-struct EdgeRow {
-    dst_dataset: i64,
-    dst_column: String,
-    src_dataset: i64,
-    src_column: String,
-    job: i64,
-    origin: String,
-    transformations: String,
-    first_seen: i64,
-    last_seen: i64,
-}
+/// A column edge as the store has it.
+type EdgeRow = ColumnEdgeRecord;
 
-impl EdgeRow {
-    fn stored(&self) -> StoredEdge<'_> {
-        StoredEdge {
-            dst_dataset: self.dst_dataset,
-            dst_column: &self.dst_column,
-            src_dataset: self.src_dataset,
-            src_column: &self.src_column,
-            job: self.job,
-            origin: &self.origin,
-            transformations: &self.transformations,
-            first_seen: self.first_seen,
-            last_seen: self.last_seen,
-        }
+/// The graph's view of a stored column edge.
+fn stored(r: &EdgeRow) -> StoredEdge<'_> {
+    StoredEdge {
+        dst_dataset: r.dst_dataset,
+        dst_column: &r.dst_column,
+        src_dataset: r.src_dataset,
+        src_column: &r.src_column,
+        job: r.job,
+        origin: &r.origin,
+        transformations: &r.transformations,
+        first_seen: r.first_seen,
+        last_seen: r.last_seen,
     }
-}
-
-const EDGE_SELECT: &str = "SELECT dst_dataset_id, dst_column, src_dataset_id, src_column, job_id, \
-     origin, transformations, first_seen, last_seen FROM column_edges";
-
-fn edge_row(r: &AnyRow) -> Result<EdgeRow, StoreError> {
-    Ok(EdgeRow {
-        dst_dataset: r.try_get(0)?,
-        dst_column: r.try_get(1)?,
-        src_dataset: r.try_get(2)?,
-        src_column: r.try_get(3)?,
-        job: r.try_get(4)?,
-        origin: r.try_get(5)?,
-        transformations: r.try_get(6)?,
-        first_seen: r.try_get(7)?,
-        last_seen: r.try_get(8)?,
-    })
 }
 
 fn tag_of(key: &str, value: Option<&str>) -> Option<TagKey> {
@@ -476,31 +478,22 @@ impl Follower {
         let started = Instant::now();
         // Everything up to the SQL view's cursor is reflected by what is read next
         // (entries after it are re-applied later, which is idempotent).
-        let bound = self.store.view_cursor("sql_lineage").await?;
+        let bound = self.store.view_cursor(SQL_LINEAGE).await?;
         let mut reading = Reading::default();
-        let mut conn = self.store.pool().acquire().await?;
-        let backend = self.store.backend();
-        for r in fetch(
-            &mut conn,
-            "SELECT d.id, n.name, d.name, d.fields_digest FROM datasets d \
-             JOIN namespaces n ON n.id = d.namespace_id"
-                .into(),
-            Vec::new(),
-        )
-        .await?
-        {
-            let id: i64 = r.try_get(0)?;
+        let mut reader = self.store.state_reader().await?;
+        for d in reader.all_dataset_heads().await? {
+            let id = d.id;
             reading.names.push((
                 id,
                 DatasetName {
-                    namespace: r.try_get(1)?,
-                    name: r.try_get(2)?,
+                    namespace: d.namespace,
+                    name: d.name,
                 },
             ));
             reading.seen.push((
                 id,
                 DatasetSeen {
-                    fields_digest: r.try_get(3)?,
+                    fields_digest: d.fields_digest,
                     edges: (0, 0, 0, 0),
                 },
             ));
@@ -508,43 +501,19 @@ impl Follower {
             reading.edges.insert(id, Vec::new());
             reading.tags.insert(id, HashSet::new());
         }
-        for r in fetch(
-            &mut conn,
-            "SELECT c.dataset_id, c.name, c.data_type FROM columns c \
-             JOIN datasets d ON d.id = c.dataset_id \
-             WHERE c.last_version = d.current_version ORDER BY c.dataset_id, c.ordinal"
-                .into(),
-            Vec::new(),
-        )
-        .await?
-        {
-            reading.column_row(&r)?;
+        for c in reader.all_column_types().await? {
+            reading.column_row(c);
         }
-        for r in fetch(&mut conn, EDGE_SELECT.into(), Vec::new()).await? {
-            let row = edge_row(&r)?;
+        for row in reader.all_column_edges().await? {
             reading.edges.entry(row.dst_dataset).or_default().push(row);
         }
-        for r in fetch(
-            &mut conn,
-            "SELECT io.job_id, io.dataset_id, io.direction, io.updated_at FROM job_io io".into(),
-            Vec::new(),
-        )
-        .await?
-        {
-            reading.io_row(&r)?;
+        for r in reader.all_job_io().await? {
+            reading.io_row(r);
         }
-        for r in fetch(
-            &mut conn,
-            backend.sql(
-                "SELECT dataset_id, column_name, key, value FROM tags WHERE column_name <> ''",
-            ),
-            Vec::new(),
-        )
-        .await?
-        {
-            reading.tag_row(&r)?;
+        for t in reader.all_column_tags().await? {
+            reading.tag_row(t);
         }
-        drop(conn);
+        drop(reader);
         let reviews = self.store.reviews(None).await?;
         let signatures = edge_signatures(&reading.edges);
         for (id, seen) in &mut reading.seen {
@@ -587,41 +556,37 @@ impl Follower {
         Ok(())
     }
 
-    /// Applies the log after the cursor (up to the SQL view's cursor); returns the new
-    /// cursor.
-    async fn catch_up(&self) -> Result<i64, StoreError> {
-        let bound = self.store.view_cursor("sql_lineage").await?;
-        let mut cursor = self.inner.read().unwrap_or_else(|e| e.into_inner()).cursor;
-        while cursor < bound {
-            let mut entries = self
-                .store
-                .read_log(cursor, PAGE.min(bound - cursor), false)
-                .await?;
-            entries.retain(|e| e.seq <= bound);
-            let Some(last) = entries.last().map(|e| e.seq) else {
-                break;
-            };
-            let none = HashSet::new();
-            let mut reading = self.read_changes(&entries, &none, &none).await?;
-            if entries.iter().any(|e| e.kind == "tag.review") {
-                for e in self.store.read_log(cursor, last - cursor, true).await? {
-                    if e.kind != "tag.review" {
-                        continue;
+    /// Applies one page of the log (entries after the cursor, up to the SQL view's
+    /// cursor): re-reads what it touched and applies the difference.
+    async fn apply_page(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
+        let cursor = self.inner.read().unwrap_or_else(|e| e.into_inner()).cursor;
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(());
+        };
+        let none = HashSet::new();
+        let mut reading = self.read_changes(entries, &none, &none).await?;
+        if entries.iter().any(|e| e.kind == "tag.review") {
+            for e in self.store.read_log(cursor, last - cursor, true).await? {
+                if e.kind != "tag.review" {
+                    continue;
+                }
+                match e.payload.as_deref().map(serde_json::from_str::<TagReview>) {
+                    Some(Ok(r)) => reading.reviews.push(r),
+                    Some(Err(err)) => {
+                        tracing::warn!(seq = e.seq, error = %err, "unreadable review")
                     }
-                    match e.payload.as_deref().map(serde_json::from_str::<TagReview>) {
-                        Some(Ok(r)) => reading.reviews.push(r),
-                        Some(Err(err)) => {
-                            tracing::warn!(seq = e.seq, error = %err, "unreadable review")
-                        }
-                        None => {}
-                    }
+                    None => {}
                 }
             }
-            let mut cat = self.write();
-            apply(&mut cat, &self.settings, reading);
-            cat.cursor = last;
-            cursor = last;
         }
+        let mut cat = self.write();
+        apply(&mut cat, &self.settings, reading);
+        cat.cursor = last;
+        Ok(())
+    }
+
+    /// Re-reads the jobs and datasets whose wait is over.
+    async fn apply_due(&self) -> Result<(), StoreError> {
         let (jobs, datasets) = {
             let t = self.throttle();
             (t.0.due(), t.1.due())
@@ -630,7 +595,7 @@ impl Follower {
             let reading = self.read_changes(&[], &jobs, &datasets).await?;
             apply(&mut self.write(), &self.settings, reading);
         }
-        Ok(cursor)
+        Ok(())
     }
 
     fn mark_stale(&self) {
@@ -647,14 +612,13 @@ impl Follower {
     /// changed) and declared tags.
     async fn read_changes(
         &self,
-        entries: &[weft_store::log::LogEntry],
+        entries: &[LogEntry],
         due_jobs: &HashSet<i64>,
         due_datasets: &HashSet<i64>,
     ) -> Result<Reading, StoreError> {
         let mut reading = Reading::default();
-        let backend = self.store.backend();
-        let mut conn = self.store.pool().acquire().await?;
-        let named = super::touched(&mut conn, &self.store, entries).await?;
+        let mut reader = self.store.state_reader().await?;
+        let named = super::touched(&mut reader, &self.store, entries).await?;
         let mut jobs: HashSet<i64> = due_jobs.clone();
         jobs.extend(named.jobs);
         // Datasets named by the entries themselves (a dataset event, a retraction) and
@@ -667,12 +631,8 @@ impl Follower {
             for &j in chunk {
                 reading.io.insert(j, (Vec::new(), Vec::new(), 0));
             }
-            let sql = format!(
-                "SELECT job_id, dataset_id, direction, updated_at FROM job_io WHERE job_id IN {}",
-                in_list(backend, 0, chunk.len())
-            );
-            for r in fetch(&mut conn, sql, chunk.iter().map(|&j| Val::I64(j)).collect()).await? {
-                datasets.insert(reading.io_row(&r)?);
+            for r in reader.job_io(chunk).await? {
+                datasets.insert(reading.io_row(r));
             }
         }
         let datasets: Vec<i64> = self.throttle().1.split(datasets, &forced);
@@ -691,45 +651,23 @@ impl Follower {
             )
         };
         for chunk in datasets.chunks(CHUNK) {
-            let list = in_list(backend, 0, chunk.len());
-            let ids: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
             let mut now: HashMap<i64, DatasetSeen> = HashMap::new();
-            for r in fetch(
-                &mut conn,
-                format!(
-                    "SELECT d.id, n.name, d.name, d.fields_digest FROM datasets d \
-                     JOIN namespaces n ON n.id = d.namespace_id WHERE d.id IN {list}"
-                ),
-                ids.clone(),
-            )
-            .await?
-            {
-                let id: i64 = r.try_get(0)?;
+            for d in reader.dataset_heads(chunk).await? {
+                let id = d.id;
                 if !known.contains(&id) {
                     reading.names.push((
                         id,
                         DatasetName {
-                            namespace: r.try_get(1)?,
-                            name: r.try_get(2)?,
+                            namespace: d.namespace,
+                            name: d.name,
                         },
                     ));
                 }
-                now.entry(id).or_default().fields_digest = r.try_get(3)?;
+                now.entry(id).or_default().fields_digest = d.fields_digest;
             }
-            for r in fetch(
-                &mut conn,
-                format!(
-                    "SELECT dst_dataset_id, COUNT(*), MAX(first_seen), MAX(last_seen), \
-                     SUM(LENGTH(transformations)) FROM column_edges \
-                     WHERE dst_dataset_id IN {list} GROUP BY dst_dataset_id"
-                ),
-                ids.clone(),
-            )
-            .await?
-            {
-                let id: i64 = r.try_get(0)?;
-                now.entry(id).or_default().edges =
-                    (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+            for e in reader.edge_signatures(chunk).await? {
+                now.entry(e.dataset).or_default().edges =
+                    (e.rows, e.first_seen, e.last_seen, e.transformations_len);
             }
             let schema_changed: Vec<i64> = chunk
                 .iter()
@@ -751,56 +689,23 @@ impl Follower {
                 for &d in &schema_changed {
                     reading.columns.insert(d, Vec::new());
                 }
-                let sql = format!(
-                    "SELECT c.dataset_id, c.name, c.data_type FROM columns c \
-                     JOIN datasets d ON d.id = c.dataset_id \
-                     WHERE c.last_version = d.current_version AND c.dataset_id IN {} \
-                     ORDER BY c.dataset_id, c.ordinal",
-                    in_list(backend, 0, schema_changed.len())
-                );
-                for r in fetch(
-                    &mut conn,
-                    sql,
-                    schema_changed.iter().map(|&d| Val::I64(d)).collect(),
-                )
-                .await?
-                {
-                    reading.column_row(&r)?;
+                for c in reader.column_types(&schema_changed).await? {
+                    reading.column_row(c);
                 }
             }
             if !edges_changed.is_empty() {
                 for &d in &edges_changed {
                     reading.edges.insert(d, Vec::new());
                 }
-                let sql = format!(
-                    "{EDGE_SELECT} WHERE dst_dataset_id IN {}",
-                    in_list(backend, 0, edges_changed.len())
-                );
-                for r in fetch(
-                    &mut conn,
-                    sql,
-                    edges_changed.iter().map(|&d| Val::I64(d)).collect(),
-                )
-                .await?
-                {
-                    let row = edge_row(&r)?;
+                for row in reader.column_edges_into(&edges_changed).await? {
                     reading.edges.entry(row.dst_dataset).or_default().push(row);
                 }
             }
             for &d in chunk {
                 reading.tags.insert(d, HashSet::new());
             }
-            for r in fetch(
-                &mut conn,
-                format!(
-                    "SELECT dataset_id, column_name, key, value FROM tags \
-                     WHERE column_name <> '' AND dataset_id IN {list}"
-                ),
-                ids,
-            )
-            .await?
-            {
-                reading.tag_row(&r)?;
+            for t in reader.column_tags(chunk).await? {
+                reading.tag_row(t);
             }
             reading.seen.extend(now);
         }
@@ -871,7 +776,7 @@ fn apply(cat: &mut GraphCatalog, settings: &GraphSettings, reading: Reading) {
     for (dataset, rows) in reading.edges {
         let mut now: HashSet<StoredKey> = HashSet::with_capacity(rows.len());
         for row in &rows {
-            let stored = row.stored();
+            let stored = stored(row);
             match cat.graph.upsert_stored(&stored) {
                 Ok(_) => {
                     if let Ok(k) = stored.key() {

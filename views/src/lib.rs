@@ -1,20 +1,33 @@
 //! Derived views: consumers of the change log.
 //!
 //! The change log is the truth; a derived view (the namespace counters, the column
-//! lineage derived from jobs' SQL, and the in-memory lineage graph today; the search
-//! index and the change feed in later issues) reads committed entries after its cursor, applies them, and records the new
-//! cursor in `view_cursors`. That one mechanism gives every view the same properties:
+//! lineage derived from jobs' SQL, the in-memory lineage graph and the search index)
+//! reads committed entries after its cursor, applies them, and records the new cursor.
+//! Every view implements [`DerivedView`] and runs on the one loop of [`spawn`]; that one
+//! mechanism gives every view the same properties:
 //!
 //! - **Resumable**: after a restart a view continues from its cursor.
-//! - **Rebuildable**: [`DerivedView::reset`] plus a cursor of 0 replays the whole log.
+//! - **Rebuildable**: [`DerivedView::reset`] moves the cursor back and the log replays.
 //! - **Replica-safe**: a view wakes on its own writer's commits and also polls, so it
 //!   sees entries other replicas wrote to the same PostgreSQL database.
 //!
-//! A view that keeps its state in the database should write the cursor in the same
-//! transaction as its state ([`Store::set_view_cursor`] takes the transaction's
-//! connection): it then applies each entry exactly once. A view kept in memory or in a
-//! separate index applies then records, so it may see an entry twice after a crash and
-//! must apply idempotently.
+//! A view that keeps its state in the database writes state and cursor through one
+//! store call, in one transaction ([`Store::add_namespace_counts`],
+//! [`Store::write_sql_lineage`]): it then applies each entry exactly once. A view kept
+//! in memory or in a separate index keeps its cursor beside that state and applies then
+//! records, so it may see an entry twice after a crash and must apply idempotently.
+//!
+//! # Who writes which table
+//!
+//! Only `weft-store` runs SQL against Weft's database; this crate does not depend on
+//! sqlx. Views read current state through the store's typed reads (a
+//! [`weft_store::state_reader::StateReader`] for a step's many small reads) and persist
+//! what they derive only through the store call made for them: `namespace_stats` is
+//! written only by [`Store::add_namespace_counts`] (the namespace counters), the
+//! `origin = 'sql'` rows of `column_edges` and `job_sql_lineage` only by
+//! [`Store::write_sql_lineage`] (the SQL lineage view), and `view_cursors` only inside
+//! those calls and [`Store::reset_view_cursor`]. The graph and the search index persist
+//! nothing in the database. `tests/tests/invariants.rs` checks the sources for it.
 //!
 //! To add a view: implement [`DerivedView`] and start it with [`spawn`] in `server.rs`.
 
@@ -30,11 +43,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::{AnyConnection, Row};
 use tokio::sync::watch;
 
-use weft_store::bulk::fetch;
 use weft_store::log::LogEntry;
+use weft_store::log_subjects::Named;
+use weft_store::state_reader::StateReader;
 use weft_store::{Store, StoreError};
 
 /// Entries read per step.
@@ -50,8 +63,15 @@ pub trait ViewObserver: Send + Sync + 'static {
     fn set_view_seq(&self, view: &str, seq: i64);
 }
 
-/// A consumer of the change log.
+/// A consumer of the change log: every derived view implements it and [`spawn`] runs
+/// each the same way. Only `name`, `apply` and `reset` are required; the hooks with
+/// defaults are for views that keep state outside the database (`start`, `cursor`),
+/// follow another view (`bound`), or defer work (`before`, `after`, `upkeep`,
+/// `next_round`).
 pub trait DerivedView: Send + 'static {
+    /// What can go wrong applying entries; reading the store always can.
+    type Error: From<StoreError> + std::fmt::Display + Send;
+
     /// Unique, stable name: the key of its cursor.
     fn name(&self) -> &'static str;
 
@@ -60,22 +80,83 @@ pub trait DerivedView: Send + 'static {
         false
     }
 
+    /// Prepares what the view keeps outside the database (loads a graph, opens an
+    /// index) before its first catch-up. `Ok(false)`: the view cannot run at all and its
+    /// runner stops; an error is retried on the next round.
+    fn start(&mut self, _store: &Store) -> impl Future<Output = Result<bool, Self::Error>> + Send {
+        async { Ok(true) }
+    }
+
+    /// Where the view stands in the log. A view whose state is in the database keeps
+    /// its cursor in `view_cursors` (read here, written by the store call that writes
+    /// its state); a view in memory or in its own index keeps it beside that state.
+    fn cursor(&self, store: &Store) -> impl Future<Output = Result<i64, Self::Error>> + Send {
+        let name = self.name();
+        async move { Ok(store.view_cursor(name).await?) }
+    }
+
+    /// The last entry the view may apply yet, when it must stay behind another view;
+    /// `None` to follow the log to its end.
+    fn bound(
+        &self,
+        _store: &Store,
+    ) -> impl Future<Output = Result<Option<i64>, Self::Error>> + Send {
+        async { Ok(None) }
+    }
+
+    /// Work that does not come from the log, done before each catch-up.
+    fn before(&mut self, _store: &Store) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        async { Ok(()) }
+    }
+
     /// Applies entries (in order, all after the cursor) and records the cursor.
     fn apply(
         &mut self,
         store: &Store,
         entries: &[LogEntry],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
-    /// Forgets all derived state, for a rebuild; the cursor is reset by the caller.
-    fn reset(&mut self, store: &Store) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Work after a catch-up that reached `reached`: deferred reads whose wait is over,
+    /// spaced commits.
+    fn after(
+        &mut self,
+        _store: &Store,
+        _reached: i64,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Periodic upkeep, after every round whether its catch-up succeeded or not; the view
+    /// reports its own failures.
+    fn upkeep(&mut self, _store: &Store) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// When the view needs its next round sooner than the next commit (work indexed but
+    /// not yet committed): the time until then. `None` waits for commits as usual.
+    fn next_round(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Forgets all derived state and moves the cursor back, for a rebuild.
+    fn reset(&mut self, store: &Store) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
 
-/// Applies every entry after the view's cursor, then returns the cursor reached.
-pub async fn catch_up<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64, StoreError> {
-    let mut cursor = store.view_cursor(view.name()).await?;
+/// Applies every entry after the view's cursor (up to its bound), then returns the
+/// cursor reached.
+pub async fn catch_up<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64, V::Error> {
+    let mut cursor = view.cursor(store).await?;
+    let bound = view.bound(store).await?;
     loop {
-        let entries = store.read_log(cursor, PAGE, view.needs_payload()).await?;
+        let limit = match bound {
+            Some(b) if b <= cursor => return Ok(cursor),
+            Some(b) => PAGE.min(b - cursor),
+            None => PAGE,
+        };
+        let mut entries = store.read_log(cursor, limit, view.needs_payload()).await?;
+        if let Some(b) = bound {
+            entries.retain(|e| e.seq <= b);
+        }
         let Some(last) = entries.last() else {
             return Ok(cursor);
         };
@@ -86,34 +167,71 @@ pub async fn catch_up<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64
 }
 
 /// Resets a view and its cursor so it will replay the log from the start.
-pub async fn reset<V: DerivedView>(view: &mut V, store: &Store) -> Result<(), StoreError> {
-    view.reset(store).await?;
-    let mut conn = store.pool().acquire().await?;
-    store.set_view_cursor(&mut conn, view.name(), 0).await
+pub async fn reset<V: DerivedView>(view: &mut V, store: &Store) -> Result<(), V::Error> {
+    view.reset(store).await
 }
 
-/// Runs a view until `shutdown` turns true: catch up, then wait for the next commit (or
-/// a poll interval, for other replicas' commits), and repeat.
+/// One round of a started view: the work before, the catch-up, the work after.
+async fn round<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64, V::Error> {
+    view.before(store).await?;
+    let reached = catch_up(view, store).await?;
+    view.after(store, reached).await?;
+    Ok(reached)
+}
+
+/// Runs a view until `shutdown` turns true: start it, then catch up, and wait for the
+/// next commit (or a poll interval, for other replicas' commits, or the view's own next
+/// round), and repeat. Each round's position goes to `observer` when there is one.
 pub fn spawn<V: DerivedView>(
     mut view: V,
     store: Store,
     mut committed: watch::Receiver<i64>,
     mut shutdown: watch::Receiver<bool>,
-    observer: Arc<dyn ViewObserver>,
+    observer: Option<Arc<dyn ViewObserver>>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut started = false;
         loop {
-            match catch_up(&mut view, &store).await {
-                Ok(seq) => observer.set_view_seq(view.name(), seq),
-                Err(e) => {
-                    tracing::warn!(view = view.name(), error = %e, "derived view failed; will retry")
+            if !started {
+                match view.start(&store).await {
+                    Ok(true) => started = true,
+                    Ok(false) => return,
+                    Err(e) => {
+                        tracing::warn!(view = view.name(), error = %e, "derived view failed to start; will retry")
+                    }
                 }
             }
-            if wait_for_work(&mut committed, &mut shutdown).await {
+            if started {
+                match round(&mut view, &store).await {
+                    Ok(seq) => {
+                        if let Some(o) = &observer {
+                            o.set_view_seq(view.name(), seq);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(view = view.name(), error = %e, "derived view failed; will retry")
+                    }
+                }
+                view.upkeep(&store).await;
+            }
+            let stop = match view.next_round() {
+                Some(due) => wait_or_stop(due, &mut shutdown).await,
+                None => wait_for_work(&mut committed, &mut shutdown).await,
+            };
+            if stop {
                 break;
             }
         }
     })
+}
+
+/// Waits `due` (or until shutdown); returns whether to stop.
+async fn wait_or_stop(due: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(due) => {}
+        _ = shutdown.changed() => {}
+    }
+    *shutdown.borrow()
 }
 
 /// Waits before a view's next catch-up: at least [`MIN_INTERVAL`], then until a commit
@@ -122,7 +240,7 @@ pub fn spawn<V: DerivedView>(
 /// At most one catch-up per interval: under load the writer commits hundreds of times a
 /// second, and a view transaction per commit would contend with it for the database's
 /// write lock. Entries simply arrive in bigger pages.
-pub(crate) async fn wait_for_work(
+async fn wait_for_work(
     committed: &mut watch::Receiver<i64>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
@@ -149,25 +267,6 @@ pub(crate) fn entity_name<'a>(entity: &'a str, prefix: &str, ns: &str) -> Option
         .strip_prefix(':')
 }
 
-/// Ids of the job or dataset (`table`) named `name` in namespace `ns`.
-pub(crate) async fn ids_named(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    table: &str,
-    ns: &str,
-    name: &str,
-) -> Result<Vec<i64>, StoreError> {
-    let sql = store.backend().sql(&format!(
-        "SELECT t.id FROM {table} t JOIN namespaces n ON n.id = t.namespace_id \
-         WHERE n.name = ? AND t.name = ?"
-    ));
-    fetch(conn, sql, vec![ns.into(), name.into()])
-        .await?
-        .iter()
-        .map(|r| r.try_get(0).map_err(Into::into))
-        .collect()
-}
-
 /// What a page of log entries names: jobs (of runs and job events) and datasets (of
 /// dataset events, retractions and reviews). Entries carry names, not ids.
 pub(crate) struct Touched {
@@ -179,11 +278,10 @@ pub(crate) struct Touched {
 
 /// Resolves a page of log entries to the jobs and datasets it names.
 pub(crate) async fn touched(
-    conn: &mut AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     entries: &[LogEntry],
 ) -> Result<Touched, StoreError> {
-    use weft_store::bulk::{Val, in_list};
     let mut jobs: HashSet<i64> = HashSet::new();
     let mut datasets: HashSet<i64> = HashSet::new();
     let mut runs: Vec<&str> = Vec::new();
@@ -195,7 +293,7 @@ pub(crate) async fn touched(
             "openlineage.run" => runs.extend(e.entity.strip_prefix("run:")),
             "openlineage.job" => {
                 if let Some(name) = entity_name(&e.entity, "job:", ns) {
-                    jobs.extend(ids_named(conn, store, "jobs", ns, name).await?);
+                    jobs.extend(reader.ids_named(Named::Jobs, ns, name).await?);
                 }
             }
             "openlineage.dataset" | "lineage.retract" | "tag.review" | "catalog.edit" => {
@@ -205,7 +303,7 @@ pub(crate) async fn touched(
                         .and_then(|r| r.rsplit_once(':').map(|(d, _)| d))
                 });
                 if let Some(name) = name {
-                    datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
+                    datasets.extend(reader.ids_named(Named::Datasets, ns, name).await?);
                 }
             }
             "usage.queries" => {
@@ -221,7 +319,7 @@ pub(crate) async fn touched(
                     .flat_map(|b| b.usage.into_iter().map(|u| (u.namespace, u.name)))
                     .collect();
                 for (ns, name) in &names {
-                    datasets.extend(ids_named(conn, store, "datasets", ns, name).await?);
+                    datasets.extend(reader.ids_named(Named::Datasets, ns, name).await?);
                 }
             }
             _ => {}
@@ -229,15 +327,8 @@ pub(crate) async fn touched(
     }
     runs.sort_unstable();
     runs.dedup();
-    let backend = store.backend();
     for chunk in runs.chunks(500) {
-        let sql = format!(
-            "SELECT DISTINCT job_id FROM runs WHERE id IN {}",
-            in_list(backend, 0, chunk.len())
-        );
-        for r in fetch(conn, sql, chunk.iter().map(|&id| Val::from(id)).collect()).await? {
-            jobs.insert(r.try_get(0)?);
-        }
+        jobs.extend(reader.jobs_of_runs(chunk).await?);
     }
     Ok(Touched { jobs, datasets })
 }
@@ -245,22 +336,14 @@ pub(crate) async fn touched(
 /// The datasets a page of log entries may have changed: those it names and every
 /// dataset the jobs it names read or write.
 pub(crate) async fn touched_datasets(
-    conn: &mut AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     entries: &[LogEntry],
 ) -> Result<HashSet<i64>, StoreError> {
-    use weft_store::bulk::{Val, in_list};
-    let Touched { jobs, mut datasets } = touched(conn, store, entries).await?;
-    let backend = store.backend();
+    let Touched { jobs, mut datasets } = touched(reader, store, entries).await?;
     let jobs: Vec<i64> = jobs.into_iter().collect();
     for chunk in jobs.chunks(500) {
-        let sql = format!(
-            "SELECT DISTINCT dataset_id FROM job_io WHERE job_id IN {}",
-            in_list(backend, 0, chunk.len())
-        );
-        for r in fetch(conn, sql, chunk.iter().map(|&j| Val::I64(j)).collect()).await? {
-            datasets.insert(r.try_get(0)?);
-        }
+        datasets.extend(reader.datasets_of_jobs(chunk).await?);
     }
     Ok(datasets)
 }

@@ -12,17 +12,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use sqlx::Row;
-use tokio::sync::watch;
 use weft_search::index::{DatasetDoc, JobDoc, SearchIndex};
 use weft_search::rank::{Signals, Weights};
 
+use super::DerivedView;
 use super::graph::GraphHandle;
-use weft_store::bulk::{Val, fetch, in_list};
+use weft_store::log::LogEntry;
+use weft_store::log_subjects::Named;
+use weft_store::state_reader::StateReader;
 use weft_store::{Store, StoreError};
 
-/// Log entries per step.
-const PAGE: i64 = 2000;
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
 /// Changes become searchable this often (well within a second of the push).
@@ -45,27 +44,6 @@ impl SearchHandle {
     pub fn read(&self) -> RwLockReadGuard<'_, Option<SearchIndex>> {
         self.inner.read().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// The next 2,000 ids of `table` (`datasets` or `jobs`) after `after`, for the passes
-/// over everything.
-async fn id_page(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    table: &str,
-    after: i64,
-) -> Result<Vec<i64>, StoreError> {
-    let rows = fetch(
-        conn,
-        store.backend().sql(&format!(
-            "SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 2000"
-        )),
-        vec![Val::I64(after)],
-    )
-    .await?;
-    rows.iter()
-        .map(|r| r.try_get(0).map_err(StoreError::from))
-        .collect()
 }
 
 /// What a full rebuild indexed.
@@ -92,26 +70,26 @@ pub async fn reindex(
     let seq = store.last_seq().await?;
     index.clear()?;
     index.begin_bulk(2, 256_000_000)?;
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let mut reader = store.state_reader().await?;
     let mut ranks = Ranks::default();
-    ranks.refresh(&mut conn).await?;
+    ranks.refresh(&mut reader).await?;
     let mut summary = ReindexSummary {
         seq,
         ..ReindexSummary::default()
     };
-    for (table, is_job) in [("datasets", false), ("jobs", true)] {
+    for (table, is_job) in [(Named::Datasets, false), (Named::Jobs, true)] {
         let mut after = 0i64;
         loop {
-            let ids = id_page(&mut conn, store, table, after).await?;
+            let ids = reader.id_page(table, after).await?;
             let Some(&last) = ids.last() else { break };
             after = last;
             if is_job {
-                for d in job_documents(&mut conn, store, &ids).await? {
+                for d in job_documents(&mut reader, &ids).await? {
                     index.upsert_job(&d)?;
                     summary.jobs += 1;
                 }
             } else {
-                for d in documents(&mut conn, store, &ids, &ranks, column_tags).await? {
+                for d in documents(&mut reader, store, &ids, &ranks, column_tags).await? {
                     index.upsert(&d)?;
                     summary.datasets += 1;
                 }
@@ -122,7 +100,7 @@ pub async fn reindex(
     Ok(summary)
 }
 
-/// Why a full rebuild failed.
+/// Why a full rebuild, or following the log, failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReindexError {
     /// Reading current state failed.
@@ -166,95 +144,242 @@ fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
     std::fs::write(dir.join("cursor"), seq.to_string())
 }
 
-/// Starts the view over the index in `dir`.
-pub fn spawn(
-    store: Store,
-    graph: GraphHandle,
+/// The view over the index in a directory, run by [`crate::spawn`]: opens the index
+/// (rebuilding it from current state when it is new, unreadable or ranked with other
+/// weights), then follows the log, committing at most twice a second.
+pub struct SearchView {
+    handle: SearchHandle,
     dir: PathBuf,
     weights: Weights,
     refresh_every: std::time::Duration,
-    mut committed: watch::Receiver<i64>,
-    mut shutdown: watch::Receiver<bool>,
-) -> (SearchHandle, tokio::task::JoinHandle<()>) {
-    let handle = SearchHandle {
-        inner: Arc::new(RwLock::new(None)),
-    };
-    let shared = handle.clone();
-    let task = tokio::spawn(async move {
-        let mut follow = Follow {
-            throttle: super::Throttle::default(),
-            committed_at: std::time::Instant::now(),
-            ranks: Ranks::default(),
-            dirty: false,
-            graph,
-            graph_seq: None,
-            column_tags: ColumnTags::new(),
+    /// When priors were last refreshed.
+    refreshed: std::time::Instant,
+    follow: Follow,
+    /// The log position the index reflects (the `cursor` file has it as of the last
+    /// commit).
+    cursor: i64,
+}
+
+impl SearchView {
+    /// A view over the index in `dir`, ranking with `weights` and refreshing every
+    /// document's priors every `refresh_every`, and the handle the API searches through
+    /// (empty until the view has started).
+    pub fn new(
+        graph: GraphHandle,
+        dir: PathBuf,
+        weights: Weights,
+        refresh_every: std::time::Duration,
+    ) -> (SearchView, SearchHandle) {
+        let handle = SearchHandle {
+            inner: Arc::new(RwLock::new(None)),
         };
-        let mut refreshed = std::time::Instant::now();
-        let mut cursor = match open(&dir, &weights) {
+        let view = SearchView {
+            handle: handle.clone(),
+            dir,
+            weights,
+            refresh_every,
+            refreshed: std::time::Instant::now(),
+            follow: Follow {
+                throttle: super::Throttle::default(),
+                committed_at: std::time::Instant::now(),
+                ranks: Ranks::default(),
+                dirty: false,
+                graph,
+                graph_seq: None,
+                column_tags: ColumnTags::new(),
+            },
+            cursor: 0,
+        };
+        (view, handle)
+    }
+
+    fn install(&self, index: SearchIndex) {
+        *self.handle.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+    }
+}
+
+impl DerivedView for SearchView {
+    type Error = ReindexError;
+
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    /// Opens the index; one that cannot be opened at all leaves search unavailable.
+    async fn start(&mut self, store: &Store) -> Result<bool, ReindexError> {
+        self.cursor = match open(&self.dir, &self.weights) {
             Ok((mut index, 0)) => {
                 // New, unreadable, or ranked with other weights: rebuilt from current
                 // state, which is much faster than replaying the log.
                 let started = std::time::Instant::now();
-                match reindex(&store, &mut index, &follow.column_tags).await {
+                match reindex(store, &mut index, &self.follow.column_tags).await {
                     Ok(s) => {
-                        if let Err(e) = write_marks(&dir, s.seq, &weights) {
+                        if let Err(e) = write_marks(&self.dir, s.seq, &self.weights) {
                             tracing::warn!(error = %e, "search cursor not written");
                         }
                         tracing::info!(datasets = s.datasets, jobs = s.jobs, took = ?started.elapsed(), "search index rebuilt");
-                        *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                        self.install(index);
                         s.seq
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "search index rebuild failed; following the log instead");
-                        *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                        self.install(index);
                         0
                     }
                 }
             }
             Ok((index, cursor)) => {
-                *shared.inner.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+                self.install(index);
                 cursor
             }
             Err(e) => {
-                tracing::error!(error = %e, dir = %dir.display(), "search index unavailable");
-                return;
+                tracing::error!(error = %e, dir = %self.dir.display(), "search index unavailable");
+                return Ok(false);
             }
         };
-        loop {
-            match catch_up(&store, &shared, &dir, cursor, &mut follow).await {
-                Ok(c) => cursor = c,
-                Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
-            }
-            if refreshed.elapsed() >= refresh_every {
-                refreshed = std::time::Instant::now();
-                match refresh_all(&store, &shared, &mut follow).await {
-                    Ok(n) => {
-                        tracing::info!(documents = n, took = ?refreshed.elapsed(), "search priors refreshed")
-                    }
-                    Err(e) => tracing::warn!(error = %e, "search refresh failed; will retry"),
+        Ok(true)
+    }
+
+    /// The position kept beside the index, not in the shared `view_cursors`.
+    async fn cursor(&self, _store: &Store) -> Result<i64, ReindexError> {
+        Ok(self.cursor)
+    }
+
+    /// Tags change without the dataset changing: a review decision, a detection on a
+    /// new column, propagation through an edge of another job. Whenever the graph has
+    /// moved, the datasets whose live column tags differ are re-indexed (not throttled:
+    /// decisions are rare and people look for their effect).
+    async fn before(&mut self, store: &Store) -> Result<(), ReindexError> {
+        let Follow {
+            ranks,
+            dirty,
+            graph,
+            graph_seq,
+            column_tags,
+            ..
+        } = &mut self.follow;
+        let seq = graph.seq();
+        if *graph_seq != Some(seq) {
+            let read = graph.read().ok().map(|g| g.live_column_tags());
+            if let Some(fresh) = read {
+                let changed = changed_column_tags(column_tags, &fresh);
+                *column_tags = fresh;
+                *graph_seq = Some(seq);
+                if !changed.is_empty() {
+                    let mut reader = store.state_reader().await?;
+                    index_datasets(
+                        &mut reader,
+                        store,
+                        &self.handle,
+                        &changed,
+                        ranks,
+                        column_tags,
+                    )
+                    .await?;
+                    *dirty = true;
                 }
-            }
-            if follow.dirty {
-                // Indexed but not yet committed (commits are spaced): come back when the
-                // commit is due, not at the next log entry, or a lone push would wait
-                // for the poll interval to become searchable.
-                let due = COMMIT_EVERY.saturating_sub(follow.committed_at.elapsed());
-                tokio::select! {
-                    _ = tokio::time::sleep(due) => {}
-                    _ = shutdown.changed() => {}
-                }
-                if *shutdown.borrow() {
-                    break;
-                }
-                continue;
-            }
-            if super::wait_for_work(&mut committed, &mut shutdown).await {
-                break;
             }
         }
-    });
-    (handle, task)
+        Ok(())
+    }
+
+    async fn apply(&mut self, store: &Store, entries: &[LogEntry]) -> Result<(), ReindexError> {
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(());
+        };
+        let follow = &mut self.follow;
+        let none = HashSet::new();
+        let mut reader = store.state_reader().await?;
+        let super::Touched { jobs, .. } = super::touched(&mut reader, store, entries).await?;
+        let touched = super::touched_datasets(&mut reader, store, entries).await?;
+        // A new dataset is indexed at once; one indexed in the last few seconds waits
+        // (a busy job's output would otherwise be re-indexed on every run). Job ids
+        // are another id space: they are throttled apart, under negated keys.
+        let ids = follow.throttle.split(touched, &none);
+        let job_ids: Vec<i64> = follow
+            .throttle
+            .split(jobs.into_iter().map(|j| -j), &none)
+            .into_iter()
+            .map(|j| -j)
+            .collect();
+        follow
+            .index(&mut reader, store, &self.handle, &ids, &job_ids)
+            .await?;
+        follow.dirty |= !ids.is_empty() || !job_ids.is_empty();
+        self.cursor = last;
+        Ok(())
+    }
+
+    /// Indexes what waited out its interval, then commits if a commit is due.
+    async fn after(&mut self, store: &Store, reached: i64) -> Result<(), ReindexError> {
+        let follow = &mut self.follow;
+        let handle = &self.handle;
+        let due: Vec<i64> = follow.throttle.due().into_iter().collect();
+        if !due.is_empty() {
+            let ids = follow.throttle.split(due, &HashSet::new());
+            let mut reader = store.state_reader().await?;
+            let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
+            let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
+            follow
+                .index(&mut reader, store, handle, &datasets, &jobs)
+                .await?;
+            follow.dirty = true;
+        }
+        let Follow {
+            committed_at,
+            dirty,
+            ..
+        } = follow;
+        // At most two commits a second: each commit writes a segment, and many small
+        // segments cost merges. The cursor is recorded only after the commit; when nothing
+        // was indexed it is recorded at the same pace without a commit.
+        if committed_at.elapsed() >= COMMIT_EVERY {
+            if *dirty {
+                commit(handle)?;
+                *dirty = false;
+            }
+            std::fs::write(self.dir.join("cursor"), reached.to_string())?;
+            *committed_at = std::time::Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Refreshes every document's priors every `refresh_every`.
+    async fn upkeep(&mut self, store: &Store) {
+        if self.refreshed.elapsed() >= self.refresh_every {
+            self.refreshed = std::time::Instant::now();
+            match refresh_all(store, &self.handle, &mut self.follow).await {
+                Ok(n) => {
+                    tracing::info!(documents = n, took = ?self.refreshed.elapsed(), "search priors refreshed")
+                }
+                Err(e) => tracing::warn!(error = %e, "search refresh failed; will retry"),
+            }
+        }
+    }
+
+    /// Indexed but not yet committed (commits are spaced): come back when the commit is
+    /// due, not at the next log entry, or a lone push would wait for the poll interval
+    /// to become searchable.
+    fn next_round(&self) -> Option<std::time::Duration> {
+        self.follow
+            .dirty
+            .then(|| COMMIT_EVERY.saturating_sub(self.follow.committed_at.elapsed()))
+    }
+
+    /// Empties the index; the next catch-up indexes the whole log again.
+    async fn reset(&mut self, _store: &Store) -> Result<(), ReindexError> {
+        if let Some(index) = self
+            .handle
+            .inner
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            index.clear()?;
+        }
+        self.cursor = 0;
+        Ok(())
+    }
 }
 
 /// Opens the index and its cursor; a broken index is deleted and started afresh. The
@@ -289,16 +414,6 @@ fn open(
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-enum ViewError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Search(#[from] weft_search::index::SearchError),
-    #[error("search cursor: {0}")]
-    Io(#[from] std::io::Error),
-}
-
 /// Re-indexes every dataset and job in pages, with PageRank recomputed: priors are
 /// fixed when a document is indexed, and usage decays, data goes stale and lineage
 /// moves for documents nothing touches. The index stays searchable throughout (each
@@ -307,22 +422,22 @@ async fn refresh_all(
     store: &Store,
     handle: &SearchHandle,
     follow: &mut Follow,
-) -> Result<usize, ViewError> {
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+) -> Result<usize, ReindexError> {
+    let mut reader = store.state_reader().await?;
     follow.ranks.computed = None;
     let mut n = 0;
-    for table in ["datasets", "jobs"] {
+    for table in [Named::Datasets, Named::Jobs] {
         let mut after = 0i64;
         loop {
-            let ids = id_page(&mut conn, store, table, after).await?;
+            let ids = reader.id_page(table, after).await?;
             let Some(&last) = ids.last() else { break };
             after = last;
             n += ids.len();
-            if table == "jobs" {
-                index_jobs(&mut conn, store, handle, &ids).await?;
+            if table == Named::Jobs {
+                index_jobs(&mut reader, handle, &ids).await?;
             } else {
                 index_datasets(
-                    &mut conn,
+                    &mut reader,
                     store,
                     handle,
                     &ids,
@@ -353,6 +468,29 @@ struct Follow {
     column_tags: ColumnTags,
 }
 
+impl Follow {
+    /// Rebuilds the documents of `datasets`, then of `jobs`.
+    async fn index(
+        &mut self,
+        reader: &mut StateReader,
+        store: &Store,
+        handle: &SearchHandle,
+        datasets: &[i64],
+        jobs: &[i64],
+    ) -> Result<(), ReindexError> {
+        index_datasets(
+            reader,
+            store,
+            handle,
+            datasets,
+            &mut self.ranks,
+            &self.column_tags,
+        )
+        .await?;
+        index_jobs(reader, handle, jobs).await
+    }
+}
+
 /// Live column tags per dataset id (see [`super::graph::GraphCatalog::live_column_tags`]).
 pub type ColumnTags = HashMap<i64, Vec<String>>;
 
@@ -368,101 +506,20 @@ fn changed_column_tags(old: &ColumnTags, new: &ColumnTags) -> Vec<i64> {
     ids
 }
 
-async fn catch_up(
-    store: &Store,
-    handle: &SearchHandle,
-    dir: &Path,
-    mut cursor: i64,
-    state: &mut Follow,
-) -> Result<i64, ViewError> {
-    let Follow {
-        throttle,
-        committed_at,
-        ranks,
-        dirty,
-        graph,
-        graph_seq,
-        column_tags,
-    } = state;
-    // Tags change without the dataset changing: a review decision, a detection on a new
-    // column, propagation through an edge of another job. Whenever the graph has moved,
-    // the datasets whose live column tags differ are re-indexed (not throttled: decisions
-    // are rare and people look for their effect).
-    let seq = graph.seq();
-    if *graph_seq != Some(seq) {
-        let read = graph.read().ok().map(|g| g.live_column_tags());
-        if let Some(fresh) = read {
-            let changed = changed_column_tags(column_tags, &fresh);
-            *column_tags = fresh;
-            *graph_seq = Some(seq);
-            if !changed.is_empty() {
-                let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-                index_datasets(&mut conn, store, handle, &changed, ranks, column_tags).await?;
-                *dirty = true;
-            }
-        }
-    }
-    let none = HashSet::new();
-    loop {
-        let entries = store.read_log(cursor, PAGE, false).await?;
-        let Some(last) = entries.last().map(|e| e.seq) else {
-            break;
-        };
-        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-        let super::Touched { jobs, .. } = super::touched(&mut conn, store, &entries).await?;
-        let touched = super::touched_datasets(&mut conn, store, &entries).await?;
-        // A new dataset is indexed at once; one indexed in the last few seconds waits
-        // (a busy job's output would otherwise be re-indexed on every run). Job ids
-        // are another id space: they are throttled apart, under negated keys.
-        let ids = throttle.split(touched, &none);
-        index_datasets(&mut conn, store, handle, &ids, ranks, column_tags).await?;
-        let job_ids: Vec<i64> = throttle
-            .split(jobs.into_iter().map(|j| -j), &none)
-            .into_iter()
-            .map(|j| -j)
-            .collect();
-        index_jobs(&mut conn, store, handle, &job_ids).await?;
-        *dirty |= !ids.is_empty() || !job_ids.is_empty();
-        cursor = last;
-    }
-    let due: Vec<i64> = throttle.due().into_iter().collect();
-    if !due.is_empty() {
-        let ids = throttle.split(due, &none);
-        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-        let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
-        index_datasets(&mut conn, store, handle, &datasets, ranks, column_tags).await?;
-        let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
-        index_jobs(&mut conn, store, handle, &jobs).await?;
-        *dirty = true;
-    }
-    // At most two commits a second: each commit writes a segment, and many small
-    // segments cost merges. The cursor is recorded only after the commit; when nothing
-    // was indexed it is recorded at the same pace without a commit.
-    if committed_at.elapsed() >= COMMIT_EVERY {
-        if *dirty {
-            commit(handle)?;
-            *dirty = false;
-        }
-        std::fs::write(dir.join("cursor"), cursor.to_string())?;
-        *committed_at = std::time::Instant::now();
-    }
-    Ok(cursor)
-}
-
 /// Rebuilds the documents of `ids` and commits them.
 async fn index_datasets(
-    conn: &mut sqlx::AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     handle: &SearchHandle,
     ids: &[i64],
     ranks: &mut Ranks,
     column_tags: &ColumnTags,
-) -> Result<(), ViewError> {
+) -> Result<(), ReindexError> {
     if ids.is_empty() {
         return Ok(());
     }
-    ranks.refresh(conn).await?;
-    let docs = documents(conn, store, ids, ranks, column_tags).await?;
+    ranks.refresh(reader).await?;
+    let docs = documents(reader, store, ids, ranks, column_tags).await?;
     with_index(handle, |index| {
         docs.iter().try_for_each(|d| index.upsert(d))
     })
@@ -472,7 +529,7 @@ async fn index_datasets(
 fn with_index(
     handle: &SearchHandle,
     f: impl FnOnce(&mut SearchIndex) -> Result<(), weft_search::index::SearchError>,
-) -> Result<(), ViewError> {
+) -> Result<(), ReindexError> {
     let mut guard = handle.inner.write().unwrap_or_else(|e| e.into_inner());
     match guard.as_mut() {
         Some(index) => Ok(f(index)?),
@@ -482,15 +539,14 @@ fn with_index(
 
 /// Rebuilds the documents of jobs `ids`.
 async fn index_jobs(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
+    reader: &mut StateReader,
     handle: &SearchHandle,
     ids: &[i64],
-) -> Result<(), ViewError> {
+) -> Result<(), ReindexError> {
     if ids.is_empty() {
         return Ok(());
     }
-    let docs = job_documents(conn, store, ids).await?;
+    let docs = job_documents(reader, ids).await?;
     with_index(handle, |index| {
         docs.iter().try_for_each(|d| index.upsert_job(d))
     })
@@ -498,66 +554,34 @@ async fn index_jobs(
 
 /// The search documents of jobs `ids`: name, description, the datasets they read and
 /// write (a job is found by what it touches), owners.
-async fn job_documents(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    ids: &[i64],
-) -> Result<Vec<JobDoc>, StoreError> {
-    let backend = store.backend();
+async fn job_documents(reader: &mut StateReader, ids: &[i64]) -> Result<Vec<JobDoc>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let list = in_list(backend, 0, chunk.len());
-        let binds: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
         let mut docs: HashMap<i64, JobDoc> = HashMap::new();
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT j.id, n.name, j.name, j.description, j.updated_at \
-                 FROM jobs j JOIN namespaces n ON n.id = j.namespace_id WHERE j.id IN {list}"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
+        for j in reader.job_heads(chunk).await? {
             docs.insert(
-                r.try_get(0)?,
+                j.id,
                 JobDoc {
-                    namespace: r.try_get(1)?,
-                    name: r.try_get(2)?,
-                    description: r.try_get(3)?,
-                    updated_at: r.try_get(4)?,
+                    namespace: j.namespace,
+                    name: j.name,
+                    description: j.description,
+                    updated_at: j.updated_at,
                     ..JobDoc::default()
                 },
             );
         }
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT io.job_id, io.direction, d.name FROM job_io io \
-                 JOIN datasets d ON d.id = io.dataset_id WHERE io.job_id IN {list}"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            let direction: String = r.try_get(1)?;
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                if direction == "out" {
-                    d.outputs.push(r.try_get(2)?);
+        for io in reader.job_dataset_names(chunk).await? {
+            if let Some(d) = docs.get_mut(&io.job) {
+                if io.output {
+                    d.outputs.push(io.name);
                 } else {
-                    d.inputs.push(r.try_get(2)?);
+                    d.inputs.push(io.name);
                 }
             }
         }
-        for r in fetch(
-            conn,
-            format!("SELECT entity_id, name FROM owners WHERE entity_type = 'job' AND entity_id IN {list}"),
-            binds,
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.owners.push(r.try_get(1)?);
+        for (job, owner) in reader.job_owner_names(chunk).await? {
+            if let Some(d) = docs.get_mut(&job) {
+                d.owners.push(owner);
             }
         }
         for d in docs.values_mut() {
@@ -587,7 +611,7 @@ struct Ranks {
 const PAGERANK_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Ranks {
-    async fn refresh(&mut self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    async fn refresh(&mut self, reader: &mut StateReader) -> Result<(), StoreError> {
         if self.computed.is_some_and(|t| t.elapsed() < PAGERANK_EVERY) {
             return Ok(());
         }
@@ -595,24 +619,16 @@ impl Ranks {
         // output to every other input) are never built, so a job reading 10,000 tables
         // costs 10,000 rows here, not a self-join of 10,000 × its outputs (which SQLite
         // ran as a scan of the job's rows per input row: minutes for one wide job).
-        let rows = fetch(
-            conn,
-            "SELECT job_id, dataset_id, direction FROM job_io ORDER BY job_id".to_owned(),
-            vec![],
-        )
-        .await?;
+        let rows = reader.job_io_in_job_order().await?;
         let mut jobs: Vec<(Vec<i64>, Vec<i64>)> = Vec::new();
         let mut current: Option<i64> = None;
-        for r in rows {
-            let job: i64 = r.try_get(0)?;
+        for (job, dataset, output) in rows {
             if current != Some(job) {
                 current = Some(job);
                 jobs.push((Vec::new(), Vec::new()));
             }
-            let dataset: i64 = r.try_get(1)?;
-            let direction: String = r.try_get(2)?;
             if let Some((outputs, inputs)) = jobs.last_mut() {
-                if direction == "out" {
+                if output {
                     outputs.push(dataset);
                 } else {
                     inputs.push(dataset);
@@ -659,130 +675,72 @@ impl Ranks {
     }
 }
 
-fn commit(handle: &SearchHandle) -> Result<(), ViewError> {
+fn commit(handle: &SearchHandle) -> Result<(), ReindexError> {
     with_index(handle, SearchIndex::commit)
 }
 
 /// Half-life of a read's weight in the usage signal: a read two weeks old counts half.
 const USAGE_HALF_LIFE_DAYS: f64 = 14.0;
 
-/// Whether any usage has been recorded at all.
-async fn usage_known(conn: &mut sqlx::AnyConnection, store: &Store) -> Result<bool, StoreError> {
-    let rows = fetch(
-        conn,
-        store.backend().sql("SELECT 1 FROM usage_daily LIMIT 1"),
-        vec![],
-    )
-    .await?;
-    Ok(!rows.is_empty())
-}
-
 /// The search documents of `ids`, from current state. A dataset's tags are its own and
 /// its columns' live ones (`column_tags`), in one facet: "which datasets hold
 /// `pii.email`" is answered the same whether a producer tagged the table or a column
 /// was detected, propagated or confirmed.
 async fn documents(
-    conn: &mut sqlx::AnyConnection,
+    reader: &mut StateReader,
     store: &Store,
     ids: &[i64],
     ranks: &Ranks,
     column_tags: &ColumnTags,
 ) -> Result<Vec<DatasetDoc>, StoreError> {
-    let backend = store.backend();
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let list = in_list(backend, 0, chunk.len());
-        let binds: Vec<Val> = chunk.iter().map(|&d| Val::I64(d)).collect();
         let mut docs: HashMap<i64, DatasetDoc> = HashMap::new();
-        for r in fetch(
-            conn,
-            format!(
-                // What people curated wins: their description, and their deprecation
-                // unless the dataset is gone.
-                "SELECT d.id, n.name, d.name, \
-                 COALESCE((SELECT c.value FROM curations c WHERE c.dataset_id = d.id \
-                   AND c.column_name = '' AND c.field = 'description'), d.description), \
-                 CASE WHEN (d.lifecycle IS NULL OR d.lifecycle <> 'DROP') AND EXISTS (SELECT 1 FROM curations c \
-                   WHERE c.dataset_id = d.id AND c.column_name = '' AND c.field = 'deprecation') \
-                   THEN 'DEPRECATED' ELSE d.lifecycle END, d.updated_at \
-                 FROM datasets d JOIN namespaces n ON n.id = d.namespace_id WHERE d.id IN {list}"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            let namespace: String = r.try_get(1)?;
-            let description: Option<String> = r.try_get(3)?;
+        for h in reader.dataset_doc_heads(chunk).await? {
+            let namespace = h.namespace;
+            let description = h.description;
             docs.insert(
-                r.try_get(0)?,
+                h.id,
                 DatasetDoc {
                     platform: namespace.split_once("://").map(|(s, _)| s.to_owned()),
                     namespace,
-                    name: r.try_get(2)?,
+                    name: h.name,
                     signals: Signals {
                         described: description.as_deref().is_some_and(|d| !d.trim().is_empty()),
-                        lifecycle: r.try_get(4)?,
+                        lifecycle: h.lifecycle,
                         ..Signals::default()
                     },
                     description,
-                    updated_at: r.try_get(5)?,
+                    updated_at: h.updated_at,
                     ..DatasetDoc::default()
                 },
             );
         }
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT c.dataset_id, c.name, c.description FROM columns c \
-                 JOIN datasets d ON d.id = c.dataset_id \
-                 WHERE c.last_version = d.current_version AND c.dataset_id IN {list} \
-                 ORDER BY c.dataset_id, c.ordinal"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.columns.push((r.try_get(1)?, r.try_get(2)?));
+        for (dataset, name, description) in reader.column_descriptions(chunk).await? {
+            if let Some(d) = docs.get_mut(&dataset) {
+                d.columns.push((name, description));
             }
         }
-        for r in fetch(
-            conn,
-            format!("SELECT dataset_id, key, value FROM tags WHERE dataset_id IN {list}"),
-            binds.clone(),
-        )
-        .await?
-        {
-            let key: String = r.try_get(1)?;
-            let value: Option<String> = r.try_get(2)?;
+        for (dataset, key, value) in reader.dataset_tags(chunk).await? {
             let tag = match value.as_deref() {
                 None | Some("") | Some("true") => key.to_lowercase(),
                 Some(v) => format!("{}.{}", key, v).to_lowercase(),
             };
-            if let Some(d) = docs.get_mut(&r.try_get(0)?)
+            if let Some(d) = docs.get_mut(&dataset)
                 && !d.tags.contains(&tag)
             {
                 d.tags.push(tag);
             }
         }
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT dataset_id, COUNT(DISTINCT job_id) FROM job_io \
-                 WHERE direction = 'in' AND dataset_id IN {list} GROUP BY dataset_id"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.signals.downstream = u64::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0);
+        for (dataset, readers) in reader.reader_counts(chunk).await? {
+            if let Some(d) = docs.get_mut(&dataset) {
+                d.signals.downstream = u64::try_from(readers).unwrap_or(0);
             }
         }
         // Usage, when any source has reported some: reads decayed with a two-week
         // half-life over 30 days, and distinct users. With no usage source at all the
         // signal stays absent (not zero), so nothing is penalised as unused.
-        if usage_known(conn, store).await? {
+        if reader.usage_known().await? {
             let today = chrono::Utc::now().date_naive();
             let day = |back: i64| {
                 (today - chrono::Duration::days(back))
@@ -804,19 +762,9 @@ async fn documents(
             }
         }
         // Freshness: the last run that wrote the dataset.
-        for r in fetch(
-            conn,
-            format!(
-                "SELECT io.dataset_id, MAX(COALESCE(r.ended_at, r.started_at, r.updated_at)) \
-                 FROM run_io io JOIN runs r ON r.id = io.run_id \
-                 WHERE io.direction = 'out' AND io.dataset_id IN {list} GROUP BY io.dataset_id"
-            ),
-            binds.clone(),
-        )
-        .await?
-        {
-            if let Some(d) = docs.get_mut(&r.try_get(0)?) {
-                d.signals.last_write = r.try_get(1)?;
+        for (dataset, at) in reader.last_writes(chunk).await? {
+            if let Some(d) = docs.get_mut(&dataset) {
+                d.signals.last_write = at;
             }
         }
         for (id, d) in docs.iter_mut() {

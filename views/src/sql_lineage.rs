@@ -18,18 +18,17 @@
 //! event. State and cursor commit together.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use serde_json::{Value, json};
-use sqlx::Row;
 use weft_ingest::sql::{Derived, KnownDataset, Role, SqlProblem, derive, infer_dialect};
 use weft_lineage::{Dialect, Options};
 
 use super::DerivedView;
-use weft_store::bulk::{Insert, Val, execute, fetch, in_list};
+use weft_store::derived_lineage::{JobSqlLineage, SqlColumnEdge};
 use weft_store::log::LogEntry;
-use weft_store::writer::COLUMN_EDGE_COLUMNS;
+use weft_store::state_reader::StateReader;
 use weft_store::{Store, StoreError};
 
 /// Ids per `IN (…)` list.
@@ -113,13 +112,14 @@ struct Outcome {
 }
 
 impl DerivedView for SqlLineage {
+    type Error = StoreError;
+
     fn name(&self) -> &'static str {
         "sql_lineage"
     }
 
     async fn apply(&mut self, store: &Store, entries: &[LogEntry]) -> Result<(), StoreError> {
-        let mut conn = store.pool().acquire().await?;
-        let backend = store.backend();
+        let mut reader = store.state_reader().await?;
         // Which jobs the entries touched, with the latest entry (seq, time) of each.
         let mut touched: HashMap<i64, (i64, i64)> = HashMap::new();
         let mut runs: HashMap<&str, (i64, i64)> = HashMap::new();
@@ -137,19 +137,10 @@ impl DerivedView for SqlLineage {
                             .strip_prefix(ns)?
                             .strip_prefix(':')
                     });
-                    if let (Some(ns), Some(name)) = (e.namespace.as_deref(), name) {
-                        let rows = fetch(
-                            &mut conn,
-                            backend.sql(
-                                "SELECT j.id FROM jobs j JOIN namespaces n ON n.id = j.namespace_id \
-                                 WHERE n.name = ? AND j.name = ?",
-                            ),
-                            vec![ns.into(), name.into()],
-                        )
-                        .await?;
-                        if let Some(r) = rows.first() {
-                            touched.insert(r.try_get(0)?, (e.seq, e.at));
-                        }
+                    if let (Some(ns), Some(name)) = (e.namespace.as_deref(), name)
+                        && let Some(job) = reader.job_named(ns, name).await?
+                    {
+                        touched.insert(job, (e.seq, e.at));
                     }
                 }
                 _ => {}
@@ -157,14 +148,7 @@ impl DerivedView for SqlLineage {
         }
         let run_ids: Vec<&str> = runs.keys().copied().collect();
         for chunk in run_ids.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT id, job_id FROM runs WHERE id IN {}",
-                in_list(backend, 0, chunk.len())
-            );
-            let binds = chunk.iter().map(|&id| Val::from(id)).collect();
-            for r in fetch(&mut conn, sql, binds).await? {
-                let run: String = r.try_get(0)?;
-                let job: i64 = r.try_get(1)?;
+            for (run, job) in reader.run_jobs(chunk).await? {
                 if let Some(&(seq, at)) = runs.get(run.as_str()) {
                     let t = touched.entry(job).or_insert((seq, at));
                     if seq > t.0 {
@@ -179,37 +163,17 @@ impl DerivedView for SqlLineage {
         let mut facets: HashMap<i64, (String, Option<String>)> = HashMap::new();
         let mut io: HashMap<i64, Vec<Io>> = HashMap::new();
         for chunk in jobs.chunks(CHUNK) {
-            let ids: Vec<Val> = chunk.iter().map(|&j| Val::I64(j)).collect();
-            let sql = format!(
-                "SELECT s.job_id, s.value, t.value FROM job_facets s \
-                 LEFT JOIN job_facets t ON t.job_id = s.job_id AND t.key = 'jobType' \
-                 WHERE s.key = 'sql' AND s.job_id IN {}",
-                in_list(backend, 0, chunk.len())
-            );
-            for r in fetch(&mut conn, sql, ids.clone()).await? {
-                facets.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+            for f in reader.job_sql(chunk).await? {
+                facets.insert(f.job, (f.sql, f.job_type));
             }
-            let sql = format!(
-                "SELECT io.job_id, io.direction, d.id, n.name, d.name, d.fields_digest, l.value \
-                 FROM job_io io JOIN datasets d ON d.id = io.dataset_id \
-                 JOIN namespaces n ON n.id = d.namespace_id \
-                 LEFT JOIN dataset_facets l ON l.dataset_id = d.id AND l.key = 'symlinks' \
-                 WHERE io.job_id IN {} ORDER BY io.job_id, io.direction, d.id",
-                in_list(backend, 0, chunk.len())
-            );
-            for r in fetch(&mut conn, sql, ids).await? {
-                let direction: String = r.try_get(1)?;
-                io.entry(r.try_get(0)?).or_default().push(Io {
-                    role: if direction == "out" {
-                        Role::Output
-                    } else {
-                        Role::Input
-                    },
-                    id: r.try_get(2)?,
-                    namespace: r.try_get(3)?,
-                    name: r.try_get(4)?,
-                    digest: r.try_get(5)?,
-                    symlinks: r.try_get(6)?,
+            for d in reader.job_datasets(chunk).await? {
+                io.entry(d.job).or_default().push(Io {
+                    role: if d.output { Role::Output } else { Role::Input },
+                    id: d.id,
+                    namespace: d.namespace,
+                    name: d.name,
+                    digest: d.digest,
+                    symlinks: d.symlinks,
                 });
             }
         }
@@ -222,14 +186,7 @@ impl DerivedView for SqlLineage {
             .collect();
         let mut gone: Vec<i64> = Vec::new();
         for chunk in without.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT job_id FROM job_sql_lineage WHERE job_id IN {}",
-                in_list(backend, 0, chunk.len())
-            );
-            let binds = chunk.iter().map(|&j| Val::I64(j)).collect();
-            for r in fetch(&mut conn, sql, binds).await? {
-                gone.push(r.try_get(0)?);
-            }
+            gone.extend(reader.jobs_with_sql_lineage(chunk).await?);
         }
         for j in &gone {
             self.analysed.remove(j);
@@ -281,15 +238,14 @@ impl DerivedView for SqlLineage {
                 .collect::<HashSet<i64>>()
                 .into_iter()
                 .collect();
-            let mut columns = current_columns(&mut conn, store, &dataset_ids).await?;
+            let mut columns = current_columns(&mut reader, &dataset_ids).await?;
             for &(job, _) in &due {
                 let (facet, job_type) = &facets[&job];
                 let (seq, at) = touched[&job];
                 let own = io.get(&job).cloned().unwrap_or_default();
                 let outcome = self
                     .analyse(
-                        &mut conn,
-                        store,
+                        &mut reader,
                         job,
                         seq,
                         at,
@@ -303,30 +259,11 @@ impl DerivedView for SqlLineage {
             }
         }
 
-        let mut tx = store.begin_write().await?;
-        for chunk in gone.chunks(CHUNK) {
-            let list = in_list(backend, 0, chunk.len());
-            let ids: Vec<Val> = chunk.iter().map(|&j| Val::I64(j)).collect();
-            execute(
-                &mut tx,
-                format!("DELETE FROM column_edges WHERE origin = 'sql' AND job_id IN {list}"),
-                ids.clone(),
-            )
+        let records: Vec<JobSqlLineage> = outcomes.iter().map(Outcome::record).collect();
+        let cursor = entries.last().map(|e| e.seq);
+        store
+            .write_sql_lineage(&gone, &records, self.name(), cursor)
             .await?;
-            execute(
-                &mut tx,
-                format!("DELETE FROM job_sql_lineage WHERE job_id IN {list}"),
-                ids,
-            )
-            .await?;
-        }
-        write(&mut tx, store, &outcomes).await?;
-        if let Some(last) = entries.last() {
-            store
-                .set_view_cursor(&mut tx, self.name(), last.seq)
-                .await?;
-        }
-        tx.commit().await?;
         if self.analysed.len() + due.len() > REMEMBERED_JOBS {
             self.analysed.clear();
         }
@@ -338,13 +275,8 @@ impl DerivedView for SqlLineage {
 
     async fn reset(&mut self, store: &Store) -> Result<(), StoreError> {
         self.analysed.clear();
-        sqlx::query("DELETE FROM column_edges WHERE origin = 'sql'")
-            .execute(store.pool())
-            .await?;
-        sqlx::query("DELETE FROM job_sql_lineage")
-            .execute(store.pool())
-            .await?;
-        Ok(())
+        store.reset_sql_lineage().await?;
+        store.reset_view_cursor(self.name()).await
     }
 }
 
@@ -354,8 +286,7 @@ impl SqlLineage {
     #[allow(clippy::too_many_arguments)]
     async fn analyse(
         &self,
-        conn: &mut sqlx::AnyConnection,
-        store: &Store,
+        reader: &mut StateReader,
         job: i64,
         seq: i64,
         at: i64,
@@ -393,14 +324,14 @@ impl SqlLineage {
                     namespaces.push(&d.namespace);
                 }
             }
-            let found = catalog_candidates(conn, store, &namespaces, &derived.misses, &ids).await?;
+            let found = catalog_candidates(reader, &namespaces, &derived.misses, &ids).await?;
             if !found.is_empty() {
                 let missing: Vec<i64> = found
                     .iter()
                     .map(|d| d.id)
                     .filter(|id| !columns.contains_key(id))
                     .collect();
-                columns.extend(current_columns(conn, store, &missing).await?);
+                columns.extend(current_columns(reader, &missing).await?);
                 ids.extend(found.iter().map(|d| d.id));
                 datasets.extend(found.iter().map(|d| known(d, columns)));
                 derived = derive(query, &options, &datasets);
@@ -442,21 +373,13 @@ fn known(d: &Io, columns: &HashMap<i64, Vec<String>>) -> KnownDataset {
 
 /// Current columns, in order, of each dataset that has any.
 async fn current_columns(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
+    reader: &mut StateReader,
     datasets: &[i64],
 ) -> Result<HashMap<i64, Vec<String>>, StoreError> {
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     for chunk in datasets.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT c.dataset_id, c.name FROM columns c JOIN datasets d ON d.id = c.dataset_id \
-             WHERE c.last_version = d.current_version AND c.dataset_id IN {} \
-             ORDER BY c.dataset_id, c.ordinal",
-            in_list(store.backend(), 0, chunk.len())
-        );
-        let binds = chunk.iter().map(|&d| Val::I64(d)).collect();
-        for r in fetch(conn, sql, binds).await? {
-            out.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+        for (dataset, column) in reader.current_column_names(chunk).await? {
+            out.entry(dataset).or_default().push(column);
         }
     }
     Ok(out)
@@ -465,8 +388,7 @@ async fn current_columns(
 /// Catalog datasets in `namespaces` whose name ends like one of `names` (the resolver
 /// then decides which really match).
 async fn catalog_candidates(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
+    reader: &mut StateReader,
     namespaces: &[&str],
     names: &[String],
     exclude: &[i64],
@@ -481,38 +403,21 @@ async fn catalog_candidates(
         };
         // `_` and `%` in a name only widen the match; the resolver compares exactly.
         let pattern = format!("%{}", last.to_lowercase());
-        let sql = format!(
-            "SELECT d.id, n.name, d.name, l.value FROM datasets d \
-             JOIN namespaces n ON n.id = d.namespace_id \
-             LEFT JOIN dataset_facets l ON l.dataset_id = d.id AND l.key = 'symlinks' \
-             WHERE n.name IN {} AND LOWER(d.name) LIKE {} ORDER BY d.id LIMIT 50",
-            in_list(store.backend(), 0, namespaces.len()),
-            placeholder(store, namespaces.len() + 1),
-        );
-        let mut binds: Vec<Val> = namespaces.iter().map(|&n| Val::from(n)).collect();
-        binds.push(Val::from(pattern));
-        for r in fetch(conn, sql, binds).await? {
-            let id: i64 = r.try_get(0)?;
-            if exclude.contains(&id) || out.iter().any(|d| d.id == id) {
+        for d in reader.datasets_named_like(namespaces, pattern).await? {
+            if exclude.contains(&d.id) || out.iter().any(|o| o.id == d.id) {
                 continue;
             }
             out.push(Io {
-                id,
-                namespace: r.try_get(1)?,
-                name: r.try_get(2)?,
+                id: d.id,
+                namespace: d.namespace,
+                name: d.name,
                 role: Role::Catalog,
                 digest: None,
-                symlinks: r.try_get(3)?,
+                symlinks: d.symlinks,
             });
         }
     }
     Ok(out)
-}
-
-fn placeholder(store: &Store, n: usize) -> String {
-    let mut s = String::new();
-    store.backend().placeholder(n, &mut s);
-    s
 }
 
 fn problems(list: &[SqlProblem]) -> String {
@@ -527,122 +432,32 @@ fn problems(list: &[SqlProblem]) -> String {
     .to_string()
 }
 
-/// Edges a person retracted (for the SQL origin or every origin) into the outcomes'
-/// targets: the analysis must not bring them back.
-async fn retractions(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    outcomes: &[Outcome],
-) -> Result<HashSet<(i64, String, i64, String)>, StoreError> {
-    let targets: Vec<i64> = outcomes
-        .iter()
-        .flat_map(|o| o.derived.edges.iter().map(|e| o.ids[e.dst]))
-        .collect::<HashSet<i64>>()
-        .into_iter()
-        .collect();
-    let mut out = HashSet::new();
-    for chunk in targets.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT dst_dataset_id, dst_column, src_dataset_id, src_column FROM edge_retractions \
-             WHERE origin IN ('', 'sql') AND dst_dataset_id IN {}",
-            in_list(store.backend(), 0, chunk.len())
-        );
-        for r in fetch(conn, sql, chunk.iter().map(|&d| Val::I64(d)).collect()).await? {
-            out.insert((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+impl Outcome {
+    /// The analysis as the store keeps it: edges between dataset ids, problems and
+    /// unplaced names as JSON.
+    fn record(&self) -> JobSqlLineage {
+        JobSqlLineage {
+            job: self.job,
+            seq: self.seq,
+            at: self.at,
+            dialect: self.dialect.to_string(),
+            statements: self.derived.statements as i64,
+            edge_count: self.derived.edges.len() as i64,
+            edges: self
+                .derived
+                .edges
+                .iter()
+                .map(|e| SqlColumnEdge {
+                    dst: self.ids[e.dst],
+                    dst_column: e.dst_field.clone(),
+                    src: self.ids[e.src],
+                    src_column: e.src_field.clone(),
+                    transformations: e.transformations.clone(),
+                })
+                .collect(),
+            errors: problems(&self.derived.errors),
+            warnings: problems(&self.derived.warnings),
+            unresolved: Value::from(self.derived.unresolved.clone()).to_string(),
         }
     }
-    Ok(out)
-}
-
-/// Upserts each job's edges, drops its edges the new analysis no longer yields, and
-/// records the outcome.
-async fn write(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    outcomes: &[Outcome],
-) -> Result<(), StoreError> {
-    let backend = store.backend();
-    let retracted = retractions(conn, store, outcomes).await?;
-    let mut edge_rows: BTreeMap<(i64, String, i64, String, i64), Vec<Val>> = BTreeMap::new();
-    let mut status_rows = Vec::with_capacity(outcomes.len());
-    for o in outcomes {
-        for e in &o.derived.edges {
-            let (dst, src) = (o.ids[e.dst], o.ids[e.src]);
-            if retracted.contains(&(dst, e.dst_field.clone(), src, e.src_field.clone())) {
-                continue;
-            }
-            edge_rows.insert(
-                (dst, e.dst_field.clone(), src, e.src_field.clone(), o.job),
-                vec![
-                    Val::I64(dst),
-                    e.dst_field.clone().into(),
-                    Val::I64(src),
-                    e.src_field.clone().into(),
-                    Val::I64(o.job),
-                    "sql".into(),
-                    e.transformations.clone().into(),
-                    Val::OptText(None),
-                    Val::I64(o.at),
-                    Val::I64(o.at),
-                ],
-            );
-        }
-        status_rows.push(vec![
-            Val::I64(o.job),
-            Val::I64(o.seq),
-            o.dialect.to_string().into(),
-            Val::I64(o.derived.statements as i64),
-            Val::I64(o.derived.edges.len() as i64),
-            problems(&o.derived.errors).into(),
-            problems(&o.derived.warnings).into(),
-            Value::from(o.derived.unresolved.clone()).to_string().into(),
-            Val::I64(weft_store::now_micros()),
-        ]);
-    }
-    Insert {
-        table: "column_edges",
-        columns: &COLUMN_EDGE_COLUMNS,
-        conflict: &[0, 1, 2, 3, 4, 5],
-        update: Some(
-            "transformations = excluded.transformations, \
-             last_seen = CASE WHEN excluded.last_seen > column_edges.last_seen THEN excluded.last_seen ELSE column_edges.last_seen END",
-        ),
-        returning: None,
-    }
-    .run(conn, backend, edge_rows.into_values().collect())
-    .await?;
-    for o in outcomes {
-        execute(
-            conn,
-            backend.sql(
-                "DELETE FROM column_edges WHERE job_id = ? AND origin = 'sql' AND last_seen < ?",
-            ),
-            vec![Val::I64(o.job), Val::I64(o.at)],
-        )
-        .await?;
-    }
-    Insert {
-        table: "job_sql_lineage",
-        columns: &[
-            "job_id",
-            "seq",
-            "dialect",
-            "statements",
-            "edges",
-            "errors",
-            "warnings",
-            "unresolved",
-            "updated_at",
-        ],
-        conflict: &[0],
-        update: Some(
-            "seq = excluded.seq, dialect = excluded.dialect, statements = excluded.statements, \
-             edges = excluded.edges, errors = excluded.errors, warnings = excluded.warnings, \
-             unresolved = excluded.unresolved, updated_at = excluded.updated_at",
-        ),
-        returning: None,
-    }
-    .run(conn, backend, status_rows)
-    .await?;
-    Ok(())
 }

@@ -1,0 +1,82 @@
+//! The start of `weft rebuild`: current state wiped, inside the transaction that then
+//! replays the change log, so a failed rebuild leaves the store as it was.
+
+use weft_schemas::change::ChangeBody;
+
+use crate::writer::Writer;
+use crate::{Store, StoreError};
+
+/// Tables that hold current state (everything but the log and its warnings).
+const STATE_TABLES: [&str; 23] = [
+    "curations",
+    "namespaces",
+    "datasets",
+    "dataset_facets",
+    "dataset_versions",
+    "columns",
+    "jobs",
+    "job_facets",
+    "job_io",
+    "runs",
+    "run_facets",
+    "run_io",
+    "column_edges",
+    "tags",
+    "owners",
+    "tag_reviews",
+    "edge_retractions",
+    "namespace_stats",
+    "usage_daily",
+    "query_seen",
+    "query_shapes",
+    "crawl_runs",
+    "facet_tombstones",
+];
+
+/// The rebuild's transaction: state wiped, changes replayed into it, then committed.
+/// It holds the connection, so the replay needs no raw access to the database.
+pub struct Rebuild {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl std::fmt::Debug for Rebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Rebuild")
+    }
+}
+
+impl Store {
+    /// Begins the rebuild's transaction with every state table and every view cursor
+    /// emptied.
+    pub async fn begin_rebuild(&self) -> Result<Rebuild, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        for t in STATE_TABLES {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM view_cursors")
+            .execute(&mut *tx)
+            .await?;
+        Ok(Rebuild { tx })
+    }
+}
+
+impl Rebuild {
+    /// Replays already-logged changes into the wiped state (see
+    /// [`Writer::apply_bodies`]).
+    pub async fn apply(
+        &mut self,
+        writer: &mut Writer,
+        items: &[(i64, &ChangeBody)],
+        at: i64,
+    ) -> Result<(), StoreError> {
+        writer.apply_bodies(&mut self.tx, items, at).await
+    }
+
+    /// Commits the rebuilt state.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
