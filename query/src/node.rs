@@ -103,9 +103,9 @@ impl ColumnName {
 /// A job by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobName {
-    /// Namespace.
+    /// The job's namespace.
     pub namespace: String,
-    /// Name.
+    /// The job's name within its namespace.
     pub name: String,
 }
 

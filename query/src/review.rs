@@ -359,7 +359,7 @@ pub struct Decision {
     pub node: String,
     /// Who decides (see [`reviewer_of`]).
     pub reviewer: String,
-    /// Why.
+    /// The reason the reviewer gave, if any.
     pub reason: Option<String>,
 }
 

@@ -99,13 +99,13 @@ pub fn hit_job(h: &Hit) -> Option<(&str, &str)> {
 pub struct Suggestion {
     /// A dataset or a job.
     pub kind: DocKind,
-    /// Namespace.
+    /// The namespace of the dataset or job.
     pub namespace: String,
-    /// Name.
+    /// The full name of the dataset or job.
     pub name: String,
     /// `dataset:NS:NAME` or `job:NS:NAME`.
     pub node_id: String,
-    /// Rank.
+    /// How well it matches: what suggestions are ordered by.
     pub score: f64,
 }
 

@@ -159,7 +159,7 @@ pub struct PathInfo {
 pub struct ReviewNote {
     /// Who decided.
     pub reviewer: String,
-    /// Why.
+    /// The reason the reviewer gave, if any.
     pub reason: Option<String>,
     /// When (µs).
     pub at: i64,

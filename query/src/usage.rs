@@ -13,9 +13,9 @@ const HALF_LIFE_DAYS: f64 = 14.0;
 pub struct ColumnUse {
     /// The column.
     pub name: String,
-    /// Reads.
+    /// Executions that read the column.
     pub reads: i64,
-    /// Writes.
+    /// Executions that wrote the column.
     pub writes: i64,
     /// Distinct users.
     pub users: i64,

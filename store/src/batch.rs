@@ -27,9 +27,9 @@ const NAME_CHUNK: usize = 200;
 pub struct DatasetRow {
     /// Store id.
     pub id: i64,
-    /// Namespace.
+    /// The dataset's namespace.
     pub namespace: String,
-    /// Name.
+    /// The dataset's name within its namespace.
     pub name: String,
     /// `DB_TABLE`, `VIEW`…
     pub kind: String,
@@ -56,7 +56,7 @@ pub struct ColumnRow {
     pub data_type: Option<String>,
     /// The producer's description.
     pub description: Option<String>,
-    /// Position.
+    /// Position in the schema, from 0.
     pub ordinal: i64,
 }
 
@@ -65,9 +65,9 @@ pub struct ColumnRow {
 pub struct TagRow {
     /// Column; empty for the dataset.
     pub column: String,
-    /// Key.
+    /// The tag key (`pii.email`).
     pub key: String,
-    /// Value.
+    /// The tag's value, if it has one.
     pub value: Option<String>,
     /// Who assigned it.
     pub source: Option<String>,

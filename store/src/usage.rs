@@ -367,7 +367,7 @@ pub async fn apply_crawl(
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DayUsage {
-    /// `YYYY-MM-DD`.
+    /// The day, `YYYY-MM-DD`.
     pub day: String,
     /// Executions that read it.
     pub reads: i64,

@@ -197,7 +197,7 @@ pub struct Loaders {
     pub datasets: DataLoader<Datasets, HashMapCache>,
     /// Current columns.
     pub columns: DataLoader<Columns, HashMapCache>,
-    /// Owners.
+    /// Owners of datasets.
     pub owners: DataLoader<Owners, HashMapCache>,
     /// Curated values.
     pub curations: DataLoader<Curations, HashMapCache>,

@@ -71,9 +71,9 @@ pub struct SearchFilter {
 pub enum ReviewStatus {
     /// Awaiting review.
     Proposed,
-    /// Confirmed.
+    /// An owner confirmed the tag on the column.
     Confirmed,
-    /// Rejected.
+    /// An owner rejected the tag on the column.
     Rejected,
     /// Any status.
     Any,

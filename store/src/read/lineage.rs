@@ -34,11 +34,11 @@ pub struct LineageNode {
 /// A column named by its dataset's namespace and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnName {
-    /// Namespace.
+    /// The namespace of the column's dataset.
     pub namespace: String,
     /// Dataset name.
     pub dataset: String,
-    /// Column.
+    /// The column's name.
     pub field: String,
 }
 

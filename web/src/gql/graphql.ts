@@ -88,7 +88,7 @@ export type Column = {
    * children kept per node (the most used first; null: 100).
    */
   downstream: LineageGraph;
-  /** `datasetField:NAMESPACE:NAME:FIELD`. */
+  /** The column's id, `datasetField:NAMESPACE:NAME:FIELD`. */
   id: Scalars['ID']['output'];
   /** Everything downstream of the column. */
   impact: Impact;
@@ -153,13 +153,13 @@ export type ColumnEdge = {
 /** A column by name. */
 export type ColumnName = {
   __typename?: 'ColumnName';
-  /** Dataset. */
+  /** The name of the column's dataset. */
   dataset: Scalars['String']['output'];
-  /** Column. */
+  /** The column's name. */
   field: Scalars['String']['output'];
   /** Node id. */
   id: Scalars['String']['output'];
-  /** Namespace. */
+  /** The namespace of the column's dataset. */
   namespace: Scalars['String']['output'];
 };
 
@@ -236,11 +236,11 @@ export type ColumnUsage = {
   __typename?: 'ColumnUsage';
   /** The column. */
   name: Scalars['String']['output'];
-  /** Reads. */
+  /** Executions that read the column. */
   reads: Scalars['Int']['output'];
   /** Distinct users. */
   users: Scalars['Int']['output'];
-  /** Writes. */
+  /** Executions that wrote the column. */
   writes: Scalars['Int']['output'];
 };
 
@@ -421,9 +421,9 @@ export type DatasetJob = {
 /** A dataset version a run read or wrote. */
 export type DatasetVersionRef = {
   __typename?: 'DatasetVersionRef';
-  /** Name. */
+  /** The dataset's name within its namespace. */
   name: Scalars['String']['output'];
-  /** Namespace. */
+  /** The dataset's namespace. */
   namespace: Scalars['String']['output'];
   /** Schema version. */
   version: Scalars['Int']['output'];
@@ -432,7 +432,7 @@ export type DatasetVersionRef = {
 /** A dataset's (or column's) usage on one day, as the APIs show it (REST and GraphQL). */
 export type DayUsage = {
   __typename?: 'DayUsage';
-  /** `YYYY-MM-DD`. */
+  /** The day, `YYYY-MM-DD`. */
   day: Scalars['String']['output'];
   /** Distinct statements that day. */
   queries: Scalars['Int']['output'];
@@ -447,7 +447,7 @@ export type DayUsage = {
 /** A dataset marked deprecated. */
 export type Deprecation = {
   __typename?: 'Deprecation';
-  /** When. */
+  /** When it was deprecated. */
   at?: Maybe<Scalars['DateTime']['output']>;
   /** Who deprecated it. */
   by: Scalars['String']['output'];
@@ -537,13 +537,13 @@ export type ImpactedDataset = {
   __typename?: 'ImpactedDataset';
   /** Node id. */
   id: Scalars['String']['output'];
-  /** Name. */
+  /** The dataset's name within its namespace. */
   name?: Maybe<Scalars['String']['output']>;
-  /** Namespace. */
+  /** The dataset's namespace. */
   namespace?: Maybe<Scalars['String']['output']>;
-  /** Owners. */
+  /** Who owns the dataset: those to tell before the change ships. */
   owners: Array<Owner>;
-  /** Tier. */
+  /** The dataset's tier (`gold`…), to weigh the impact. */
   tier?: Maybe<Scalars['String']['output']>;
 };
 
@@ -590,11 +590,11 @@ export type Job = {
   __typename?: 'Job';
   /** First seen. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Description. */
+  /** The job's description, as its producer sent it. */
   description?: Maybe<Scalars['String']['output']>;
   /** Every job facet, as sent. */
   facets: Scalars['JSON']['output'];
-  /** `job:NAMESPACE:NAME`. */
+  /** The job's id, `job:NAMESPACE:NAME`. */
   id: Scalars['ID']['output'];
   /** Datasets it reads. */
   inputs: DatasetConnection;
@@ -602,13 +602,13 @@ export type Job = {
   latestRun?: Maybe<Run>;
   /** Source code location. */
   location?: Maybe<Scalars['String']['output']>;
-  /** Name. */
+  /** The job's name within its namespace. */
   name?: Maybe<Scalars['String']['output']>;
-  /** Namespace. */
+  /** The namespace the job runs in. */
   namespace?: Maybe<Scalars['String']['output']>;
   /** Datasets it writes. */
   outputs: DatasetConnection;
-  /** Owners. */
+  /** The job's owners, from its ownership facet. */
   owners: Array<Owner>;
   /** Its runs, newest first. */
   runs: RunConnection;
@@ -668,9 +668,9 @@ export type JobEdge = {
 /** A job by name. */
 export type JobRef = {
   __typename?: 'JobRef';
-  /** Name. */
+  /** The job's name within its namespace. */
   name: Scalars['String']['output'];
-  /** Namespace. */
+  /** The job's namespace. */
   namespace: Scalars['String']['output'];
 };
 
@@ -742,7 +742,7 @@ export type LineageNode = {
   id: Scalars['String']['output'];
   /** Dataset name. */
   name?: Maybe<Scalars['String']['output']>;
-  /** Namespace. */
+  /** The namespace of the dataset (or of the column's dataset). */
   namespace?: Maybe<Scalars['String']['output']>;
   /** `DATASET` or `DATASET_FIELD`. */
   type: Scalars['String']['output'];
@@ -886,15 +886,15 @@ export type Namespace = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Its datasets, by name. */
   datasets: DatasetConnection;
-  /** Description. */
+  /** The namespace's description, when one was given. */
   description?: Maybe<Scalars['String']['output']>;
   /** Events received. */
   events: Scalars['Int']['output'];
   /** Its jobs, by name. */
   jobs: JobConnection;
-  /** Name. */
+  /** The namespace's name (`postgres://db:5432`). */
   name: Scalars['String']['output'];
-  /** Owner. */
+  /** Who owns the namespace, when one was given. */
   ownerName?: Maybe<Scalars['String']['output']>;
   /** Run events received. */
   runEvents: Scalars['Int']['output'];
@@ -1135,9 +1135,9 @@ export type QuerySuggestArgs = {
 /** A review decision. */
 export type Review = {
   __typename?: 'Review';
-  /** When. */
+  /** When the decision was made. */
   at?: Maybe<Scalars['DateTime']['output']>;
-  /** Why. */
+  /** The reason the reviewer gave, if any. */
   reason?: Maybe<Scalars['String']['output']>;
   /** Who decided. */
   reviewer: Scalars['String']['output'];
@@ -1178,11 +1178,11 @@ export type ReviewItem = {
   column?: Maybe<Column>;
   /** The column's node id. */
   columnId?: Maybe<Scalars['String']['output']>;
-  /** Dataset. */
+  /** The name of the column's dataset. */
   datasetName?: Maybe<Scalars['String']['output']>;
-  /** Column. */
+  /** The column's name. */
   field?: Maybe<Scalars['String']['output']>;
-  /** Namespace. */
+  /** The namespace of the column's dataset. */
   namespace?: Maybe<Scalars['String']['output']>;
   /** `declared`, `manual`, `detected`, `propagated`, `reviewed`. */
   origin?: Maybe<Scalars['String']['output']>;
@@ -1230,11 +1230,11 @@ export type ReviewOutcome = {
 export type ReviewStatus =
   /** Any status. */
   | 'ANY'
-  /** Confirmed. */
+  /** An owner confirmed the tag on the column. */
   | 'CONFIRMED'
   /** Awaiting review. */
   | 'PROPOSED'
-  /** Rejected. */
+  /** An owner rejected the tag on the column. */
   | 'REJECTED';
 
 /** A tag at a column to decide on. */
@@ -1255,7 +1255,7 @@ export type Run = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Duration in milliseconds, once ended. */
   durationMs?: Maybe<Scalars['Int']['output']>;
-  /** Ended. */
+  /** When the run completed, failed or was aborted. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The id as the producer sent it. */
   externalId?: Maybe<Scalars['String']['output']>;
@@ -1275,7 +1275,7 @@ export type Run = {
   outputs: Array<DatasetVersionRef>;
   /** The parent run, from the parent facet. */
   parentRunId?: Maybe<Scalars['String']['output']>;
-  /** Started. */
+  /** When the run started. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   /** `START`, `RUNNING`, `COMPLETE`, `FAIL`, `ABORT`, `OTHER`, `NEW`. */
   state?: Maybe<Scalars['String']['output']>;
@@ -1307,11 +1307,11 @@ export type RunEdge = {
 /** A field of a schema version. */
 export type SchemaField = {
   __typename?: 'SchemaField';
-  /** Description. */
+  /** The producer's description of the field. */
   description?: Maybe<Scalars['String']['output']>;
-  /** Name. */
+  /** The field name (dotted for nested fields). */
   name: Scalars['String']['output'];
-  /** Type. */
+  /** The type as the producer names it. */
   type?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1417,7 +1417,7 @@ export type SearchHit = {
   matchedColumns: Array<Scalars['String']['output']>;
   /** Name (the column's, for a column hit). */
   name?: Maybe<Scalars['String']['output']>;
-  /** Namespace. */
+  /** The namespace of the dataset or job (of the column's dataset, for a column hit). */
   namespace?: Maybe<Scalars['String']['output']>;
   /** The node id (`dataset:…`, `job:…`, `datasetField:…`). */
   nodeId?: Maybe<Scalars['String']['output']>;
@@ -1514,9 +1514,9 @@ export type Suggestion = {
   __typename?: 'Suggestion';
   /** A dataset or a job. */
   kind: SearchKind;
-  /** Name. */
+  /** The full name of the dataset or job. */
   name: Scalars['String']['output'];
-  /** Namespace. */
+  /** The namespace of the dataset or job. */
   namespace?: Maybe<Scalars['String']['output']>;
   /** The node id (`dataset:NS:NAME` or `job:NS:NAME`). */
   nodeId: Scalars['String']['output'];

@@ -10,7 +10,7 @@ pub struct Deprecation {
     pub note: Option<String>,
     /// Who deprecated it.
     pub by: String,
-    /// When.
+    /// When it was deprecated.
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -469,7 +469,7 @@ impl Column {
 
 #[Object]
 impl Column {
-    /// `datasetField:NAMESPACE:NAME:FIELD`.
+    /// The column's id, `datasetField:NAMESPACE:NAME:FIELD`.
     async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
         Ok(ID(self.node_id(ctx).await?))
     }
@@ -611,12 +611,12 @@ impl TryFrom<DatasetVersionRecord> for SchemaVersion {
 /// A field of a schema version.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct SchemaField {
-    /// Name.
+    /// The field name (dotted for nested fields).
     pub name: String,
-    /// Type.
+    /// The type as the producer names it.
     #[graphql(name = "type")]
     pub data_type: Option<String>,
-    /// Description.
+    /// The producer's description of the field.
     pub description: Option<String>,
 }
 
@@ -658,7 +658,7 @@ pub struct Usage {
 /// A dataset's (or column's) usage on one day, as the APIs show it (REST and GraphQL).
 #[derive(SimpleObject, Debug, Clone)]
 pub struct DayUsage {
-    /// `YYYY-MM-DD`.
+    /// The day, `YYYY-MM-DD`.
     pub day: String,
     /// Executions that read it.
     pub reads: i64,
@@ -687,9 +687,9 @@ impl From<weft_store::usage::DayUsage> for DayUsage {
 pub struct ColumnUsage {
     /// The column.
     pub name: String,
-    /// Reads.
+    /// Executions that read the column.
     pub reads: i64,
-    /// Writes.
+    /// Executions that wrote the column.
     pub writes: i64,
     /// Distinct users.
     pub users: i64,

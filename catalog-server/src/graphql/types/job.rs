@@ -19,7 +19,7 @@ impl From<JobRecord> for Job {
 
 #[Object]
 impl Job {
-    /// `job:NAMESPACE:NAME`.
+    /// The job's id, `job:NAMESPACE:NAME`.
     async fn id(&self) -> ID {
         ID(format!(
             "job:{}:{}",
@@ -27,12 +27,12 @@ impl Job {
         ))
     }
 
-    /// Namespace.
+    /// The namespace the job runs in.
     async fn namespace(&self) -> Option<String> {
         Some(self.record.namespace.clone())
     }
 
-    /// Name.
+    /// The job's name within its namespace.
     async fn name(&self) -> Option<String> {
         Some(self.record.name.clone())
     }
@@ -43,7 +43,7 @@ impl Job {
         Some(self.record.kind.clone())
     }
 
-    /// Description.
+    /// The job's description, as its producer sent it.
     async fn description(&self) -> Option<String> {
         self.record.description.clone()
     }
@@ -83,7 +83,7 @@ impl Job {
         time(self.record.updated_at)
     }
 
-    /// Owners.
+    /// The job's owners, from its ownership facet.
     async fn owners(&self) -> Vec<Owner> {
         self.record
             .owners
@@ -264,9 +264,9 @@ impl From<RunRecord> for Run {
 /// A dataset version a run read or wrote.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct DatasetVersionRef {
-    /// Namespace.
+    /// The dataset's namespace.
     pub namespace: String,
-    /// Name.
+    /// The dataset's name within its namespace.
     pub name: String,
     /// Schema version.
     pub version: i64,
@@ -309,12 +309,12 @@ impl Run {
         time(self.record.updated_at)
     }
 
-    /// Started.
+    /// When the run started.
     async fn started_at(&self) -> Option<DateTime<Utc>> {
         self.record.started_at.and_then(time)
     }
 
-    /// Ended.
+    /// When the run completed, failed or was aborted.
     async fn ended_at(&self) -> Option<DateTime<Utc>> {
         self.record.ended_at.and_then(time)
     }

@@ -50,7 +50,7 @@ pub struct LineageNode {
     /// `DATASET` or `DATASET_FIELD`.
     #[graphql(name = "type")]
     pub kind: String,
-    /// Namespace.
+    /// The namespace of the dataset (or of the column's dataset).
     pub namespace: Option<String>,
     /// Dataset name.
     pub name: Option<String>,
@@ -161,13 +161,13 @@ fn page_slice<T: OutputType + Clone>(
 pub struct ImpactedDataset {
     /// Node id.
     pub id: String,
-    /// Namespace.
+    /// The dataset's namespace.
     pub namespace: Option<String>,
-    /// Name.
+    /// The dataset's name within its namespace.
     pub name: Option<String>,
-    /// Owners.
+    /// Who owns the dataset: those to tell before the change ships.
     pub owners: Vec<Owner>,
-    /// Tier.
+    /// The dataset's tier (`gold`…), to weigh the impact.
     pub tier: Option<String>,
 }
 
@@ -176,11 +176,11 @@ pub struct ImpactedDataset {
 pub struct ColumnName {
     /// Node id.
     pub id: String,
-    /// Namespace.
+    /// The namespace of the column's dataset.
     pub namespace: String,
-    /// Dataset.
+    /// The name of the column's dataset.
     pub dataset: String,
-    /// Column.
+    /// The column's name.
     pub field: String,
 }
 

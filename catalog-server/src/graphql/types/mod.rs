@@ -212,9 +212,9 @@ pub struct Tag {
 /// A job by name.
 #[derive(SimpleObject, Debug, Clone, Deserialize)]
 pub struct JobRef {
-    /// Namespace.
+    /// The job's namespace.
     pub namespace: String,
-    /// Name.
+    /// The job's name within its namespace.
     pub name: String,
 }
 

@@ -7,15 +7,15 @@ use weft_store::read::NamespaceRecord;
 #[derive(SimpleObject, Debug, Clone)]
 #[graphql(complex)]
 pub struct Namespace {
-    /// Name.
+    /// The namespace's name (`postgres://db:5432`).
     pub name: String,
     /// First seen.
     pub created_at: Option<DateTime<Utc>>,
     /// Last event.
     pub updated_at: Option<DateTime<Utc>>,
-    /// Description.
+    /// The namespace's description, when one was given.
     pub description: Option<String>,
-    /// Owner.
+    /// Who owns the namespace, when one was given.
     pub owner_name: Option<String>,
     /// Events received.
     pub events: i64,

@@ -64,7 +64,7 @@ impl SearchHit {
         self.hit.kind.into()
     }
 
-    /// Namespace.
+    /// The namespace of the dataset or job (of the column's dataset, for a column hit).
     async fn namespace(&self) -> Option<&str> {
         Some(&self.hit.namespace)
     }
@@ -159,9 +159,9 @@ impl SearchHit {
 pub struct Suggestion {
     /// A dataset or a job.
     pub kind: SearchKind,
-    /// Namespace.
+    /// The namespace of the dataset or job.
     pub namespace: Option<String>,
-    /// Name.
+    /// The full name of the dataset or job.
     pub name: String,
     /// The node id (`dataset:NS:NAME` or `job:NS:NAME`).
     pub node_id: String,

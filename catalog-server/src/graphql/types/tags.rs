@@ -137,9 +137,9 @@ pub struct TagExplanation {
 pub struct Review {
     /// Who decided.
     pub reviewer: String,
-    /// Why.
+    /// The reason the reviewer gave, if any.
     pub reason: Option<String>,
-    /// When.
+    /// When the decision was made.
     pub at: Option<DateTime<Utc>>,
     /// Its change-log entry.
     pub seq: i64,
@@ -232,17 +232,17 @@ impl ReviewItem {
         Some(&self.item.column.id)
     }
 
-    /// Namespace.
+    /// The namespace of the column's dataset.
     async fn namespace(&self) -> Option<&str> {
         Some(&self.item.column.namespace)
     }
 
-    /// Dataset.
+    /// The name of the column's dataset.
     async fn dataset_name(&self) -> Option<&str> {
         Some(&self.item.column.dataset)
     }
 
-    /// Column.
+    /// The column's name.
     async fn field(&self) -> Option<&str> {
         Some(&self.item.column.field)
     }
