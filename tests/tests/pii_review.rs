@@ -252,8 +252,12 @@ fn tags(s: &Server, dataset: &str, column: &str) -> BTreeMap<String, (String, St
 /// Every (dataset.column, tag) of the email family that is not rejected, from the PII
 /// report.
 fn email_columns(s: &Server) -> BTreeSet<(String, String)> {
-    let report = s.get_ok(&format!("/api/v1/namespaces/{}/pii", enc(NS)));
     let mut out = BTreeSet::new();
+    // While the graph loads the report is a 503; the caller polls until it holds.
+    let (status, report) = s.get(&format!("/api/v1/namespaces/{}/pii", enc(NS)));
+    if status != 200 {
+        return out;
+    }
     for status in ["confirmed", "proposed"] {
         for c in report["columns"][status].as_array().expect("list") {
             let tag = c["tag"].as_str().unwrap_or_default();
@@ -405,7 +409,9 @@ fn warehouse_on(backend: Backend) {
         ),
         "{email}"
     );
-    // Counting, summing and filtering stop it.
+    // Counting, summing and filtering stop it. The email reaching the other marts says
+    // nothing of when the graph learns `vip_customers`, written by a later event: wait
+    // for each column to be known before asking what it carries.
     for (ds, col) in [
         ("marts.customer_value", "orders"),
         ("marts.customer_value", "revenue"),
@@ -413,6 +419,12 @@ fn warehouse_on(backend: Backend) {
         ("marts.vip_customers", "customer_sk"),
         ("marts.vip_customers", "revenue"),
     ] {
+        let probe = format!("/api/v1/tags?nodeId={}", enc(&field(ds, col)));
+        eventually(
+            &format!("the graph knows {ds}.{col}"),
+            || s.get(&probe).0,
+            |st| *st == 200,
+        );
         assert!(
             tags(&s, ds, col).keys().all(|t| !t.ends_with("pii.email")),
             "{ds}.{col}: {:?}",
