@@ -592,25 +592,6 @@ impl Store {
             })
             .collect()
     }
-
-    /// The watermark of a source's last successful crawl, where incremental sources
-    /// start the next one.
-    pub async fn crawl_watermark(&self, source: &str) -> Result<Option<i64>, StoreError> {
-        let backend = self.backend();
-        let mut conn = self.pool().acquire().await?;
-        let rows = fetch(
-            &mut conn,
-            backend.sql(
-                "SELECT MAX(watermark) FROM crawl_runs WHERE source = ? AND status <> 'failed'",
-            ),
-            vec![source.into()],
-        )
-        .await?;
-        Ok(match rows.first() {
-            Some(r) => r.try_get(0)?,
-            None => None,
-        })
-    }
 }
 
 /// A dataset of one namespace as a crawl compares it with what it found.

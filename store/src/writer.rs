@@ -432,11 +432,6 @@ impl Writer {
     pub fn store(&self) -> &Store {
         &self.store
     }
-
-    /// Forgets every cached id; used after a rebuild wiped current state.
-    pub fn clear_cache(&mut self) {
-        self.cache = Cache::default();
-    }
 }
 
 async fn existing_keys(

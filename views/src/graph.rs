@@ -366,25 +366,6 @@ impl DerivedView for LineageGraphView {
     }
 }
 
-/// Loads the whole graph once, for an offline command (no follower task).
-pub async fn load_once(
-    store: &Store,
-    settings: &GraphSettings,
-) -> Result<GraphCatalog, StoreError> {
-    let inner = Arc::new(RwLock::new(GraphCatalog::new(settings)));
-    let follower = Follower {
-        store: store.clone(),
-        settings: settings.clone(),
-        inner: inner.clone(),
-        throttle: Default::default(),
-    };
-    follower.load().await?;
-    drop(follower);
-    Arc::try_unwrap(inner)
-        .map(|l| l.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .map_err(|_| StoreError::Corrupt("graph still shared".into()))
-}
-
 struct Follower {
     store: Store,
     settings: GraphSettings,
