@@ -8,6 +8,7 @@ pub mod error;
 pub mod graph;
 pub mod marquez;
 pub mod ops;
+pub mod position;
 pub mod push;
 pub mod read;
 pub mod search;
@@ -55,6 +56,10 @@ pub struct AppState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Signs the log head the API reports, when configured.
     pub log_key: Option<weft_store::signing::HeadKey>,
+    /// How far the derived views have applied the log: the position reads reflect.
+    pub positions: weft_views::Positions,
+    /// Longest a request waits for the position it asks for (`[replica] max_wait`).
+    pub max_position_wait: std::time::Duration,
 }
 
 /// The whole API.
@@ -115,6 +120,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         // The web UI: API paths no route matched still get the JSON 404.
         .fallback(crate::web::fallback)
+        // Inside the guard: an unauthenticated request waits for nothing.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            position::track,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         // The limit applies to the body as sent; push.rs applies it again after gzip.
