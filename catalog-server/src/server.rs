@@ -98,7 +98,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let search_task = weft_views::spawn(
         search_view,
         store.clone(),
-        committed,
+        committed.clone(),
         stop_views.subscribe(),
         None,
         Some(positions.clone()),
@@ -150,6 +150,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         graphql: cfg.graphql,
         shutdown: http_stopping,
         log_key,
+        commits: committed,
         positions,
         max_position_wait: cfg.max_position_wait,
     };

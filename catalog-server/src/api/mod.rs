@@ -56,6 +56,9 @@ pub struct AppState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Signs the log head the API reports, when configured.
     pub log_key: Option<weft_store::signing::HeadKey>,
+    /// The last committed sequence number this replica knows of: its own writer's
+    /// commits and, on PostgreSQL, every replica's (what the views wake on).
+    pub commits: tokio::sync::watch::Receiver<i64>,
     /// How far the derived views have applied the log: the position reads reflect.
     pub positions: weft_views::Positions,
     /// Longest a request waits for the position it asks for (`[replica] max_wait`).
