@@ -442,6 +442,35 @@ impl Server {
         self.restart();
     }
 
+    /// Opens `/graphql` as a WebSocket speaking graphql-transport-ws (the server must
+    /// agree to the subprotocol); reads time out after `read_timeout`.
+    pub fn graphql_ws(
+        &self,
+        read_timeout: Duration,
+    ) -> tungstenite::WebSocket<std::net::TcpStream> {
+        use tungstenite::client::IntoClientRequest;
+        let host = self.url.trim_start_matches("http://");
+        let stream = std::net::TcpStream::connect(host).expect("connect");
+        stream
+            .set_read_timeout(Some(read_timeout))
+            .expect("read timeout");
+        let mut req = format!("ws://{host}/graphql")
+            .into_client_request()
+            .expect("request");
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().expect("header value"),
+        );
+        let (socket, resp) = tungstenite::client(req, stream).expect("websocket handshake");
+        assert_eq!(
+            resp.headers()
+                .get("sec-websocket-protocol")
+                .and_then(|v| v.to_str().ok()),
+            Some("graphql-transport-ws")
+        );
+        socket
+    }
+
     /// Runs another `weft` command against this server's store.
     pub fn weft(&self, args: &[&str]) -> std::process::Output {
         Command::new(weft_bin())

@@ -548,3 +548,74 @@ fn every_response_says_its_position_and_waits_are_bounded() {
         assert!(get_at(&s, "/healthz", None).position.is_none());
     }
 }
+
+/// The next text message on a graphql-transport-ws socket, answering pings.
+fn ws_recv(ws: &mut tungstenite::WebSocket<std::net::TcpStream>) -> Value {
+    loop {
+        match ws.read().expect("a message within the read timeout") {
+            tungstenite::Message::Text(t) => {
+                let v: Value = serde_json::from_str(&t).expect("json message");
+                if v["type"] == "ping" {
+                    ws.send(tungstenite::Message::Text(
+                        json!({"type": "pong"}).to_string().into(),
+                    ))
+                    .expect("pong");
+                    continue;
+                }
+                return v;
+            }
+            tungstenite::Message::Close(f) => panic!("closed: {f:?}"),
+            _ => continue,
+        }
+    }
+}
+
+#[test]
+fn a_subscription_on_one_replica_sees_another_replicas_commits() {
+    let Some((a, b, _c)) = three_replicas(&[]) else {
+        return;
+    };
+    // Far longer than the views' poll: only the commit signal ends the wait in time.
+    let mut ws = b.graphql_ws(Duration::from_secs(20));
+    let send = |ws: &mut tungstenite::WebSocket<std::net::TcpStream>, v: Value| {
+        ws.send(tungstenite::Message::Text(v.to_string().into()))
+            .expect("send")
+    };
+    send(&mut ws, json!({"type": "connection_init", "payload": {}}));
+    assert_eq!(ws_recv(&mut ws)["type"], "connection_ack");
+    // Replica b writes nothing itself: what it streams comes from replica a. The first
+    // change is in the log before the subscription starts; the second commits while it
+    // waits, and only the commit signal (which now includes other replicas' commits)
+    // wakes it: the subscription has no poll.
+    let first = push(&a, &run_event(6));
+    assert!((200..300).contains(&first.status), "{first:?}");
+    let p1 = first.position.expect("a position");
+    send(
+        &mut ws,
+        json!({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { metadataChanges(since: 0) { seq kind entity } }"}}),
+    );
+    let mut seen = Vec::new();
+    let mut next = |ws: &mut tungstenite::WebSocket<std::net::TcpStream>, until: i64| {
+        while !seen.contains(&until) {
+            let m = ws_recv(ws);
+            assert_eq!(m["type"], "next", "{m}");
+            seen.push(
+                m["payload"]["data"]["metadataChanges"]["seq"]
+                    .as_i64()
+                    .expect("seq"),
+            );
+        }
+        seen.clone()
+    };
+    next(&mut ws, p1);
+    let second = push(&a, &run_event(7));
+    assert!((200..300).contains(&second.status), "{second:?}");
+    let p2 = second.position.expect("a position");
+    let seen = next(&mut ws, p2);
+    assert_eq!(
+        seen,
+        (1..=p2).collect::<Vec<_>>(),
+        "every change once, in order"
+    );
+}
