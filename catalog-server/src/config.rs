@@ -836,6 +836,31 @@ mod tests {
     }
 
     #[test]
+    fn the_position_wait_comes_from_the_flag_then_the_replica_table_then_ten_seconds() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        std::fs::write(&path, "").expect("write");
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.max_position_wait, Duration::from_secs(10));
+        std::fs::write(&path, "[replica]\nmax_wait = \"2m\"\n").expect("write");
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.max_position_wait, Duration::from_secs(120));
+        let serve = ServeArgs {
+            max_position_wait: Some("3s".into()),
+            ..Default::default()
+        };
+        let cfg = Config::load(&common, &serve).expect("load");
+        assert_eq!(cfg.max_position_wait, Duration::from_secs(3));
+        std::fs::write(&path, "[replica]\nmax_wait = \"later\"\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("replica.max_wait"), "{err}");
+    }
+
+    #[test]
     fn unknown_file_keys_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("weft.toml");

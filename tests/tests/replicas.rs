@@ -538,6 +538,29 @@ fn every_response_says_its_position_and_waits_are_bounded() {
         assert_eq!(a.body["path"], "Weft-Min-Log-Position");
         let g = graphql_at(&s, "{ __typename }", json!({}), Some(1_000_000_000));
         assert_eq!(g.status, 503, "{g:?}");
+        // GraphQL also takes the position in the body's extensions.
+        let body = |min: Value| {
+            answer(
+                s.http
+                    .post(format!("{}/graphql", s.url))
+                    .header("Content-Type", "application/json")
+                    .body(
+                        json!({"query": "{ __typename }", "extensions": {"minLogPosition": min}})
+                            .to_string(),
+                    )
+                    .send()
+                    .expect("graphql request"),
+            )
+        };
+        let ok = body(json!(seen));
+        assert_eq!(ok.status, 200, "{ok:?}");
+        assert!(ok.body["extensions"]["logPosition"].as_i64() >= Some(seen));
+        let far = body(json!(1_000_000_000));
+        assert_eq!(far.status, 503, "{far:?}");
+        assert_eq!(far.body["path"], "extensions.minLogPosition");
+        assert_eq!(far.retry_after.as_deref(), Some("1"));
+        let bad = body(json!("soon"));
+        assert_eq!(bad.status, 400, "{bad:?}");
         // Not a position: 400, naming the header.
         for bad in ["soon", "-3", "1e3"] {
             let a = get_at(&s, "/api/v1/namespaces", Some(bad));
