@@ -570,6 +570,11 @@ fn every_response_says_its_position_and_waits_are_bounded() {
         // Health and metrics are not the API: no position.
         assert!(get_at(&s, "/healthz", None).position.is_none());
     }
+    // A refusal by the token guard is an API response too.
+    let s = Server::start(Backend::Sqlite, &["--token", "alice=0123456789abcdef"]);
+    let a = get_at(&s, "/api/v1/namespaces", None);
+    assert_eq!(a.status, 401, "{a:?}");
+    assert!(a.position.is_some(), "{a:?}");
 }
 
 /// The next text message on a graphql-transport-ws socket, answering pings.

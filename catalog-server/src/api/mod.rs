@@ -182,8 +182,8 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let Some(scope) = required_scope(req.method(), req.uri().path(), routed) else {
         return next.run(req).await;
     };
-    match state.tokens.authorize(req.headers(), scope) {
-        Ok(_) => next.run(req).await,
+    let mut refused = match state.tokens.authorize(req.headers(), scope) {
+        Ok(_) => return next.run(req).await,
         Err(Refusal::Unauthenticated) => {
             state.metrics.rejected("unauthorized");
             let mut resp = error::ApiError::new(
@@ -205,7 +205,10 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
             )
             .into_response()
         }
-    }
+    };
+    // A refusal is an API response too: it says where the replica stands.
+    position::stamp(&state, req.uri().path(), &mut refused);
+    refused
 }
 
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {

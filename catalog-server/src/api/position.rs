@@ -106,6 +106,15 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
+/// Adds the replica's current position to a response of a positioned path that was
+/// answered before [`track`] ran (the token guard's refusals).
+pub fn stamp(state: &AppState, path: &str, resp: &mut Response) {
+    if positioned(path) && !resp.headers().contains_key(POSITION) {
+        resp.headers_mut()
+            .insert(POSITION, HeaderValue::from(state.positions.position()));
+    }
+}
+
 /// A 503 for a position not reached, with a `Retry-After`.
 fn unavailable(e: ApiError) -> Response {
     let mut resp = e.into_response();
