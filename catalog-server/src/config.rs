@@ -138,6 +138,10 @@ pub struct ServeArgs {
     /// closed [default: 10s]
     #[arg(long, env = "WEFT_SHUTDOWN_GRACE")]
     pub shutdown_grace: Option<String>,
+    /// Longest a request with `Weft-Min-Log-Position` waits for this replica to reach
+    /// that position; later, 503 [default: 10s]
+    #[arg(long, env = "WEFT_MAX_POSITION_WAIT")]
+    pub max_position_wait: Option<String>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -188,6 +192,16 @@ pub struct FileConfig {
     pub graphql: Option<GraphqlFileConfig>,
     /// `[http]`: how the HTTP server bounds slow and hostile clients.
     pub http: Option<HttpFileConfig>,
+    /// `[replica]`: serving reads from one of several replicas.
+    pub replica: Option<ReplicaFileConfig>,
+}
+
+/// The `[replica]` table; each key as its `serve` flag.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaFileConfig {
+    /// See [`ServeArgs::max_position_wait`].
+    pub max_wait: Option<String>,
 }
 
 /// The `[http]` table (defaults in `HttpLimits`); each key as its `serve` flag.
@@ -419,6 +433,8 @@ pub struct Config {
     pub graphql: crate::graphql::GraphqlConfig,
     /// How the HTTP server bounds its clients.
     pub http: crate::server::conn::HttpLimits,
+    /// Longest a request waits for the log position it asks for (`[replica] max_wait`).
+    pub max_position_wait: std::time::Duration,
 }
 
 /// Errors reading configuration.
@@ -557,6 +573,14 @@ impl Config {
         let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
             .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
         let search_weights = search.weights.unwrap_or_default();
+        let max_position_wait = parse_interval(
+            serve
+                .max_position_wait
+                .as_deref()
+                .or(file.replica.as_ref().and_then(|r| r.max_wait.as_deref()))
+                .unwrap_or("10s"),
+        )
+        .map_err(|e| ConfigError::Invalid(format!("replica.max_wait: {e}")))?;
         let log = file.log.unwrap_or_default();
         let log_checkpoint_file = serve.log_checkpoint_file.clone().or(log.checkpoint_file);
         let log_signing_key_file = serve.log_signing_key_file.clone().or(log.signing_key_file);
@@ -639,6 +663,7 @@ impl Config {
         };
         Ok(Config {
             http,
+            max_position_wait,
             graphql,
             sql,
             graph,
@@ -808,6 +833,31 @@ mod tests {
         std::fs::write(&path, "[http]\nshutdown_grace = \"soon\"\n").expect("write");
         let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
         assert!(err.to_string().contains("shutdown_grace"), "{err}");
+    }
+
+    #[test]
+    fn the_position_wait_comes_from_the_flag_then_the_replica_table_then_ten_seconds() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        std::fs::write(&path, "").expect("write");
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.max_position_wait, Duration::from_secs(10));
+        std::fs::write(&path, "[replica]\nmax_wait = \"2m\"\n").expect("write");
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.max_position_wait, Duration::from_secs(120));
+        let serve = ServeArgs {
+            max_position_wait: Some("3s".into()),
+            ..Default::default()
+        };
+        let cfg = Config::load(&common, &serve).expect("load");
+        assert_eq!(cfg.max_position_wait, Duration::from_secs(3));
+        std::fs::write(&path, "[replica]\nmax_wait = \"later\"\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("replica.max_wait"), "{err}");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Metrics {
     view_pending: Mutex<BTreeMap<String, i64>>,
     crawls: Mutex<BTreeMap<String, CrawlStatus>>,
     subscriptions: AtomicI64,
+    log_notifications: AtomicU64,
+    log_listener_reconnects: AtomicU64,
 }
 
 /// Held by one open GraphQL subscription; dropping it (the client went away, or the
@@ -276,6 +278,28 @@ impl Metrics {
                 let _ = writeln!(s, "weft_view_pending{{view=\"{view}\"}} {n}");
             }
         }
+        let _ = writeln!(
+            s,
+            "# HELP weft_log_notifications_total Commit notifications heard from the \
+             database (PostgreSQL LISTEN/NOTIFY: every replica's commits)."
+        );
+        let _ = writeln!(s, "# TYPE weft_log_notifications_total counter");
+        let _ = writeln!(
+            s,
+            "weft_log_notifications_total {}",
+            self.log_notifications.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_log_listener_reconnects_total Times the commit listener connected \
+             again (each followed by a catch-up with the log)."
+        );
+        let _ = writeln!(s, "# TYPE weft_log_listener_reconnects_total counter");
+        let _ = writeln!(
+            s,
+            "weft_log_listener_reconnects_total {}",
+            self.log_listener_reconnects.load(Ordering::Relaxed)
+        );
         let crawls = self.crawl_status();
         if !crawls.is_empty() {
             let _ = writeln!(
@@ -346,5 +370,14 @@ impl weft_store::group_commit::CommitObserver for Metrics {
 impl weft_views::ViewObserver for Metrics {
     fn set_view_seq(&self, view: &str, seq: i64) {
         Metrics::set_view_seq(self, view, seq);
+    }
+}
+
+impl weft_store::notify::ListenObserver for Metrics {
+    fn notified(&self) {
+        self.log_notifications.fetch_add(1, Ordering::Relaxed);
+    }
+    fn reconnected(&self) {
+        self.log_listener_reconnects.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -52,29 +52,42 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let (writer, writer_task) =
         pipeline::spawn(&store_cfg, metrics.clone(), EDGE_REFRESH_MICROS).await?;
     let (stop_views, views_stopped) = watch::channel(false);
+    // Views wake on this replica's commits and, on PostgreSQL, on every replica's
+    // (LISTEN/NOTIFY), merged into one signal; their poll is the backstop.
+    let (committed, followers) = follow_commits(
+        &store,
+        writer.committed(),
+        metrics.clone(),
+        stop_views.subscribe(),
+    );
+    let positions = weft_views::Positions::new();
     // Every derived view runs on the same loop; those whose cursor is in the store
-    // report it to the metrics (the graph's position is read from its handle).
+    // report it to the metrics (the graph's position is read from its handle). Each
+    // reports what its readers see to `positions`, the position responses carry.
     let counters = weft_views::spawn(
         NamespaceCounters,
         store.clone(),
-        writer.committed(),
+        committed.clone(),
         views_stopped,
         Some(metrics.clone()),
+        Some(positions.clone()),
     );
     let sql_lineage = weft_views::spawn(
         SqlLineage::new(cfg.sql.clone(), EDGE_REFRESH_MICROS),
         store.clone(),
-        writer.committed(),
+        committed.clone(),
         stop_views.subscribe(),
         Some(metrics.clone()),
+        Some(positions.clone()),
     );
     let (graph_view, graph) = LineageGraphView::new(store.clone(), cfg.graph.clone());
     let graph_task = weft_views::spawn(
         graph_view,
         store.clone(),
-        writer.committed(),
+        committed.clone(),
         stop_views.subscribe(),
         None,
+        Some(positions.clone()),
     );
     let (search_view, search) = SearchView::new(
         graph.clone(),
@@ -85,9 +98,10 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let search_task = weft_views::spawn(
         search_view,
         store.clone(),
-        writer.committed(),
+        committed.clone(),
         stop_views.subscribe(),
         None,
+        Some(positions.clone()),
     );
     let checkpointer = spawn_checkpointer(store.clone(), stop_views.subscribe());
     let log_checkpointer = cfg.log_checkpoint_file.clone().map(|path| {
@@ -136,6 +150,9 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         graphql: cfg.graphql,
         shutdown: http_stopping,
         log_key,
+        commits: committed,
+        positions,
+        max_position_wait: cfg.max_position_wait,
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
@@ -180,6 +197,9 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let _ = sql_lineage.await;
     let _ = graph_task.await;
     let _ = search_task.await;
+    for t in followers {
+        let _ = t.await;
+    }
     let _ = checkpointer.await;
     if let Some(t) = log_checkpointer {
         let _ = t.await;
@@ -188,6 +208,41 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The commit signal the views wake on: this replica's writer, merged on PostgreSQL
+/// with every replica's commits as the listener hears them (the highest sequence number
+/// of either). Also the listener's and the merging tasks, to wait for at shutdown.
+fn follow_commits(
+    store: &Store,
+    local: watch::Receiver<i64>,
+    metrics: Arc<Metrics>,
+    stop: watch::Receiver<bool>,
+) -> (watch::Receiver<i64>, Vec<tokio::task::JoinHandle<()>>) {
+    let Some((mut heard, listener)) = store.listen_log(metrics, stop.clone()) else {
+        return (local, Vec::new());
+    };
+    let mut local = local;
+    let mut stop = stop;
+    let (tx, rx) = watch::channel(*local.borrow());
+    let merge = tokio::spawn(async move {
+        loop {
+            let seq = (*local.borrow_and_update()).max(*heard.borrow_and_update());
+            tx.send_if_modified(|v| {
+                let moved = seq > *v;
+                if moved {
+                    *v = seq;
+                }
+                moved
+            });
+            tokio::select! {
+                r = local.changed() => if r.is_err() { break },
+                r = heard.changed() => if r.is_err() { break },
+                _ = stop.changed() => break,
+            }
+        }
+    });
+    (rx, vec![listener, merge])
 }
 
 /// Re-reads the tokens in the store every [`crate::auth::REFRESH`], so `weft token

@@ -62,10 +62,11 @@ impl Catalog {
             writer.committed(),
             stop.clone(),
             None,
+            None,
         );
         let (view, graph) =
             weft_views::graph::LineageGraphView::new(store.clone(), GraphSettings::default());
-        weft_views::spawn(view, store.clone(), writer.committed(), stop, None);
+        weft_views::spawn(view, store.clone(), writer.committed(), stop, None, None);
         Catalog {
             store,
             writer,

@@ -20,8 +20,39 @@ impl Store {
         })
     }
 
-    /// Records a view's cursor on `conn` (inside the transaction that writes the view's
-    /// state, so state and cursor commit together).
+    /// Claims the entries up to `seq` for view `name`, on `conn`, inside the transaction
+    /// that writes what the view derived from them: the cursor moves to `seq` only if it
+    /// still stands before `first` (the first of those entries). Returns whether it
+    /// moved; when it did not, another replica's view applied some of them first and
+    /// the transaction must write nothing.
+    ///
+    /// Replicas on one PostgreSQL database share the views kept in it, and each runs
+    /// them: without the claim two replicas would count the same entries twice. The
+    /// claim is a transaction's first write, so the cursor row's lock orders the
+    /// replicas' view transactions before they touch anything else (no lock cycles).
+    pub(crate) async fn claim_view_cursor(
+        &self,
+        conn: &mut AnyConnection,
+        name: &str,
+        first: i64,
+        seq: i64,
+    ) -> Result<bool, StoreError> {
+        let sql = self.backend().sql(
+            "INSERT INTO view_cursors (name, seq, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at \
+             WHERE view_cursors.seq < ?",
+        );
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .bind(seq)
+            .bind(now_micros())
+            .bind(first)
+            .execute(conn)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Records a view's cursor on `conn`, whatever it was.
     pub(crate) async fn set_view_cursor(
         &self,
         conn: &mut AnyConnection,

@@ -216,17 +216,25 @@ impl StateReader {
 impl Store {
     /// Writes one page of the `sql_lineage` view in one transaction: forgets what was
     /// derived for `gone` (jobs whose SQL facet went away), stores `outcomes` (edges a
-    /// person retracted are left out), and moves the view's cursor to `cursor` (when
-    /// given). State and cursor commit together, so each entry is applied exactly once.
+    /// person retracted are left out), and moves the view's cursor to the last of the
+    /// entries `span` = (first, last) it was derived from. State and cursor commit
+    /// together, so each entry is applied exactly once; when another replica's view
+    /// applied any of them first, nothing is written and the answer is `false`.
     pub async fn write_sql_lineage(
         &self,
         gone: &[i64],
         outcomes: &[JobSqlLineage],
         view: &str,
-        cursor: Option<i64>,
-    ) -> Result<(), StoreError> {
+        span: (i64, i64),
+    ) -> Result<bool, StoreError> {
         let backend = self.backend();
         let mut tx = self.begin_write().await?;
+        if !self
+            .claim_view_cursor(&mut tx, view, span.0, span.1)
+            .await?
+        {
+            return Ok(false);
+        }
         for chunk in gone.chunks(CHUNK) {
             let list = in_list(backend, 0, chunk.len());
             let ids: Vec<Val> = chunk.iter().map(|&j| Val::I64(j)).collect();
@@ -244,11 +252,8 @@ impl Store {
             .await?;
         }
         write_outcomes(&mut tx, self, outcomes).await?;
-        if let Some(seq) = cursor {
-            self.set_view_cursor(&mut tx, view, seq).await?;
-        }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Forgets everything derived from SQL, for a rebuild of the view.

@@ -32,6 +32,42 @@ pub trait CommitObserver: Send + Sync + 'static {
     fn set_seq(&self, seq: i64);
 }
 
+tokio::task_local! {
+    /// What the request being served wrote, if any: the API answers a write with the
+    /// log position of what it wrote, so that the client can ask another replica to
+    /// reflect at least that much before it reads.
+    pub static WRITTEN: Arc<Written>;
+}
+
+/// What one request's submissions wrote (see [`WRITTEN`]).
+#[derive(Debug, Default)]
+pub struct Written {
+    last: std::sync::atomic::AtomicI64,
+    duplicates: std::sync::atomic::AtomicBool,
+}
+
+impl Written {
+    fn record(&self, outcomes: &[Outcome]) {
+        use std::sync::atomic::Ordering;
+        self.last
+            .fetch_max(max_applied(outcomes), Ordering::Relaxed);
+        if outcomes.iter().any(|o| matches!(o, Outcome::Duplicate)) {
+            self.duplicates.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The highest sequence number the request's writes were logged at (0: none).
+    pub fn last_applied(&self) -> i64 {
+        self.last.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether any change was recognised as already in the log (its position is
+    /// somewhere before the log's end).
+    pub fn saw_duplicate(&self) -> bool {
+        self.duplicates.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// Most changes in one transaction.
 const MAX_BATCH: usize = 1024;
 
@@ -81,7 +117,9 @@ impl WriterHandle {
             .map_err(|_| SubmitError::Stopped)?;
         let (result, changes) = rx.await.map_err(|_| SubmitError::Stopped)?;
         drop(changes);
-        result.map_err(SubmitError::Store)
+        let outcomes = result.map_err(SubmitError::Store)?;
+        let _ = WRITTEN.try_with(|w| w.record(&outcomes));
+        Ok(outcomes)
     }
 
     /// Follows the last committed sequence number (derived views wake on it).

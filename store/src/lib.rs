@@ -30,6 +30,7 @@ pub mod log;
 pub mod log_subjects;
 pub mod lookup;
 pub mod namespace_stats;
+pub mod notify;
 mod owners;
 pub mod read;
 pub mod rebuild;
@@ -70,6 +71,20 @@ pub enum StoreError {
     /// The data directory could not be created.
     #[error("data dir: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// Whether the database aborted the transaction to resolve a conflict with another
+    /// one (PostgreSQL's deadlock `40P01` or serialization failure `40001`), so running
+    /// it again may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("40P01" | "40001"))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Which database the store runs on; decides the few dialect differences.

@@ -18,14 +18,16 @@ pub struct NamespaceCount {
 }
 
 impl Store {
-    /// Adds `counts` to `namespace_stats` and moves view `view`'s cursor to `cursor`
-    /// (when given) in the same transaction, so every entry is counted exactly once.
+    /// Adds `counts` (what the entries `span` = (first, last) hold) to `namespace_stats`
+    /// and moves view `view`'s cursor to the last in the same transaction, so every entry
+    /// is counted exactly once, even with several replicas counting: when another one
+    /// counted any of them first, nothing is written and the answer is `false`.
     pub async fn add_namespace_counts(
         &self,
         counts: Vec<NamespaceCount>,
         view: &str,
-        cursor: Option<i64>,
-    ) -> Result<(), StoreError> {
+        span: (i64, i64),
+    ) -> Result<bool, StoreError> {
         let rows = counts
             .into_iter()
             .map(|c| {
@@ -38,6 +40,12 @@ impl Store {
             })
             .collect();
         let mut tx = self.begin_write().await?;
+        if !self
+            .claim_view_cursor(&mut tx, view, span.0, span.1)
+            .await?
+        {
+            return Ok(false);
+        }
         Insert {
             table: "namespace_stats",
             columns: &["namespace", "events", "run_events", "last_event_at"],
@@ -52,11 +60,8 @@ impl Store {
         }
         .run(&mut tx, self.backend(), rows)
         .await?;
-        if let Some(seq) = cursor {
-            self.set_view_cursor(&mut tx, view, seq).await?;
-        }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Forgets every namespace's counters, for a rebuild of the view.

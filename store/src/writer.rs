@@ -73,6 +73,10 @@ impl Prepared {
 /// The advisory lock key that serialises log appends across PostgreSQL replicas.
 const LOG_LOCK_KEY: i64 = 0x5745_4654; // "WEFT"
 
+/// How many times a transaction the database aborted (deadlock, serialization
+/// failure) is tried again before its error is returned.
+const TRANSIENT_RETRIES: u32 = 3;
+
 /// (dst dataset, dst column, src dataset, src column, job, origin): `column_edges`' key.
 type EdgeKey = (i64, String, i64, String, i64, &'static str);
 
@@ -137,12 +141,25 @@ impl Writer {
 
     /// Appends the changes to the log and applies them, all in one transaction; on
     /// error nothing is written.
+    ///
+    /// On PostgreSQL, a transaction the database aborted to break a deadlock or a
+    /// serialization conflict (with another replica's views, say) is retried a few
+    /// times: nothing of it was written, and the caller would only have to resubmit it.
     pub async fn apply(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
-        let r = self.apply_inner(changes).await;
-        if r.is_err() {
-            self.cache = Cache::default();
+        let mut attempt = 0;
+        loop {
+            let r = self.apply_inner(changes).await;
+            if r.is_err() {
+                self.cache = Cache::default();
+            }
+            match r {
+                Err(e) if attempt < TRANSIENT_RETRIES && e.is_transient() => {
+                    attempt += 1;
+                    tracing::info!(error = %e, attempt, "write transaction aborted by the database; retrying");
+                }
+                r => return r,
+            }
         }
-        r
     }
 
     async fn apply_inner(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
@@ -251,6 +268,14 @@ impl Writer {
         .run(conn, backend, warning_rows)
         .await?;
         self.apply_bodies(conn, &applied, at).await?;
+        if backend == Backend::Postgres && !applied.is_empty() {
+            // Delivered at commit (never before), to every replica listening.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::notify::CHANNEL)
+                .bind(seq.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
         tx.commit().await?;
         Ok(outcomes)
     }

@@ -147,6 +147,8 @@ pub struct Server {
     /// The data directory (kept across restarts).
     pub data_dir: tempfile::TempDir,
     db: Option<TestDb>,
+    /// The database of the server this one is a replica of (see [`Server::replica`]).
+    shared_url: Option<String>,
     extra: Vec<String>,
     /// Shared HTTP client.
     pub http: reqwest::blocking::Client,
@@ -161,6 +163,7 @@ impl Server {
             url: String::new(),
             data_dir: tempfile::tempdir().expect("tempdir"),
             db,
+            shared_url: None,
             extra: extra.iter().map(|s| s.to_string()).collect(),
             http: reqwest::blocking::Client::builder()
                 .timeout(Duration::from_secs(60))
@@ -177,11 +180,39 @@ impl Server {
             "--data-dir".to_owned(),
             self.data_dir.path().display().to_string(),
         ];
-        if let Some(db) = &self.db {
+        if let Some(url) = self
+            .db
+            .as_ref()
+            .map(|db| &db.url)
+            .or(self.shared_url.as_ref())
+        {
             args.push("--database-url".into());
-            args.push(db.url.clone());
+            args.push(url.clone());
         }
         args
+    }
+
+    /// Starts another `weft serve` on this server's PostgreSQL database, with its own
+    /// data directory (its own search index): a replica. The database stays this
+    /// server's, dropped with it.
+    pub fn replica(&self, extra: &[&str]) -> Server {
+        let url = self
+            .db
+            .as_ref()
+            .map(|db| db.url.clone())
+            .or(self.shared_url.clone())
+            .expect("replicas share a PostgreSQL database");
+        let mut s = Server {
+            child: None,
+            url: String::new(),
+            data_dir: tempfile::tempdir().expect("tempdir"),
+            db: None,
+            shared_url: Some(url),
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+            http: self.http.clone(),
+        };
+        s.spawn();
+        s
     }
 
     fn spawn(&mut self) {
@@ -411,6 +442,35 @@ impl Server {
         self.restart();
     }
 
+    /// Opens `/graphql` as a WebSocket speaking graphql-transport-ws (the server must
+    /// agree to the subprotocol); reads time out after `read_timeout`.
+    pub fn graphql_ws(
+        &self,
+        read_timeout: Duration,
+    ) -> tungstenite::WebSocket<std::net::TcpStream> {
+        use tungstenite::client::IntoClientRequest;
+        let host = self.url.trim_start_matches("http://");
+        let stream = std::net::TcpStream::connect(host).expect("connect");
+        stream
+            .set_read_timeout(Some(read_timeout))
+            .expect("read timeout");
+        let mut req = format!("ws://{host}/graphql")
+            .into_client_request()
+            .expect("request");
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().expect("header value"),
+        );
+        let (socket, resp) = tungstenite::client(req, stream).expect("websocket handshake");
+        assert_eq!(
+            resp.headers()
+                .get("sec-websocket-protocol")
+                .and_then(|v| v.to_str().ok()),
+            Some("graphql-transport-ws")
+        );
+        socket
+    }
+
     /// Runs another `weft` command against this server's store.
     pub fn weft(&self, args: &[&str]) -> std::process::Output {
         Command::new(weft_bin())
@@ -441,6 +501,8 @@ pub struct GqlResponse {
     pub content_type: String,
     /// The `WWW-Authenticate` header, when sent.
     pub www_authenticate: Option<String>,
+    /// Every header.
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl From<reqwest::blocking::Response> for GqlResponse {
@@ -454,6 +516,7 @@ impl From<reqwest::blocking::Response> for GqlResponse {
         let status = resp.status().as_u16();
         let content_type = header("content-type").unwrap_or_default();
         let www_authenticate = header("www-authenticate");
+        let headers = resp.headers().clone();
         let text = resp.text().unwrap_or_default();
         GqlResponse {
             status,
@@ -461,6 +524,7 @@ impl From<reqwest::blocking::Response> for GqlResponse {
             text,
             content_type,
             www_authenticate,
+            headers,
         }
     }
 }

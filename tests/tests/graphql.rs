@@ -16,7 +16,6 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, WebSocket};
 use weft_tests::{Backend, Server, backends, enc, eventually};
 
@@ -1555,25 +1554,7 @@ impl Ws {
     /// Opens `/graphql` with the graphql-transport-ws subprotocol and sends
     /// `connection_init` with `payload`.
     fn open(s: &Server, payload: Value) -> Ws {
-        let host = s.url.trim_start_matches("http://").to_owned();
-        let stream = TcpStream::connect(&host).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        let mut req = format!("ws://{host}/graphql")
-            .into_client_request()
-            .expect("request");
-        req.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        let (socket, resp) = tungstenite::client(req, stream).expect("websocket handshake");
-        assert_eq!(
-            resp.headers()
-                .get("sec-websocket-protocol")
-                .and_then(|v| v.to_str().ok()),
-            Some("graphql-transport-ws")
-        );
+        let socket = s.graphql_ws(Duration::from_secs(10));
         let mut ws = Ws { socket };
         ws.send(json!({"type": "connection_init", "payload": payload}));
         ws

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tungstenite::Message;
-use tungstenite::client::IntoClientRequest;
 use weft_tests::hostile::fan_out_on;
 use weft_tests::{Backend, Server, workspace};
 
@@ -227,19 +226,7 @@ scopes = ["read"]
 #[test]
 fn the_websocket_path_refuses_the_same_documents() {
     let s = Server::start(Backend::Sqlite, &[]);
-    let host = s.url.trim_start_matches("http://").to_owned();
-    let stream = TcpStream::connect(&host).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let mut req = format!("ws://{host}/graphql")
-        .into_client_request()
-        .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut ws, _) = tungstenite::client(req, stream).expect("websocket handshake");
+    let mut ws = s.graphql_ws(Duration::from_secs(10));
     let send = |ws: &mut tungstenite::WebSocket<TcpStream>, v: Value| {
         ws.send(Message::Text(v.to_string().into())).expect("send");
     };

@@ -237,16 +237,7 @@ fn past_the_connection_cap_new_clients_wait_for_a_free_slot() {
 /// Opens a graphql-transport-ws subscription to `metadataChanges`.
 fn subscription(s: &Server) -> tungstenite::WebSocket<TcpStream> {
     use tungstenite::Message;
-    use tungstenite::client::IntoClientRequest;
-    let stream = connect(s, Duration::from_secs(30));
-    let mut req = format!("ws://{}/graphql", host(s))
-        .into_client_request()
-        .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header value"),
-    );
-    let (mut ws, _) = tungstenite::client(req, stream).expect("websocket handshake");
+    let mut ws = s.graphql_ws(Duration::from_secs(30));
     let send = |ws: &mut tungstenite::WebSocket<TcpStream>, v: Value| {
         ws.send(Message::Text(v.to_string().into())).expect("send");
     };

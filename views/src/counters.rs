@@ -44,10 +44,15 @@ impl DerivedView for NamespaceCounters {
                 last_event_at: at,
             })
             .collect();
-        let cursor = entries.last().map(|e| e.seq);
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+            return Ok(());
+        };
+        // `false`: another replica counted these entries first; the runner reads the
+        // cursor again and goes on from where that one stopped.
         store
-            .add_namespace_counts(counts, self.name(), cursor)
-            .await
+            .add_namespace_counts(counts, self.name(), (first.seq, last.seq))
+            .await?;
+        Ok(())
     }
 
     async fn reset(&mut self, store: &Store) -> Result<(), StoreError> {

@@ -234,6 +234,7 @@ pub struct GraphHandle {
     inner: Arc<RwLock<GraphCatalog>>,
     progress: watch::Receiver<i64>,
     pending: Arc<std::sync::atomic::AtomicI64>,
+    position: Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// The graph is still being loaded.
@@ -250,6 +251,12 @@ impl GraphHandle {
     /// The last log entry the graph reflects.
     pub fn seq(&self) -> i64 {
         *self.progress.borrow()
+    }
+
+    /// The last log entry every read of the graph reflects: [`GraphHandle::seq`], but
+    /// not past a job or dataset still waiting to be re-read.
+    pub fn position(&self) -> i64 {
+        self.position.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Jobs and datasets touched too recently to be re-read yet: the graph reflects
@@ -273,6 +280,7 @@ pub struct LineageGraphView {
     follower: Follower,
     progress: watch::Sender<i64>,
     pending: Arc<std::sync::atomic::AtomicI64>,
+    position: Arc<std::sync::atomic::AtomicI64>,
     /// When edges were last checked for staleness.
     last_stale: Instant,
 }
@@ -284,10 +292,12 @@ impl LineageGraphView {
         let inner = Arc::new(RwLock::new(GraphCatalog::new(&settings)));
         let (progress_tx, progress) = watch::channel(0i64);
         let pending = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let position = Arc::new(std::sync::atomic::AtomicI64::new(0));
         let handle = GraphHandle {
             inner: inner.clone(),
             progress,
             pending: pending.clone(),
+            position: position.clone(),
         };
         let view = LineageGraphView {
             follower: Follower {
@@ -298,6 +308,7 @@ impl LineageGraphView {
             },
             progress: progress_tx,
             pending,
+            position,
             last_stale: Instant::now(),
         };
         (view, handle)
@@ -340,14 +351,23 @@ impl DerivedView for LineageGraphView {
     /// Re-reads what waited out its interval, then tells readers how far the graph is.
     async fn after(&mut self, _store: &Store, reached: i64) -> Result<(), StoreError> {
         self.follower.apply_due().await?;
-        let waiting = {
+        let (waiting, floor) = {
             let t = self.follower.throttle();
-            t.0.pending() + t.1.pending()
+            (t.0.pending() + t.1.pending(), floor(&t))
         };
         self.pending
             .store(waiting as i64, std::sync::atomic::Ordering::Relaxed);
+        self.position.store(
+            super::below(reached, floor),
+            std::sync::atomic::Ordering::Release,
+        );
         let _ = self.progress.send(reached);
         Ok(())
+    }
+
+    /// Not past a job or dataset still waiting to be re-read.
+    fn position(&self, _reached: i64) -> i64 {
+        self.position.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Marks edges not seen within the configured window stale, once a minute.
@@ -364,6 +384,11 @@ impl DerivedView for LineageGraphView {
         *self.follower.write() = GraphCatalog::new(&self.follower.settings);
         self.follower.load().await
     }
+}
+
+/// The first log entry a waiting job or dataset was touched by.
+fn floor(t: &(Throttle, Throttle)) -> Option<i64> {
+    t.0.floor().into_iter().chain(t.1.floor()).min()
 }
 
 struct Follower {
@@ -545,7 +570,8 @@ impl Follower {
             return Ok(());
         };
         let none = HashSet::new();
-        let mut reading = self.read_changes(entries, &none, &none).await?;
+        let first = entries.first().map_or(last, |e| e.seq);
+        let mut reading = self.read_changes(entries, &none, &none, first).await?;
         if entries.iter().any(|e| e.kind == "tag.review") {
             for e in self.store.read_log(cursor, last - cursor, true).await? {
                 if e.kind != "tag.review" {
@@ -568,12 +594,14 @@ impl Follower {
 
     /// Re-reads the jobs and datasets whose wait is over.
     async fn apply_due(&self) -> Result<(), StoreError> {
-        let (jobs, datasets) = {
+        let (jobs, datasets, from) = {
             let t = self.throttle();
-            (t.0.due(), t.1.due())
+            // What a due job's datasets wait for was touched no earlier than the job.
+            let from = floor(&t).unwrap_or(i64::MAX);
+            (t.0.due(), t.1.due(), from)
         };
         if !jobs.is_empty() || !datasets.is_empty() {
-            let reading = self.read_changes(&[], &jobs, &datasets).await?;
+            let reading = self.read_changes(&[], &jobs, &datasets, from).await?;
             apply(&mut self.write(), &self.settings, reading);
         }
         Ok(())
@@ -596,6 +624,7 @@ impl Follower {
         entries: &[LogEntry],
         due_jobs: &HashSet<i64>,
         due_datasets: &HashSet<i64>,
+        from: i64,
     ) -> Result<Reading, StoreError> {
         let mut reading = Reading::default();
         let mut reader = self.store.state_reader().await?;
@@ -607,7 +636,7 @@ impl Follower {
         let mut forced: HashSet<i64> = due_datasets.clone();
         forced.extend(named.datasets);
         let mut datasets: HashSet<i64> = forced.clone();
-        let jobs: Vec<i64> = self.throttle().0.split(jobs, due_jobs);
+        let jobs: Vec<i64> = self.throttle().0.split(jobs, due_jobs, from);
         for chunk in jobs.chunks(CHUNK) {
             for &j in chunk {
                 reading.io.insert(j, (Vec::new(), Vec::new(), 0));
@@ -616,7 +645,7 @@ impl Follower {
                 datasets.insert(reading.io_row(r));
             }
         }
-        let datasets: Vec<i64> = self.throttle().1.split(datasets, &forced);
+        let datasets: Vec<i64> = self.throttle().1.split(datasets, &forced, from);
         let (known, seen): (HashSet<i64>, HashMap<i64, DatasetSeen>) = {
             let cat = self.inner.read().unwrap_or_else(|e| e.into_inner());
             (

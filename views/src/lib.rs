@@ -35,6 +35,7 @@
 
 pub mod counters;
 pub mod graph;
+pub mod positions;
 pub mod search;
 pub mod sql_lineage;
 
@@ -45,6 +46,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+pub use positions::Positions;
 use weft_store::log::LogEntry;
 use weft_store::log_subjects::Named;
 use weft_store::state_reader::StateReader;
@@ -138,6 +140,13 @@ pub trait DerivedView: Send + 'static {
         None
     }
 
+    /// The log position readers of the view see, once a round reached `reached`: the
+    /// highest entry every read reflects. The same as `reached` unless the view defers
+    /// work (re-reads spaced in time, commits of its index spaced in time).
+    fn position(&self, reached: i64) -> i64 {
+        reached
+    }
+
     /// Forgets all derived state and moves the cursor back, for a rebuild.
     fn reset(&mut self, store: &Store) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
@@ -157,12 +166,13 @@ pub async fn catch_up<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64
         if let Some(b) = bound {
             entries.retain(|e| e.seq <= b);
         }
-        let Some(last) = entries.last() else {
+        if entries.is_empty() {
             return Ok(cursor);
-        };
-        let last = last.seq;
+        }
         view.apply(store, &entries).await?;
-        cursor = last;
+        // Read again rather than assumed to be `last`: a view kept in the shared
+        // database may find another replica applied these entries (or more) first.
+        cursor = view.cursor(store).await?;
     }
 }
 
@@ -181,21 +191,32 @@ async fn round<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64, V::Er
 
 /// Runs a view until `shutdown` turns true: start it, then catch up, and wait for the
 /// next commit (or a poll interval, for other replicas' commits, or the view's own next
-/// round), and repeat. Each round's position goes to `observer` when there is one.
+/// round), and repeat. Each round's position goes to `observer` when there is one, and
+/// what readers see of the view to `positions` when given.
 pub fn spawn<V: DerivedView>(
     mut view: V,
     store: Store,
     mut committed: watch::Receiver<i64>,
     mut shutdown: watch::Receiver<bool>,
     observer: Option<Arc<dyn ViewObserver>>,
+    positions: Option<Positions>,
 ) -> tokio::task::JoinHandle<()> {
+    if let Some(p) = &positions {
+        p.register(view.name());
+    }
     tokio::spawn(async move {
         let mut started = false;
         loop {
             if !started {
                 match view.start(&store).await {
                     Ok(true) => started = true,
-                    Ok(false) => return,
+                    Ok(false) => {
+                        // A view that cannot run serves no reads: it holds nobody back.
+                        if let Some(p) = &positions {
+                            p.remove(view.name());
+                        }
+                        return;
+                    }
                     Err(e) => {
                         tracing::warn!(view = view.name(), error = %e, "derived view failed to start; will retry")
                     }
@@ -206,6 +227,9 @@ pub fn spawn<V: DerivedView>(
                     Ok(seq) => {
                         if let Some(o) = &observer {
                             o.set_view_seq(view.name(), seq);
+                        }
+                        if let Some(p) = &positions {
+                            p.set(view.name(), view.position(seq));
                         }
                     }
                     Err(e) => {
@@ -235,7 +259,9 @@ async fn wait_or_stop(due: Duration, shutdown: &mut watch::Receiver<bool>) -> bo
 }
 
 /// Waits before a view's next catch-up: at least [`MIN_INTERVAL`], then until a commit
-/// (or a second, for other replicas' commits). Returns whether to stop.
+/// (this replica's, or on PostgreSQL another's, heard through LISTEN/NOTIFY: the server
+/// merges both into `committed`), or a second at most, the poll that is the backstop
+/// for a notification lost. Returns whether to stop.
 ///
 /// At most one catch-up per interval: under load the writer commits hundreds of times a
 /// second, and a view transaction per commit would contend with it for the database's
@@ -353,20 +379,23 @@ pub(crate) async fn touched_datasets(
 /// graph a few seconds behind is still current.
 pub(crate) const RECHECK: Duration = Duration::from_secs(5);
 
-/// When each id was last re-read, and those touched since then.
+/// When each id was last re-read, and those touched since then (with the first log
+/// entry that touched each while it waited: a view does not reflect that entry yet).
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
     last: HashMap<i64, Instant>,
-    pending: HashSet<i64>,
+    pending: HashMap<i64, i64>,
 }
 
 impl Throttle {
-    /// Of `ids`, those to re-read now (recorded as read); the rest wait until their
-    /// interval has passed. `forced` ids are always due.
+    /// Of `ids` (touched by entries from `from` on), those to re-read now (recorded as
+    /// read); the rest wait until their interval has passed. `forced` ids are always
+    /// due.
     pub(crate) fn split(
         &mut self,
         ids: impl IntoIterator<Item = i64>,
         forced: &HashSet<i64>,
+        from: i64,
     ) -> Vec<i64> {
         let now = Instant::now();
         let mut due = Vec::new();
@@ -380,7 +409,8 @@ impl Throttle {
                 self.pending.remove(&id);
                 due.push(id);
             } else {
-                self.pending.insert(id);
+                let first = self.pending.entry(id).or_insert(from);
+                *first = (*first).min(from);
             }
         }
         due
@@ -391,11 +421,17 @@ impl Throttle {
         self.pending.len()
     }
 
+    /// The first log entry a waiting id was touched by: the view reflects the log only
+    /// up to the entry before it. `None` when nothing waits.
+    pub(crate) fn floor(&self) -> Option<i64> {
+        self.pending.values().min().copied()
+    }
+
     /// Waiting ids whose interval has passed.
     pub(crate) fn due(&self) -> HashSet<i64> {
         let now = Instant::now();
         self.pending
-            .iter()
+            .keys()
             .copied()
             .filter(|id| {
                 self.last
@@ -404,4 +440,10 @@ impl Throttle {
             })
             .collect()
     }
+}
+
+/// The position a view with deferred work reflects: what it `reached`, but not the
+/// entry that touched the first id still waiting (`floor`) or anything after it.
+pub(crate) fn below(reached: i64, floor: Option<i64>) -> i64 {
+    floor.map_or(reached, |f| reached.min(f - 1))
 }

@@ -158,6 +158,9 @@ pub struct SearchView {
     /// The log position the index reflects (the `cursor` file has it as of the last
     /// commit).
     cursor: i64,
+    /// The log position searches see: committed, not waiting for a re-index, and with
+    /// the graph's column tags read at least that far.
+    visible: i64,
 }
 
 impl SearchView {
@@ -189,6 +192,7 @@ impl SearchView {
                 column_tags: ColumnTags::new(),
             },
             cursor: 0,
+            visible: 0,
         };
         (view, handle)
     }
@@ -258,7 +262,8 @@ impl DerivedView for SearchView {
             column_tags,
             ..
         } = &mut self.follow;
-        let seq = graph.seq();
+        // The graph's position moves without its cursor when deferred re-reads land.
+        let seq = (graph.seq(), graph.position());
         if *graph_seq != Some(seq) {
             let read = graph.read().ok().map(|g| g.live_column_tags());
             if let Some(fresh) = read {
@@ -295,10 +300,11 @@ impl DerivedView for SearchView {
         // A new dataset is indexed at once; one indexed in the last few seconds waits
         // (a busy job's output would otherwise be re-indexed on every run). Job ids
         // are another id space: they are throttled apart, under negated keys.
-        let ids = follow.throttle.split(touched, &none);
+        let first = entries.first().map_or(last, |e| e.seq);
+        let ids = follow.throttle.split(touched, &none, first);
         let job_ids: Vec<i64> = follow
             .throttle
-            .split(jobs.into_iter().map(|j| -j), &none)
+            .split(jobs.into_iter().map(|j| -j), &none, first)
             .into_iter()
             .map(|j| -j)
             .collect();
@@ -316,7 +322,7 @@ impl DerivedView for SearchView {
         let handle = &self.handle;
         let due: Vec<i64> = follow.throttle.due().into_iter().collect();
         if !due.is_empty() {
-            let ids = follow.throttle.split(due, &HashSet::new());
+            let ids = follow.throttle.split(due, &HashSet::new(), i64::MAX);
             let mut reader = store.state_reader().await?;
             let (jobs, datasets): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|&i| i < 0);
             let jobs: Vec<i64> = jobs.into_iter().map(|j| -j).collect();
@@ -341,7 +347,18 @@ impl DerivedView for SearchView {
             std::fs::write(self.dir.join("cursor"), reached.to_string())?;
             *committed_at = std::time::Instant::now();
         }
+        if !*dirty {
+            // Everything indexed is committed: searches see up to `reached`, but not
+            // what waits to be re-indexed, nor past the graph tags were read at.
+            let tags_at = follow.graph_seq.map_or(0, |(_, position)| position);
+            self.visible = super::below(reached, follow.throttle.floor()).min(tags_at);
+        }
         Ok(())
+    }
+
+    /// What searches see (see `visible`), not what was applied.
+    fn position(&self, _reached: i64) -> i64 {
+        self.visible
     }
 
     /// Refreshes every document's priors every `refresh_every`.
@@ -462,8 +479,9 @@ struct Follow {
     /// The lineage graph, whose column tags (detected, propagated, reviewed) count as
     /// the tags of their datasets.
     graph: GraphHandle,
-    /// The graph position `column_tags` was read at (`None` before the graph is loaded).
-    graph_seq: Option<i64>,
+    /// The graph's cursor and position when `column_tags` was read (`None` before the
+    /// graph is loaded).
+    graph_seq: Option<(i64, i64)>,
     /// Live column tags per dataset, as last read from the graph.
     column_tags: ColumnTags,
 }

@@ -260,10 +260,18 @@ impl DerivedView for SqlLineage {
         }
 
         let records: Vec<JobSqlLineage> = outcomes.iter().map(Outcome::record).collect();
-        let cursor = entries.last().map(|e| e.seq);
-        store
-            .write_sql_lineage(&gone, &records, self.name(), cursor)
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+            return Ok(());
+        };
+        let claimed = store
+            .write_sql_lineage(&gone, &records, self.name(), (first.seq, last.seq))
             .await?;
+        if !claimed {
+            // Another replica applied these entries first; what was analysed here was
+            // not written, so it is not remembered either.
+            tracing::debug!(view = self.name(), "entries applied by another replica");
+            return Ok(());
+        }
         if self.analysed.len() + due.len() > REMEMBERED_JOBS {
             self.analysed.clear();
         }

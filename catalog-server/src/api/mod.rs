@@ -8,6 +8,7 @@ pub mod error;
 pub mod graph;
 pub mod marquez;
 pub mod ops;
+pub mod position;
 pub mod push;
 pub mod read;
 pub mod search;
@@ -55,6 +56,13 @@ pub struct AppState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Signs the log head the API reports, when configured.
     pub log_key: Option<weft_store::signing::HeadKey>,
+    /// The last committed sequence number this replica knows of: its own writer's
+    /// commits and, on PostgreSQL, every replica's (what the views wake on).
+    pub commits: tokio::sync::watch::Receiver<i64>,
+    /// How far the derived views have applied the log: the position reads reflect.
+    pub positions: weft_views::Positions,
+    /// Longest a request waits for the position it asks for (`[replica] max_wait`).
+    pub max_position_wait: std::time::Duration,
 }
 
 /// The whole API.
@@ -115,6 +123,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         // The web UI: API paths no route matched still get the JSON 404.
         .fallback(crate::web::fallback)
+        // Inside the guard: an unauthenticated request waits for nothing.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            position::track,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         // The limit applies to the body as sent; push.rs applies it again after gzip.
@@ -169,8 +182,8 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let Some(scope) = required_scope(req.method(), req.uri().path(), routed) else {
         return next.run(req).await;
     };
-    match state.tokens.authorize(req.headers(), scope) {
-        Ok(_) => next.run(req).await,
+    let mut refused = match state.tokens.authorize(req.headers(), scope) {
+        Ok(_) => return next.run(req).await,
         Err(Refusal::Unauthenticated) => {
             state.metrics.rejected("unauthorized");
             let mut resp = error::ApiError::new(
@@ -192,7 +205,10 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
             )
             .into_response()
         }
-    }
+    };
+    // A refusal is an API response too: it says where the replica stands.
+    position::stamp(&state, req.uri().path(), &mut refused);
+    refused
 }
 
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -288,6 +288,35 @@ async fn execute(
             modern,
         );
     }
+    // Read-your-writes: `extensions.minLogPosition` in the body, like the header the
+    // API's middleware has already waited for.
+    let mut read_at = crate::api::position::current();
+    if let Some(min) = req.extensions.0.get("minLogPosition") {
+        let min = match min {
+            async_graphql::Value::Number(n) => n.as_i64().filter(|n| *n >= 0),
+            _ => None,
+        };
+        let Some(min) = min else {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "extensions.minLogPosition must be a change-log sequence number (a non-negative integer)",
+                modern,
+            );
+        };
+        match crate::api::position::reach(s, min, "extensions.minLogPosition").await {
+            Ok(at) => {
+                if let Some((a, _)) = &mut read_at {
+                    *a = (*a).max(at);
+                }
+            }
+            Err(e) => {
+                let mut resp = e.into_response();
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return resp;
+            }
+        }
+    }
     let counter = Arc::new(AtomicU64::new(0));
     let req = req
         .data(Viewer { caller, scopes })
@@ -333,6 +362,17 @@ async fn execute(
         "sqlStatements".into(),
         async_graphql::Value::from(counter.load(Ordering::Relaxed)),
     );
+    // The position the response reflects: what the mutation wrote, or what the replica
+    // had applied when the request started.
+    let position = match &read_at {
+        Some((at, written)) => {
+            let p = crate::api::position::response_position(s, written, *at).await;
+            resp.extensions
+                .insert("logPosition".into(), async_graphql::Value::from(p));
+            Some(p)
+        }
+        None => None,
+    };
     let code_of = |c: &str| {
         resp.errors.iter().any(|e| {
             e.extensions
@@ -372,6 +412,10 @@ async fn execute(
     let mut out = (status, body).into_response();
     out.headers_mut()
         .insert(header::CONTENT_TYPE, content_type(modern));
+    if let Some(p) = position {
+        out.headers_mut()
+            .insert(crate::api::position::POSITION, HeaderValue::from(p));
+    }
     if status == StatusCode::UNAUTHORIZED {
         out.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

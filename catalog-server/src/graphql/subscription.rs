@@ -108,7 +108,8 @@ impl SubscriptionRoot {
         let feed = Feed {
             cursor,
             buffer: VecDeque::new(),
-            committed: s.writer.committed(),
+            // Every replica's commits, not only this one's writer's.
+            committed: s.commits.clone(),
             shutdown: s.shutdown.clone(),
             guard: s.metrics.subscription_opened(),
             _slot: slot,
