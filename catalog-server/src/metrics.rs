@@ -28,6 +28,7 @@ pub struct Metrics {
     view_pending: Mutex<BTreeMap<String, i64>>,
     crawls: Mutex<BTreeMap<String, CrawlStatus>>,
     subscriptions: AtomicI64,
+    leader: std::sync::atomic::AtomicBool,
 }
 
 /// Held by one open GraphQL subscription; dropping it (the client went away, or the
@@ -122,6 +123,11 @@ impl Metrics {
         if let Ok(mut m) = self.view_pending.lock() {
             m.insert(view.to_owned(), n);
         }
+    }
+
+    /// Sets whether this server holds the leader lease (runs the scheduled crawls).
+    pub fn set_leader(&self, leader: bool) {
+        self.leader.store(leader, Ordering::Relaxed);
     }
 
     /// Records the end of a scheduled crawl.
@@ -276,6 +282,17 @@ impl Metrics {
                 let _ = writeln!(s, "weft_view_pending{{view=\"{view}\"}} {n}");
             }
         }
+        let _ = writeln!(
+            s,
+            "# HELP weft_leader 1 while this server holds the leader lease: of the servers \
+             on one store, the leader runs the scheduled crawls."
+        );
+        let _ = writeln!(s, "# TYPE weft_leader gauge");
+        let _ = writeln!(
+            s,
+            "weft_leader {}",
+            u8::from(self.leader.load(Ordering::Relaxed))
+        );
         let crawls = self.crawl_status();
         if !crawls.is_empty() {
             let _ = writeln!(

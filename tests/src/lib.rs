@@ -147,6 +147,8 @@ pub struct Server {
     /// The data directory (kept across restarts).
     pub data_dir: tempfile::TempDir,
     db: Option<TestDb>,
+    /// A database someone else owns (a replica's), when `db` is `None`.
+    database_url: Option<String>,
     extra: Vec<String>,
     /// Shared HTTP client.
     pub http: reqwest::blocking::Client,
@@ -156,11 +158,22 @@ impl Server {
     /// Starts a server on `backend` with extra `serve` arguments.
     pub fn start(backend: Backend, extra: &[&str]) -> Server {
         let db = (backend == Backend::Postgres).then(TestDb::create);
+        Server::launch(db, None, extra)
+    }
+
+    /// Starts a server with its own data directory on an existing PostgreSQL database
+    /// that the caller owns: one of several replicas.
+    pub fn start_on(database_url: &str, extra: &[&str]) -> Server {
+        Server::launch(None, Some(database_url.to_owned()), extra)
+    }
+
+    fn launch(db: Option<TestDb>, database_url: Option<String>, extra: &[&str]) -> Server {
         let mut s = Server {
             child: None,
             url: String::new(),
             data_dir: tempfile::tempdir().expect("tempdir"),
             db,
+            database_url,
             extra: extra.iter().map(|s| s.to_string()).collect(),
             http: reqwest::blocking::Client::builder()
                 .timeout(Duration::from_secs(60))
@@ -177,9 +190,14 @@ impl Server {
             "--data-dir".to_owned(),
             self.data_dir.path().display().to_string(),
         ];
-        if let Some(db) = &self.db {
+        if let Some(url) = self
+            .db
+            .as_ref()
+            .map(|d| &d.url)
+            .or(self.database_url.as_ref())
+        {
             args.push("--database-url".into());
-            args.push(db.url.clone());
+            args.push(url.clone());
         }
         args
     }
