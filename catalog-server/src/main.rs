@@ -482,6 +482,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             Ok(code)
         }
         Command::Reindex { .. } => {
+            let _dir = weft_store::lease::claim_data_dir(&cfg.data_dir)?;
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
@@ -492,7 +493,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                 &cfg.search_weights,
             )
             .await
-            .context("reindex (is a server running on this data directory?)")?;
+            .context("reindex")?;
             outln!(
                 "indexed {} datasets and {} jobs in {:.1} s (log position {})",
                 s.datasets,
@@ -507,6 +508,8 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
+            // A rebuild wipes current state under any running server's caches.
+            let _alone = store.claim_for_maintenance().await?;
             let s = offline::rebuild(&store, &cfg.sql, &cfg.aliases)
                 .await
                 .context("rebuild")?;

@@ -30,6 +30,7 @@ pub struct Metrics {
     subscriptions: AtomicI64,
     log_notifications: AtomicU64,
     log_listener_reconnects: AtomicU64,
+    leader: std::sync::atomic::AtomicBool,
 }
 
 /// Held by one open GraphQL subscription; dropping it (the client went away, or the
@@ -124,6 +125,11 @@ impl Metrics {
         if let Ok(mut m) = self.view_pending.lock() {
             m.insert(view.to_owned(), n);
         }
+    }
+
+    /// Sets whether this server holds the leader lease (runs the scheduled crawls).
+    pub fn set_leader(&self, leader: bool) {
+        self.leader.store(leader, Ordering::Relaxed);
     }
 
     /// Records the end of a scheduled crawl.
@@ -299,6 +305,17 @@ impl Metrics {
             s,
             "weft_log_listener_reconnects_total {}",
             self.log_listener_reconnects.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_leader 1 while this server holds the leader lease: of the servers \
+             on one store, the leader runs the scheduled crawls."
+        );
+        let _ = writeln!(s, "# TYPE weft_leader gauge");
+        let _ = writeln!(
+            s,
+            "weft_leader {}",
+            u8::from(self.leader.load(Ordering::Relaxed))
         );
         let crawls = self.crawl_status();
         if !crawls.is_empty() {

@@ -6,6 +6,7 @@
 
 pub mod conn;
 pub mod deadline;
+pub mod leader;
 
 use std::sync::Arc;
 
@@ -35,6 +36,9 @@ pub enum ServeError {
     /// The log signing key cannot be used.
     #[error(transparent)]
     SigningKey(#[from] weft_store::signing::KeyError),
+    /// Another process uses the store in a way this server cannot share.
+    #[error(transparent)]
+    Claim(#[from] weft_store::lease::ClaimError),
 }
 
 /// Runs the server until a shutdown signal.
@@ -48,6 +52,11 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         .transpose()?;
     let store_cfg = store_config(&cfg);
     let store = Store::open(&store_cfg).await?;
+    // Held until the process exits: on SQLite it keeps a second server off the file,
+    // on PostgreSQL it keeps `weft rebuild` off the store while this one runs.
+    let _claim = store.claim_for_server().await?;
+    // The search index in the data directory is this process's alone.
+    let _dir = weft_store::lease::claim_data_dir(&cfg.data_dir)?;
     let metrics = Arc::new(Metrics::default());
     let (writer, writer_task) =
         pipeline::spawn(&store_cfg, metrics.clone(), EDGE_REFRESH_MICROS).await?;
@@ -121,12 +130,15 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     let token_refresher =
         spawn_token_refresher(store.clone(), tokens.clone(), stop_views.subscribe());
     let (stop_crawls, crawls_stopped) = watch::channel(false);
+    let (leading, leadership) =
+        leader::spawn(store.clone(), metrics.clone(), stop_views.subscribe());
     let crawlers = crate::crawl::schedule(
         &cfg.crawl,
         store.clone(),
         writer.clone(),
         cfg.aliases.clone(),
         metrics.clone(),
+        leading,
         crawls_stopped,
     );
     let (stop_http, http_stopping) = watch::channel(false);
@@ -205,6 +217,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         let _ = t.await;
     }
     let _ = token_refresher.await;
+    let _ = leadership.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

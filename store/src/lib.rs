@@ -26,6 +26,7 @@ pub mod derived_lineage;
 pub mod edits;
 pub mod graph_state;
 pub mod group_commit;
+pub mod lease;
 pub mod log;
 pub mod log_subjects;
 pub mod lookup;
