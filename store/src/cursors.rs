@@ -49,3 +49,12 @@ impl Store {
         self.set_view_cursor(&mut conn, name, 0).await
     }
 }
+
+impl Store {
+    /// Records a view's cursor on its own, for a view whose state lives outside the
+    /// database (the Kafka change feed records it once the broker acknowledged a page).
+    pub async fn record_view_cursor(&self, name: &str, seq: i64) -> Result<(), StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        self.set_view_cursor(&mut conn, name, seq).await
+    }
+}

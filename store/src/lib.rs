@@ -36,6 +36,7 @@ pub mod rebuild;
 pub mod reviews;
 pub mod search_docs;
 pub mod signing;
+pub mod source_positions;
 pub mod sqlite_alloc;
 pub mod state_reader;
 pub mod tokens;
