@@ -6,6 +6,7 @@
 
 pub mod conn;
 pub mod deadline;
+pub mod kafka;
 
 use std::sync::Arc;
 
@@ -35,6 +36,9 @@ pub enum ServeError {
     /// The log signing key cannot be used.
     #[error(transparent)]
     SigningKey(#[from] weft_store::signing::KeyError),
+    /// A Kafka consumer or the change feed could not start.
+    #[error(transparent)]
+    Kafka(#[from] weft_kafka::KafkaError),
 }
 
 /// Runs the server until a shutdown signal.
@@ -115,6 +119,14 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         metrics.clone(),
         crawls_stopped,
     );
+    let consumers = kafka::start_consumers(&cfg, &store, &writer)?;
+    let feed = kafka::start_feed(
+        &cfg,
+        &store,
+        &writer,
+        stop_views.subscribe(),
+        metrics.clone(),
+    )?;
     let (stop_http, http_stopping) = watch::channel(false);
     let deadlines = deadline::Deadlines {
         body_timeout: cfg.http.body_timeout,
@@ -136,6 +148,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         graphql: cfg.graphql,
         shutdown: http_stopping,
         log_key,
+        kafka: Arc::new(consumers.statuses()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
@@ -174,8 +187,14 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
             abort.abort();
         }
     }
+    // Kafka consumers hold writer handles too: a page in hand is dropped uncommitted
+    // (it is read again from the stored position at the next start).
+    consumers.stop().await;
     writer_task.join().await;
     let _ = stop_views.send(true);
+    if let Some(f) = feed {
+        let _ = f.await;
+    }
     let _ = counters.await;
     let _ = sql_lineage.await;
     let _ = graph_task.await;
