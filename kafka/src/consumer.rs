@@ -1,7 +1,8 @@
 //! The consumer: OpenLineage events from Kafka topics into the store, exactly once.
 //!
 //! A `BaseConsumer` runs on a thread of its own and applies messages page by page: a
-//! page (at most [`PAGE_MESSAGES`] messages, gathered for at most [`PAGE_WAIT`]) is
+//! page (at most [`PAGE_MESSAGES`] messages or [`PAGE_BYTES`], gathered for at most
+//! [`PAGE_WAIT`]) is
 //! decoded like a `POST /api/v1/lineage` body, its refused items are produced to the
 //! dead-letter topic and acknowledged, and then its changes, the positions after its
 //! messages and its dead letters go to the writer as one submission, committed in one
@@ -48,6 +49,10 @@ use crate::status::{ConsumerState, ConsumerStatus, PartitionStatus};
 
 /// Most messages in one page (one store transaction).
 const PAGE_MESSAGES: usize = 500;
+
+/// Most value bytes in one page: a page of large messages stops early, so a page's
+/// memory stays bounded whatever the producers send.
+const PAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Longest a page gathers messages after its first one. Short, so a page is applied
 /// long before `max.poll.interval.ms` runs out.
@@ -375,8 +380,9 @@ impl Runner {
     /// position (already applied) left out.
     fn read_page(&self) -> Vec<OwnedMessage> {
         let mut out = Vec::new();
+        let mut bytes = 0;
         let mut deadline: Option<Instant> = None;
-        while out.len() < PAGE_MESSAGES && !self.stopping() {
+        while out.len() < PAGE_MESSAGES && bytes < PAGE_BYTES && !self.stopping() {
             let wait = match deadline {
                 None => IDLE_POLL,
                 Some(d) => match d.checked_duration_since(Instant::now()) {
@@ -402,6 +408,7 @@ impl Runner {
                         Some(Some(next)) if m.offset() < next => continue,
                         Some(_) => {}
                     }
+                    bytes += m.payload_len();
                     out.push(m.detach());
                     deadline.get_or_insert_with(|| Instant::now() + PAGE_WAIT);
                 }

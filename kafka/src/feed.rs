@@ -22,8 +22,9 @@ use weft_views::{DerivedView, ViewObserver};
 use crate::KafkaError;
 use crate::settings::FeedSettings;
 
-/// The view's name: the key of its cursor in `view_cursors`.
-pub const FEED_VIEW: &str = "kafka_feed";
+/// The view's name: the key of its cursor in `view_cursors`. A publisher's name, so
+/// `weft rebuild` keeps the cursor (the log it published has not changed).
+pub const FEED_VIEW: &str = "publish.kafka_feed";
 
 /// How long a page may wait for the broker's acknowledgements before the round fails
 /// (and is retried from the cursor).

@@ -213,8 +213,8 @@ fn run_entries(server: &Server) -> Vec<(i64, String)> {
     }
 }
 
-/// A metric's value, or 0 when the server does not show it yet.
-fn metric_or_zero(server: &Server, name: &str) -> f64 {
+/// A metric's value, when the server shows it.
+fn metric_value(server: &Server, name: &str) -> Option<f64> {
     let text = server
         .http
         .get(format!("{}/metrics", server.url))
@@ -225,7 +225,11 @@ fn metric_or_zero(server: &Server, name: &str) -> f64 {
         .find(|l| l.starts_with(name))
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
+}
+
+/// A metric's value, or 0 when the server does not show it yet.
+fn metric_or_zero(server: &Server, name: &str) -> f64 {
+    metric_value(server, name).unwrap_or(0.0)
 }
 
 /// REST reads of everything a set of events created, for comparing two servers: without
@@ -513,6 +517,22 @@ fn malformed_messages_are_dead_lettered_and_the_partition_moves_on() {
         server.metric("weft_kafka_dead_letters_total{topic=\"ol-bad\"}"),
         3.0
     );
+    // The high watermark (4) is known from the client's statistics, and every message
+    // up to it applied or dead-lettered.
+    eventually(
+        "lag of the partition",
+        || {
+            metric_value(
+                &server,
+                "weft_kafka_consumer_lag{group=\"weft\",topic=\"ol-bad\",partition=\"0\"}",
+            )
+        },
+        |v| *v == Some(0.0),
+    );
+    assert_eq!(
+        server.metric("weft_kafka_messages_consumed_total{group=\"weft\",topic=\"ol-bad\"}"),
+        4.0
+    );
     let ready = server.get_ok("/readyz");
     assert_eq!(ready["kafka"]["state"], "running", "{ready}");
     assert_eq!(ready["kafka"]["assigned"], json!(["ol-bad/0"]));
@@ -623,6 +643,65 @@ fn two_servers_share_a_group_and_survive_a_rebalance() {
 }
 
 #[test]
+fn a_store_refusal_pauses_the_partition_and_nothing_is_skipped() {
+    if std::env::var("WEFT_TEST_DATABASE_URL").is_err() {
+        eprintln!("note: WEFT_TEST_DATABASE_URL unset; the store-refusal case needs PostgreSQL");
+        return;
+    }
+    let kafka = Kafka::new();
+    kafka.topic("ol-pause", 1);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let server = consumer(&kafka, Backend::Postgres, "ol-pause", &tmp);
+    let url = server.store_args()[3].clone();
+    produce_stream(&kafka, "ol-pause", 1, 0, 5);
+    eventually(
+        "first events stored",
+        || run_entries(&server).len(),
+        |n| *n == 5,
+    );
+    // The writer now refuses every submission that moves a position.
+    weft_tests::psql(
+        &url,
+        "ALTER TABLE source_positions RENAME TO source_positions_away",
+    );
+    produce_stream(&kafka, "ol-pause", 1, 5, 5);
+    let ready = eventually(
+        "the consumer reports the pause",
+        || server.get("/readyz"),
+        |(_, r)| {
+            r["kafka"]["state"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("paused: store"))
+        },
+    );
+    assert_eq!(ready.0, 200, "the store answers, so the server stays ready");
+    assert_eq!(
+        run_entries(&server).len(),
+        5,
+        "nothing applied without its position"
+    );
+    weft_tests::psql(
+        &url,
+        "ALTER TABLE source_positions_away RENAME TO source_positions",
+    );
+    let entries = eventually(
+        "the rest stored",
+        || run_entries(&server),
+        |e| e.len() >= 10,
+    );
+    assert_eq!(entries.len(), 10);
+    eventually(
+        "the consumer runs again",
+        || server.get_ok("/readyz")["kafka"]["state"].clone(),
+        |s| s == "running",
+    );
+    assert_eq!(
+        metric_or_zero(&server, "weft_kafka_events_duplicate_total"),
+        0.0
+    );
+}
+
+#[test]
 fn an_event_over_http_and_kafka_is_stored_once() {
     let kafka = Kafka::new();
     kafka.topic("ol-both", 1);
@@ -653,7 +732,7 @@ fn an_event_over_http_and_kafka_is_stored_once() {
 }
 
 #[test]
-fn the_change_feed_publishes_every_change_once_in_order_across_a_restart() {
+fn the_change_feed_publishes_every_change_once_in_order_across_a_restart_and_a_rebuild() {
     let kafka = Kafka::new();
     kafka.topic("weft-changes", 1);
     let brokers = kafka.brokers();
@@ -706,5 +785,15 @@ fn the_change_feed_publishes_every_change_once_in_order_across_a_restart() {
     }
     let total = log_len(&server);
     assert!(total >= first + 5);
+    check(&kafka.read_all("weft-changes", 1, total), total);
+    // A rebuild recomputes state from the log; what was published stays published.
+    assert!(server.terminate(), "clean stop");
+    server.rebuild();
+    for n in 15..18 {
+        let e = event(n, "feed", "COMPLETE", "2024-05-01T00:00:00Z", json!([]));
+        assert_eq!(server.post_event(e.to_string()).0, 201);
+    }
+    let total = log_len(&server);
+    assert!(total >= first + 8);
     check(&kafka.read_all("weft-changes", 1, total), total);
 }
