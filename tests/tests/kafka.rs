@@ -536,6 +536,13 @@ fn malformed_messages_are_dead_lettered_and_the_partition_moves_on() {
     let ready = server.get_ok("/readyz");
     assert_eq!(ready["kafka"]["state"], "running", "{ready}");
     assert_eq!(ready["kafka"]["assigned"], json!(["ol-bad/0"]));
+    // The consumer holds a writer handle: a clean stop must not wait on it forever.
+    let mut server = server;
+    assert_eq!(
+        server.terminate_within(Duration::from_secs(30)),
+        Some(true),
+        "SIGTERM stops the consumer, then the writer"
+    );
 }
 
 /// Produces `n` events from `from` in a thread, a few milliseconds apart.
@@ -731,6 +738,14 @@ fn an_event_over_http_and_kafka_is_stored_once() {
     );
 }
 
+/// Posts a COMPLETE event of job `feed` over HTTP for each run number.
+fn post_runs(server: &Server, runs: std::ops::Range<u32>) {
+    for n in runs {
+        let e = event(n, "feed", "COMPLETE", "2024-05-01T00:00:00Z", json!([]));
+        assert_eq!(server.post_event(e.to_string()).0, 201);
+    }
+}
+
 #[test]
 fn the_change_feed_publishes_every_change_once_in_order_across_a_restart_and_a_rebuild() {
     let kafka = Kafka::new();
@@ -743,10 +758,7 @@ fn the_change_feed_publishes_every_change_once_in_order_across_a_restart_and_a_r
         "weft-changes",
     ];
     let mut server = Server::start(Backend::Sqlite, &args);
-    for n in 0..10 {
-        let e = event(n, "feed", "COMPLETE", "2024-05-01T00:00:00Z", json!([]));
-        assert_eq!(server.post_event(e.to_string()).0, 201);
-    }
+    post_runs(&server, 0..10);
     let check = |msgs: &[Read], want: usize| {
         let values: Vec<Value> = msgs
             .iter()
@@ -779,20 +791,14 @@ fn the_change_feed_publishes_every_change_once_in_order_across_a_restart_and_a_r
     assert_eq!(values[0]["namespace"], "kafka-test");
     assert!(server.terminate(), "clean stop");
     server.restart();
-    for n in 10..15 {
-        let e = event(n, "feed", "COMPLETE", "2024-05-01T00:00:00Z", json!([]));
-        assert_eq!(server.post_event(e.to_string()).0, 201);
-    }
+    post_runs(&server, 10..15);
     let total = log_len(&server);
     assert!(total >= first + 5);
     check(&kafka.read_all("weft-changes", 1, total), total);
     // A rebuild recomputes state from the log; what was published stays published.
     assert!(server.terminate(), "clean stop");
     server.rebuild();
-    for n in 15..18 {
-        let e = event(n, "feed", "COMPLETE", "2024-05-01T00:00:00Z", json!([]));
-        assert_eq!(server.post_event(e.to_string()).0, 201);
-    }
+    post_runs(&server, 15..18);
     let total = log_len(&server);
     assert!(total >= first + 8);
     check(&kafka.read_all("weft-changes", 1, total), total);
