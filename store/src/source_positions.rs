@@ -199,3 +199,71 @@ impl Store {
 fn int32(v: i64) -> Result<i32, StoreError> {
     i32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{v} is not a 32-bit index")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StoreConfig;
+    use crate::writer::Writer;
+
+    fn position(next_offset: i64) -> SourcePosition {
+        SourcePosition {
+            source: "kafka:g".into(),
+            stream: "t".into(),
+            partition: 3,
+            next_offset,
+        }
+    }
+
+    /// A late, smaller mark never moves a position back, and a dead letter recorded
+    /// twice (the page re-read after a crash) is kept once.
+    #[tokio::test]
+    async fn positions_only_move_forward_and_dead_letters_are_kept_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&StoreConfig {
+            database_url: None,
+            data_dir: dir.path().to_owned(),
+            sqlite_synchronous: "NORMAL".into(),
+            max_connections: 1,
+            auto_checkpoint: true,
+        })
+        .await
+        .expect("open");
+        let mut writer = Writer::new(store.clone(), 0);
+        let letter = DeadLetter {
+            source: "kafka:g".into(),
+            stream: "t".into(),
+            partition: 3,
+            offset: 9,
+            item: -1,
+            key: Some(b"k".to_vec()),
+            error: "not JSON".into(),
+            path: None,
+            dead_letter_stream: "t.dlq".into(),
+        };
+        let marks = |next, letters: Vec<DeadLetter>| SourceMarks {
+            positions: vec![position(next)],
+            dead_letters: letters,
+        };
+        let forward = marks(10, vec![letter.clone()]);
+        writer
+            .apply_marked(&[], &[&forward])
+            .await
+            .expect("forward");
+        let back = marks(4, vec![letter.clone()]);
+        writer.apply_marked(&[], &[&back]).await.expect("back");
+        let stored = store.source_positions("kafka:g", "t").await.expect("read");
+        assert_eq!(stored.get(&3), Some(&10));
+        assert!(
+            store
+                .source_positions("kafka:other", "t")
+                .await
+                .expect("read")
+                .is_empty()
+        );
+        let letters = store.dead_letters(10, 0).await.expect("letters");
+        assert_eq!(letters.len(), 1);
+        assert_eq!(letters[0].letter, letter);
+        assert_eq!(store.dead_letter_total().await.expect("total"), 1);
+    }
+}

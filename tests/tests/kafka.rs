@@ -394,6 +394,19 @@ fn a_partition_is_applied_in_order() {
         let key = format!("run:kafka-test/{}", e["job"]["name"].as_str().expect("job"));
         kafka.send("ol-order", 0, Some(&key), &[], e.to_string().as_bytes());
     }
+    // Last, one message of newline-delimited events, in its order.
+    let lines: Vec<Value> = (40..43)
+        .map(|n| event(n, "lines", "COMPLETE", "2024-05-01T00:05:00Z", json!([])))
+        .collect();
+    let body: String = lines.iter().map(|e| format!("{e}\n")).collect();
+    kafka.send(
+        "ol-order",
+        0,
+        None,
+        &[("content-type", "application/x-ndjson")],
+        body.as_bytes(),
+    );
+    produced.extend(lines);
     let entries = eventually(
         "every event stored",
         || run_entries(&server),
