@@ -370,6 +370,23 @@ pub fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
 }
 
+/// A fresh SQLite store in a temporary directory, for unit tests (the directory lives
+/// as long as the returned guard).
+#[cfg(test)]
+pub(crate) async fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&StoreConfig {
+        database_url: None,
+        data_dir: dir.path().to_owned(),
+        sqlite_synchronous: "NORMAL".into(),
+        max_connections: 1,
+        auto_checkpoint: true,
+    })
+    .await
+    .expect("open");
+    (dir, store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

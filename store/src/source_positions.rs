@@ -203,7 +203,6 @@ fn int32(v: i64) -> Result<i32, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::StoreConfig;
     use crate::writer::Writer;
 
     fn position(next_offset: i64) -> SourcePosition {
@@ -219,16 +218,7 @@ mod tests {
     /// twice (the page re-read after a crash) is kept once.
     #[tokio::test]
     async fn positions_only_move_forward_and_dead_letters_are_kept_once() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&StoreConfig {
-            database_url: None,
-            data_dir: dir.path().to_owned(),
-            sqlite_synchronous: "NORMAL".into(),
-            max_connections: 1,
-            auto_checkpoint: true,
-        })
-        .await
-        .expect("open");
+        let (_dir, store) = crate::temp_store().await;
         let mut writer = Writer::new(store.clone(), 0);
         let letter = DeadLetter {
             source: "kafka:g".into(),
