@@ -142,6 +142,25 @@ pub struct ServeArgs {
     /// that position; later, 503 [default: 10s]
     #[arg(long, env = "WEFT_MAX_POSITION_WAIT")]
     pub max_position_wait: Option<String>,
+    /// Kafka bootstrap servers of a consumer of OpenLineage events (sets the first
+    /// `[[kafka]]` entry's `brokers`, creating it when the file has none)
+    #[arg(long, env = "WEFT_KAFKA_BROKERS")]
+    pub kafka_brokers: Option<String>,
+    /// Topic that consumer reads (repeatable; WEFT_KAFKA_TOPICS takes a comma-separated list)
+    #[arg(long = "kafka-topic", env = "WEFT_KAFKA_TOPICS", value_delimiter = ',')]
+    pub kafka_topics: Vec<String>,
+    /// Its consumer group [default: weft]
+    #[arg(long, env = "WEFT_KAFKA_GROUP")]
+    pub kafka_group: Option<String>,
+    /// Where a partition with no stored position starts: earliest or latest [default: earliest]
+    #[arg(long, env = "WEFT_KAFKA_START")]
+    pub kafka_start: Option<String>,
+    /// Kafka bootstrap servers to publish the change feed to (`[kafka_feed] brokers`)
+    #[arg(long, env = "WEFT_CHANGE_FEED_BROKERS")]
+    pub change_feed_brokers: Option<String>,
+    /// The change feed's topic (`[kafka_feed] topic`)
+    #[arg(long, env = "WEFT_CHANGE_FEED_TOPIC")]
+    pub change_feed_topic: Option<String>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -194,6 +213,11 @@ pub struct FileConfig {
     pub http: Option<HttpFileConfig>,
     /// `[replica]`: serving reads from one of several replicas.
     pub replica: Option<ReplicaFileConfig>,
+    /// `[[kafka]]` entries: consumers of OpenLineage events from Kafka topics.
+    #[serde(default)]
+    pub kafka: Vec<KafkaFileConfig>,
+    /// `[kafka_feed]`: the change log published to a Kafka topic.
+    pub kafka_feed: Option<KafkaFeedFileConfig>,
 }
 
 /// The `[replica]` table; each key as its `serve` flag.
@@ -202,6 +226,142 @@ pub struct FileConfig {
 pub struct ReplicaFileConfig {
     /// See [`ServeArgs::max_position_wait`].
     pub max_wait: Option<String>,
+}
+
+/// A `[[kafka]]` entry (see `docs/kafka.md`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaFileConfig {
+    /// Bootstrap servers (`host:port,host:port`).
+    pub brokers: Option<String>,
+    /// Topics read.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Consumer group id (`weft` by default).
+    pub group: Option<String>,
+    /// `earliest` (default) or `latest`: where a partition with no stored position starts.
+    pub start: Option<String>,
+    /// Where refused messages go (`<topic>.dlq` by default).
+    pub dead_letter_topic: Option<String>,
+    /// librdkafka client properties passed through (SASL, SSL, timeouts).
+    #[serde(default)]
+    pub properties: std::collections::BTreeMap<String, String>,
+}
+
+/// The `[kafka_feed]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaFeedFileConfig {
+    /// Bootstrap servers.
+    pub brokers: Option<String>,
+    /// The topic written.
+    pub topic: Option<String>,
+    /// librdkafka client properties passed through.
+    #[serde(default)]
+    pub properties: std::collections::BTreeMap<String, String>,
+}
+
+impl KafkaFileConfig {
+    /// The entry with the `serve` flags laid over it, checked.
+    fn to_settings(
+        &self,
+        index: usize,
+        serve: Option<&ServeArgs>,
+    ) -> Result<weft_kafka::ConsumerSettings, ConfigError> {
+        let bad = |m: String| ConfigError::Invalid(format!("kafka[{index}].{m}"));
+        let brokers = serve
+            .and_then(|s| s.kafka_brokers.clone())
+            .or_else(|| self.brokers.clone())
+            .ok_or_else(|| bad("brokers: missing".into()))?;
+        let topics = match serve {
+            Some(s) if !s.kafka_topics.is_empty() => s.kafka_topics.clone(),
+            _ => self.topics.clone(),
+        };
+        let start = match serve
+            .and_then(|s| s.kafka_start.clone())
+            .or_else(|| self.start.clone())
+        {
+            Some(s) => s
+                .parse::<weft_kafka::Start>()
+                .map_err(|e| bad(format!("start: {e}")))?,
+            None => weft_kafka::Start::Earliest,
+        };
+        let settings = weft_kafka::ConsumerSettings {
+            brokers,
+            topics,
+            group: serve
+                .and_then(|s| s.kafka_group.clone())
+                .or_else(|| self.group.clone())
+                .unwrap_or_else(|| "weft".into()),
+            start,
+            dead_letter_topic: self.dead_letter_topic.clone(),
+            properties: self.properties.clone(),
+        };
+        settings.validate().map_err(|e| bad(e.to_string()))?;
+        Ok(settings)
+    }
+}
+
+/// The `[[kafka]]` entries with the `serve` flags laid over the first (creating it when
+/// the file has none and a flag names brokers).
+fn kafka_consumers(
+    file: &[KafkaFileConfig],
+    serve: &ServeArgs,
+) -> Result<Vec<weft_kafka::ConsumerSettings>, ConfigError> {
+    let flagged = serve.kafka_brokers.is_some()
+        || !serve.kafka_topics.is_empty()
+        || serve.kafka_group.is_some()
+        || serve.kafka_start.is_some();
+    let mut entries = file.to_vec();
+    if entries.is_empty() && flagged {
+        entries.push(KafkaFileConfig::default());
+    }
+    let mut out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        out.push(e.to_settings(i, (i == 0).then_some(serve))?);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for c in &out {
+        for t in &c.topics {
+            if !seen.insert((c.group.clone(), t.clone())) {
+                return Err(ConfigError::Invalid(format!(
+                    "kafka: group {:?} reads topic {t:?} twice",
+                    c.group
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `[kafka_feed]` with the `serve` flags laid over it.
+fn kafka_feed(
+    file: Option<&KafkaFeedFileConfig>,
+    serve: &ServeArgs,
+) -> Result<Option<weft_kafka::FeedSettings>, ConfigError> {
+    let brokers = serve
+        .change_feed_brokers
+        .clone()
+        .or_else(|| file.and_then(|f| f.brokers.clone()));
+    let topic = serve
+        .change_feed_topic
+        .clone()
+        .or_else(|| file.and_then(|f| f.topic.clone()));
+    let (brokers, topic) = match (brokers, topic) {
+        (None, None) => return Ok(None),
+        (Some(b), Some(t)) => (b, t),
+        (None, Some(_)) => return Err(ConfigError::Invalid("kafka_feed.brokers: missing".into())),
+        (Some(_), None) => return Err(ConfigError::Invalid("kafka_feed.topic: missing".into())),
+    };
+    let settings = weft_kafka::FeedSettings {
+        brokers,
+        topic,
+        properties: file.map(|f| f.properties.clone()).unwrap_or_default(),
+    };
+    settings
+        .validate()
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    Ok(Some(settings))
 }
 
 /// The `[http]` table (defaults in `HttpLimits`); each key as its `serve` flag.
@@ -435,6 +595,10 @@ pub struct Config {
     pub http: crate::server::conn::HttpLimits,
     /// Longest a request waits for the log position it asks for (`[replica] max_wait`).
     pub max_position_wait: std::time::Duration,
+    /// Consumers of OpenLineage events from Kafka.
+    pub kafka: Vec<weft_kafka::ConsumerSettings>,
+    /// Where the change feed is published, if anywhere.
+    pub kafka_feed: Option<weft_kafka::FeedSettings>,
 }
 
 /// Errors reading configuration.
@@ -569,6 +733,8 @@ impl Config {
                 .map(|(k, v)| (k.trim_end_matches('/').to_owned(), v.clone()))
                 .collect(),
         );
+        let kafka = kafka_consumers(&file.kafka, serve)?;
+        let kafka_feed = kafka_feed(file.kafka_feed.as_ref(), serve)?;
         let search = file.search.unwrap_or_default();
         let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
             .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
@@ -662,6 +828,8 @@ impl Config {
             }
         };
         Ok(Config {
+            kafka,
+            kafka_feed,
             http,
             max_position_wait,
             graphql,
@@ -858,6 +1026,54 @@ mod tests {
         std::fs::write(&path, "[replica]\nmax_wait = \"later\"\n").expect("write");
         let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
         assert!(err.to_string().contains("replica.max_wait"), "{err}");
+    }
+
+    #[test]
+    fn kafka_flags_set_the_first_consumer_over_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        std::fs::write(
+            &path,
+            "[[kafka]]\nbrokers = \"file:9092\"\ntopics = [\"a\"]\n\
+             [kafka.properties]\n\"security.protocol\" = \"ssl\"\n\
+             [kafka_feed]\nbrokers = \"feed:9092\"\ntopic = \"changes\"\n",
+        )
+        .expect("write");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let serve = ServeArgs {
+            kafka_topics: vec!["b".into(), "c".into()],
+            kafka_start: Some("latest".into()),
+            ..Default::default()
+        };
+        let cfg = Config::load(&common, &serve).expect("load");
+        let k = &cfg.kafka[0];
+        assert_eq!(k.brokers, "file:9092");
+        assert_eq!(k.topics, ["b", "c"]);
+        assert_eq!(k.group, "weft");
+        assert_eq!(k.start, weft_kafka::Start::Latest);
+        assert_eq!(k.properties["security.protocol"], "ssl");
+        let feed = cfg.kafka_feed.expect("feed");
+        assert_eq!(
+            (feed.brokers.as_str(), feed.topic.as_str()),
+            ("feed:9092", "changes")
+        );
+        std::fs::write(
+            &path,
+            "[[kafka]]\nbrokers = \"b:9092\"\ntopics = [\"a\"]\n\
+             [kafka.properties]\n\"enable.auto.commit\" = \"true\"\n",
+        )
+        .expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("enable.auto.commit"), "{err}");
+        std::fs::write(&path, "[[kafka]]\ntopics = [\"a\"]\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("kafka[0].brokers"), "{err}");
+        std::fs::write(&path, "[kafka_feed]\ntopic = \"t\"\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(err.to_string().contains("kafka_feed.brokers"), "{err}");
     }
 
     #[test]

@@ -369,7 +369,8 @@ impl Metrics {
     }
 }
 
-fn escape_label(v: &str) -> String {
+/// A Prometheus label value escaped.
+pub(crate) fn escape_label(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")

@@ -6,6 +6,7 @@
 
 pub mod conn;
 pub mod deadline;
+pub mod kafka;
 pub mod leader;
 
 use std::sync::Arc;
@@ -39,6 +40,9 @@ pub enum ServeError {
     /// Another process uses the store in a way this server cannot share.
     #[error(transparent)]
     Claim(#[from] weft_store::lease::ClaimError),
+    /// A Kafka consumer or the change feed could not start.
+    #[error(transparent)]
+    Kafka(#[from] weft_kafka::KafkaError),
 }
 
 /// Runs the server until a shutdown signal.
@@ -138,9 +142,18 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         writer.clone(),
         cfg.aliases.clone(),
         metrics.clone(),
-        leading,
+        leading.clone(),
         crawls_stopped,
     );
+    let consumers = kafka::start_consumers(&cfg, &store, &writer)?;
+    let feed = kafka::start_feed(
+        &cfg,
+        &store,
+        committed.clone(),
+        leading,
+        stop_views.subscribe(),
+        metrics.clone(),
+    )?;
     let (stop_http, http_stopping) = watch::channel(false);
     let deadlines = deadline::Deadlines {
         body_timeout: cfg.http.body_timeout,
@@ -165,6 +178,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         commits: committed,
         positions,
         max_position_wait: cfg.max_position_wait,
+        kafka: Arc::new(consumers.statuses()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;
@@ -203,8 +217,14 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
             abort.abort();
         }
     }
+    // Kafka consumers hold writer handles too: a page in hand is dropped uncommitted
+    // (it is read again from the stored position at the next start).
+    consumers.stop().await;
     writer_task.join().await;
     let _ = stop_views.send(true);
+    if let Some(f) = feed {
+        let _ = f.await;
+    }
     let _ = counters.await;
     let _ = sql_lineage.await;
     let _ = graph_task.await;

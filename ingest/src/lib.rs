@@ -22,6 +22,7 @@
 
 pub mod aliases;
 pub mod crawl;
+pub mod lineage_body;
 pub mod openlineage;
 pub mod querylog;
 pub mod runid;

@@ -4,6 +4,11 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{Store, StoreError, now_micros};
 
+/// The name prefix of a view that publishes the log to the outside world (the Kafka
+/// change feed): its cursor is what was published, not derived state, so `weft
+/// rebuild` keeps it rather than sending the whole log again.
+pub const PUBLISHER_PREFIX: &str = "publish.";
+
 impl Store {
     /// Where a view's cursor stands (0 when it has never run).
     pub async fn view_cursor(&self, name: &str) -> Result<i64, StoreError> {
@@ -78,5 +83,14 @@ impl Store {
     pub async fn reset_view_cursor(&self, name: &str) -> Result<(), StoreError> {
         let mut conn = self.pool().acquire().await?;
         self.set_view_cursor(&mut conn, name, 0).await
+    }
+}
+
+impl Store {
+    /// Records a view's cursor on its own, for a view whose state lives outside the
+    /// database (the Kafka change feed records it once the broker acknowledged a page).
+    pub async fn record_view_cursor(&self, name: &str, seq: i64) -> Result<(), StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        self.set_view_cursor(&mut conn, name, seq).await
     }
 }

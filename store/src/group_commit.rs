@@ -19,6 +19,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 use weft_schemas::change::MetadataChange;
 
+use crate::source_positions::SourceMarks;
 use crate::writer::{Outcome, Prepared, Writer};
 use crate::{Backend, Store, StoreConfig, StoreError};
 
@@ -78,6 +79,8 @@ type Reply = (Result<Vec<Outcome>, String>, Vec<Prepared>);
 
 struct Submission {
     changes: Vec<Prepared>,
+    /// Source positions and dead letters committed with the changes.
+    marks: SourceMarks,
     reply: oneshot::Sender<Reply>,
 }
 
@@ -106,13 +109,28 @@ impl WriterHandle {
     /// The payloads are hashed and encoded for storage here, on the caller's task, so
     /// the serial writer only binds them.
     pub async fn submit(&self, changes: Vec<MetadataChange>) -> Result<Vec<Outcome>, SubmitError> {
+        self.submit_marked(changes, SourceMarks::default()).await
+    }
+
+    /// [`WriterHandle::submit`] for a source that reads a stream: `marks` (its new
+    /// positions, its dead letters) commit in the same transaction as `changes`, or not
+    /// at all. `changes` may be empty (a page of messages that were all dead letters).
+    pub async fn submit_marked(
+        &self,
+        changes: Vec<MetadataChange>,
+        marks: SourceMarks,
+    ) -> Result<Vec<Outcome>, SubmitError> {
         let changes: Vec<Prepared> = changes
             .into_iter()
             .map(|c| Prepared::new(self.backend, c))
             .collect();
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Submission { changes, reply })
+            .send(Submission {
+                changes,
+                marks,
+                reply,
+            })
             .await
             .map_err(|_| SubmitError::Stopped)?;
         let (result, changes) = rx.await.map_err(|_| SubmitError::Stopped)?;
@@ -229,8 +247,14 @@ async fn run(
                 }
             }
             let all: Vec<&Prepared> = batch.iter().flat_map(|s| s.changes.iter()).collect();
+            let marks: Vec<&SourceMarks> = batch
+                .iter()
+                .map(|s| &s.marks)
+                .filter(|m| !m.is_empty())
+                .collect();
             let started = std::time::Instant::now();
-            let applied = writer.apply(&all).await;
+            let applied = writer.apply_marked(&all, &marks).await;
+            drop(marks);
             let count = all.len();
             drop(all);
             match applied {
@@ -250,7 +274,10 @@ async fn run(
                     tracing::warn!(error = %e, submissions = batch.len(), "batch failed; retrying one by one");
                     for s in batch {
                         let refs: Vec<&Prepared> = s.changes.iter().collect();
-                        let r = writer.apply(&refs).await.map_err(|e| e.to_string());
+                        let r = writer
+                            .apply_marked(&refs, &[&s.marks])
+                            .await
+                            .map_err(|e| e.to_string());
                         drop(refs);
                         if let Ok(o) = &r {
                             last = last.max(max_applied(o));

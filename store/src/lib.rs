@@ -38,6 +38,7 @@ pub mod rebuild;
 pub mod reviews;
 pub mod search_docs;
 pub mod signing;
+pub mod source_positions;
 pub mod sqlite_alloc;
 pub mod state_reader;
 pub mod tokens;
@@ -383,6 +384,23 @@ pub fn count_statement() {
 /// Microseconds since the Unix epoch, now.
 pub fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
+}
+
+/// A fresh SQLite store in a temporary directory, for unit tests (the directory lives
+/// as long as the returned guard).
+#[cfg(test)]
+pub(crate) async fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&StoreConfig {
+        database_url: None,
+        data_dir: dir.path().to_owned(),
+        sqlite_synchronous: "NORMAL".into(),
+        max_connections: 1,
+        auto_checkpoint: true,
+    })
+    .await
+    .expect("open");
+    (dir, store)
 }
 
 #[cfg(test)]

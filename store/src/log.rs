@@ -538,7 +538,6 @@ mod tests {
     use weft_schemas::change::{ChangeBody, ChangeKind, LineageUpdate, MetadataChange};
 
     use super::*;
-    use crate::StoreConfig;
     use crate::writer::{Prepared, Writer};
 
     fn change(n: u8) -> MetadataChange {
@@ -557,16 +556,7 @@ mod tests {
     /// compressed rows reads back, verifies and redacts the same way for both.
     #[tokio::test]
     async fn text_and_compressed_payloads_read_verify_and_redact_alike() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&StoreConfig {
-            database_url: None,
-            data_dir: dir.path().to_owned(),
-            sqlite_synchronous: "NORMAL".into(),
-            max_connections: 1,
-            auto_checkpoint: true,
-        })
-        .await
-        .expect("open");
+        let (_dir, store) = crate::temp_store().await;
         let (a, b, c) = (change(1), change(2), change(3));
         let text_row = Prepared {
             payload: StoredPayload::encode(Backend::Postgres, a.payload.clone()),

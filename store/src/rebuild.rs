@@ -47,7 +47,8 @@ impl std::fmt::Debug for Rebuild {
 
 impl Store {
     /// Begins the rebuild's transaction with every state table and every view cursor
-    /// emptied.
+    /// emptied, except the cursors of publishers ([`crate::cursors::PUBLISHER_PREFIX`]):
+    /// they say what left for the outside world, which a rebuild does not change.
     pub async fn begin_rebuild(&self) -> Result<Rebuild, StoreError> {
         let mut tx = self.pool().begin().await?;
         for t in STATE_TABLES {
@@ -55,7 +56,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("DELETE FROM view_cursors")
+        let sql = self
+            .backend()
+            .sql("DELETE FROM view_cursors WHERE name NOT LIKE ?");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(format!("{}%", crate::cursors::PUBLISHER_PREFIX))
             .execute(&mut *tx)
             .await?;
         Ok(Rebuild { tx })

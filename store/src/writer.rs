@@ -39,6 +39,7 @@ use weft_schemas::change::{
 
 use super::bulk::{Insert, Val, execute, select_in};
 use super::log::{StoredPayload, chain_hash};
+use super::source_positions::SourceMarks;
 use super::{Backend, Store, StoreError, now_micros};
 
 /// What happened to one change of a batch.
@@ -146,9 +147,20 @@ impl Writer {
     /// serialization conflict (with another replica's views, say) is retried a few
     /// times: nothing of it was written, and the caller would only have to resubmit it.
     pub async fn apply(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
+        self.apply_marked(changes, &[]).await
+    }
+
+    /// [`Writer::apply`], also recording where the sources of these changes stand (and
+    /// what they dead-lettered) in the same transaction, so a source that restarts from
+    /// its stored position neither repeats nor skips input.
+    pub async fn apply_marked(
+        &mut self,
+        changes: &[&Prepared],
+        marks: &[&SourceMarks],
+    ) -> Result<Vec<Outcome>, StoreError> {
         let mut attempt = 0;
         loop {
-            let r = self.apply_inner(changes).await;
+            let r = self.apply_inner(changes, marks).await;
             if r.is_err() {
                 self.cache = Cache::default();
             }
@@ -162,7 +174,11 @@ impl Writer {
         }
     }
 
-    async fn apply_inner(&mut self, changes: &[&Prepared]) -> Result<Vec<Outcome>, StoreError> {
+    async fn apply_inner(
+        &mut self,
+        changes: &[&Prepared],
+        marks: &[&SourceMarks],
+    ) -> Result<Vec<Outcome>, StoreError> {
         let backend = self.store.backend();
         let mut tx = match backend {
             // IMMEDIATE takes the write lock up front, so reading the chain head and
@@ -268,6 +284,7 @@ impl Writer {
         .run(conn, backend, warning_rows)
         .await?;
         self.apply_bodies(conn, &applied, at).await?;
+        super::source_positions::write_marks(conn, &self.store, marks).await?;
         if backend == Backend::Postgres && !applied.is_empty() {
             // Delivered at commit (never before), to every replica listening.
             sqlx::query("SELECT pg_notify($1, $2)")

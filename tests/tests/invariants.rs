@@ -126,6 +126,12 @@ const SQL_TEXT: &[(&str, &str)] = &[
         "tampers with a server's change log behind its back, on purpose, through the database's \
          own client (python sqlite3, psql), to prove `weft verify` catches it",
     ),
+    (
+        "tests/tests/kafka.rs",
+        "renames a table behind a running server's back, on purpose, through psql, so that \
+         the store refuses the Kafka consumer's commits and the test sees it pause and skip \
+         nothing",
+    ),
 ];
 
 /// This file: it names what it looks for, so it is not scanned.

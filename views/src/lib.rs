@@ -192,7 +192,8 @@ async fn round<V: DerivedView>(view: &mut V, store: &Store) -> Result<i64, V::Er
 /// Runs a view until `shutdown` turns true: start it, then catch up, and wait for the
 /// next commit (or a poll interval, for other replicas' commits, or the view's own next
 /// round), and repeat. Each round's position goes to `observer` when there is one, and
-/// what readers see of the view to `positions` when given.
+/// what readers see of the view to `positions` when given. The view comes back when it
+/// stops, so a runner stopped for a while (a publisher that lost its lease) can resume it.
 pub fn spawn<V: DerivedView>(
     mut view: V,
     store: Store,
@@ -200,7 +201,7 @@ pub fn spawn<V: DerivedView>(
     mut shutdown: watch::Receiver<bool>,
     observer: Option<Arc<dyn ViewObserver>>,
     positions: Option<Positions>,
-) -> tokio::task::JoinHandle<()> {
+) -> tokio::task::JoinHandle<V> {
     if let Some(p) = &positions {
         p.register(view.name());
     }
@@ -215,7 +216,7 @@ pub fn spawn<V: DerivedView>(
                         if let Some(p) = &positions {
                             p.remove(view.name());
                         }
-                        return;
+                        return view;
                     }
                     Err(e) => {
                         tracing::warn!(view = view.name(), error = %e, "derived view failed to start; will retry")
@@ -246,6 +247,7 @@ pub fn spawn<V: DerivedView>(
                 break;
             }
         }
+        view
     })
 }
 

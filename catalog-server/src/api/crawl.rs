@@ -34,15 +34,7 @@ pub async fn history(
     q: Result<Query<HistoryParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = super::graph::query(q)?;
-    let limit = p.limit.unwrap_or(50);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError {
-            status: StatusCode::BAD_REQUEST,
-            message: "limit must be between 1 and 1000".into(),
-            path: Some("limit".into()),
-        });
-    }
-    let offset = p.offset.unwrap_or(0).max(0);
+    let (limit, offset) = super::page(p.limit, p.offset)?;
     let runs = s
         .store
         .crawl_runs(p.source.as_deref(), limit, offset)

@@ -6,6 +6,7 @@
 pub mod crawl;
 pub mod error;
 pub mod graph;
+pub mod kafka;
 pub mod marquez;
 pub mod ops;
 pub mod position;
@@ -63,6 +64,21 @@ pub struct AppState {
     pub positions: weft_views::Positions,
     /// Longest a request waits for the position it asks for (`[replica] max_wait`).
     pub max_position_wait: std::time::Duration,
+    /// What each Kafka consumer reports (`/readyz`, `/metrics`).
+    pub kafka: Arc<Vec<weft_kafka::ConsumerStatus>>,
+}
+
+/// A listing's `limit` (1 to 1000, 50 by default) and `offset` (negative is 0).
+pub(crate) fn page(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), error::ApiError> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=1000).contains(&limit) {
+        return Err(error::ApiError {
+            status: axum::http::StatusCode::BAD_REQUEST,
+            message: "limit must be between 1 and 1000".into(),
+            path: Some("limit".into()),
+        });
+    }
+    Ok((limit, offset.unwrap_or(0).max(0)))
 }
 
 /// The whole API.
@@ -117,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/jobs/runs/{id}", get(read::run))
         .route("/api/v1/changes", get(ops::changes))
+        .route("/api/v1/kafka/dead-letters", get(kafka::dead_letters))
         .route("/api/v1/log/head", get(ops::log_head))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

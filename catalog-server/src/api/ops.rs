@@ -14,16 +14,22 @@ pub async fn healthz() -> impl IntoResponse {
     Json(json!({"status": "ok"}))
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers. Kafka consumers are reported (`kafka`: state and
+/// assigned partitions) but do not decide it: a server whose store answers serves
+/// reads and pushes even while a consumer is still connecting or paused.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.store.ping().await {
-        (StatusCode::OK, Json(json!({"status": "ready"})))
+    let (status, mut body) = if state.store.ping().await {
+        (StatusCode::OK, json!({"status": "ready"}))
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "database unavailable"})),
+            json!({"status": "database unavailable"}),
         )
+    };
+    if let Some(k) = super::kafka::readiness(&state.kafka) {
+        body["kafka"] = k;
     }
+    (status, Json(body))
 }
 
 /// Prometheus text exposition.
@@ -36,7 +42,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         .set_view_pending("graph", state.graph.pending());
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        state.metrics.render() + &super::kafka::metrics(&state.kafka),
     )
 }
 

@@ -17,11 +17,9 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
-use weft_ingest::openlineage::normalize;
+use weft_ingest::lineage_body::{BodyShape, decode_body};
 use weft_schemas::change::MetadataChange;
-use weft_schemas::openlineage::{DecodeError, Event};
 
 use super::AppState;
 use super::error::ApiError;
@@ -91,68 +89,62 @@ async fn handle(
             ));
         }
     };
-    let body = decode_body(headers, body, state.max_body_bytes)?;
+    let body = decompress(headers, body, state.max_body_bytes)?;
     let actor = caller.actor().to_owned();
 
-    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if !ndjson && first != Some(b'[') {
-        let event = Event::from_slice(&body).map_err(|e| ("invalid", decode_error(e)))?;
-        let mut change = normalize(&event, &actor).map_err(|e| {
-            (
-                "invalid",
-                ApiError {
-                    status: StatusCode::BAD_REQUEST,
-                    message: e.message(),
-                    path: Some(e.path().into()),
-                },
-            )
-        })?;
-        state.aliases.apply(&mut change);
+    let shape = if ndjson {
+        BodyShape::Ndjson
+    } else {
+        BodyShape::Json
+    };
+    let decoded = decode_body(&body, shape, &actor, &state.aliases).map_err(|r| {
+        (
+            "invalid",
+            ApiError {
+                status: StatusCode::BAD_REQUEST,
+                message: r.message,
+                path: Some(r.path),
+            },
+        )
+    })?;
+    if !decoded.batch {
+        let mut items = decoded.items;
+        let change = match items.pop() {
+            Some(Ok(c)) => c,
+            Some(Err(r)) => {
+                return Err((
+                    "invalid",
+                    ApiError {
+                        status: StatusCode::BAD_REQUEST,
+                        message: r.message,
+                        path: Some(r.path),
+                    },
+                ));
+            }
+            None => {
+                return Err((
+                    "invalid",
+                    ApiError::new(StatusCode::BAD_REQUEST, "the body holds no event"),
+                ));
+            }
+        };
         let outcomes = submit(state, vec![change]).await?;
         count(state, &outcomes);
         return Ok(StatusCode::CREATED.into_response());
     }
 
-    // Batch: decode each element on its own so one bad event does not sink the rest.
+    // Batch: each element was decoded on its own, so one bad event does not sink the rest.
     let mut changes = Vec::new();
     let mut refused = Vec::new();
-    let mut decode = |index: usize, r: Result<Event, DecodeError>| match r
-        .map_err(|e| (e.message, e.path))
-        .and_then(|ev| normalize(&ev, &actor).map_err(|e| (e.message(), e.path().to_owned())))
-    {
-        Ok(mut c) => {
-            state.aliases.apply(&mut c);
-            changes.push(c)
+    for (index, item) in decoded.items.into_iter().enumerate() {
+        match item {
+            Ok(c) => changes.push(c),
+            Err(r) => refused.push(Refusal {
+                index,
+                error: r.message,
+                path: r.path,
+            }),
         }
-        Err((error, path)) => refused.push(Refusal { index, error, path }),
-    };
-    if ndjson {
-        let lines = body
-            .split(|b| *b == b'\n')
-            .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()));
-        for (i, line) in lines.enumerate() {
-            decode(i, Event::from_slice(line));
-        }
-    } else {
-        let items: Vec<&RawValue> = serde_json::from_slice(&body).map_err(|e| {
-            (
-                "invalid",
-                ApiError {
-                    status: StatusCode::BAD_REQUEST,
-                    message: format!("body is not a JSON array of events: {e}"),
-                    path: Some(String::new()),
-                },
-            )
-        })?;
-        for (i, item) in items.into_iter().enumerate() {
-            decode(i, Event::from_slice(item.get().as_bytes()));
-        }
-    }
-    if changes.is_empty() && refused.is_empty() {
-        return Err((
-            "invalid",
-            ApiError::new(StatusCode::BAD_REQUEST, "the batch holds no events"),
-        ));
     }
     for _ in &refused {
         state.metrics.rejected("invalid");
@@ -202,14 +194,6 @@ fn count(state: &AppState, outcomes: &[Outcome]) {
     state.metrics.accepted(outcomes.len() as u64, dups);
 }
 
-fn decode_error(e: DecodeError) -> ApiError {
-    ApiError {
-        status: StatusCode::BAD_REQUEST,
-        message: e.message,
-        path: Some(e.path),
-    }
-}
-
 /// The media type without parameters, lower-cased (`application/json; charset=UTF-8`
 /// → `application/json`).
 fn media_type(headers: &HeaderMap) -> Option<String> {
@@ -224,7 +208,7 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Undoes `Content-Encoding: gzip`, enforcing the size limit on the decompressed body.
-fn decode_body(
+fn decompress(
     headers: &HeaderMap,
     body: Bytes,
     limit: usize,

@@ -9,9 +9,9 @@ use weft_query::search::SearchRequest;
 use weft_search::index::{DocKind, Filters};
 
 use super::types::{
-    ChangePage, Column, ColumnPaths, Dataset, Impact, Job, LineageGraph, Namespace, Page,
-    ReviewItem, Run, SearchFacets, SearchHit, SearchInfo, SearchKind, Suggestion, ViewerInfo,
-    change_page, children_cap, column_paths, impact_of, page_args, page_cost, page_of,
+    ChangePage, Column, ColumnPaths, Dataset, Impact, Job, KafkaDeadLetter, LineageGraph,
+    Namespace, Page, ReviewItem, Run, SearchFacets, SearchHit, SearchInfo, SearchKind, Suggestion,
+    ViewerInfo, change_page, children_cap, column_paths, impact_of, page_args, page_cost, page_of,
     page_of_listing, seq_cursor, state, store_page, traverse, wants_payloads,
 };
 use super::{bad_input, load_error, query_error, store_error};
@@ -317,6 +317,30 @@ impl QueryRoot {
             .await
             .map_err(store_error)?
             .map(Namespace::from))
+    }
+
+    /// Messages Kafka consumers refused and sent to a dead-letter topic, newest first
+    /// (one per refused item of a batch message).
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn kafka_dead_letters(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<KafkaDeadLetter>> {
+        can_read(ctx)?;
+        let (offset, limit) = page_args(ctx, first, after)?;
+        let store = &state(ctx).store;
+        let letters = store
+            .dead_letters(limit as i64, offset as i64)
+            .await
+            .map_err(store_error)?;
+        let total = store.dead_letter_total().await.map_err(store_error)?;
+        Ok(page_of(
+            letters.into_iter().map(KafkaDeadLetter::from).collect(),
+            offset,
+            total,
+        ))
     }
 
     /// Every namespace, by name.

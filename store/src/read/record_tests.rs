@@ -3,24 +3,15 @@
 
 use serde_json::json;
 
+use crate::Store;
 use crate::batch::DatasetFilter;
 use crate::lookup::OwnerRef;
 use crate::read::{EntityName, LineageDisagreement, LineageEntity, NodeId, Page};
-use crate::{Store, StoreConfig};
 
 const T0: i64 = 1_700_000_000_000_000;
 
 async fn seeded() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&StoreConfig {
-        database_url: None,
-        data_dir: dir.path().to_owned(),
-        sqlite_synchronous: "NORMAL".into(),
-        max_connections: 1,
-        auto_checkpoint: true,
-    })
-    .await
-    .expect("open");
+    let (dir, store) = crate::temp_store().await;
     let statements = [
         format!("INSERT INTO namespaces (id, name, created_at) VALUES (1, 'ns', {T0})"),
         format!(

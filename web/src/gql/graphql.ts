@@ -681,6 +681,55 @@ export type JobRole =
   /** The job writes the dataset (an output of its runs). */
   | 'WRITES';
 
+/**
+ * A message (or one item of a batch message) a Kafka consumer refused and sent to its
+ * dead-letter topic, as `GET /api/v1/kafka/dead-letters` lists it.
+ */
+export type KafkaDeadLetter = {
+  __typename?: 'KafkaDeadLetter';
+  /** The dead-letter topic it was sent to. */
+  deadLetterTopic: Scalars['String']['output'];
+  /** Why it was refused. */
+  error: Scalars['String']['output'];
+  /** The refused item's index in a batch message; -1 when the whole message was refused. */
+  item: Scalars['Int']['output'];
+  /** The message's key, when it had one that is UTF-8 text. */
+  key?: Maybe<Scalars['String']['output']>;
+  /** Its offset in the partition. */
+  offset: Scalars['Int']['output'];
+  /** Its partition. */
+  partition: Scalars['Int']['output'];
+  /** The JSON path the error names, when it names one. */
+  path?: Maybe<Scalars['String']['output']>;
+  /** The consumer (`kafka:<group>`) that read it. */
+  source: Scalars['String']['output'];
+  /** When it was recorded. */
+  time: Scalars['DateTime']['output'];
+  /** The topic it was read from. */
+  topic: Scalars['String']['output'];
+};
+
+export type KafkaDeadLetterConnection = {
+  __typename?: 'KafkaDeadLetterConnection';
+  /** A list of edges. */
+  edges: Array<KafkaDeadLetterEdge>;
+  /** A list of nodes. */
+  nodes: Array<KafkaDeadLetter>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items the list holds in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type KafkaDeadLetterEdge = {
+  __typename?: 'KafkaDeadLetterEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: KafkaDeadLetter;
+};
+
 /** Which way to follow lineage. */
 export type LineageDirection =
   /** Towards consumers. */
@@ -994,6 +1043,11 @@ export type Query = {
   /** One job. */
   job?: Maybe<Job>;
   /**
+   * Messages Kafka consumers refused and sent to a dead-letter topic, newest first
+   * (one per refused item of a batch message).
+   */
+  kafkaDeadLetters: KafkaDeadLetterConnection;
+  /**
    * Lineage from any node (`dataset:NS:NAME` or `datasetField:NS:NAME:FIELD`).
    * `maxChildren` caps the children kept per node (the most used first; null: 100),
    * the rest counted in `hiddenChildren`.
@@ -1079,6 +1133,12 @@ export type QueryImpactArgs = {
 export type QueryJobArgs = {
   name: Scalars['String']['input'];
   namespace: Scalars['String']['input'];
+};
+
+
+export type QueryKafkaDeadLettersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

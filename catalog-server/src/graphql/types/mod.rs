@@ -18,6 +18,7 @@
 mod dataset;
 mod feed;
 mod job;
+mod kafka;
 mod lineage;
 mod namespace;
 mod search;
@@ -27,6 +28,7 @@ mod viewer;
 pub use dataset::*;
 pub use feed::*;
 pub use job::*;
+pub use kafka::*;
 pub use lineage::*;
 pub use namespace::*;
 pub use search::*;
