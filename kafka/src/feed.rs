@@ -159,7 +159,14 @@ pub fn spawn_feed(
             }
             // Stops the view's runner on shutdown or when the lease is lost.
             let (stop_tx, stop_rx) = watch::channel(false);
-            let runner = weft_views::spawn(feed, store.clone(), committed.clone(), stop_rx, observer.clone(), None);
+            let runner = weft_views::spawn(
+                feed,
+                store.clone(),
+                committed.clone(),
+                stop_rx,
+                observer.clone(),
+                None,
+            );
             tokio::select! {
                 _ = leader.wait_for(|l| !*l) => {
                     tracing::warn!("lost the leader lease; the change feed stops publishing");

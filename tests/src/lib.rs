@@ -689,3 +689,55 @@ impl Drop for PgCluster {
             .output();
     }
 }
+
+/// The Python with `tests/python/requirements.txt` installed (`WEFT_TEST_PYTHON`, which
+/// `scripts/test.sh` sets); `None`, after saying so, when it is unset, except under CI,
+/// where a missing Python fails the test.
+pub fn test_python() -> Option<String> {
+    match std::env::var("WEFT_TEST_PYTHON") {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+            assert!(
+                !ci,
+                "WEFT_TEST_PYTHON is not set (CI is set): run scripts/test.sh"
+            );
+            eprintln!(
+                "note: WEFT_TEST_PYTHON is not set, skipping a Python client test; scripts/test.sh sets it"
+            );
+            None
+        }
+    }
+}
+
+/// Runs `tests/python/<script>` with `args` and returns the JSON it printed on stdout;
+/// panics with its stderr when it fails.
+pub fn run_python(python: &str, script: &str, args: &[&str]) -> Value {
+    let root = workspace();
+    let out = Command::new(python)
+        .arg(root.join("tests/python").join(script))
+        .args(args)
+        .current_dir(&root)
+        // An explicit transport wins over these, except the kill switch.
+        .env_remove("OPENLINEAGE_DISABLED")
+        .env_remove("OPENLINEAGE_CONFIG")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    assert!(
+        out.status.success(),
+        "{script} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{script} printed {stdout:?}: {e}"))
+}
+
+/// Which of `servers` (replicas on one store) hold the leader lease now: `weft_leader`
+/// in each running one's `/metrics`.
+pub fn leaders(servers: &[Server]) -> Vec<usize> {
+    (0..servers.len())
+        .filter(|&i| servers[i].pid().is_some() && servers[i].metric("weft_leader") == 1.0)
+        .collect()
+}

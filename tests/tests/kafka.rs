@@ -17,7 +17,7 @@ use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, BaseRecord, DefaultProducerContext, Producer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use serde_json::{Value, json};
-use weft_tests::{Backend, Server, TestDb, corpora, eventually};
+use weft_tests::{Backend, Server, TestDb, corpora, eventually, leaders, run_python, test_python};
 
 /// A mock Kafka cluster and a producer into it.
 struct Kafka {
@@ -772,34 +772,9 @@ fn the_change_feed_publishes_every_change_once_in_order_across_a_restart_and_a_r
     ];
     let mut server = Server::start(Backend::Sqlite, &args);
     post_runs(&server, 0..10);
-    let check = |msgs: &[Read], want: usize| {
-        let values: Vec<Value> = msgs
-            .iter()
-            .map(|m| serde_json::from_slice(&m.value).expect("JSON message"))
-            .collect();
-        let seqs: Vec<i64> = values
-            .iter()
-            .map(|v| v["seq"].as_i64().expect("seq"))
-            .collect();
-        assert_eq!(
-            seqs,
-            (1..=want as i64).collect::<Vec<_>>(),
-            "in order, once each"
-        );
-        for (m, v) in msgs.iter().zip(&values) {
-            assert_eq!(m.key.as_deref(), v["entity"].as_str(), "keyed by entity");
-            assert!(v["kind"].is_string() && v["actor"].is_string() && v["time"].is_string());
-        }
-        values
-    };
-    let log_len = |server: &Server| {
-        server.get_ok("/api/v1/log/head")["seq"]
-            .as_i64()
-            .expect("seq") as usize
-    };
     let first = log_len(&server);
     assert!(first >= 10);
-    let values = check(&kafka.read_all("weft-changes", 1, first), first);
+    let values = check_feed(&kafka.read_all("weft-changes", 1, first), first);
     assert_eq!(values[0]["kind"], "openlineage.run");
     assert_eq!(values[0]["namespace"], "kafka-test");
     assert!(server.terminate(), "clean stop");
@@ -807,12 +782,148 @@ fn the_change_feed_publishes_every_change_once_in_order_across_a_restart_and_a_r
     post_runs(&server, 10..15);
     let total = log_len(&server);
     assert!(total >= first + 5);
-    check(&kafka.read_all("weft-changes", 1, total), total);
+    check_feed(&kafka.read_all("weft-changes", 1, total), total);
     // A rebuild recomputes state from the log; what was published stays published.
     assert!(server.terminate(), "clean stop");
     server.rebuild();
     post_runs(&server, 15..18);
     let total = log_len(&server);
     assert!(total >= first + 8);
-    check(&kafka.read_all("weft-changes", 1, total), total);
+    check_feed(&kafka.read_all("weft-changes", 1, total), total);
+}
+
+/// The change feed as read back: every seq from 1 to `want`, in order, once each, keyed
+/// by entity; returns the messages' JSON.
+fn check_feed(msgs: &[Read], want: usize) -> Vec<Value> {
+    let values: Vec<Value> = msgs
+        .iter()
+        .map(|m| serde_json::from_slice(&m.value).expect("JSON message"))
+        .collect();
+    let seqs: Vec<i64> = values
+        .iter()
+        .map(|v| v["seq"].as_i64().expect("seq"))
+        .collect();
+    assert_eq!(
+        seqs,
+        (1..=want as i64).collect::<Vec<_>>(),
+        "in order, once each"
+    );
+    for (m, v) in msgs.iter().zip(&values) {
+        assert_eq!(m.key.as_deref(), v["entity"].as_str(), "keyed by entity");
+        assert!(v["kind"].is_string() && v["actor"].is_string() && v["time"].is_string());
+    }
+    values
+}
+
+/// The change log's length, from its head.
+fn log_len(server: &Server) -> usize {
+    server.get_ok("/api/v1/log/head")["seq"]
+        .as_i64()
+        .expect("seq") as usize
+}
+
+/// Two servers on one PostgreSQL database, both configured with the feed: only the
+/// leader publishes, so each change goes out once; when the leader dies the other takes
+/// the lease and goes on from the stored cursor, without a gap.
+#[test]
+fn replicas_configured_alike_publish_each_change_once_and_the_feed_outlives_its_leader() {
+    if std::env::var("WEFT_TEST_DATABASE_URL").is_err() {
+        assert!(std::env::var("CI").is_err(), "CI needs PostgreSQL");
+        eprintln!("note: WEFT_TEST_DATABASE_URL unset; the replicated change feed test skipped");
+        return;
+    }
+    let kafka = Kafka::new();
+    kafka.topic("replica-changes", 1);
+    let brokers = kafka.brokers();
+    let args = [
+        "--change-feed-brokers",
+        brokers.as_str(),
+        "--change-feed-topic",
+        "replica-changes",
+    ];
+    let first = Server::start(Backend::Postgres, &args);
+    let second = first.replica(&args);
+    let mut servers = vec![first, second];
+    let leader = eventually("one leader", || leaders(&servers), |l| l.len() == 1)[0];
+    for n in 0..6 {
+        post_runs(&servers[n as usize % 2], n..n + 1);
+    }
+    let total = log_len(&servers[0]);
+    assert!(total >= 6);
+    check_feed(&kafka.read_all("replica-changes", 1, total), total);
+
+    servers[leader].kill9();
+    let alive = 1 - leader;
+    eventually(
+        "the other server leads",
+        || leaders(&servers),
+        |l| l == &[alive],
+    );
+    post_runs(&servers[alive], 6..10);
+    let total = log_len(&servers[alive]);
+    assert!(total >= 10);
+    check_feed(&kafka.read_all("replica-changes", 1, total), total);
+}
+
+/// The OpenLineage Python client's own Kafka transport (what Airflow, dbt and Spark's
+/// Python side use when configured for Kafka), and its composite transport, which sends
+/// each event over HTTP *and* Kafka: Weft consumes the first unchanged and stores each
+/// event of the second once.
+#[test]
+fn the_python_clients_kafka_and_composite_transports_work_unchanged() {
+    let Some(python) = test_python() else { return };
+    let kafka = Kafka::new();
+    kafka.topic("openlineage", 1);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let server = consumer(&kafka, Backend::Sqlite, "openlineage", &tmp);
+    let printed = run_python(
+        &python,
+        "emit_kafka.py",
+        &[&server.url, &kafka.brokers(), "openlineage"],
+    );
+    let run = |key: &str| {
+        printed[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key} in {printed}"))
+            .to_owned()
+    };
+    let (kafka_run, composite_run) = (run("kafkaRunId"), run("compositeRunId"));
+    let entries = eventually(
+        "both runs complete",
+        || run_entries(&server),
+        |e| {
+            [&kafka_run, &composite_run]
+                .iter()
+                .all(|r| e.iter().filter(|(_, x)| x.ends_with(r.as_str())).count() >= 2)
+        },
+    );
+    // START and COMPLETE of each run, once each: the composite transport's Kafka
+    // copies were recognised as the events already posted over HTTP.
+    for r in [&kafka_run, &composite_run] {
+        let n = entries
+            .iter()
+            .filter(|(_, x)| x.ends_with(r.as_str()))
+            .count();
+        assert_eq!(n, 2, "{r}: {entries:?}");
+    }
+    eventually(
+        "the composite transport's Kafka copies counted as duplicates",
+        || metric_or_zero(&server, "weft_kafka_events_duplicate_total"),
+        |n| *n == 2.0,
+    );
+    for (job, run) in [
+        ("python_kafka_job", &kafka_run),
+        ("python_composite_job", &composite_run),
+    ] {
+        let got = server.get_ok(&format!("/api/v1/namespaces/weft-e2e/jobs/{job}/runs"));
+        let state = got["runs"]
+            .as_array()
+            .and_then(|runs| runs.iter().find(|x| x["id"] == run.as_str()))
+            .map(|x| x["state"].clone());
+        assert_eq!(state, Some(json!("COMPLETE")), "{job}: {got:#}");
+    }
+    assert_eq!(
+        metric_or_zero(&server, "weft_kafka_dead_letters_total"),
+        0.0
+    );
 }

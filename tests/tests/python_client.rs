@@ -11,10 +11,7 @@
 //!   (`scripts/test.sh` sets it). Unset: the test fails under `CI`, else says so and passes.
 //! - `WEFT_TEST_DATABASE_URL`: as for every end-to-end test (see `weft_tests::backends`).
 
-use std::process::Command;
-
-use serde_json::Value;
-use weft_tests::{Backend, Server, backends, enc, workspace};
+use weft_tests::{Backend, Server, backends, enc, run_python, test_python};
 
 const NAMESPACE: &str = "postgres://db:5432";
 const ORDERS: &str = "shop.public.orders";
@@ -89,44 +86,9 @@ fn check_python_client_run(python: &str, backend: Backend) {
 
 /// Runs `tests/python/emit_run.py` against `url`; returns the run id it printed.
 fn emit_run(python: &str, url: &str) -> String {
-    let root = workspace();
-    let out = Command::new(python)
-        .arg(root.join("tests/python/emit_run.py"))
-        .arg(url)
-        .current_dir(&root)
-        // An explicit transport wins over these, except the kill switch.
-        .env_remove("OPENLINEAGE_DISABLED")
-        .env_remove("OPENLINEAGE_CONFIG")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-    assert!(
-        out.status.success(),
-        "emit_run.py failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let printed: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("emit_run.py printed {stdout:?}: {e}"));
+    let printed = run_python(python, "emit_run.py", &[url]);
     printed["runId"]
         .as_str()
         .unwrap_or_else(|| panic!("no runId in {printed}"))
         .to_owned()
-}
-
-fn test_python() -> Option<String> {
-    match std::env::var("WEFT_TEST_PYTHON") {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-            assert!(
-                !ci,
-                "WEFT_TEST_PYTHON is not set (CI is set): run scripts/test.sh"
-            );
-            eprintln!(
-                "note: WEFT_TEST_PYTHON is not set, skipping the Python client test; scripts/test.sh sets it"
-            );
-            None
-        }
-    }
 }

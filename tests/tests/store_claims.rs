@@ -3,7 +3,7 @@
 //! rebuild or reindex under a running server.
 
 use serde_json::Value;
-use weft_tests::{Backend, Server, backends, eventually};
+use weft_tests::{Backend, Server, backends, eventually, leaders};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -103,15 +103,6 @@ fn crawl_starts(s: &Server) -> Vec<chrono::DateTime<chrono::Utc>> {
         .unwrap_or_default();
     starts.sort();
     starts
-}
-
-fn leaders(servers: &[Server]) -> Vec<usize> {
-    servers
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.pid().is_some() && s.metric("weft_leader") == 1.0)
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// Consecutive crawls started at least an interval apart: one crawl per interval across
