@@ -31,6 +31,9 @@ test("the owner edits the description in place and it persists", { skip: needsAu
   await page.getByTestId("dataset-name").getByText(PAYMENTS).waitFor();
   await page.getByTestId("tier-select").waitFor();
   await page.getByRole("button", { name: "Add owner" }).waitFor();
+  // The schema table renders after the dataset's header: wait for its rows before
+  // counting their edit buttons (a read-only page has rows and no buttons).
+  await page.locator('[data-testid="schema-table"] tbody tr').first().waitFor();
   assert.ok((await page.getByRole("button", { name: /^Edit description of / }).count()) > 0, "column descriptions are editable");
 
   const text = `Payments as the processor reports them (edited ${Date.now()})`;
