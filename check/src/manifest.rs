@@ -84,6 +84,8 @@ pub struct Node {
     pub raw_code: Option<String>,
     /// The file, relative to the project root.
     pub file: Option<String>,
+    /// The description from YAML, when not empty.
+    pub description: Option<String>,
     /// Declared columns (name → type and description), as in the YAML.
     pub columns: BTreeMap<String, ManifestColumn>,
     /// `meta` with `config.meta` laid over it.
@@ -155,6 +157,7 @@ struct RawNode {
     #[serde(alias = "raw_sql")]
     raw_code: Option<String>,
     original_file_path: Option<String>,
+    description: Option<String>,
     columns: HashMap<String, RawColumn>,
     meta: Option<Value>,
     config: Option<RawConfig>,
@@ -305,6 +308,7 @@ fn node(unique_id: String, n: RawNode, source: bool) -> Node {
         compiled_code: n.compiled_code,
         raw_code: n.raw_code,
         file: n.original_file_path,
+        description: n.description.filter(|d| !d.trim().is_empty()),
         columns: n
             .columns
             .into_iter()

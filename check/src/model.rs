@@ -141,6 +141,8 @@ pub struct Subject {
     pub in_catalog: bool,
     /// Governance values the model declares.
     pub meta: ModelMeta,
+    /// The description the model declares.
+    pub description: Option<String>,
     /// Declared column descriptions.
     pub descriptions: std::collections::HashMap<String, String>,
     /// Its columns after the change; `None` when its SQL could not be analysed.

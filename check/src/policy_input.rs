@@ -173,7 +173,9 @@ pub fn dataset_input(
     DatasetInput {
         namespace: key.namespace.clone(),
         name: key.name.clone(),
-        description: record.and_then(|r| r.description.clone()),
+        description: subject
+            .and_then(|s| s.description.clone())
+            .or_else(|| record.and_then(|r| r.description.clone())),
         tier: meta
             .and_then(|m| m.tier.clone())
             .or_else(|| record.and_then(|r| r.tier.clone())),

@@ -349,6 +349,7 @@ pub fn manifest_subjects(
             key: d.key.clone(),
             in_catalog: d.in_catalog,
             meta: node.meta.clone(),
+            description: node.description.clone(),
             descriptions: node
                 .columns
                 .iter()
@@ -432,6 +433,7 @@ pub fn sql_subjects(
                     key,
                     in_catalog,
                     meta: ModelMeta::default(),
+                    description: None,
                     descriptions: HashMap::new(),
                     after: Some(state),
                     problems: notes,

@@ -129,7 +129,7 @@ impl ExportReader {
     /// The last change-log entry the transaction sees.
     pub async fn log_position(&mut self) -> Result<i64, StoreError> {
         let rows = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             "SELECT COALESCE(MAX(seq), 0) FROM change_log".into(),
             Vec::new(),
         )
@@ -144,7 +144,7 @@ impl ExportReader {
     /// reviews; empty at the end.
     pub async fn next_page(&mut self, limit: i64) -> Result<ExportPage, StoreError> {
         let rows = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             self.backend.sql(
                 "SELECT d.id, n.name, d.name, d.description, d.lifecycle, d.created_at \
                  FROM datasets d JOIN namespaces n ON n.id = d.namespace_id \
@@ -181,7 +181,7 @@ impl ExportReader {
         let list = in_list(self.backend, 0, page.len());
 
         let columns = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             format!(
                 "SELECT c.dataset_id, c.name, c.data_type, c.description FROM columns c \
                  JOIN datasets d ON d.id = c.dataset_id \
@@ -204,7 +204,7 @@ impl ExportReader {
         }
 
         let tags = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             format!(
                 "SELECT dataset_id, column_name, key, value, origin FROM tags \
                  WHERE dataset_id IN {list} ORDER BY dataset_id, column_name, key, origin"
@@ -238,7 +238,7 @@ impl ExportReader {
         }
 
         let owners = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             format!(
                 "SELECT entity_id, name, owner_type FROM owners WHERE entity_type = 'dataset' \
                  AND entity_id IN {list} ORDER BY entity_id, name"
@@ -257,7 +257,7 @@ impl ExportReader {
         }
 
         let curations = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             curations_sql(self.backend, page.len()),
             ids(&page),
         )
@@ -266,7 +266,7 @@ impl ExportReader {
         add_curations(&mut curated, &curations)?;
         // The producer's `weft_governance` facet, under the curated values.
         let facets = fetch(
-            &mut *self.tx,
+            &mut self.tx,
             format!(
                 "SELECT dataset_id, value FROM dataset_facets WHERE key = '{FACET_KEY}' \
                  AND dataset_id IN {list}"
@@ -289,7 +289,7 @@ impl ExportReader {
 
         let edges = decode(
             fetch(
-                &mut *self.tx,
+                &mut self.tx,
                 format!(
                     "{EDGE_SELECT} WHERE dst_dataset_id IN {list} ORDER BY dst_dataset_id, \
                      dst_column, src_dataset_id, src_column, job_id, origin"
@@ -301,7 +301,7 @@ impl ExportReader {
         )?;
         let job_io = decode(
             fetch(
-                &mut *self.tx,
+                &mut self.tx,
                 format!(
                     "SELECT job_id, dataset_id, direction, updated_at FROM job_io \
                      WHERE dataset_id IN {list} ORDER BY dataset_id, job_id, direction"
@@ -313,7 +313,7 @@ impl ExportReader {
         )?;
         let reviews = decode(
             fetch(
-                &mut *self.tx,
+                &mut self.tx,
                 format!(
                     "SELECT {} FROM tag_reviews WHERE dataset_id IN {list} \
                      ORDER BY dataset_id, column_name, tag",
