@@ -6,7 +6,7 @@
 //! the change log, in `weft-views`. Here: [`api`] (axum routes), [`graphql`] (the
 //! GraphQL schema and its endpoint), [`web`] (the embedded web UI and GraphiQL),
 //! [`server`] (start and graceful stop), and the offline commands [`offline`]
-//! (`weft ingest`, `weft rebuild`).
+//! (`weft ingest`, `weft rebuild`) and [`export`] (`weft export` and `GET /api/v1/export`).
 
 #![deny(missing_docs)]
 
@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod crawl;
+pub mod export;
 pub mod graphql;
 pub mod metrics;
 pub mod offline;

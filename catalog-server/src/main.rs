@@ -1,12 +1,13 @@
 //! The `weft` command line: `serve`, `ingest`, `crawl`, `reindex`, `token`, `rebuild`,
-//! `verify`, `lineage`.
+//! `verify`, `export`, `lineage`, `check`.
 //!
 //! Store flags (`--data-dir`, `--database-url`, `--config`, …) are accepted before the
 //! subcommand and after each subcommand that opens the store, and only there: `weft
-//! lineage` needs no store and does not offer them. Whatever is written to stdout goes
+//! lineage` and `weft check` need no store and do not offer them. Whatever is written to stdout goes
 //! through [`outln!`], so a reader that goes away (`weft … | head`) ends the command
 //! quietly instead of with a panic or an error.
 
+mod check_cmd;
 mod lineage_cmd;
 
 use std::io::{IsTerminal, Write};
@@ -117,8 +118,21 @@ enum Command {
         #[arg(long)]
         signing_key_file: Option<PathBuf>,
     },
+    /// Write a snapshot of the catalog (gzip-compressed JSON lines) for `weft check`;
+    /// read-only, so it runs beside a serving `weft serve`.
+    Export {
+        #[command(flatten)]
+        store: CommonArgs,
+        /// The snapshot file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the column lineage of a SQL script, statement by statement (no store needed).
     Lineage(lineage_cmd::LineageArgs),
+    /// Check a pull request's dbt models or SQL files against the catalog: breaking
+    /// changes and their consumers, new PII flows, policies (exit 1 on a deny, 2 when
+    /// the check cannot run; no store needed).
+    Check(check_cmd::CheckArgs),
 }
 
 /// `weft token …`.
@@ -278,7 +292,8 @@ fn nested_store_args(command: &Command) -> Vec<&CommonArgs> {
         | Command::Ingest { store, .. }
         | Command::Reindex { store }
         | Command::Rebuild { store }
-        | Command::Verify { store, .. } => vec![store],
+        | Command::Verify { store, .. }
+        | Command::Export { store, .. } => vec![store],
         Command::Crawl(args) => vec![&args.store],
         Command::Token { store, command } => vec![
             store,
@@ -288,7 +303,7 @@ fn nested_store_args(command: &Command) -> Vec<&CommonArgs> {
                 | TokenCommand::Revoke { store, .. } => store,
             },
         ],
-        Command::Lineage(_) => Vec::new(),
+        Command::Lineage(_) | Command::Check(_) => Vec::new(),
     }
 }
 
@@ -321,6 +336,16 @@ fn main() -> ExitCode {
             Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("weft: lineage: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    // Before any runtime: its blocking HTTP client (--server) must not run inside one.
+    if let Command::Check(args) = &cli.command {
+        return match check_cmd::run(args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("weft: check: {e:#}");
                 ExitCode::from(2)
             }
         };
@@ -517,7 +542,17 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lineage(_) => Ok(ExitCode::SUCCESS),
+        Command::Lineage(_) | Command::Check(_) => Ok(ExitCode::SUCCESS),
+        Command::Export { out, .. } => {
+            let store = Store::open(&store_config(&cfg))
+                .await
+                .context("opening the store")?;
+            let n = export_to_file(&store, &cfg, &out).await;
+            store.close().await;
+            let n = n?;
+            eprintln!("exported {n} datasets to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Verify {
             checkpoint,
             anchor,
@@ -581,6 +616,50 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             } else {
                 Ok(ExitCode::from(4))
             }
+        }
+    }
+}
+
+/// Writes a snapshot to `out` through a temporary file beside it, renamed into place
+/// once complete, so a failed export never leaves a file that looks whole.
+async fn export_to_file(store: &Store, cfg: &Config, out: &std::path::Path) -> anyhow::Result<usize> {
+    let mut tmp_name = out.as_os_str().to_owned();
+    tmp_name.push(".partial");
+    let tmp = PathBuf::from(tmp_name);
+    let mut file =
+        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    let task = {
+        let store = store.clone();
+        let settings = cfg.graph.clone();
+        tokio::spawn(async move { weft_catalog_server::export::export(&store, &settings, &tx).await })
+    };
+    let mut written = Ok(());
+    while let Some(chunk) = rx.recv().await {
+        match chunk {
+            Ok(bytes) => {
+                if written.is_ok() {
+                    written = file.write_all(&bytes);
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    drop(rx);
+    let result = task.await.context("export task")?;
+    let outcome = match (result, written) {
+        (Ok(n), Ok(())) => file.sync_all().map(|_| n).map_err(anyhow::Error::from),
+        (Err(e), _) => Err(anyhow::Error::from(e)),
+        (_, Err(e)) => Err(anyhow::Error::from(e)),
+    };
+    match outcome {
+        Ok(n) => {
+            std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+            Ok(n)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e.context(format!("exporting to {}", out.display())))
         }
     }
 }

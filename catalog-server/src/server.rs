@@ -179,6 +179,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         positions,
         max_position_wait: cfg.max_position_wait,
         kafka: Arc::new(consumers.statuses()),
+        graph_settings: Arc::new(cfg.graph.clone()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;

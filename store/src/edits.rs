@@ -49,6 +49,13 @@ impl Curated {
             .find(|c| c.column == column && c.field == field)
     }
 
+    /// The curated value of `field` on the dataset (`column` empty) or a column, as
+    /// stored: text for descriptions, classification and retention; JSON for owners and
+    /// deprecation.
+    pub fn field(&self, column: &str, field: &str) -> Option<&str> {
+        self.get(column, field).map(|c| c.value.as_str())
+    }
+
     /// The curated description of the dataset (`column` empty) or a column.
     pub fn description(&self, column: &str) -> Option<&str> {
         self.get(column, "description").map(|c| c.value.as_str())
@@ -237,25 +244,39 @@ impl Store {
     pub async fn curations(&self, ids: &[i64]) -> Result<HashMap<i64, Curated>, StoreError> {
         let mut out: HashMap<i64, Curated> = HashMap::new();
         for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT dataset_id, column_name, field, value, actor, seq, at FROM curations \
-                 WHERE dataset_id IN {} ORDER BY dataset_id, column_name, field",
-                in_list(self.backend(), 0, chunk.len())
-            );
-            for r in self
+            let sql = curations_sql(self.backend(), chunk.len());
+            let rows = self
                 .rows(&sql, chunk.iter().map(|&i| Val::I64(i)).collect())
-                .await?
-            {
-                out.entry(r.try_get(0)?).or_default().items.push(Curation {
-                    column: r.try_get(1)?,
-                    field: r.try_get(2)?,
-                    value: r.try_get(3)?,
-                    actor: r.try_get(4)?,
-                    seq: r.try_get(5)?,
-                    at: r.try_get(6)?,
-                });
-            }
+                .await?;
+            add_curations(&mut out, &rows)?;
         }
         Ok(out)
     }
+}
+
+/// The statement reading the curations of `n` datasets (their ids bound in order).
+pub(crate) fn curations_sql(backend: crate::Backend, n: usize) -> String {
+    format!(
+        "SELECT dataset_id, column_name, field, value, actor, seq, at FROM curations \
+         WHERE dataset_id IN {} ORDER BY dataset_id, column_name, field",
+        in_list(backend, 0, n)
+    )
+}
+
+/// Adds rows of [`curations_sql`] to `out`, by dataset.
+pub(crate) fn add_curations(
+    out: &mut HashMap<i64, Curated>,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<(), StoreError> {
+    for r in rows {
+        out.entry(r.try_get(0)?).or_default().items.push(Curation {
+            column: r.try_get(1)?,
+            field: r.try_get(2)?,
+            value: r.try_get(3)?,
+            actor: r.try_get(4)?,
+            seq: r.try_get(5)?,
+            at: r.try_get(6)?,
+        });
+    }
+    Ok(())
 }

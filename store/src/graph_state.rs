@@ -100,7 +100,7 @@ pub struct EdgeSignature {
     pub transformations_len: i64,
 }
 
-const EDGE_SELECT: &str = "SELECT dst_dataset_id, dst_column, src_dataset_id, src_column, job_id, \
+pub(crate) const EDGE_SELECT: &str = "SELECT dst_dataset_id, dst_column, src_dataset_id, src_column, job_id, \
      origin, transformations, first_seen, last_seen FROM column_edges";
 
 fn ids(list: &[i64]) -> Vec<Val> {
@@ -124,7 +124,7 @@ fn column_type(r: &AnyRow) -> Result<ColumnType, StoreError> {
     })
 }
 
-fn edge(r: &AnyRow) -> Result<ColumnEdgeRecord, StoreError> {
+pub(crate) fn edge(r: &AnyRow) -> Result<ColumnEdgeRecord, StoreError> {
     Ok(ColumnEdgeRecord {
         dst_dataset: r.try_get(0)?,
         dst_column: r.try_get(1)?,
@@ -138,7 +138,7 @@ fn edge(r: &AnyRow) -> Result<ColumnEdgeRecord, StoreError> {
     })
 }
 
-fn job_io(r: &AnyRow) -> Result<JobIo, StoreError> {
+pub(crate) fn job_io(r: &AnyRow) -> Result<JobIo, StoreError> {
     let direction: String = r.try_get(2)?;
     Ok(JobIo {
         job: r.try_get(0)?,
@@ -148,7 +148,7 @@ fn job_io(r: &AnyRow) -> Result<JobIo, StoreError> {
     })
 }
 
-fn column_tag(r: &AnyRow) -> Result<ColumnTag, StoreError> {
+pub(crate) fn column_tag(r: &AnyRow) -> Result<ColumnTag, StoreError> {
     Ok(ColumnTag {
         dataset: r.try_get(0)?,
         column: r.try_get(1)?,
@@ -157,7 +157,7 @@ fn column_tag(r: &AnyRow) -> Result<ColumnTag, StoreError> {
     })
 }
 
-fn decode<T>(
+pub(crate) fn decode<T>(
     rows: Vec<AnyRow>,
     f: impl Fn(&AnyRow) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {

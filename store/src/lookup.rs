@@ -92,17 +92,25 @@ impl Store {
             {
                 let key: String = r.try_get(1)?;
                 let value: Option<String> = r.try_get(2)?;
-                let tier = match key.to_lowercase().strip_prefix("tier.") {
-                    Some(rest) => rest.to_owned(),
-                    None => value.unwrap_or_default().to_lowercase(),
-                };
-                if !tier.is_empty() {
+                if let Some(tier) = tier_of(&key, value.as_deref()) {
                     out.insert(r.try_get(0)?, tier);
                 }
             }
         }
         Ok(out)
     }
+}
+
+/// The tier a dataset-level tag states: `tier` with a value (`gold`) or a key under
+/// `tier.` (`tier.gold`); `None` for any other tag.
+pub(crate) fn tier_of(key: &str, value: Option<&str>) -> Option<String> {
+    let key = key.to_lowercase();
+    let tier = match key.strip_prefix("tier.") {
+        Some(rest) => rest.to_owned(),
+        None if key == "tier" => value.unwrap_or_default().to_lowercase(),
+        None => return None,
+    };
+    (!tier.is_empty()).then_some(tier)
 }
 
 /// Whether `who` is one of `owners`: equal to an owner's name, or to its part after the

@@ -22,7 +22,8 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn as_str(self) -> &'static str {
+    /// `confirmed` or `rejected`, as stored.
+    pub fn as_str(self) -> &'static str {
         match self {
             Decision::Confirmed => "confirmed",
             Decision::Rejected => "rejected",
@@ -81,7 +82,7 @@ impl ReviewState {
     }
 }
 
-const COLUMNS: [&str; 9] = [
+pub(crate) const COLUMNS: [&str; 9] = [
     "dataset_id",
     "column_name",
     "tag",
@@ -273,7 +274,7 @@ async fn read_one(
     rows.first().map(state_of).transpose()
 }
 
-fn state_of(r: &sqlx::any::AnyRow) -> Result<ReviewState, StoreError> {
+pub(crate) fn state_of(r: &sqlx::any::AnyRow) -> Result<ReviewState, StoreError> {
     let decision: Option<String> = r.try_get(4)?;
     Ok(ReviewState {
         dataset_id: r.try_get(0)?,

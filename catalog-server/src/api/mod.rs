@@ -5,6 +5,7 @@
 
 pub mod crawl;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod kafka;
 pub mod marquez;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub max_position_wait: std::time::Duration,
     /// What each Kafka consumer reports (`/readyz`, `/metrics`).
     pub kafka: Arc<Vec<weft_kafka::ConsumerStatus>>,
+    /// The lineage graph's PII rules, which a snapshot carries (`GET /api/v1/export`).
+    pub graph_settings: Arc<weft_views::graph::GraphSettings>,
 }
 
 /// A listing's `limit` (1 to 1000, 50 by default) and `offset` (negative is 0).
@@ -135,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/changes", get(ops::changes))
         .route("/api/v1/kafka/dead-letters", get(kafka::dead_letters))
         .route("/api/v1/log/head", get(ops::log_head))
+        .route("/api/v1/export", get(export::export))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::transform::{FunctionRules, Subtype, Transformation, TransformationType};
 
@@ -18,7 +18,7 @@ use super::tags::is_under;
 /// The propagation rules. `Default` is the documented behaviour; a deployment can load
 /// additions from JSON or TOML (every field is optional and adds to the defaults'
 /// function lists through [`PropagationRules::with_additions`]).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PropagationRules {
     /// Tags under these prefixes propagate (default `pii`). Other tags stay where they

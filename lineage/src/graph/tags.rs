@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::model::GraphError;
 
@@ -85,7 +85,7 @@ impl fmt::Display for TagKey {
 
 /// One detection rule: a column whose name contains one of `names` (as whole words,
 /// see [`DetectionRules::detect`]) and whose type passes the type filters gets `tag`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct DetectionRule {
     /// The rule's name, reported with each detection.
     pub name: String,
@@ -103,7 +103,7 @@ pub struct DetectionRule {
 }
 
 /// A set of detection rules: the defaults plus whatever the deployment adds.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct DetectionRules {
     /// The rules, tried in order; every matching rule yields a detection.
     pub rules: Vec<DetectionRule>,

@@ -1,0 +1,315 @@
+//! New personal-data flows: the lineage graph built from the snapshot as the server
+//! builds it (`views/src/graph.rs`: columns through the detection rules, every stored
+//! column edge, jobs' inputs × outputs as dataset edges, declared tags, then review
+//! decisions), propagated; then the changed datasets' column edges replaced by the
+//! derived ones and propagated again. A new flow is a (column, PII tag) pair present
+//! after and not before, explained by one lineage path from its source.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use weft_lineage::FunctionRules;
+use weft_lineage::graph::{
+    ColumnEdge, ColumnEdgeKey, ColumnRef, DatasetEdge, DatasetEdgeKey, LineageGraph, Origin,
+    PropagationRules, SourceKind, StoredEdge, TagKey, TagStatus,
+};
+use weft_policy::input::{FlowInput, HopInput};
+
+use crate::catalog::Catalog;
+use crate::model::{DatasetKey, ModelState};
+use crate::snapshot::ColumnEdgeRecord;
+
+/// Most dataset edges one job's run I/O puts into the graph, as on the server.
+const MAX_IO_EDGES_PER_JOB: usize = 1_000_000;
+
+/// The job id derived edges are recorded under: no stored job has it.
+const CHECK_JOB: i64 = -1;
+
+/// A (column, tag) pair.
+pub type Pair = (i64, Arc<str>, Arc<str>);
+
+/// The snapshot's lineage graph, and what it said before the change.
+pub struct PiiGraph {
+    /// The graph (after [`PiiGraph::apply`], the changed one).
+    pub graph: LineageGraph,
+    rules: PropagationRules,
+    before: HashSet<Pair>,
+    /// Names of datasets the pull request creates (negative ids).
+    new_names: HashMap<i64, String>,
+}
+
+impl std::fmt::Debug for PiiGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PiiGraph")
+            .field("before", &self.before.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The graph's view of a snapshot's `column_edges` row.
+fn stored(e: &ColumnEdgeRecord) -> StoredEdge<'_> {
+    StoredEdge {
+        dst_dataset: e.dst_dataset,
+        dst_column: &e.dst_column,
+        src_dataset: e.src_dataset,
+        src_column: &e.src_column,
+        job: e.job,
+        origin: &e.origin,
+        transformations: &e.transformations,
+        first_seen: e.first_seen,
+        last_seen: e.last_seen,
+    }
+}
+
+/// Builds the graph exactly as the server's `lineage_graph` view loads it.
+pub fn build_graph(catalog: &Catalog) -> LineageGraph {
+    let detection = catalog.detection();
+    let mut g = LineageGraph::new(catalog.propagation(), FunctionRules::default());
+    g.set_deferred(true);
+    for d in &catalog.datasets {
+        g.add_dataset(d.id);
+        for c in &d.columns {
+            g.add_column(d.id, &c.name);
+            g.detect(&detection, &ColumnRef::new(d.id, &c.name), c.data_type.as_deref());
+        }
+    }
+    for e in &catalog.edges {
+        if let Err(err) = g.upsert_stored(&stored(e)) {
+            tracing::debug!(error = %err, "column edge not loaded");
+        }
+    }
+    let mut jobs: HashMap<i64, (Vec<i64>, Vec<i64>, i64)> = HashMap::new();
+    for io in &catalog.job_io {
+        let e = jobs.entry(io.job).or_default();
+        if io.direction == "out" {
+            e.1.push(io.dataset);
+        } else {
+            e.0.push(io.dataset);
+        }
+        e.2 = e.2.max(io.updated_at);
+    }
+    for (job, (inputs, outputs, at)) in jobs {
+        let mut n = 0usize;
+        'pairs: for &dst in &outputs {
+            for &src in &inputs {
+                if src == dst {
+                    continue;
+                }
+                if n >= MAX_IO_EDGES_PER_JOB {
+                    break 'pairs;
+                }
+                n += 1;
+                g.upsert_dataset_edge(&DatasetEdge {
+                    key: DatasetEdgeKey {
+                        src,
+                        src_column: None,
+                        dst,
+                        origin: Origin::OpenLineage,
+                        job: Some(job),
+                    },
+                    transformations: Vec::new(),
+                    first_seen: at,
+                    last_seen: at,
+                });
+            }
+        }
+    }
+    for d in &catalog.datasets {
+        for c in &d.columns {
+            for t in &c.tags {
+                if let Ok(tag) = TagKey::from_openlineage(&t.key, t.value.as_deref().unwrap_or_default()) {
+                    g.add_declared(&ColumnRef::new(d.id, &c.name), &tag);
+                }
+            }
+        }
+    }
+    for r in &catalog.reviews {
+        let column = ColumnRef::new(r.dataset, &r.column);
+        let Ok(tag) = TagKey::parse(&r.tag) else {
+            continue;
+        };
+        g.add_column(r.dataset, &r.column);
+        let mut outcome = Ok(());
+        if r.manual {
+            outcome = g.add_manual(&column, &tag);
+        }
+        outcome = outcome.and(match r.decision.as_deref() {
+            Some("confirmed") => g.confirm(&column, &tag),
+            Some("rejected") => g.reject(&column, &tag),
+            _ => Ok(()),
+        });
+        if let Err(e) = outcome {
+            tracing::debug!(error = %e, "review not replayed");
+        }
+    }
+    g.set_deferred(false);
+    g
+}
+
+/// Whether a tag counts as personal data: under a propagated prefix, or the
+/// pseudonymised form of one (the server's rule for its PII report).
+pub fn is_pii(rules: &PropagationRules, tag: &str) -> bool {
+    let under = |t: &str, p: &str| t == p || t.strip_prefix(p).is_some_and(|r| r.starts_with('.'));
+    let pseudo = rules.pseudonymised_prefix.as_str();
+    rules.propagate.iter().any(|p| {
+        under(tag, p)
+            || tag
+                .strip_prefix(pseudo)
+                .and_then(|r| r.strip_prefix('.'))
+                .is_some_and(|r| under(r, p))
+    })
+}
+
+/// Whether a tag is the pseudonymised form of a PII tag.
+pub fn is_pseudonymised(rules: &PropagationRules, tag: &str) -> bool {
+    tag.strip_prefix(rules.pseudonymised_prefix.as_str())
+        .is_some_and(|r| r.starts_with('.'))
+        && is_pii(rules, tag)
+}
+
+fn pii_pairs(g: &LineageGraph, rules: &PropagationRules) -> HashSet<Pair> {
+    let mut out = HashSet::new();
+    for c in g.tagged_columns() {
+        let Ok(tags) = g.tags_of(&c) else {
+            continue;
+        };
+        for t in tags {
+            if t.status != TagStatus::Rejected && is_pii(rules, &t.tag) {
+                out.insert((c.dataset, c.column.clone(), t.tag.clone()));
+            }
+        }
+    }
+    out
+}
+
+impl PiiGraph {
+    /// The snapshot's graph and its PII pairs before the change.
+    pub fn new(catalog: &Catalog) -> PiiGraph {
+        let graph = build_graph(catalog);
+        let rules = catalog.propagation();
+        let before = pii_pairs(&graph, &rules);
+        PiiGraph {
+            graph,
+            rules,
+            before,
+            new_names: HashMap::new(),
+        }
+    }
+
+    /// The propagation rules.
+    pub fn rules(&self) -> &PropagationRules {
+        &self.rules
+    }
+
+    /// Replaces `key`'s column edges by those of `after` (and its columns by `after`'s,
+    /// detected as the server would detect a new column).
+    pub fn apply(&mut self, catalog: &Catalog, key: &DatasetKey, after: &ModelState) {
+        let detection = catalog.detection();
+        if key.id < 0 {
+            self.new_names.insert(key.id, key.qualified());
+        }
+        self.graph.add_dataset(key.id);
+        for e in catalog.edges_into(key.id) {
+            if e.dst_column.is_empty() {
+                continue;
+            }
+            let _ = self.graph.retract_stored(&stored(e));
+        }
+        let before: Vec<String> = catalog
+            .dataset(key.id)
+            .map(|d| d.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default();
+        for c in &after.columns {
+            if !before.iter().any(|b| b.eq_ignore_ascii_case(&c.name)) {
+                self.graph.add_column(key.id, &c.name);
+                self.graph
+                    .detect(&detection, &ColumnRef::new(key.id, &c.name), c.data_type.as_deref());
+            }
+        }
+        // A column gone loses its detections, as on the server when a schema drops it.
+        for name in &before {
+            if after.column(name).is_none() {
+                let column = ColumnRef::new(key.id, name);
+                if let Ok(tags) = self.graph.tags_of(&column) {
+                    for t in tags.iter().filter(|t| t.detected_by.is_some()) {
+                        if let Ok(k) = TagKey::parse(&t.tag) {
+                            let _ = self.graph.remove_source(&column, &k, SourceKind::Detected);
+                        }
+                    }
+                }
+            }
+        }
+        for c in &after.columns {
+            for i in &c.inputs {
+                if i.column == "*" {
+                    continue;
+                }
+                self.graph.upsert_column_edge(&ColumnEdge {
+                    key: ColumnEdgeKey {
+                        src: ColumnRef::new(i.dataset.id, &i.column),
+                        dst: ColumnRef::new(key.id, &c.name),
+                        origin: Origin::Sql,
+                        job: Some(CHECK_JOB),
+                    },
+                    transformations: i.transformations.clone(),
+                    first_seen: 0,
+                    last_seen: 0,
+                });
+            }
+        }
+    }
+
+    /// `namespace/name` of a graph dataset.
+    pub fn name_of(&self, catalog: &Catalog, id: i64) -> String {
+        self.new_names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| catalog.qualified(id))
+    }
+
+    /// The (column, tag) pairs present now and not before the change, by dataset,
+    /// each with one path from its source.
+    pub fn new_flows(&self, catalog: &Catalog) -> HashMap<i64, Vec<FlowInput>> {
+        let after = pii_pairs(&self.graph, &self.rules);
+        let mut fresh: Vec<&Pair> = after.difference(&self.before).collect();
+        fresh.sort();
+        let mut out: HashMap<i64, Vec<FlowInput>> = HashMap::new();
+        for (dataset, column, tag) in fresh {
+            out.entry(*dataset).or_default().push(FlowInput {
+                column: column.to_string(),
+                tag: tag.to_string(),
+                path: self.path(catalog, &ColumnRef::new(*dataset, column), tag),
+            });
+        }
+        out
+    }
+
+    /// One lineage path of `tag` to `column`, upstream first: the source column, then
+    /// each hop with the rule that carried the tag.
+    pub fn path(&self, catalog: &Catalog, column: &ColumnRef, tag: &str) -> Vec<HopInput> {
+        let Ok(key) = TagKey::parse(tag) else {
+            return Vec::new();
+        };
+        let Ok(explanation) = self.graph.explain(column, &key, 1) else {
+            return Vec::new();
+        };
+        let Some(p) = explanation.paths.into_iter().next() else {
+            return Vec::new();
+        };
+        let mut hops = vec![HopInput {
+            dataset: self.name_of(catalog, p.start.dataset),
+            column: p.start.column.to_string(),
+            tag: p.start_tag.to_string(),
+            transformation: None,
+        }];
+        for h in p.hops {
+            hops.push(HopInput {
+                dataset: self.name_of(catalog, h.to.dataset),
+                column: h.to.column.to_string(),
+                tag: h.tag_out.to_string(),
+                transformation: Some(h.rule.to_string()),
+            });
+        }
+        hops
+    }
+}
