@@ -622,7 +622,11 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
 
 /// Writes a snapshot to `out` through a temporary file beside it, renamed into place
 /// once complete, so a failed export never leaves a file that looks whole.
-async fn export_to_file(store: &Store, cfg: &Config, out: &std::path::Path) -> anyhow::Result<usize> {
+async fn export_to_file(
+    store: &Store,
+    cfg: &Config,
+    out: &std::path::Path,
+) -> anyhow::Result<usize> {
     let mut tmp_name = out.as_os_str().to_owned();
     tmp_name.push(".partial");
     let tmp = PathBuf::from(tmp_name);
@@ -632,7 +636,9 @@ async fn export_to_file(store: &Store, cfg: &Config, out: &std::path::Path) -> a
     let task = {
         let store = store.clone();
         let settings = cfg.graph.clone();
-        tokio::spawn(async move { weft_catalog_server::export::export(&store, &settings, &tx).await })
+        tokio::spawn(
+            async move { weft_catalog_server::export::export(&store, &settings, &tx).await },
+        )
     };
     let mut written = Ok(());
     while let Some(chunk) = rx.recv().await {

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use weft_check::snapshot::{
-    ColumnEdgeRecord, ColumnRecord, DatasetRecord, Header, JobIoRecord, Owner, Record, SnapshotWriter,
-    TagRecord,
+    ColumnEdgeRecord, ColumnRecord, DatasetRecord, Header, JobIoRecord, Owner, Record,
+    SnapshotWriter, TagRecord,
 };
 
 const SEED: u64 = 7;
@@ -29,18 +29,31 @@ fn parent(i: u64) -> u64 {
 }
 
 fn quoted(name: &str) -> String {
-    name.split('.').map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(".")
+    name.split('.')
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().ok_or("usage: check_bench OUT_DIR [DATASETS] [MODELS]")?);
-    let datasets: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100_000);
+    let out = PathBuf::from(
+        args.next()
+            .ok_or("usage: check_bench OUT_DIR [DATASETS] [MODELS]")?,
+    );
+    let datasets: u64 = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let models: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(500);
     std::fs::create_dir_all(&out)?;
 
     let file = BufWriter::new(std::fs::File::create(out.join("snapshot.jsonl.gz"))?);
-    let mut w = SnapshotWriter::new(file, &Header::new("2026-12-01T00:00:00Z".into(), datasets as i64))?;
+    let mut w = SnapshotWriter::new(
+        file,
+        &Header::new("2026-12-01T00:00:00Z".into(), datasets as i64),
+    )?;
     let mut chosen: Vec<u64> = Vec::new();
     for i in 0..datasets {
         let d = synth::dataset(SEED, i);
@@ -122,11 +135,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(prev) if m % 5 != 0 => prev.clone(),
             _ => {
                 let p = synth::dataset(SEED, parent(i));
-                (p.name.clone(), String::new(), p.columns.iter().map(|c| c.0.clone()).collect())
+                (
+                    p.name.clone(),
+                    String::new(),
+                    p.columns.iter().map(|c| c.0.clone()).collect(),
+                )
             }
         };
-        let keep = if m % 10 == 0 { EDGES_PER_DATASET - 1 } else { EDGES_PER_DATASET }
-            .min(source_cols.len());
+        let keep = if m % 10 == 0 {
+            EDGES_PER_DATASET - 1
+        } else {
+            EDGES_PER_DATASET
+        }
+        .min(source_cols.len());
         let select: Vec<String> = (0..keep)
             .map(|k| format!("    {} as {}", source_cols[k], d.columns[k].0))
             .collect();
@@ -134,7 +155,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let parts: Vec<&str> = d.name.split('.').collect();
         let uid = format!("model.bench.m{m}");
         let name = format!("m{m}");
-        let depends: Vec<Value> = if source_id.is_empty() { Vec::new() } else { vec![json!(source_id)] };
+        let depends: Vec<Value> = if source_id.is_empty() {
+            Vec::new()
+        } else {
+            vec![json!(source_id)]
+        };
         nodes.insert(
             uid.clone(),
             json!({
@@ -155,7 +180,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                      "adapter_type": "postgres", "project_name": "bench"},
         "nodes": nodes, "sources": {},
     });
-    serde_json::to_writer(BufWriter::new(std::fs::File::create(out.join("manifest.json"))?), &manifest)?;
+    serde_json::to_writer(
+        BufWriter::new(std::fs::File::create(out.join("manifest.json"))?),
+        &manifest,
+    )?;
     eprintln!(
         "wrote {} ({datasets} datasets) and {} ({} models)",
         out.join("snapshot.jsonl.gz").display(),

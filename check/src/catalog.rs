@@ -74,7 +74,10 @@ impl Catalog {
 
     /// Loads a snapshot from a stream (a server's `GET /api/v1/export`); `name` is what
     /// errors call it.
-    pub fn read(name: &Path, input: impl std::io::Read + 'static) -> Result<Catalog, SnapshotError> {
+    pub fn read(
+        name: &Path,
+        input: impl std::io::Read + 'static,
+    ) -> Result<Catalog, SnapshotError> {
         Self::from_snapshot(SnapshotReader::from_reader(name, input)?)
     }
 
@@ -181,7 +184,11 @@ impl Catalog {
                 .collect()
         };
         let exact = matching(true);
-        let found = if exact.is_empty() { matching(false) } else { exact };
+        let found = if exact.is_empty() {
+            matching(false)
+        } else {
+            exact
+        };
         match found[..] {
             [] => Lookup::Missing,
             [one] => Lookup::Found(one),
@@ -214,7 +221,9 @@ impl Catalog {
 
     /// `namespace/name` of a dataset id, or `#id` when the snapshot does not have it.
     pub fn qualified(&self, id: i64) -> String {
-        self.dataset(id)
-            .map_or_else(|| format!("#{id}"), |d| format!("{}/{}", d.namespace, d.name))
+        self.dataset(id).map_or_else(
+            || format!("#{id}"),
+            |d| format!("{}/{}", d.namespace, d.name),
+        )
     }
 }

@@ -124,7 +124,11 @@ pub fn dialect_of_adapter(adapter: Option<&str>) -> Dialect {
 
 /// One SQL text's analysis: the output columns of its last query or write, with
 /// problems (parse errors are `deny`-worthy; unresolved names are notes).
-pub fn derive_sql(sql: &str, dialect: Dialect, schema: &Schema<'_>) -> (Option<ModelState>, Vec<Problem>) {
+pub fn derive_sql(
+    sql: &str,
+    dialect: Dialect,
+    schema: &Schema<'_>,
+) -> (Option<ModelState>, Vec<Problem>) {
     let options = Options {
         dialect,
         ..Options::default()
@@ -166,7 +170,10 @@ pub fn parse_position(sql: &str, e: &weft_lineage::LineageError) -> Position {
     }
     let trimmed = sql.trim_end();
     let line = trimmed.lines().count().max(1) as u64;
-    let column = trimmed.lines().last().map_or(1, |l| l.chars().count() as u64 + 1);
+    let column = trimmed
+        .lines()
+        .last()
+        .map_or(1, |l| l.chars().count() as u64 + 1);
     if line > at.line {
         Position { line, column }
     } else {
@@ -280,10 +287,7 @@ pub fn source_position(compiled: &str, source: Option<&str>, at: Position) -> Po
     else {
         return at;
     };
-    let mut hits = source
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == text);
+    let mut hits = source.lines().enumerate().filter(|(_, l)| l.trim() == text);
     match (hits.next(), hits.next()) {
         (Some((i, _)), None) => Position {
             line: i as u64 + 1,

@@ -121,7 +121,12 @@ pub fn diff(
 
 /// Types compared as warehouses print them: case and spacing aside.
 fn same_type(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     norm(a) == norm(b)
 }
 
@@ -169,18 +174,17 @@ fn edge_changes(old: &ColumnState, new: &ColumnState, out: &mut Vec<EdgeChange>)
         let Some(a) = new.inputs.iter().find(|a| a.same_column(b)) else {
             continue;
         };
-        let direct = |ts: &[Transformation]| ts.iter().any(|t| t.kind == TransformationType::Direct);
+        let direct =
+            |ts: &[Transformation]| ts.iter().any(|t| t.kind == TransformationType::Direct);
         if !direct(&b.transformations) || !direct(&a.transformations) {
             continue;
         }
         let plain = |ts: &[Transformation]| {
-            ts.iter().any(|t| {
-                matches!(t.subtype, Subtype::Identity | Subtype::Transformation)
-            })
+            ts.iter()
+                .any(|t| matches!(t.subtype, Subtype::Identity | Subtype::Transformation))
         };
-        let aggregated = |ts: &[Transformation]| {
-            ts.iter().any(|t| t.subtype == Subtype::Aggregation)
-        };
+        let aggregated =
+            |ts: &[Transformation]| ts.iter().any(|t| t.subtype == Subtype::Aggregation);
         let masked = |ts: &[Transformation]| ts.iter().any(|t| t.masking);
         let became_aggregate = plain(&b.transformations)
             && !aggregated(&b.transformations)

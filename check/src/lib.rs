@@ -127,13 +127,25 @@ pub enum CheckError {
 }
 
 /// Runs the check: see the crate documentation.
-pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) -> Result<CheckReport, CheckError> {
+pub fn check(
+    catalog: &Catalog,
+    policies: &PolicySet,
+    options: &CheckOptions,
+) -> Result<CheckReport, CheckError> {
     if options.manifest.is_none() && options.sql.is_empty() {
         return Err(CheckError::NothingToCheck);
     }
     let namespace = options.namespace.as_deref();
-    let manifest = options.manifest.as_deref().map(Manifest::load).transpose()?;
-    let base = options.base_manifest.as_deref().map(Manifest::load).transpose()?;
+    let manifest = options
+        .manifest
+        .as_deref()
+        .map(Manifest::load)
+        .transpose()?;
+    let base = options
+        .base_manifest
+        .as_deref()
+        .map(Manifest::load)
+        .transpose()?;
     let manifests: Vec<&Manifest> = manifest.iter().chain(base.iter()).collect();
     let mut keys = Keys::new(catalog, namespace, &manifests);
     let mut subjects: Vec<Subject> = Vec::new();
@@ -158,10 +170,21 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
         let force: HashSet<String> = changed.iter().cloned().collect();
         let mut after = ManifestDeriver::new(m, catalog, namespace, dialect, force.clone());
         let mut base_deriver = base.as_ref().map(|b| {
-            let in_base = force.iter().filter(|u| b.nodes.contains_key(*u)).cloned().collect();
+            let in_base = force
+                .iter()
+                .filter(|u| b.nodes.contains_key(*u))
+                .cloned()
+                .collect();
             ManifestDeriver::new(b, catalog, namespace, dialect, in_base)
         });
-        subjects = subjects::manifest_subjects(catalog, m, &mut after, base_deriver.as_mut(), &mut keys, &changed);
+        subjects = subjects::manifest_subjects(
+            catalog,
+            m,
+            &mut after,
+            base_deriver.as_mut(),
+            &mut keys,
+            &changed,
+        );
         for n in m.models() {
             let (key, in_catalog) = keys.get(catalog, namespace, &n.relation);
             if in_catalog {
@@ -180,7 +203,8 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
             files.push((subjects::display_path(path), text));
         }
         let dialect = options.dialect.unwrap_or_default();
-        let (more, problems) = subjects::sql_subjects(catalog, &files, dialect, namespace, &mut keys);
+        let (more, problems) =
+            subjects::sql_subjects(catalog, &files, dialect, namespace, &mut keys);
         subjects.extend(more);
         loose.extend(problems);
     }
@@ -200,7 +224,9 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
     for s in &subjects {
         for p in &s.problems {
             match p.kind {
-                ProblemKind::Parse => findings.push(parse_finding(s.key.qualified(), s.file.clone(), p)),
+                ProblemKind::Parse => {
+                    findings.push(parse_finding(s.key.qualified(), s.file.clone(), p))
+                }
                 ProblemKind::Note => notes.push(format!(
                     "{}:{}: {}",
                     s.file.as_deref().unwrap_or(&s.name),
@@ -219,14 +245,19 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
             });
             continue;
         };
-        let mut still_reads = |consumer: i64, src: &model::DatasetKey, column: &str| -> Option<bool> {
-            let uid = model_of.get(&consumer)?;
-            let d = after_deriver.as_mut()?.derive(&mut keys, uid)?;
-            let state = d.state.as_ref()?;
-            Some(state.columns.iter().flat_map(|c| &c.inputs).any(|i| {
-                i.dataset.id == src.id && i.column.eq_ignore_ascii_case(column)
-            }))
-        };
+        let mut still_reads =
+            |consumer: i64, src: &model::DatasetKey, column: &str| -> Option<bool> {
+                let uid = model_of.get(&consumer)?;
+                let d = after_deriver.as_mut()?.derive(&mut keys, uid)?;
+                let state = d.state.as_ref()?;
+                Some(
+                    state
+                        .columns
+                        .iter()
+                        .flat_map(|c| &c.inputs)
+                        .any(|i| i.dataset.id == src.id && i.column.eq_ignore_ascii_case(column)),
+                )
+            };
         let mut change = diff::diff(catalog, &s.key, s.before.as_ref(), after, &mut still_reads);
         change.new_pii_flows = flows.remove(&s.key.id).unwrap_or_default();
         let input = PolicyInput {
@@ -262,7 +293,8 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
         let dataset = policy_input::dataset_input(catalog, &pii, &key, None);
         let mut without = dataset.clone();
         for c in &mut without.columns {
-            c.tags.retain(|t| !new.iter().any(|f| f.column == c.name && f.tag == t.key));
+            c.tags
+                .retain(|t| !new.iter().any(|f| f.column == c.name && f.tag == t.key));
         }
         let after_input = PolicyInput {
             version: INPUT_VERSION,
@@ -275,9 +307,10 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
             ..after_input.clone()
         };
         let before = evaluate(policies, &before_input)?;
-        let origin = subjects
-            .iter()
-            .find(|s| new.iter().any(|f| f.path.iter().any(|h| h.dataset == s.key.qualified())));
+        let origin = subjects.iter().find(|s| {
+            new.iter()
+                .any(|f| f.path.iter().any(|h| h.dataset == s.key.qualified()))
+        });
         for f in evaluate(policies, &after_input)? {
             if before.contains(&f) {
                 continue;
@@ -296,15 +329,37 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
         }
     }
     findings.sort_by(|a, b| {
-        (a.severity, &a.dataset, &a.column, &a.policy).cmp(&(b.severity, &b.dataset, &b.column, &b.policy))
+        (a.severity, &a.dataset, &a.column, &a.policy)
+            .cmp(&(b.severity, &b.dataset, &b.column, &b.policy))
     });
     let summary = Summary {
-        deny: findings.iter().filter(|f| f.severity == Severity::Deny).count(),
-        warn: findings.iter().filter(|f| f.severity == Severity::Warn).count(),
+        deny: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Deny)
+            .count(),
+        warn: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warn)
+            .count(),
     };
-    cap(&mut findings, options.max_items, "findings".to_owned(), &mut truncated);
-    cap(&mut models, options.max_items, "models".to_owned(), &mut truncated);
-    cap(&mut notes, options.max_items, "notes".to_owned(), &mut truncated);
+    cap(
+        &mut findings,
+        options.max_items,
+        "findings".to_owned(),
+        &mut truncated,
+    );
+    cap(
+        &mut models,
+        options.max_items,
+        "models".to_owned(),
+        &mut truncated,
+    );
+    cap(
+        &mut notes,
+        options.max_items,
+        "notes".to_owned(),
+        &mut truncated,
+    );
     let mut policy_names: Vec<(String, String)> = policies
         .policies()
         .iter()
@@ -328,10 +383,12 @@ pub fn check(catalog: &Catalog, policies: &PolicySet, options: &CheckOptions) ->
 }
 
 fn evaluate(policies: &PolicySet, input: &PolicyInput) -> Result<Vec<Finding>, CheckError> {
-    policies.evaluate(input).map_err(|source| CheckError::Policy {
-        dataset: format!("{}/{}", input.dataset.namespace, input.dataset.name),
-        source,
-    })
+    policies
+        .evaluate(input)
+        .map_err(|source| CheckError::Policy {
+            dataset: format!("{}/{}", input.dataset.namespace, input.dataset.name),
+            source,
+        })
 }
 
 /// A `sql_parse` finding: the change cannot be verified.
@@ -339,7 +396,10 @@ fn parse_finding(dataset: String, file: Option<String>, p: &Problem) -> FindingR
     FindingReport {
         policy: "sql_parse".to_owned(),
         severity: Severity::Deny,
-        message: format!("the SQL does not parse, so the change cannot be verified: {}", p.message),
+        message: format!(
+            "the SQL does not parse, so the change cannot be verified: {}",
+            p.message
+        ),
         dataset,
         column: None,
         file,
@@ -356,7 +416,12 @@ fn locate(f: Finding, s: &Subject) -> FindingReport {
             .as_ref()
             .and_then(|a| a.column(c))
             .and_then(|col| col.line)
-            .or_else(|| s.before.as_ref().and_then(|b| b.column(c)).and_then(|col| col.line))
+            .or_else(|| {
+                s.before
+                    .as_ref()
+                    .and_then(|b| b.column(c))
+                    .and_then(|col| col.line)
+            })
     });
     FindingReport {
         policy: f.policy,

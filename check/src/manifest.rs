@@ -219,7 +219,11 @@ impl Manifest {
                 },
             }
         })?;
-        let Some(version) = raw.metadata.as_ref().and_then(|m| m.dbt_schema_version.clone()) else {
+        let Some(version) = raw
+            .metadata
+            .as_ref()
+            .and_then(|m| m.dbt_schema_version.clone())
+        else {
             return Err(ManifestError::NotManifest {
                 file: name.to_owned(),
                 detail: String::new(),
@@ -245,7 +249,9 @@ impl Manifest {
 
     /// A node or source by unique id.
     pub fn get(&self, unique_id: &str) -> Option<&Node> {
-        self.nodes.get(unique_id).or_else(|| self.sources.get(unique_id))
+        self.nodes
+            .get(unique_id)
+            .or_else(|| self.sources.get(unique_id))
     }
 
     /// The models, by unique id.
@@ -269,16 +275,23 @@ fn node(unique_id: String, n: RawNode, source: bool) -> Node {
         n.alias.clone().or_else(|| n.name.clone())
     }
     .unwrap_or_default();
-    let relation = [n.database.as_deref(), n.schema.as_deref(), Some(table.as_str())]
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(".");
+    let relation = [
+        n.database.as_deref(),
+        n.schema.as_deref(),
+        Some(table.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| !p.is_empty())
+    .collect::<Vec<_>>()
+    .join(".");
     let mut meta = ModelMeta::default();
-    for v in [n.meta.as_ref(), n.config.as_ref().and_then(|c| c.meta.as_ref())]
-        .into_iter()
-        .flatten()
+    for v in [
+        n.meta.as_ref(),
+        n.config.as_ref().and_then(|c| c.meta.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
     {
         meta.overlay(v);
     }
@@ -332,7 +345,9 @@ impl ModelMeta {
                     .iter()
                     .filter_map(|i| match i {
                         Value::String(s) => Some(s.clone()),
-                        Value::Object(_) => i.get("name").and_then(Value::as_str).map(str::to_owned),
+                        Value::Object(_) => {
+                            i.get("name").and_then(Value::as_str).map(str::to_owned)
+                        }
                         _ => None,
                     })
                     .collect(),

@@ -18,7 +18,10 @@ fn owners(list: &[OwnerInput]) -> String {
     if list.is_empty() {
         return "no owner".to_owned();
     }
-    list.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn consumer(c: &ConsumerInput) -> String {
@@ -39,7 +42,13 @@ fn consumer(c: &ConsumerInput) -> String {
 pub fn path(hops: &[HopInput]) -> String {
     hops.iter()
         .map(|h| match &h.transformation {
-            Some(t) => format!("`{}.{}` ({}; {})", esc(&h.dataset), esc(&h.column), esc(&h.tag), esc(t)),
+            Some(t) => format!(
+                "`{}.{}` ({}; {})",
+                esc(&h.dataset),
+                esc(&h.column),
+                esc(&h.tag),
+                esc(t)
+            ),
             None => format!("`{}.{}` ({})", esc(&h.dataset), esc(&h.column), esc(&h.tag)),
         })
         .collect::<Vec<_>>()
@@ -98,7 +107,10 @@ pub fn render(report: &CheckReport) -> String {
         );
     }
     if !report.findings.is_empty() {
-        let _ = writeln!(out, "| severity | policy | dataset | column | message | location |");
+        let _ = writeln!(
+            out,
+            "| severity | policy | dataset | column | message | location |"
+        );
         let _ = writeln!(out, "|---|---|---|---|---|---|");
         for f in &report.findings {
             let severity = match f.severity {
@@ -115,13 +127,20 @@ pub fn render(report: &CheckReport) -> String {
                 "| {severity} | {} | `{}` | {} | {} | {location} |",
                 esc(&f.policy),
                 esc(&f.dataset),
-                f.column.as_deref().map(|c| format!("`{}`", esc(c))).unwrap_or_default(),
+                f.column
+                    .as_deref()
+                    .map(|c| format!("`{}`", esc(c)))
+                    .unwrap_or_default(),
                 esc(&f.message)
             );
         }
     }
     for m in &report.models {
-        let file = m.file.as_deref().map(|f| format!(" — `{}`", esc(f))).unwrap_or_default();
+        let file = m
+            .file
+            .as_deref()
+            .map(|f| format!(" — `{}`", esc(f)))
+            .unwrap_or_default();
         let _ = writeln!(out, "\n### `{}` ({}){file}\n", esc(&m.name), m.status);
         let _ = writeln!(out, "Writes `{}`.", esc(&m.dataset));
         let c = &m.changes;
@@ -150,18 +169,37 @@ pub fn render(report: &CheckReport) -> String {
         if !c.new_pii_flows.is_empty() {
             let _ = writeln!(out, "\n**New PII flows**\n");
             for f in &c.new_pii_flows {
-                let _ = writeln!(out, "- `{}` gets `{}`: {}", esc(&f.column), esc(&f.tag), path(&f.path));
+                let _ = writeln!(
+                    out,
+                    "- `{}` gets `{}`: {}",
+                    esc(&f.column),
+                    esc(&f.tag),
+                    path(&f.path)
+                );
             }
         }
     }
     if !report.truncated.is_empty() {
-        let _ = writeln!(out, "\n**Lists cut short** (raise `--max-items` to see more):\n");
+        let _ = writeln!(
+            out,
+            "\n**Lists cut short** (raise `--max-items` to see more):\n"
+        );
         for t in &report.truncated {
-            let _ = writeln!(out, "- {}: {} of {} shown", esc(&t.section), t.shown, t.total);
+            let _ = writeln!(
+                out,
+                "- {}: {} of {} shown",
+                esc(&t.section),
+                t.shown,
+                t.total
+            );
         }
     }
     if !report.notes.is_empty() {
-        let _ = writeln!(out, "\n<details><summary>{} note(s) from the analysis</summary>\n", report.notes.len());
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} note(s) from the analysis</summary>\n",
+            report.notes.len()
+        );
         for n in &report.notes {
             let _ = writeln!(out, "- {}", esc(n));
         }

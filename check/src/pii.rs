@@ -70,7 +70,11 @@ pub fn build_graph(catalog: &Catalog) -> LineageGraph {
         g.add_dataset(d.id);
         for c in &d.columns {
             g.add_column(d.id, &c.name);
-            g.detect(&detection, &ColumnRef::new(d.id, &c.name), c.data_type.as_deref());
+            g.detect(
+                &detection,
+                &ColumnRef::new(d.id, &c.name),
+                c.data_type.as_deref(),
+            );
         }
     }
     for e in &catalog.edges {
@@ -117,7 +121,9 @@ pub fn build_graph(catalog: &Catalog) -> LineageGraph {
     for d in &catalog.datasets {
         for c in &d.columns {
             for t in &c.tags {
-                if let Ok(tag) = TagKey::from_openlineage(&t.key, t.value.as_deref().unwrap_or_default()) {
+                if let Ok(tag) =
+                    TagKey::from_openlineage(&t.key, t.value.as_deref().unwrap_or_default())
+                {
                     g.add_declared(&ColumnRef::new(d.id, &c.name), &tag);
                 }
             }
@@ -222,8 +228,11 @@ impl PiiGraph {
         for c in &after.columns {
             if !before.iter().any(|b| b.eq_ignore_ascii_case(&c.name)) {
                 self.graph.add_column(key.id, &c.name);
-                self.graph
-                    .detect(&detection, &ColumnRef::new(key.id, &c.name), c.data_type.as_deref());
+                self.graph.detect(
+                    &detection,
+                    &ColumnRef::new(key.id, &c.name),
+                    c.data_type.as_deref(),
+                );
             }
         }
         // A column gone loses its detections, as on the server when a schema drops it.

@@ -8,7 +8,9 @@
 use std::collections::BTreeSet;
 
 use weft_lineage::graph::{ColumnRef, TagStatus};
-use weft_policy::input::{ColumnInput, DatasetInput, NeighbourInput, OwnerInput, TagInput, UsageInput};
+use weft_policy::input::{
+    ColumnInput, DatasetInput, NeighbourInput, OwnerInput, TagInput, UsageInput,
+};
 
 use crate::catalog::Catalog;
 use crate::diff::owners_of;
@@ -185,8 +187,14 @@ pub fn dataset_input(
         deprecated: record.is_some_and(|r| r.deprecated),
         columns,
         usage: UsageInput::default(),
-        upstream: upstream.iter().map(|&id| neighbour(catalog, pii, id)).collect(),
-        downstream: downstream.iter().map(|&id| neighbour(catalog, pii, id)).collect(),
+        upstream: upstream
+            .iter()
+            .map(|&id| neighbour(catalog, pii, id))
+            .collect(),
+        downstream: downstream
+            .iter()
+            .map(|&id| neighbour(catalog, pii, id))
+            .collect(),
     }
 }
 

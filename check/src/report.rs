@@ -113,9 +113,8 @@ impl CheckReport {
 
     /// The JSON form.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| {
-            format!("{{\"error\": \"report not serialisable: {e}\"}}")
-        })
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"report not serialisable: {e}\"}}"))
     }
 }
 
@@ -132,7 +131,12 @@ pub fn cap<T>(items: &mut Vec<T>, max: usize, section: String, truncated: &mut V
 }
 
 /// Caps every list of a change (consumers per column, flows, inputs).
-pub fn cap_change(change: &mut ChangeInput, model: &str, max: usize, truncated: &mut Vec<Truncation>) {
+pub fn cap_change(
+    change: &mut ChangeInput,
+    model: &str,
+    max: usize,
+    truncated: &mut Vec<Truncation>,
+) {
     for (kind, list) in [
         ("removed_columns", &mut change.removed_columns),
         ("renamed_columns", &mut change.renamed_columns),
@@ -148,7 +152,22 @@ pub fn cap_change(change: &mut ChangeInput, model: &str, max: usize, truncated: 
         }
         cap(list, max, format!("{model}.{kind}"), truncated);
     }
-    cap(&mut change.edge_changes, max, format!("{model}.edge_changes"), truncated);
-    cap(&mut change.new_inputs, max, format!("{model}.new_inputs"), truncated);
-    cap(&mut change.new_pii_flows, max, format!("{model}.new_pii_flows"), truncated);
+    cap(
+        &mut change.edge_changes,
+        max,
+        format!("{model}.edge_changes"),
+        truncated,
+    );
+    cap(
+        &mut change.new_inputs,
+        max,
+        format!("{model}.new_inputs"),
+        truncated,
+    );
+    cap(
+        &mut change.new_pii_flows,
+        max,
+        format!("{model}.new_pii_flows"),
+        truncated,
+    );
 }

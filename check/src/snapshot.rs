@@ -231,7 +231,9 @@ pub enum SnapshotError {
         source: io::Error,
     },
     /// No snapshot header on the first line.
-    #[error("{file}: not a weft snapshot (no `{FORMAT}` header on its first line; write one with `weft export`)")]
+    #[error(
+        "{file}: not a weft snapshot (no `{FORMAT}` header on its first line; write one with `weft export`)"
+    )]
     NotSnapshot {
         /// The file.
         file: PathBuf,
@@ -330,7 +332,10 @@ impl SnapshotReader {
 
     /// Reads a snapshot from `input` (gzip, or plain JSON lines); `name` is what errors
     /// call it.
-    pub fn from_reader(name: &Path, input: impl Read + 'static) -> Result<SnapshotReader, SnapshotError> {
+    pub fn from_reader(
+        name: &Path,
+        input: impl Read + 'static,
+    ) -> Result<SnapshotReader, SnapshotError> {
         let io_err = |source| SnapshotError::Io {
             file: name.to_owned(),
             source,

@@ -12,9 +12,13 @@ use std::path::Path;
 use weft_lineage::Dialect;
 
 use crate::catalog::{Catalog, Lookup, parts};
-use crate::derive::{Schema, column_lines, derive_sql, fill_types, source_position, stored_transformations};
+use crate::derive::{
+    Schema, column_lines, derive_sql, fill_types, source_position, stored_transformations,
+};
 use crate::manifest::{Manifest, ModelMeta, Node};
-use crate::model::{ColumnState, DatasetKey, InputState, ModelState, Problem, ProblemKind, Subject};
+use crate::model::{
+    ColumnState, DatasetKey, InputState, ModelState, Problem, ProblemKind, Subject,
+};
 
 /// Every relation's dataset: the catalog's when it has one, else a new one with a
 /// negative id, the same in the base and the new manifest.
@@ -59,7 +63,12 @@ impl Keys {
     }
 
     /// The dataset `relation` is, and whether the catalog has it.
-    pub fn get(&mut self, catalog: &Catalog, namespace: Option<&str>, relation: &str) -> (DatasetKey, bool) {
+    pub fn get(
+        &mut self,
+        catalog: &Catalog,
+        namespace: Option<&str>,
+        relation: &str,
+    ) -> (DatasetKey, bool) {
         let lower = relation.to_lowercase();
         if let Some(k) = self.keys.get(&lower) {
             return k.clone();
@@ -161,7 +170,8 @@ impl<'a> ManifestDeriver<'a> {
         let derived = self.derive_node(keys, node);
         if let Some(state) = &derived.state {
             let columns = state.columns.iter().map(|c| c.name.clone()).collect();
-            self.schema.define(&node.relation, columns, derived.key.clone());
+            self.schema
+                .define(&node.relation, columns, derived.key.clone());
         }
         self.done.insert(uid.to_owned(), derived);
     }
@@ -274,7 +284,10 @@ pub struct Selection<'a> {
 
 /// The unique ids of the changed models, sorted; names in `select` that are no model
 /// come back as the error.
-pub fn changed_models(manifest: &Manifest, selection: &Selection<'_>) -> Result<Vec<String>, Vec<String>> {
+pub fn changed_models(
+    manifest: &Manifest,
+    selection: &Selection<'_>,
+) -> Result<Vec<String>, Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     if !selection.select.is_empty() {
         let mut unknown = Vec::new();
@@ -290,7 +303,8 @@ pub fn changed_models(manifest: &Manifest, selection: &Selection<'_>) -> Result<
     } else if let Some(base) = selection.base {
         for n in manifest.models() {
             let before = base.nodes.get(&n.unique_id);
-            if before.is_none_or(|b| b.checksum != n.checksum || b.compiled_code != n.compiled_code) {
+            if before.is_none_or(|b| b.checksum != n.checksum || b.compiled_code != n.compiled_code)
+            {
                 out.push(n.unique_id.clone());
             }
         }
@@ -396,7 +410,15 @@ pub fn sql_subjects(
                 .iter()
                 .map(|d| Problem::note(d.position, d.message.clone()))
                 .collect();
-            defined.push((target.clone(), state.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(), key.clone()));
+            defined.push((
+                target.clone(),
+                state
+                    .columns
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>(),
+                key.clone(),
+            ));
             match subjects.iter_mut().find(|s| s.key == key) {
                 Some(existing) => {
                     existing.after = Some(state);
