@@ -18,7 +18,9 @@ const PRODUCER: &str = "https://example.com/check-test";
 fn facet(kind: &str, body: Value) -> Value {
     let mut v = body;
     v["_producer"] = json!(PRODUCER);
-    v["_schemaURL"] = json!(format!("https://openlineage.io/spec/facets/1-0-0/{kind}.json"));
+    v["_schemaURL"] = json!(format!(
+        "https://openlineage.io/spec/facets/1-0-0/{kind}.json"
+    ));
     v
 }
 
@@ -54,7 +56,11 @@ fn run(n: u32, job: &str, input: (&str, Value), output: (&str, Value)) -> String
 }
 
 fn seed(s: &Server) {
-    let users = schema(&[("id", "integer"), ("email", "character varying"), ("name", "text")]);
+    let users = schema(&[
+        ("id", "integer"),
+        ("email", "character varying"),
+        ("name", "text"),
+    ]);
     let events = [
         run(
             1,
@@ -107,7 +113,10 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn weft(args: &[&str]) -> Output {
-    Command::new(weft_bin()).args(args).output().expect("weft runs")
+    Command::new(weft_bin())
+        .args(args)
+        .output()
+        .expect("weft runs")
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -132,7 +141,11 @@ fn lines(gz: &[u8]) -> Vec<Value> {
 
 fn export(s: &Server, dir: &Path) -> PathBuf {
     let out = dir.join("catalog.jsonl.gz");
-    let mut args = vec!["export".to_owned(), "--out".to_owned(), out.display().to_string()];
+    let mut args = vec![
+        "export".to_owned(),
+        "--out".to_owned(),
+        out.display().to_string(),
+    ];
     args.extend(s.store_args());
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = weft(&argv);
@@ -160,7 +173,11 @@ fn on(backend: Backend) {
     let snapshot = export(&s, dir.path());
     let file = std::fs::read(&snapshot).unwrap();
     let mut served = Vec::new();
-    let resp = s.http.get(format!("{}/api/v1/export", s.url)).send().unwrap();
+    let resp = s
+        .http
+        .get(format!("{}/api/v1/export", s.url))
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(resp.headers()["content-type"], "application/gzip");
     resp.take(u64::MAX).read_to_end(&mut served).unwrap();
@@ -175,7 +192,10 @@ fn on(backend: Backend) {
     assert_eq!(gold["tier"], "gold");
     assert_eq!(gold["owners"][0]["name"], "team:growth");
     assert_eq!(gold["description"], "Users for finance");
-    assert!(a.iter().any(|v| v["type"] == "column_edge" && v["dst_column"] == "contact"));
+    assert!(
+        a.iter()
+            .any(|v| v["type"] == "column_edge" && v["dst_column"] == "contact")
+    );
 
     // A dropped column that gold reads: deny, with the consumer and its owner.
     let json_out = dir.path().join("report.json");
@@ -183,26 +203,48 @@ fn on(backend: Backend) {
     let (code, stdout, stderr) = check(
         &snapshot,
         "manifest_drop_column.json",
-        &["--base-manifest", &fixture("base_manifest.json").display().to_string(), "--json", &json_arg],
+        &[
+            "--base-manifest",
+            &fixture("base_manifest.json").display().to_string(),
+            "--json",
+            &json_arg,
+        ],
     );
     assert_eq!(code, 1, "{stdout}\n{stderr}");
-    assert!(stdout.contains("analytics.public.gold_users") && stdout.contains("team:growth"), "{stdout}");
+    assert!(
+        stdout.contains("analytics.public.gold_users") && stdout.contains("team:growth"),
+        "{stdout}"
+    );
     assert!(stdout.contains("breaking_change"), "{stdout}");
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&json_out).unwrap()).unwrap();
     let removed = &report["models"][0]["changes"]["removed_columns"][0];
     assert_eq!(removed["column"], "email");
-    assert_eq!(removed["consumers"][0]["dataset"], format!("{NS}/analytics.public.gold_users"));
+    assert_eq!(
+        removed["consumers"][0]["dataset"],
+        format!("{NS}/analytics.public.gold_users")
+    );
     assert_eq!(removed["consumers"][0]["owners"][0]["name"], "team:growth");
     assert_eq!(removed["consumers"][0]["tier"], "gold");
     assert!(report["summary"]["deny"].as_u64().unwrap() >= 1);
 
     // The same check against the server itself.
     let man = fixture("manifest_drop_column.json").display().to_string();
-    let o = weft(&["check", "--server", &s.url, "--manifest", &man, "--format", "json"]);
+    let o = weft(&[
+        "check",
+        "--server",
+        &s.url,
+        "--manifest",
+        &man,
+        "--format",
+        "json",
+    ]);
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stdout}\n{stderr}");
     let served: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(served["models"][0]["changes"]["removed_columns"][0]["consumers"], removed["consumers"]);
+    assert_eq!(
+        served["models"][0]["changes"]["removed_columns"][0]["consumers"],
+        removed["consumers"]
+    );
 
     // An added column breaks nothing.
     let (code, stdout, stderr) = check(&snapshot, "manifest_clean.json", &[]);
@@ -210,7 +252,11 @@ fn on(backend: Backend) {
     assert!(stdout.contains("passed"), "{stdout}");
 
     // A model that does not parse: a finding at its line; the other model is checked.
-    let (code, stdout, stderr) = check(&snapshot, "manifest_unparseable.json", &["--format", "json"]);
+    let (code, stdout, stderr) = check(
+        &snapshot,
+        "manifest_unparseable.json",
+        &["--format", "json"],
+    );
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     let parse = report["findings"]
@@ -221,21 +267,36 @@ fn on(backend: Backend) {
         .unwrap_or_else(|| panic!("{report:#}"));
     assert_eq!(parse["file"], "models/stg_users.sql");
     assert_eq!(parse["line"], 6);
-    assert!(report["models"].as_array().unwrap().iter().any(|m| m["name"] == "user_counts" && m["status"] == "added"));
+    assert!(
+        report["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "user_counts" && m["status"] == "added")
+    );
 
     // Input that is not what it claims: exit 2, naming the file.
     let (code, _, stderr) = check(&snapshot, "not_a_manifest.json", &[]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("not_a_manifest.json") && stderr.contains("not a dbt manifest"), "{stderr}");
+    assert!(
+        stderr.contains("not_a_manifest.json") && stderr.contains("not a dbt manifest"),
+        "{stderr}"
+    );
 
     let old = dir.path().join("old.jsonl.gz");
-    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&old).unwrap(), flate2::Compression::fast());
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&old).unwrap(),
+        flate2::Compression::fast(),
+    );
     writeln!(gz, "{}", json!({"format": "weft-snapshot", "version": 0, "exported_at": "2026-01-01T00:00:00Z", "log_position": 1})).unwrap();
     gz.finish().unwrap();
     let (code, _, stderr) = check(&old, "manifest_clean.json", &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("old.jsonl.gz") && stderr.contains("version 0") && stderr.contains("version 1") && stderr.contains("weft export"),
+        stderr.contains("old.jsonl.gz")
+            && stderr.contains("version 0")
+            && stderr.contains("version 1")
+            && stderr.contains("weft export"),
         "{stderr}"
     );
 }
