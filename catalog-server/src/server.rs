@@ -180,6 +180,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         max_position_wait: cfg.max_position_wait,
         kafka: Arc::new(consumers.statuses()),
         graph_settings: Arc::new(cfg.graph.clone()),
+        classifications: Arc::new(cfg.classifications.clone()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;

@@ -20,6 +20,7 @@ use crate::lookup::{OwnerRef, tier_of};
 use crate::owners::curated_owners;
 use crate::reviews::{COLUMNS, ReviewState, state_of};
 use crate::{Backend, Store, StoreError};
+use weft_schemas::governance::FACET_KEY;
 
 /// A tag row of a dataset or column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,10 +264,27 @@ impl ExportReader {
         .await?;
         let mut curated: HashMap<i64, Curated> = HashMap::new();
         add_curations(&mut curated, &curations)?;
-        for (id, c) in &curated {
-            if let Some(&i) = at.get(id) {
-                overlay(&mut datasets[i], c);
+        // The producer's `weft_governance` facet, under the curated values.
+        let facets = fetch(
+            &mut *self.tx,
+            format!(
+                "SELECT dataset_id, value FROM dataset_facets WHERE key = '{FACET_KEY}' \
+                 AND dataset_id IN {list}"
+            ),
+            ids(&page),
+        )
+        .await?;
+        let mut governance: HashMap<i64, serde_json::Value> = HashMap::new();
+        for r in &facets {
+            let text: String = r.try_get(1)?;
+            if let Ok(v) = serde_json::from_str(&text) {
+                governance.insert(r.try_get(0)?, v);
             }
+        }
+        let none = Curated::default();
+        for (i, d) in datasets.iter_mut().enumerate() {
+            let c = curated.get(&page[i]).unwrap_or(&none);
+            overlay(d, c, governance.get(&page[i]));
         }
 
         let edges = decode(
@@ -322,7 +340,7 @@ impl ExportReader {
 }
 
 /// People's curated values over the producer's, as every reader lays them.
-fn overlay(d: &mut ExportDataset, c: &Curated) {
+fn overlay(d: &mut ExportDataset, c: &Curated, governance_facet: Option<&serde_json::Value>) {
     if let Some(desc) = c.description("") {
         d.description = Some(desc.to_owned());
     }
@@ -330,18 +348,12 @@ fn overlay(d: &mut ExportDataset, c: &Curated) {
         d.owners = owners;
     }
     d.deprecated = c.deprecation().is_some();
-    // Governance values are curated text (`[governance]`); a producer's value from the
-    // `weft_governance` facet is not read here yet.
-    d.classification = c.field("", "classification").map(plain_text);
-    d.retention = c.field("", "retention").map(plain_text);
+    let g = crate::governance::overlay(c, governance_facet);
+    d.classification = g.classification;
+    d.retention = g.retention;
     for col in &mut d.columns {
         if let Some(desc) = c.description(&col.name) {
             col.description = Some(desc.to_owned());
         }
     }
-}
-
-/// A curated value stored as text or as a JSON string.
-fn plain_text(v: &str) -> String {
-    serde_json::from_str::<String>(v).unwrap_or_else(|_| v.to_owned())
 }

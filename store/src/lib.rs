@@ -25,6 +25,7 @@ pub mod cursors;
 pub mod derived_lineage;
 pub mod edits;
 pub mod export;
+pub mod governance;
 pub mod graph_state;
 pub mod group_commit;
 pub mod lease;

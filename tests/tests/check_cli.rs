@@ -86,6 +86,7 @@ fn seed(s: &Server) {
                     "tags": facet("TagsDatasetFacet", json!({"tags": [{"key": "tier", "value": "gold", "source": "MANUAL"}]})),
                     "ownership": facet("OwnershipDatasetFacet", json!({"owners": [{"name": "team:growth"}]})),
                     "documentation": facet("DocumentationDatasetFacet", json!({"description": "Users for finance"})),
+                    "weft_governance": facet("WeftGovernanceDatasetFacet", json!({"classification": "internal", "retention": "P1Y"})),
                 }),
             ),
         ),
@@ -192,6 +193,11 @@ fn on(backend: Backend) {
     assert_eq!(gold["tier"], "gold");
     assert_eq!(gold["owners"][0]["name"], "team:growth");
     assert_eq!(gold["description"], "Users for finance");
+    assert_eq!(
+        gold["classification"], "internal",
+        "the producer's weft_governance facet"
+    );
+    assert_eq!(gold["retention"], "P1Y");
     assert!(
         a.iter()
             .any(|v| v["type"] == "column_edge" && v["dst_column"] == "contact")
