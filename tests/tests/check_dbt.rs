@@ -7,8 +7,9 @@
 //! views (`dbt run`), a gold view of a team's reading one mart column, and the manifests of
 //! the base project and of each variant (a pull request's edits). Then, on each backend:
 //! `weft serve`, `weft crawl` of the warehouse (columns, view lineage, detected
-//! `pii.email`), the consumer made gold with an owner through GraphQL, `weft export` to a
-//! snapshot, and `weft check` of every variant against the base:
+//! `pii.email`), the consumer made gold with an owner and the mart `public` through
+//! GraphQL, `weft export` to a snapshot, and `weft check` of every variant against the
+//! base:
 //!
 //! - a dropped column the gold view reads: exit 1, the consumer and its owner named;
 //! - the email routed into the public mart: exit 1 with its path raw -> staging -> mart;
@@ -20,9 +21,9 @@
 //! - the SARIF output valid against the official SARIF 2.1.0 schema, and one check through
 //!   `--server` instead of the snapshot.
 //!
-//! The mart is made `public` by its dbt `meta` (the manifest's metadata overrides the
-//! catalog's for the checked result), and every model declares a retention so that the
-//! retention policy does not mask what each case is about.
+//! The mart is classified `public` in the catalog (GraphQL `setClassification`), and every
+//! model declares a retention in its dbt `meta` (which `weft check` reads over the
+//! catalog's) so that the retention policy does not mask what each case is about.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,17 +65,14 @@ struct Gate {
     variants: Vec<(&'static str, Vec<Edit>)>,
 }
 
-/// Every model declares a retention; the public mart its classification.
-fn meta(models: &[&str], public: &str) -> Value {
-    let mut m = serde_json::Map::new();
-    for model in models {
-        let mut v = json!({"retention": "P1Y"});
-        if *model == public {
-            v["classification"] = json!("public");
-        }
-        m.insert((*model).to_owned(), v);
-    }
-    Value::Object(m)
+/// Every model declares its retention in dbt (`config.meta`).
+fn meta(models: &[&str]) -> Value {
+    Value::Object(
+        models
+            .iter()
+            .map(|m| ((*m).to_owned(), json!({"retention": "P1Y"})))
+            .collect(),
+    )
 }
 
 fn dbt_shop() -> Gate {
@@ -100,7 +98,7 @@ fn dbt_shop() -> Gate {
             raw_tables: dir.join("schema.json"),
             column_types: json!({}),
             extra_columns: json!({}),
-            meta: meta(&models, "user_revenue"),
+            meta: meta(&models),
         },
         consumer_sql: "CREATE SCHEMA reporting;
             CREATE VIEW reporting.revenue_dashboard AS
@@ -210,7 +208,7 @@ fn jaffle_shop(dir: &Path) -> Gate {
             raw_tables: dir.join("schema.json"),
             column_types: types,
             extra_columns: json!({"raw_customers": ["email"]}),
-            meta: meta(&models, "orders"),
+            meta: meta(&models),
         },
         consumer_sql: "CREATE SCHEMA reporting;
             CREATE VIEW reporting.customer_value AS
@@ -343,6 +341,13 @@ impl Catalog {
                  setOwners(namespace: $ns, dataset: $ds, owners: [{name: $owner, type: "MAINTAINER"}]) { name }
                }"#,
             json!({"ns": ns, "ds": consumer, "owner": OWNER}),
+        );
+        server.graphql_data(
+            Some(TOKEN),
+            r#"mutation($ns: String!, $ds: String!) {
+                 setClassification(namespace: $ns, dataset: $ds, classification: "public") { name }
+               }"#,
+            json!({"ns": ns, "ds": format!("{}.analytics.{}", wh.db.name(), gate.public_mart)}),
         );
         for (table, column, tag) in gate.rejected {
             let ds = format!("{}.{table}", wh.db.name());
