@@ -2,7 +2,9 @@
 # Runs the whole test suite on a fresh machine: scripts/test.sh [cargo test args...]
 #
 # 1. Python: a venv at .venv with tests/python/requirements.txt (the OpenLineage
-#    client used by tests/tests/python_client.rs); exported as WEFT_TEST_PYTHON.
+#    client used by tests/tests/python_client.rs; dbt-core and dbt-postgres, and the
+#    SARIF schema package, for tests/tests/check_dbt.rs), made anew whenever that file
+#    changes; exported as WEFT_TEST_PYTHON.
 # 2. Node.js (18 or newer) with npm: `npm ci` in tests/conformance (graphql-js, pinned
 #    by its package-lock.json, for tests/tests/graphql_conformance.rs) when node_modules
 #    is missing or the lock file changed; node exported as WEFT_TEST_NODE. Without

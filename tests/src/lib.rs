@@ -14,6 +14,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub mod corpora;
+pub mod dbt;
 pub mod hostile;
 pub mod warehouse;
 
