@@ -78,6 +78,7 @@ pub mod facets;
 mod json_path;
 pub mod limits;
 pub mod openlineage;
+mod violation;
 
 pub use openlineage::{
     Dataset, DatasetEvent, DecodeError, DecodeErrorKind, Event, EventKind, Extra, Facets, Job,
