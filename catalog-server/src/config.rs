@@ -161,6 +161,16 @@ pub struct ServeArgs {
     /// The change feed's topic (`[kafka_feed] topic`)
     #[arg(long, env = "WEFT_CHANGE_FEED_TOPIC")]
     pub change_feed_topic: Option<String>,
+    /// Directory of user policies, `*.rego`, reloaded on change (`[policy] dir`)
+    #[arg(long, env = "WEFT_POLICY_DIR")]
+    pub policy_dir: Option<PathBuf>,
+    /// A policy parameter, KEY=VALUE, over `[policy.params]` (repeatable; e.g. unowned_days=0)
+    #[arg(
+        long = "policy-param",
+        env = "WEFT_POLICY_PARAMS",
+        value_delimiter = ','
+    )]
+    pub policy_params: Vec<String>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -218,6 +228,8 @@ pub struct FileConfig {
     pub kafka: Vec<KafkaFileConfig>,
     /// `[kafka_feed]`: the change log published to a Kafka topic.
     pub kafka_feed: Option<KafkaFeedFileConfig>,
+    /// `[policy]`: the policies evaluated over the catalog.
+    pub policy: Option<crate::policy_config::PolicyFileConfig>,
 }
 
 /// The `[replica]` table; each key as its `serve` flag.
@@ -599,6 +611,8 @@ pub struct Config {
     pub kafka: Vec<weft_kafka::ConsumerSettings>,
     /// Where the change feed is published, if anywhere.
     pub kafka_feed: Option<weft_kafka::FeedSettings>,
+    /// Where policies come from and how they are evaluated.
+    pub policy: weft_views::policy::PolicySettings,
 }
 
 /// Errors reading configuration.
@@ -735,6 +749,11 @@ impl Config {
         );
         let kafka = kafka_consumers(&file.kafka, serve)?;
         let kafka_feed = kafka_feed(file.kafka_feed.as_ref(), serve)?;
+        let policy = crate::policy_config::settings(
+            file.policy,
+            serve.policy_dir.clone(),
+            &serve.policy_params,
+        )?;
         let search = file.search.unwrap_or_default();
         let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
             .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
@@ -830,6 +849,7 @@ impl Config {
         Ok(Config {
             kafka,
             kafka_feed,
+            policy,
             http,
             max_position_wait,
             graphql,

@@ -17,6 +17,7 @@ pub mod crawl;
 pub mod graphql;
 pub mod metrics;
 pub mod offline;
+pub mod policy_config;
 pub mod server;
 pub mod web;
 

@@ -9,9 +9,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use weft_ingest::openlineage::{normalize, normalize_with_payload};
 use weft_schemas::change::{
-    CatalogEdit, ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange, PolicyViolation,
-    TagReview,
-    UsageBatch,
+    CatalogEdit, ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange,
+    PolicyViolation, TagReview, UsageBatch,
 };
 use weft_schemas::openlineage::Event;
 

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod kafka;
 pub mod marquez;
 pub mod ops;
+pub mod policy;
 pub mod position;
 pub mod push;
 pub mod read;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub max_position_wait: std::time::Duration,
     /// What each Kafka consumer reports (`/readyz`, `/metrics`).
     pub kafka: Arc<Vec<weft_kafka::ConsumerStatus>>,
+    /// The policies in force and their problems.
+    pub policies: weft_views::policy::PolicyHandle,
 }
 
 /// A listing's `limit` (1 to 1000, 50 by default) and `offset` (negative is 0).
@@ -133,6 +136,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/jobs/runs/{id}", get(read::run))
         .route("/api/v1/changes", get(ops::changes))
+        .route("/api/v1/policy-violations", get(policy::violations))
+        .route("/api/v1/policies", get(policy::policies))
         .route("/api/v1/kafka/dead-letters", get(kafka::dead_letters))
         .route("/api/v1/log/head", get(ops::log_head))
         .route("/healthz", get(ops::healthz))
