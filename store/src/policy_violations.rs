@@ -111,7 +111,7 @@ pub struct ViolationRecord {
     pub fingerprint: String,
     /// The change-log entry that last opened it.
     pub seq: i64,
-    /// When (µs).
+    /// When it opened (µs): the time of its change-log entry.
     pub at: i64,
 }
 
@@ -139,8 +139,12 @@ pub struct ViolationFilter {
     pub dataset_id: Option<i64>,
 }
 
+/// The columns of a [`ViolationRecord`]. Its time is the opening entry's in the log:
+/// the row's own `at` is when it was applied, which a rebuild moves.
 const COLUMNS: &str = "v.dataset_id, n.name, d.name, v.policy, v.column_name, v.severity, \
-     v.message, v.path, v.fingerprint, v.seq, v.at FROM policy_violations v \
+     v.message, v.path, v.fingerprint, v.seq, \
+     COALESCE((SELECT c.at FROM change_log c WHERE c.seq = v.seq), v.at) \
+     FROM policy_violations v \
      JOIN datasets d ON d.id = v.dataset_id JOIN namespaces n ON n.id = d.namespace_id";
 
 fn record(r: &sqlx::any::AnyRow) -> Result<ViolationRecord, StoreError> {

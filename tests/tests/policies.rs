@@ -75,8 +75,8 @@ fn identity(field: &str) -> Value {
 }
 
 /// A job run copying `id` and `email` of the raw table into `output`, with the
-/// output's extra facets.
-fn copy_run(run: &str, output: &str, facets: Value) -> String {
+/// output's extra facets, at `time` (a later run states newer facets).
+fn copy_run(run: &str, time: &str, output: &str, facets: Value) -> String {
     let mut f = json!({
         "schema": schema(&["id", "email"]),
         "columnLineage": facet(
@@ -88,7 +88,7 @@ fn copy_run(run: &str, output: &str, facets: Value) -> String {
         f.extend(extra.clone());
     }
     json!({
-        "eventType": "COMPLETE", "eventTime": "2026-11-01T09:00:00Z",
+        "eventType": "COMPLETE", "eventTime": time,
         "producer": "https://example.test/dbt",
         "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
         "run": {"runId": run},
@@ -122,6 +122,7 @@ fn seed(s: &Server) {
         s,
         copy_run(
             "0190c7c0-0000-7000-8000-0000000000a1",
+            "2026-11-01T09:00:00Z",
             MART,
             json!({
                 "ownership": ownership("team:mart"),
@@ -133,6 +134,7 @@ fn seed(s: &Server) {
         s,
         copy_run(
             "0190c7c0-0000-7000-8000-0000000000a2",
+            "2026-11-01T09:00:00Z",
             CONTACTS,
             json!({
                 "ownership": ownership("team:crm"),
@@ -298,7 +300,7 @@ fn pii_public_journey(b: Backend) {
     gql(
         &s,
         r#"mutation($ns: String!) { reviewTag(namespace: $ns, dataset: "mart.customers", column: "email",
-             tag: "pii.email", decision: REJECT, reason: "hashed upstream") { name } }"#,
+             tag: "pii.email", decision: REJECT, reviewer: "dana", reason: "hashed upstream") { name } }"#,
     );
     wait_cleared(&s, "pii_public", MART);
     let cleared = logged(&s, "pii_public", MART, "cleared");
@@ -310,6 +312,7 @@ fn pii_public_journey(b: Backend) {
         &s,
         copy_run(
             "0190c7c0-0000-7000-8000-0000000000a3",
+            "2026-11-02T09:00:00Z",
             CONTACTS,
             json!({"weft_governance": governance(json!({"classification": "confidential", "retention": "none"}))}),
         ),
@@ -346,7 +349,9 @@ fn governance_journey(b: Backend) {
         &s,
         r#"mutation($ns: String!) { setTier(namespace: $ns, dataset: "mart.orders", tier: "gold") { tier } }"#,
     );
-    wait_open(&s, "gold_documented", ORDERS);
+    let gold = wait_open(&s, "gold_documented", ORDERS);
+    // One finding per missing piece: the owner and the description.
+    assert_eq!(gold.len(), 2, "{gold:?}");
     gql(
         &s,
         r#"mutation($ns: String!) { setDescription(namespace: $ns, dataset: "mart.orders", description: "Every order") { name } }"#,
@@ -362,26 +367,20 @@ fn governance_journey(b: Backend) {
         &s,
         copy_run(
             "0190c7c0-0000-7000-8000-0000000000b1",
+            "2026-11-02T09:00:00Z",
             MART,
             json!({"weft_governance": governance(json!({"classification": "public", "retention": "P90D"}))}),
         ),
     );
     wait_cleared(&s, "pii_retention", MART);
-    for (policy, dataset) in [
-        ("pii_retention", MART),
-        ("unowned", ORDERS),
-        ("gold_documented", ORDERS),
+    for (policy, dataset, findings) in [
+        ("pii_retention", MART, 1),
+        ("unowned", ORDERS, 1),
+        ("gold_documented", ORDERS, 2),
     ] {
-        assert_eq!(
-            logged(&s, policy, dataset, "open").len(),
-            1,
-            "{policy} {dataset}"
-        );
-        assert_eq!(
-            logged(&s, policy, dataset, "cleared").len(),
-            1,
-            "{policy} {dataset}"
-        );
+        let opened = logged(&s, policy, dataset, "open").len();
+        let cleared = logged(&s, policy, dataset, "cleared").len();
+        assert_eq!((opened, cleared), (findings, findings), "{policy} {dataset}");
     }
     assert!(
         s.metric("weft_policy_violations_open{policy=\"pii_public\",severity=\"deny\"}") >= 1.0

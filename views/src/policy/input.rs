@@ -188,18 +188,31 @@ fn column_tags(cat: &GraphCatalog, column: &ColumnRef) -> Vec<TagInput> {
         .collect()
 }
 
+/// Explanation paths looked at for one that crosses lineage.
+const PATHS_LOOKED_AT: usize = 8;
+
 /// One lineage path that brought `tag` to `column`, upstream first, ending at the
 /// column itself: the graph's explanation (the one `query/src/tags.rs` serves), as
-/// hops named for people.
+/// hops named for people. A column that is also a source of the tag (a detection rule
+/// proposed it there too) explains it in zero hops; the first path that crosses an
+/// edge is the one that says where the data comes from.
 fn explain_path(cat: &GraphCatalog, column: &ColumnRef, tag: &str) -> Vec<HopInput> {
     let Ok(key) = TagKey::parse(tag) else {
         return Vec::new();
     };
     let Some(path) = cat
         .graph
-        .explain(column, &key, 1)
+        .explain(column, &key, PATHS_LOOKED_AT)
         .ok()
-        .and_then(|e| e.paths.into_iter().next())
+        .and_then(|e| {
+            let mut paths = e.paths.into_iter();
+            let first = paths.next()?;
+            if first.hops.is_empty() {
+                Some(paths.find(|p| !p.hops.is_empty()).unwrap_or(first))
+            } else {
+                Some(first)
+            }
+        })
     else {
         return Vec::new();
     };
