@@ -171,6 +171,14 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub policy_params: Vec<String>,
+    /// The classifications a dataset may have (repeatable; WEFT_CLASSIFICATIONS takes a
+    /// comma-separated list) [default: public, internal, confidential, restricted]
+    #[arg(
+        long = "classification",
+        env = "WEFT_CLASSIFICATIONS",
+        value_delimiter = ','
+    )]
+    pub classifications: Vec<String>,
 }
 
 /// The file form (`weft.toml`); every key optional.
@@ -230,6 +238,16 @@ pub struct FileConfig {
     pub kafka_feed: Option<KafkaFeedFileConfig>,
     /// `[policy]`: the policies evaluated over the catalog.
     pub policy: Option<crate::policy_config::PolicyFileConfig>,
+    /// `[governance]`: what a dataset's governed attributes may be.
+    pub governance: Option<GovernanceFileConfig>,
+}
+
+/// The `[governance]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernanceFileConfig {
+    /// See [`ServeArgs::classifications`].
+    pub classifications: Option<Vec<String>>,
 }
 
 /// The `[replica]` table; each key as its `serve` flag.
@@ -613,6 +631,8 @@ pub struct Config {
     pub kafka_feed: Option<weft_kafka::FeedSettings>,
     /// Where policies come from and how they are evaluated.
     pub policy: weft_views::policy::PolicySettings,
+    /// The classifications a dataset may have, lower case, in the configured order.
+    pub classifications: Vec<String>,
 }
 
 /// Errors reading configuration.
@@ -846,7 +866,12 @@ impl Config {
                 )?,
             }
         };
+        let classifications = classifications(
+            &serve.classifications,
+            file.governance.and_then(|g| g.classifications),
+        )?;
         Ok(Config {
+            classifications,
             kafka,
             kafka_feed,
             policy,
@@ -890,6 +915,45 @@ impl Config {
             open_reads: serve.open_reads || file.auth.is_some_and(|a| a.open_reads),
         })
     }
+}
+
+/// The allowed classifications: the flag's, else the file's, else the defaults; each one
+/// word, none twice, at least one.
+fn classifications(flag: &[String], file: Option<Vec<String>>) -> Result<Vec<String>, ConfigError> {
+    let list: Vec<String> = if !flag.is_empty() {
+        flag.to_vec()
+    } else {
+        file.unwrap_or_else(|| {
+            weft_schemas::governance::DEFAULT_CLASSIFICATIONS
+                .map(str::to_owned)
+                .to_vec()
+        })
+    };
+    let mut out: Vec<String> = Vec::new();
+    for c in list {
+        let c = c.trim().to_lowercase();
+        if c.is_empty()
+            || !c
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+        {
+            return Err(ConfigError::Invalid(format!(
+                "governance.classifications: `{c}` is not one word (letters, digits, _ and -)"
+            )));
+        }
+        if out.contains(&c) {
+            return Err(ConfigError::Invalid(format!(
+                "governance.classifications: `{c}` is listed twice"
+            )));
+        }
+        out.push(c);
+    }
+    if out.is_empty() {
+        return Err(ConfigError::Invalid(
+            "governance.classifications: the list is empty".into(),
+        ));
+    }
+    Ok(out)
 }
 
 fn read_file(p: &Path) -> Result<FileConfig, ConfigError> {
@@ -1094,6 +1158,43 @@ mod tests {
         std::fs::write(&path, "[kafka_feed]\ntopic = \"t\"\n").expect("write");
         let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
         assert!(err.to_string().contains("kafka_feed.brokers"), "{err}");
+    }
+
+    #[test]
+    fn classifications_come_from_flags_then_the_file_then_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("weft.toml");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        std::fs::write(&path, "").expect("write");
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(
+            cfg.classifications,
+            ["public", "internal", "confidential", "restricted"]
+        );
+        std::fs::write(
+            &path,
+            "[governance]\nclassifications = [\"Open\", \"closed\"]\n",
+        )
+        .expect("write");
+        let cfg = Config::load(&common, &ServeArgs::default()).expect("load");
+        assert_eq!(cfg.classifications, ["open", "closed"]);
+        let serve = ServeArgs {
+            classifications: vec!["secret".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            Config::load(&common, &serve).expect("load").classifications,
+            ["secret"]
+        );
+        std::fs::write(&path, "[governance]\nclassifications = [\"a b\"]\n").expect("write");
+        let err = Config::load(&common, &ServeArgs::default()).expect_err("refused");
+        assert!(
+            err.to_string().contains("governance.classifications"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The `weft` command line: `serve`, `ingest`, `crawl`, `reindex`, `token`, `rebuild`,
-//! `verify`, `lineage`.
+//! `verify`, `lineage`, `govern`.
 //!
 //! Store flags (`--data-dir`, `--database-url`, `--config`, …) are accepted before the
 //! subcommand and after each subcommand that opens the store, and only there: `weft
@@ -119,6 +119,41 @@ enum Command {
     },
     /// Print the column lineage of a SQL script, statement by statement (no store needed).
     Lineage(lineage_cmd::LineageArgs),
+    /// Set datasets' classification, retention, tier and owners in bulk.
+    Govern {
+        #[command(flatten)]
+        store: CommonArgs,
+        #[command(subcommand)]
+        command: GovernCommand,
+    },
+}
+
+/// `weft govern …`.
+#[derive(Subcommand)]
+enum GovernCommand {
+    /// Apply a file of governed attributes to the store, without a server (a running
+    /// server takes the same file at `POST /api/v1/governance`). CSV with a header
+    /// (`namespace,name,classification,retention,tier,owners`; owners separated by `;`)
+    /// or JSON lines; an empty cell leaves the attribute as it is. Every line is checked
+    /// first: one bad line and nothing is applied.
+    Apply {
+        #[command(flatten)]
+        store: CommonArgs,
+        /// The file.
+        file: PathBuf,
+        /// Actor recorded in the change log.
+        #[arg(long, default_value = "weft-govern")]
+        actor: String,
+        /// The classifications a dataset may have (as `weft serve --classification`)
+        /// [default: `[governance] classifications`, else public, internal, confidential,
+        /// restricted]
+        #[arg(
+            long = "classification",
+            env = "WEFT_CLASSIFICATIONS",
+            value_delimiter = ','
+        )]
+        classifications: Vec<String>,
+    },
 }
 
 /// `weft token …`.
@@ -289,6 +324,12 @@ fn nested_store_args(command: &Command) -> Vec<&CommonArgs> {
             },
         ],
         Command::Lineage(_) => Vec::new(),
+        Command::Govern { store, command } => vec![
+            store,
+            match command {
+                GovernCommand::Apply { store, .. } => store,
+            },
+        ],
     }
 }
 
@@ -328,6 +369,15 @@ fn main() -> ExitCode {
     let common = store_args(&cli, &matches);
     let serve_args = match &cli.command {
         Command::Serve { serve, .. } => serve.clone(),
+        Command::Govern {
+            command: GovernCommand::Apply {
+                classifications, ..
+            },
+            ..
+        } => ServeArgs {
+            classifications: classifications.clone(),
+            ..ServeArgs::default()
+        },
         _ => ServeArgs::default(),
     };
     let cfg = match Config::load(&common, &serve_args) {
@@ -518,6 +568,35 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lineage(_) => Ok(ExitCode::SUCCESS),
+        Command::Govern {
+            command: GovernCommand::Apply { file, actor, .. },
+            ..
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let store = Store::open(&store_config(&cfg))
+                .await
+                .context("opening the store")?;
+            let result =
+                offline::apply_governance(&store, &text, &cfg.classifications, &actor).await;
+            store.close().await;
+            match result {
+                Ok(s) => {
+                    outln!(
+                        "{} rows: {} edits recorded, {} rows unchanged",
+                        s.rows,
+                        s.edits,
+                        s.unchanged
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(weft_query::QueryError::BadInput { message, .. }) => {
+                    eprintln!("weft: {}: {message}; nothing applied", file.display());
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(anyhow::Error::new(e).context("govern apply")),
+            }
+        }
         Command::Verify {
             checkpoint,
             anchor,

@@ -1,5 +1,5 @@
-//! Commands that work on the store without a server: `weft ingest`, `weft rebuild` and
-//! `weft verify`. They use the same writer as the server, so a file loaded offline is
+//! Commands that work on the store without a server: `weft ingest`, `weft rebuild`,
+//! `weft verify` and `weft govern apply`. They use the same writer as the server, so a file loaded offline is
 //! recorded exactly like the same events pushed over HTTP.
 
 use std::path::{Path, PathBuf};
@@ -247,4 +247,49 @@ pub async fn rebuild(
     weft_views::reset(&mut sql_lineage, store).await?;
     weft_views::catch_up(&mut sql_lineage, store).await?;
     Ok(summary)
+}
+
+/// What `weft govern apply` did.
+#[derive(Debug, Default)]
+pub struct GovernSummary {
+    /// Rows read.
+    pub rows: usize,
+    /// Rows that changed nothing.
+    pub unchanged: usize,
+    /// Edits recorded.
+    pub edits: usize,
+}
+
+/// Applies a governance file (CSV or JSON lines, see `weft_query::governance`) to the
+/// store as `actor`, as `POST /api/v1/governance` does: every line checked and every
+/// dataset looked up first, then the edits recorded in one transaction.
+pub async fn apply_governance(
+    store: &Store,
+    text: &str,
+    classifications: &[String],
+    actor: &str,
+) -> Result<GovernSummary, weft_query::QueryError> {
+    let rows = weft_query::governance::parse(text, classifications)?;
+    let planned = weft_query::governance::plan(store, &rows, actor).await?;
+    let prepared: Vec<Prepared> = planned
+        .changes
+        .into_iter()
+        .map(|c| Prepared::new(store.backend(), c))
+        .collect();
+    let mut edits = 0;
+    if !prepared.is_empty() {
+        let mut writer = Writer::new(store.clone(), EDGE_REFRESH_MICROS);
+        let refs: Vec<&Prepared> = prepared.iter().collect();
+        edits = writer
+            .apply(&refs)
+            .await?
+            .iter()
+            .filter(|o| matches!(o, Outcome::Applied(_)))
+            .count();
+    }
+    Ok(GovernSummary {
+        rows: planned.rows,
+        unchanged: planned.unchanged,
+        edits,
+    })
 }

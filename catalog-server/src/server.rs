@@ -223,6 +223,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         max_position_wait: cfg.max_position_wait,
         kafka: Arc::new(consumers.statuses()),
         policies,
+        classifications: Arc::new(cfg.classifications.clone()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
     let addr = listener.local_addr()?;

@@ -19,11 +19,13 @@
 //!   of decisions changes downstream;
 //! - `pii.rs`: a namespace's PII report and the tags of a dataset's fields;
 //! - `search.rs`: search hits with the datasets they name, and suggestions;
-//! - `usage.rs`: a dataset's usage from query logs.
+//! - `usage.rs`: a dataset's usage from query logs;
+//! - `governance.rs`: classification, retention, tier and owners set in bulk from a file.
 
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod governance;
 pub mod impact;
 pub mod node;
 pub mod paths;

@@ -156,6 +156,18 @@ pub enum Edit {
         /// The tier.
         tier: Option<String>,
     },
+    /// Set the dataset's classification (one of `[governance] classifications`); `None`
+    /// returns to the producer's (`weft_governance` facet).
+    SetClassification {
+        /// The classification, lower case.
+        classification: Option<String>,
+    },
+    /// Set how long the dataset's data is kept: an ISO 8601 duration (`P30D`) or `none`
+    /// (kept forever, on purpose); `None` returns to the producer's.
+    SetRetention {
+        /// The retention, in its canonical spelling.
+        retention: Option<String>,
+    },
     /// Add a tag by hand to a dataset (a column tag is a review action instead, so it
     /// propagates).
     AddTag {

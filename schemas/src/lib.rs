@@ -75,6 +75,7 @@
 
 pub mod change;
 pub mod facets;
+pub mod governance;
 mod json_path;
 pub mod limits;
 pub mod openlineage;

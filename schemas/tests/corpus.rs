@@ -30,6 +30,7 @@ const MODELLED: &[&str] = &[
     "errorMessage",
     "processing_engine",
     "nominalTime",
+    "weft_governance",
 ];
 
 /// The refused (400) files and the path their error must name.

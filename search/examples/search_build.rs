@@ -134,6 +134,8 @@ fn doc(d: synth::SynthDataset, now: i64) -> DatasetDoc {
         columns: d.columns,
         tags: d.tags.iter().map(|t| (*t).to_owned()).collect(),
         owners: d.owners,
+        // The synthetic catalog has no classifications.
+        classification: None,
         updated_at: Some(now),
     }
 }

@@ -13,7 +13,14 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// The faceted fields, in the order of [`crate::index::Facets`]' fields.
-pub(crate) const FACET_FIELDS: [&str; 5] = ["platform", "namespace", "tags", "owners", "tier"];
+pub(crate) const FACET_FIELDS: [&str; 6] = [
+    "platform",
+    "namespace",
+    "tags",
+    "owners",
+    "tier",
+    "classification",
+];
 
 /// Counts per facet field: value → matching documents.
 pub(crate) type FacetCounts = Vec<HashMap<String, u64>>;

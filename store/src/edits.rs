@@ -1,7 +1,9 @@
-//! What people curate by hand: descriptions, owners, tiers, dataset tags, deprecation.
+//! What people curate by hand: descriptions, owners, tiers, classification, retention,
+//! dataset tags, deprecation.
 //!
 //! An edit is a `catalog.edit` change like any other input, so it is audited with its
-//! actor and survives `weft rebuild`. Curated descriptions, owners and deprecation live
+//! actor and survives `weft rebuild`. Curated descriptions, owners, classification,
+//! retention and deprecation live
 //! in `curations`, apart from what producers state, and readers prefer them: a producer
 //! re-sending yesterday's documentation facet must not undo an owner's description.
 //! Tiers and dataset tags are rows of `tags` with origin `manual`, which a producer's
@@ -23,9 +25,10 @@ pub const MANUAL: &str = "manual";
 pub struct Curation {
     /// The column; empty for the dataset.
     pub column: String,
-    /// `description`, `owners` or `deprecation`.
+    /// `description`, `owners`, `classification`, `retention` or `deprecation`.
     pub field: String,
-    /// Text for a description; JSON for owners and deprecation.
+    /// Text for a description, classification or retention; JSON for owners and
+    /// deprecation.
     pub value: String,
     /// Who curated it.
     pub actor: String,
@@ -58,6 +61,16 @@ impl Curated {
     pub fn owners(&self) -> Option<Vec<EditOwner>> {
         self.get("", "owners")
             .and_then(|c| serde_json::from_str(&c.value).ok())
+    }
+
+    /// The curated classification, when someone set it.
+    pub fn classification(&self) -> Option<&str> {
+        self.get("", "classification").map(|c| c.value.as_str())
+    }
+
+    /// The curated retention (`P30D`, `none`), when someone set it.
+    pub fn retention(&self) -> Option<&str> {
+        self.get("", "retention").map(|c| c.value.as_str())
     }
 
     /// The deprecation: who, when, and the note.
@@ -124,6 +137,16 @@ pub async fn apply_edit(
         Edit::Deprecate { deprecated, note } => {
             let value = deprecated.then(|| serde_json::json!({ "note": note }).to_string());
             curate("deprecation", value).run(conn, store).await
+        }
+        Edit::SetClassification { classification } => {
+            curate("classification", classification.clone())
+                .run(conn, store)
+                .await
+        }
+        Edit::SetRetention { retention } => {
+            curate("retention", retention.clone())
+                .run(conn, store)
+                .await
         }
         Edit::SetTier { tier } => {
             execute(

@@ -24,6 +24,7 @@ pub mod bulk;
 pub mod cursors;
 pub mod derived_lineage;
 pub mod edits;
+pub mod governance;
 pub mod graph_state;
 pub mod group_commit;
 pub mod lease;

@@ -10,17 +10,8 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
-
-use crate::bulk::{Val, in_list};
 use crate::lookup::OwnerRef;
 use crate::{Store, StoreError};
-
-/// Ids per `IN (…)` list.
-const CHUNK: usize = 500;
-
-/// The facet a producer states classification and retention in.
-pub const GOVERNANCE_FACET: &str = "weft_governance";
 
 /// A dataset as policies see it, before the lineage graph adds tags and neighbours.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +26,8 @@ pub struct PolicySubject {
     pub description: Option<String>,
     /// Tier (`gold`).
     pub tier: Option<String>,
-    /// Classification (curated, else the producer's `weft_governance` facet).
+    /// Classification (curated, else the producer's `weft_governance` facet:
+    /// `store/src/governance.rs`).
     pub classification: Option<String>,
     /// Retention as stored (`P30D`, `none`).
     pub retention: Option<String>,
@@ -83,13 +75,6 @@ pub struct NeighbourSubject {
     pub owners: Vec<OwnerRef>,
 }
 
-/// Classification and retention of one dataset.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Governance {
-    classification: Option<String>,
-    retention: Option<String>,
-}
-
 impl Store {
     /// The policy subjects of the datasets found among `ids`, with usage counted up to
     /// `today`.
@@ -104,7 +89,7 @@ impl Store {
         let curated = self.curations(&ids).await?;
         let mut owners = self.dataset_owners(&ids).await?;
         let mut tiers = self.dataset_tiers(&ids).await?;
-        let mut governance = self.governance(&ids).await?;
+        let mut governance = self.dataset_governance(&ids).await?;
         let since = (today - chrono::Duration::days(29))
             .format("%Y-%m-%d")
             .to_string();
@@ -164,7 +149,7 @@ impl Store {
         let ids: Vec<i64> = datasets.keys().copied().collect();
         let mut owners = self.dataset_owners(&ids).await?;
         let mut tiers = self.dataset_tiers(&ids).await?;
-        let mut governance = self.governance(&ids).await?;
+        let mut governance = self.dataset_governance(&ids).await?;
         Ok(datasets
             .into_iter()
             .map(|(id, d)| {
@@ -181,51 +166,5 @@ impl Store {
                 )
             })
             .collect())
-    }
-
-    /// Classification and retention of each of `ids` that has either: the curated
-    /// value when a person set one, else the producer's `weft_governance` facet.
-    async fn governance(&self, ids: &[i64]) -> Result<HashMap<i64, Governance>, StoreError> {
-        let mut out: HashMap<i64, Governance> = HashMap::new();
-        for chunk in ids.chunks(CHUNK) {
-            let list = in_list(self.backend(), 1, chunk.len());
-            let mut binds = vec![Val::from(GOVERNANCE_FACET)];
-            binds.extend(chunk.iter().map(|&i| Val::I64(i)));
-            let sql = format!(
-                "SELECT dataset_id, value FROM dataset_facets WHERE key = ? AND dataset_id IN {list}"
-            );
-            for r in self.rows(&sql, binds).await? {
-                let text: String = r.try_get(1)?;
-                // A facet that is not an object, or whose values are not strings, states
-                // nothing: the door flags it, and policies see the field unset.
-                let facet: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                let field = |k: &str| facet.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-                out.insert(
-                    r.try_get(0)?,
-                    Governance {
-                        classification: field("classification"),
-                        retention: field("retention"),
-                    },
-                );
-            }
-            let list = in_list(self.backend(), 0, chunk.len());
-            let sql = format!(
-                "SELECT dataset_id, field, value FROM curations WHERE column_name = '' \
-                 AND field IN ('classification', 'retention') AND dataset_id IN {list}"
-            );
-            for r in self
-                .rows(&sql, chunk.iter().map(|&i| Val::I64(i)).collect())
-                .await?
-            {
-                let field: String = r.try_get(1)?;
-                let value: String = r.try_get(2)?;
-                let g = out.entry(r.try_get(0)?).or_default();
-                match field.as_str() {
-                    "classification" => g.classification = Some(value),
-                    _ => g.retention = Some(value),
-                }
-            }
-        }
-        Ok(out)
     }
 }

@@ -307,15 +307,11 @@ fn pii_public_journey(b: Backend) {
     assert_eq!(cleared.len(), 1, "{cleared:?}");
     assert_eq!(cleared[0]["payload"]["column"], "email");
 
-    // The other mart stops being public: its violation clears too.
-    post(
+    // An owner classifies the other mart confidential: its violation clears too.
+    gql(
         &s,
-        copy_run(
-            "0190c7c0-0000-7000-8000-0000000000a3",
-            "2026-11-02T09:00:00Z",
-            CONTACTS,
-            json!({"weft_governance": governance(json!({"classification": "confidential", "retention": "none"}))}),
-        ),
+        r#"mutation($ns: String!) { setClassification(namespace: $ns, dataset: "mart.contacts",
+             classification: "confidential") { name } }"#,
     );
     wait_cleared(&s, "pii_public", CONTACTS);
     assert_eq!(logged(&s, "pii_public", CONTACTS, "cleared").len(), 1);

@@ -761,6 +761,7 @@ async fn documents(
         }
         let owners = store.dataset_owners(chunk).await?;
         let tiers = store.dataset_tiers(chunk).await?;
+        let governance = store.dataset_governance(chunk).await?;
         let ids: HashSet<i64> = docs.keys().copied().collect();
         for id in ids {
             let Some(d) = docs.get_mut(&id) else { continue };
@@ -770,6 +771,7 @@ async fn documents(
                 .unwrap_or_default();
             d.signals.owned = !d.owners.is_empty();
             d.signals.tier = tiers.get(&id).cloned();
+            d.classification = governance.get(&id).and_then(|g| g.classification.clone());
             let documented = d.columns.iter().filter(|(_, desc)| desc.is_some()).count();
             d.signals.documented_columns = if d.columns.is_empty() {
                 0.0

@@ -2,7 +2,7 @@
 //!
 //! Existing tools (Marquez's web UI, its Python client, scripts) read `/api/v1/…` and
 //! expect Marquez's field names, so the records are rendered here with those names,
-//! plus what Marquez lacks (owners, deprecation, namespace counters, what SQL lineage
+//! plus what Marquez lacks (owners, classification and retention, deprecation, namespace counters, what SQL lineage
 //! made of a job's SQL). Times are RFC 3339 with microseconds; absent values are
 //! `null`, never left out.
 
@@ -79,6 +79,9 @@ pub fn dataset(d: &DatasetRecord) -> Value {
         "fields": fields,
         "tags": d.tags,
         "owners": owners_json(&d.owners),
+        "classification": d.governance.classification,
+        "retention": d.governance.retention,
+        "retentionDays": d.governance.retention_days(),
         "lastModifiedAt": iso(d.last_modified_at),
         "lastLifecycleState": d.lifecycle.as_deref().unwrap_or_default(),
         "description": d.description,

@@ -5,6 +5,7 @@
 
 pub mod crawl;
 pub mod error;
+pub mod governance;
 pub mod graph;
 pub mod kafka;
 pub mod marquez;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub kafka: Arc<Vec<weft_kafka::ConsumerStatus>>,
     /// The policies in force and their problems.
     pub policies: weft_views::policy::PolicyHandle,
+    /// The classifications a dataset may have (`[governance] classifications`).
+    pub classifications: Arc<Vec<String>>,
 }
 
 /// A listing's `limit` (1 to 1000, 50 by default) and `offset` (negative is 0).
@@ -135,6 +138,10 @@ pub fn router(state: AppState) -> Router {
             get(crawl::usage),
         )
         .route("/api/v1/jobs/runs/{id}", get(read::run))
+        .route(
+            "/api/v1/governance",
+            get(governance::settings).post(governance::apply),
+        )
         .route("/api/v1/changes", get(ops::changes))
         .route("/api/v1/policy-violations", get(policy::violations))
         .route("/api/v1/policies", get(policy::policies))

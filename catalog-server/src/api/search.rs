@@ -3,7 +3,7 @@
 //! Marquez's parameters keep their meaning (`q`, `filter` = `DATASET` or `JOB`, `limit`,
 //! `namespace`) and each result keeps Marquez's fields (`type`, `name`, `namespace`,
 //! `nodeId`, `updatedAt`), so existing clients work. Weft adds facet filters (`platform`,
-//! `tag`, `owner`, `tier`), `offset`, facet counts over every match (`facets=true`),
+//! `tag`, `owner`, `tier`, `classification`), `offset`, facet counts over every match (`facets=true`),
 //! and per result the `score` with its `explain` breakdown, `highlights` and the
 //! `matchedColumns` that made a dataset match. `filter=COLUMN` searches column
 //! documents: a column hit's `name` is the column's, `dataset` names its dataset (in
@@ -44,6 +44,7 @@ pub struct FilterParams {
     tag: Option<String>,
     owner: Option<String>,
     tier: Option<String>,
+    classification: Option<String>,
 }
 
 impl From<FilterParams> for Filters {
@@ -54,6 +55,7 @@ impl From<FilterParams> for Filters {
             tag: p.tag,
             owner: p.owner,
             tier: p.tier,
+            classification: p.classification,
         }
     }
 }
@@ -96,6 +98,7 @@ pub async fn search(
             "tag": list(&f.tag),
             "owner": list(&f.owner),
             "tier": list(&f.tier),
+            "classification": list(&f.classification),
         });
     }
     if let Some(notice) = found.notice {

@@ -18,6 +18,7 @@ use weft_query::review::{
     reviewer_of,
 };
 use weft_schemas::change::{CatalogEdit, Edit, EditOwner, MetadataChange, ReviewAction};
+use weft_schemas::governance::{Retention, check_classification};
 use weft_schemas::openlineage::Event;
 
 use super::types::{Column, ColumnName, Dataset, state};
@@ -478,6 +479,62 @@ impl MutationRoot {
             ));
         }
         edit(ctx, namespace, dataset, None, Edit::SetTier { tier }).await
+    }
+
+    /// Sets the dataset's classification, one of `governance.classifications`; null
+    /// returns to the producer's (`weft_governance` facet).
+    async fn set_classification(
+        &self,
+        ctx: &Context<'_>,
+        namespace: String,
+        dataset: String,
+        classification: Option<String>,
+    ) -> Result<Dataset> {
+        need(ctx, Scope::Write)?;
+        let classification = match classification.filter(|c| !c.trim().is_empty()) {
+            Some(c) => Some(
+                check_classification(&c, &state(ctx).classifications)
+                    .map_err(|e| bad_input("classification", e.to_string()))?,
+            ),
+            None => None,
+        };
+        edit(
+            ctx,
+            namespace,
+            dataset,
+            None,
+            Edit::SetClassification { classification },
+        )
+        .await
+    }
+
+    /// Sets how long the dataset's data is kept: an ISO 8601 duration (`P30D`, `P2W`,
+    /// `P6M`, `P1Y6M`) or `none` (kept forever, on purpose); null returns to the
+    /// producer's.
+    async fn set_retention(
+        &self,
+        ctx: &Context<'_>,
+        namespace: String,
+        dataset: String,
+        retention: Option<String>,
+    ) -> Result<Dataset> {
+        need(ctx, Scope::Write)?;
+        let retention = match retention.filter(|r| !r.trim().is_empty()) {
+            Some(r) => Some(
+                Retention::parse(&r)
+                    .map_err(|e| bad_input("retention", e.to_string()))?
+                    .canonical(),
+            ),
+            None => None,
+        };
+        edit(
+            ctx,
+            namespace,
+            dataset,
+            None,
+            Edit::SetRetention { retention },
+        )
+        .await
     }
 
     /// Adds a tag by hand: to the dataset, or (with `column`) to a column, where it is

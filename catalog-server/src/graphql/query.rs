@@ -65,6 +65,8 @@ pub struct SearchFilter {
     pub owner: Option<String>,
     /// Only this tier.
     pub tier: Option<String>,
+    /// Only this classification (`restricted`).
+    pub classification: Option<String>,
 }
 
 /// Which violations `policyViolations` lists; every condition given must hold.
@@ -96,6 +98,13 @@ pub enum ReviewStatus {
 /// The query root.
 pub struct QueryRoot;
 
+/// What a dataset's governed attributes may be.
+#[derive(async_graphql::SimpleObject, Debug, Clone)]
+pub struct GovernanceSettings {
+    /// The allowed classifications, in the configured order.
+    pub classifications: Vec<String>,
+}
+
 fn can_read(ctx: &Context<'_>) -> Result<()> {
     ctx.data::<super::Viewer>()?
         .require(Scope::Read)
@@ -115,6 +124,7 @@ fn search_filters(f: SearchFilter) -> (Option<DocKind>, Filters) {
         tag: f.tag,
         owner: f.owner,
         tier: f.tier,
+        classification: f.classification,
     };
     (kind, filters)
 }
@@ -128,6 +138,15 @@ impl QueryRoot {
     async fn viewer(&self, ctx: &Context<'_>) -> Result<ViewerInfo> {
         let v = ctx.data::<super::Viewer>()?;
         Ok(ViewerInfo::of(v, state(ctx).tokens.enabled()))
+    }
+
+    /// What a dataset's governed attributes may be: the classifications
+    /// `setClassification` accepts (`[governance] classifications`).
+    async fn governance(&self, ctx: &Context<'_>) -> Result<GovernanceSettings> {
+        can_read(ctx)?;
+        Ok(GovernanceSettings {
+            classifications: state(ctx).classifications.to_vec(),
+        })
     }
 
     /// Autocomplete for a search box: datasets and jobs whose name, last segment or a

@@ -80,6 +80,10 @@ const DATASET_FACETS: &[(&str, Probe)] = &[
         probe::<LifecycleStateChangeDatasetFacet>,
     ),
     ("storage", probe::<StorageDatasetFacet>),
+    (
+        crate::governance::FACET_KEY,
+        probe::<crate::governance::WeftGovernanceDatasetFacet>,
+    ),
 ];
 
 /// The `schema` and `columnLineage` facets of one dataset, read while checking them;

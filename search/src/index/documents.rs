@@ -54,6 +54,8 @@ pub struct DatasetDoc {
     pub tags: Vec<String>,
     /// Owner names.
     pub owners: Vec<String>,
+    /// Classification (`internal`, `restricted`…): curated, else the producer's.
+    pub classification: Option<String>,
     /// Last change (µs since the epoch), reported with each hit.
     pub updated_at: Option<i64>,
     /// Everything that is not text.

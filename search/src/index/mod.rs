@@ -5,7 +5,7 @@
 //! - **dataset**: names indexed three ways — the whole name and its last segment as exact
 //!   terms (a query that *is* the table's name wins), and its words
 //!   ([`crate::tokens::name_words`]) as text — plus its column words and descriptions,
-//!   description, tags, owners, platform, tier and lifecycle.
+//!   description, tags, owners, platform, tier, classification and lifecycle.
 //! - **job**: name and description like a dataset, and the names of the datasets it
 //!   reads and writes as low-weight text.
 //! - **column**: one per column of a dataset, with the parent's id and prior, the
@@ -102,6 +102,7 @@ struct Fields {
     owners: Field,
     platform: Field,
     tier: Field,
+    classification: Field,
     lifecycle: Field,
     prior: Field,
     signals: Field,

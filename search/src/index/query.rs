@@ -209,6 +209,7 @@ impl SearchIndex {
             tag: next(),
             owner: next(),
             tier: next(),
+            classification: next(),
         };
         let (mut hits, descriptions) = if columns_only {
             let hits = self.column_hits(&searcher, &found)?;
@@ -285,6 +286,10 @@ impl SearchIndex {
             (f.tags, filters.tag.as_deref().map(str::to_lowercase)),
             (f.owners, filters.owner.as_deref().map(str::to_lowercase)),
             (f.tier, filters.tier.as_deref().map(str::to_lowercase)),
+            (
+                f.classification,
+                filters.classification.as_deref().map(str::to_lowercase),
+            ),
         ] {
             match value {
                 // `tag=pii.*`: every tag under `pii.` ("which datasets hold personal

@@ -19,6 +19,8 @@ pub struct Filters {
     pub owner: Option<String>,
     /// Only this tier.
     pub tier: Option<String>,
+    /// Only this classification.
+    pub classification: Option<String>,
 }
 
 /// How to run a search, beyond its text and filters.
@@ -97,6 +99,8 @@ pub struct Facets {
     pub owner: Vec<(String, u64)>,
     /// By tier.
     pub tier: Vec<(String, u64)>,
+    /// By classification.
+    pub classification: Vec<(String, u64)>,
 }
 
 /// A page of results and how many matched in all.

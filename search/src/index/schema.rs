@@ -32,6 +32,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         owners: b.add_text_field(FACET_FIELDS[3], STRING | FAST),
         platform: b.add_text_field(FACET_FIELDS[0], STRING | FAST),
         tier: b.add_text_field(FACET_FIELDS[4], STRING | FAST),
+        classification: b.add_text_field(FACET_FIELDS[5], STRING | FAST),
         lifecycle: b.add_text_field("lifecycle", STRING),
         prior: b.add_f64_field("prior", FAST),
         signals: b.add_text_field("signals", STORED),

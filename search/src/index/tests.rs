@@ -27,6 +27,7 @@ fn catalog() -> SearchIndex {
     let mut idx = SearchIndex::in_memory().expect("index");
     let mut orders = ds("shop.public.orders", used(900.0, 25.0, 5, Some("gold")));
     orders.owners = vec!["team:sales".into()];
+    orders.classification = Some("Confidential".into());
     orders.description = Some("One row per order placed in the web <shop>".into());
     orders.tags = vec!["pii.email".into(), "PII.email".into()];
     orders.columns = vec![
@@ -251,6 +252,14 @@ fn filters_pages_and_replacement() {
         ..Filters::default()
     };
     assert_eq!(idx.search("", &tagged, 10, 0).expect("s").total, 2);
+    let confidential = Filters {
+        classification: Some("CONFIDENTIAL".into()),
+        ..Filters::default()
+    };
+    assert_eq!(
+        names(&idx.search("", &confidential, 10, 0).expect("s")),
+        ["shop.public.orders"]
+    );
     // A trailing `.*` matches every tag under the prefix, and only those.
     let under = |tag: &str| Filters {
         tag: Some(tag.into()),
@@ -316,6 +325,7 @@ fn facets_count_every_match_not_just_the_page() {
         r.facets.tier,
         [("gold".to_string(), 1), ("silver".to_string(), 1)]
     );
+    assert_eq!(r.facets.classification, [("confidential".to_string(), 1)]);
 }
 
 #[test]

@@ -93,6 +93,9 @@ impl SearchIndex {
         if let Some(t) = &signals.tier {
             doc.add_text(f.tier, t.to_lowercase());
         }
+        if let Some(c) = &d.classification {
+            doc.add_text(f.classification, c.to_lowercase());
+        }
         if let Some(l) = &signals.lifecycle {
             doc.add_text(f.lifecycle, l.to_lowercase());
         }

@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use super::{EntityKind, Facets, Listing, Page, stored_facet};
 use crate::edits::Deprecation;
+use crate::governance::{Governance, overlay};
 use crate::lookup::OwnerRef;
 use crate::owners::curated_owners;
 use crate::{Store, StoreError};
@@ -43,6 +44,9 @@ pub struct DatasetRecord {
     pub tags: Vec<String>,
     /// Owners: those set by hand, else the producer's.
     pub owners: Vec<OwnerRef>,
+    /// Classification and retention: those set by hand, else the producer's
+    /// (`weft_governance` facet), field by field.
+    pub governance: Governance,
     /// When a completed run last wrote it (µs).
     pub last_modified_at: Option<i64>,
     /// Set when someone deprecated it.
@@ -210,6 +214,7 @@ impl Store {
             fields,
             tags,
             owners,
+            governance: overlay(&curated, facets.get(weft_schemas::governance::FACET_KEY)),
             last_modified_at,
             deprecation: curated.deprecation(),
             facets,

@@ -258,35 +258,6 @@ fn neighbour_inputs(ids: &[i64], known: &HashMap<i64, NeighbourSubject>) -> Vec<
         .collect()
 }
 
-/// Days a retention keeps data (`P1Y6M`: 545), years as 365 days and months as 30;
-/// `None` for `none` (kept forever) and for text that is not a duration of days,
-/// weeks, months or years.
-pub(crate) fn retention_days(retention: &str) -> Option<u64> {
-    let rest = retention.strip_prefix('P')?;
-    if rest.is_empty() {
-        return None;
-    }
-    let mut days = 0u64;
-    let mut number = String::new();
-    for ch in rest.chars() {
-        if ch.is_ascii_digit() {
-            number.push(ch);
-            continue;
-        }
-        let n: u64 = number.parse().ok()?;
-        number.clear();
-        let per = match ch {
-            'Y' => 365,
-            'M' => 30,
-            'W' => 7,
-            'D' => 1,
-            _ => return None,
-        };
-        days = days.checked_add(n.checked_mul(per)?)?;
-    }
-    number.is_empty().then_some(days)
-}
-
 fn micros_rfc3339(micros: i64) -> Option<String> {
     chrono::DateTime::from_timestamp_micros(micros)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -313,7 +284,7 @@ fn input(
         version: INPUT_VERSION,
         now,
         dataset: DatasetInput {
-            retention_days: s.retention.as_deref().and_then(retention_days),
+            retention_days: weft_schemas::governance::retention_days(s.retention.as_deref()),
             namespace: s.namespace,
             name: s.name,
             description: s.description,
@@ -333,22 +304,5 @@ fn input(
             downstream: neighbour_inputs(&g.downstream, neighbours),
         },
         change: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::retention_days;
-
-    #[test]
-    fn retention_in_days() {
-        assert_eq!(retention_days("P30D"), Some(30));
-        assert_eq!(retention_days("P2W"), Some(14));
-        assert_eq!(retention_days("P6M"), Some(180));
-        assert_eq!(retention_days("P1Y6M"), Some(545));
-        assert_eq!(retention_days("none"), None);
-        assert_eq!(retention_days("P"), None);
-        assert_eq!(retention_days("P3"), None);
-        assert_eq!(retention_days("PT5H"), None);
     }
 }

@@ -246,6 +246,12 @@ export type ColumnUsage = {
 
 export type Dataset = {
   __typename?: 'Dataset';
+  /**
+   * The classification (`internal`, `restricted`…; the allowed set is
+   * `governance.classifications`): a person's, else the producer's `weft_governance`
+   * facet.
+   */
+  classification?: Maybe<Scalars['String']['output']>;
   /** One current column by name. */
   column?: Maybe<Column>;
   /** The current columns, in schema order. */
@@ -307,6 +313,16 @@ export type Dataset = {
   piiTags: Array<Scalars['String']['output']>;
   /** The platform, from the namespace's scheme (`postgres`, `s3`). */
   platform?: Maybe<Scalars['String']['output']>;
+  /**
+   * How long its data is kept: an ISO 8601 duration (`P30D`, `P1Y6M`) or `none`
+   * (kept forever, on purpose); a person's, else the producer's.
+   */
+  retention?: Maybe<Scalars['String']['output']>;
+  /**
+   * The retention in days (a year is 365 days, a month 30); null when unset or
+   * `none`.
+   */
+  retentionDays?: Maybe<Scalars['Int']['output']>;
   /** Tags on the dataset itself (column tags are on each column). */
   tags: Array<Tag>;
   /** The tier (`gold`), from a `tier` tag; one set by hand wins. */
@@ -475,6 +491,13 @@ export type FacetCount = {
   count: Scalars['Int']['output'];
   /** The value. */
   value: Scalars['String']['output'];
+};
+
+/** What a dataset's governed attributes may be. */
+export type GovernanceSettings = {
+  __typename?: 'GovernanceSettings';
+  /** The allowed classifications, in the configured order. */
+  classifications: Array<Scalars['String']['output']>;
 };
 
 /** A matched fragment. */
@@ -843,12 +866,23 @@ export type Mutation = {
    */
   reviewTags: ReviewOutcome;
   /**
+   * Sets the dataset's classification, one of `governance.classifications`; null
+   * returns to the producer's (`weft_governance` facet).
+   */
+  setClassification: Dataset;
+  /**
    * Sets the description of a dataset, or of one of its columns; null or empty
    * returns to the producer's.
    */
   setDescription: Dataset;
   /** Replaces the dataset's owners; an empty list returns to the producer's. */
   setOwners: Dataset;
+  /**
+   * Sets how long the dataset's data is kept: an ISO 8601 duration (`P30D`, `P2W`,
+   * `P6M`, `P1Y6M`) or `none` (kept forever, on purpose); null returns to the
+   * producer's.
+   */
+  setRetention: Dataset;
   /** Sets the dataset's tier (`gold`, `silver`, `bronze`…); null removes it. */
   setTier: Dataset;
 };
@@ -907,6 +941,13 @@ export type MutationReviewTagsArgs = {
 };
 
 
+export type MutationSetClassificationArgs = {
+  classification?: InputMaybe<Scalars['String']['input']>;
+  dataset: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+};
+
+
 export type MutationSetDescriptionArgs = {
   column?: InputMaybe<Scalars['String']['input']>;
   dataset: Scalars['String']['input'];
@@ -919,6 +960,13 @@ export type MutationSetOwnersArgs = {
   dataset: Scalars['String']['input'];
   namespace: Scalars['String']['input'];
   owners: Array<OwnerInput>;
+};
+
+
+export type MutationSetRetentionArgs = {
+  dataset: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  retention?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1038,6 +1086,11 @@ export type Query = {
   dataset?: Maybe<Dataset>;
   /** Datasets, by namespace then name. */
   datasets: DatasetConnection;
+  /**
+   * What a dataset's governed attributes may be: the classifications
+   * `setClassification` accepts (`[governance] classifications`).
+   */
+  governance: GovernanceSettings;
   /** Everything downstream of a node, with owners and tiers. */
   impact: Impact;
   /** One job. */
@@ -1424,6 +1477,8 @@ export type ScoreFactor = {
 /** Facet counts over every match. */
 export type SearchFacets = {
   __typename?: 'SearchFacets';
+  /** By classification. */
+  classification: Array<FacetCount>;
   /** By namespace. */
   namespace: Array<FacetCount>;
   /** By owner. */
@@ -1438,6 +1493,8 @@ export type SearchFacets = {
 
 /** Search filters. */
 export type SearchFilter = {
+  /** Only this classification (`restricted`). */
+  classification?: InputMaybe<Scalars['String']['input']>;
   /** Only this namespace. */
   namespace?: InputMaybe<Scalars['String']['input']>;
   /** Only this owner's. */
@@ -1736,7 +1793,7 @@ export type DatasetHeaderQueryVariables = Exact<{
 }>;
 
 
-export type DatasetHeaderQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, namespace: string, name: string, type: string, platform?: string | null, description?: string | null, deleted: boolean, lifecycleState?: string | null, lastModifiedAt?: string | null, currentVersion: number, tier?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string, at?: string | null } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }>, tags: Array<{ __typename?: 'Tag', key: string, value?: string | null, origin: string }> } | null };
+export type DatasetHeaderQuery = { __typename?: 'Query', governance: { __typename?: 'GovernanceSettings', classifications: Array<string> }, dataset?: { __typename?: 'Dataset', id: string, namespace: string, name: string, type: string, platform?: string | null, description?: string | null, deleted: boolean, lifecycleState?: string | null, lastModifiedAt?: string | null, currentVersion: number, tier?: string | null, classification?: string | null, retention?: string | null, piiTags: Array<string>, deprecation?: { __typename?: 'Deprecation', note?: string | null, by: string, at?: string | null } | null, owners: Array<{ __typename?: 'Owner', name: string, type?: string | null }>, tags: Array<{ __typename?: 'Tag', key: string, value?: string | null, origin: string }> } | null };
 
 export type DatasetVersionsQueryVariables = Exact<{
   namespace: Scalars['String']['input'];
@@ -1837,6 +1894,24 @@ export type DatasetSetTierMutationVariables = Exact<{
 
 
 export type DatasetSetTierMutation = { __typename?: 'Mutation', setTier: { __typename?: 'Dataset', id: string } };
+
+export type DatasetSetClassificationMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  classification?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetSetClassificationMutation = { __typename?: 'Mutation', setClassification: { __typename?: 'Dataset', id: string } };
+
+export type DatasetSetRetentionMutationVariables = Exact<{
+  namespace: Scalars['String']['input'];
+  dataset: Scalars['String']['input'];
+  retention?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DatasetSetRetentionMutation = { __typename?: 'Mutation', setRetention: { __typename?: 'Dataset', id: string } };
 
 export type DatasetAddTagMutationVariables = Exact<{
   namespace: Scalars['String']['input'];
@@ -2248,6 +2323,9 @@ export const ChangeNamespacesDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ChangeNamespacesQuery, ChangeNamespacesQueryVariables>;
 export const DatasetHeaderDocument = new TypedDocumentString(`
     query DatasetHeader($namespace: String!, $name: String!) {
+  governance {
+    classifications
+  }
   dataset(namespace: $namespace, name: $name) {
     id
     namespace
@@ -2260,6 +2338,8 @@ export const DatasetHeaderDocument = new TypedDocumentString(`
     lastModifiedAt
     currentVersion
     tier
+    classification
+    retention
     piiTags
     deprecation {
       note
@@ -2573,6 +2653,24 @@ export const DatasetSetTierDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetSetTierMutation, DatasetSetTierMutationVariables>;
+export const DatasetSetClassificationDocument = new TypedDocumentString(`
+    mutation DatasetSetClassification($namespace: String!, $dataset: String!, $classification: String) {
+  setClassification(
+    namespace: $namespace
+    dataset: $dataset
+    classification: $classification
+  ) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetSetClassificationMutation, DatasetSetClassificationMutationVariables>;
+export const DatasetSetRetentionDocument = new TypedDocumentString(`
+    mutation DatasetSetRetention($namespace: String!, $dataset: String!, $retention: String) {
+  setRetention(namespace: $namespace, dataset: $dataset, retention: $retention) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetSetRetentionMutation, DatasetSetRetentionMutationVariables>;
 export const DatasetAddTagDocument = new TypedDocumentString(`
     mutation DatasetAddTag($namespace: String!, $dataset: String!, $column: String, $tag: String!, $reason: String) {
   addTag(

@@ -48,6 +48,16 @@ impl Dataset {
             .unwrap_or_default())
     }
 
+    /// Classification and retention, curated over the producer's facet.
+    async fn governance(&self, ctx: &Context<'_>) -> Result<weft_store::governance::Governance> {
+        let curated = self.curated(ctx).await?;
+        let facets = facets_of(ctx, self.id).await?;
+        Ok(weft_store::governance::overlay(
+            &curated,
+            facets.get(weft_schemas::governance::FACET_KEY),
+        ))
+    }
+
     async fn columns_loaded(&self, ctx: &Context<'_>) -> Result<Vec<ColumnRow>> {
         Ok(loaders(ctx)?
             .columns
@@ -179,6 +189,29 @@ impl Dataset {
             }
         }
         Ok(tier)
+    }
+
+    /// The classification (`internal`, `restricted`…; the allowed set is
+    /// `governance.classifications`): a person's, else the producer's `weft_governance`
+    /// facet.
+    async fn classification(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.governance(ctx).await?.classification)
+    }
+
+    /// How long its data is kept: an ISO 8601 duration (`P30D`, `P1Y6M`) or `none`
+    /// (kept forever, on purpose); a person's, else the producer's.
+    async fn retention(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.governance(ctx).await?.retention)
+    }
+
+    /// The retention in days (a year is 365 days, a month 30); null when unset or
+    /// `none`.
+    async fn retention_days(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        Ok(self
+            .governance(ctx)
+            .await?
+            .retention_days()
+            .map(|d| i64::try_from(d).unwrap_or(i64::MAX)))
     }
 
     /// The distinct `pii.*` tag keys on its current columns that are not rejected

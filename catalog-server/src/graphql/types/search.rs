@@ -200,6 +200,8 @@ pub struct SearchFacets {
     pub owner: Vec<FacetCount>,
     /// By tier.
     pub tier: Vec<FacetCount>,
+    /// By classification.
+    pub classification: Vec<FacetCount>,
 }
 
 impl From<&Facets> for SearchFacets {
@@ -218,6 +220,7 @@ impl From<&Facets> for SearchFacets {
             tag: list(&f.tag),
             owner: list(&f.owner),
             tier: list(&f.tier),
+            classification: list(&f.classification),
         }
     }
 }

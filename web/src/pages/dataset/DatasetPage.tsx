@@ -22,6 +22,9 @@ import "./dataset.css";
 
 const DatasetHeaderQuery = graphql(`
   query DatasetHeader($namespace: String!, $name: String!) {
+    governance {
+      classifications
+    }
     dataset(namespace: $namespace, name: $name) {
       id
       namespace
@@ -34,6 +37,8 @@ const DatasetHeaderQuery = graphql(`
       lastModifiedAt
       currentVersion
       tier
+      classification
+      retention
       piiTags
       deprecation {
         note
@@ -128,7 +133,12 @@ function Page({ tab, notice }: { tab: DatasetTab; notice: boolean }) {
   return (
     <>
       {header.data?.dataset ? (
-        <DatasetHeader d={header.data.dataset} canWrite={viewer.can("write")} updatedNotice={notice} />
+        <DatasetHeader
+          d={header.data.dataset}
+          classifications={header.data.governance.classifications}
+          canWrite={viewer.can("write")}
+          updatedNotice={notice}
+        />
       ) : header.error ? (
         <ErrorMessage error={header.error} onRetry={header.refetch} />
       ) : (

@@ -1,10 +1,19 @@
 // What decides whether to use a dataset, before any tab: what and where it is, who
 // owns it, how trusted (tier) and fresh (last written) it is, whether it holds personal
-// data, and whether it is deprecated or gone. Writers edit description, owners, tier,
-// tags and deprecation in place here.
+// data, how it is classified and how long it is kept, and whether it is deprecated or
+// gone. Writers edit description, owners, tier, classification, retention, tags and
+// deprecation in place here.
 import { PiiBadge, RelativeTime, TierBadge } from "../../components/common";
 import { datasetPath, Link } from "../../router";
-import { DatasetDescription, DatasetTagsEditor, DeprecationEditor, OwnersEditor, TierEditor } from "./edit";
+import {
+  ClassificationEditor,
+  DatasetDescription,
+  DatasetTagsEditor,
+  DeprecationEditor,
+  OwnersEditor,
+  RetentionEditor,
+  TierEditor,
+} from "./edit";
 import { DottedName } from "../../components/dotted-name";
 import { datasetType } from "./format";
 import type { DatasetHeaderQuery } from "../../gql/graphql";
@@ -30,7 +39,17 @@ function NoteWithLinks({ note, namespace }: { note: string; namespace: string })
   );
 }
 
-export function DatasetHeader({ d, canWrite, updatedNotice }: { d: HeaderData; canWrite: boolean; updatedNotice: boolean }) {
+export function DatasetHeader({
+  d,
+  classifications,
+  canWrite,
+  updatedNotice,
+}: {
+  d: HeaderData;
+  classifications: string[];
+  canWrite: boolean;
+  updatedNotice: boolean;
+}) {
   const tags = d.tags.filter((t) => t.key !== "tier");
   return (
     <header className="ds-header">
@@ -99,6 +118,22 @@ export function DatasetHeader({ d, canWrite, updatedNotice }: { d: HeaderData; c
         <div>
           <dt>Tier</dt>
           <dd data-testid="tier">{canWrite ? <TierEditor tier={d.tier} /> : d.tier ? <TierBadge tier={d.tier} /> : <span className="muted">none</span>}</dd>
+        </div>
+        <div>
+          <dt>Classification</dt>
+          <dd data-testid="classification">
+            {canWrite ? (
+              <ClassificationEditor classification={d.classification} allowed={classifications} />
+            ) : (
+              (d.classification ?? <span className="muted">none</span>)
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Retention</dt>
+          <dd data-testid="retention">
+            {canWrite ? <RetentionEditor retention={d.retention} /> : (d.retention ?? <span className="muted">none</span>)}
+          </dd>
         </div>
         <div>
           <dt>Last written</dt>

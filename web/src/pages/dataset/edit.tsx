@@ -35,6 +35,22 @@ const SetTier = graphql(`
   }
 `);
 
+const SetClassification = graphql(`
+  mutation DatasetSetClassification($namespace: String!, $dataset: String!, $classification: String) {
+    setClassification(namespace: $namespace, dataset: $dataset, classification: $classification) {
+      id
+    }
+  }
+`);
+
+const SetRetention = graphql(`
+  mutation DatasetSetRetention($namespace: String!, $dataset: String!, $retention: String) {
+    setRetention(namespace: $namespace, dataset: $dataset, retention: $retention) {
+      id
+    }
+  }
+`);
+
 const AddTag = graphql(`
   mutation DatasetAddTag($namespace: String!, $dataset: String!, $column: String, $tag: String!, $reason: String) {
     addTag(namespace: $namespace, dataset: $dataset, column: $column, tag: $tag, reason: $reason) {
@@ -290,24 +306,41 @@ export function OwnersEditor({ owners, canWrite }: { owners: Owner[]; canWrite: 
 
 const TIERS = ["gold", "silver", "bronze"];
 
-/** The tier as a select with a Set button (a select that saved on every arrow key would
- * write one change-log entry per keystroke). */
-export function TierEditor({ tier }: { tier: string | null | undefined }) {
-  const { namespace, name } = useDataset();
-  const [shown, setPending] = usePending(tier ?? "");
+/** A value picked from a list, with a Set button (a select that saved on every arrow key
+ * would write one change-log entry per keystroke). `options` may lack the current value
+ * (a producer's); it is offered too. */
+function SelectEditor({
+  label,
+  testId,
+  value: current,
+  options: known,
+  what,
+  save: store,
+}: {
+  label: string;
+  testId: string;
+  value: string | null | undefined;
+  options: string[];
+  what: string;
+  save: (value: string | null) => Promise<boolean>;
+}) {
+  const [shown, setPending] = usePending(current ?? "");
   const [draft, setDraft] = useState<string | null>(null);
-  const edit = useEdit(SetTier);
+  const [saving, setSaving] = useState(false);
   const value = draft ?? shown;
-  const options = shown && !TIERS.includes(shown) ? [...TIERS, shown] : TIERS;
+  const options = shown && !known.includes(shown) ? [...known, shown] : known;
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setPending(value);
-    if (await edit.run({ namespace, dataset: name, tier: value || null })) setDraft(null);
+    setSaving(true);
+    const ok = await store(value || null);
+    setSaving(false);
+    if (ok) setDraft(null);
     else setPending(null);
   };
   return (
-    <form className="ds-inline-form" onSubmit={save} aria-busy={edit.saving}>
-      <select aria-label="Tier" value={value} onChange={(e) => setDraft(e.target.value)} disabled={edit.saving} data-testid="tier-select">
+    <form className="ds-inline-form" onSubmit={save} aria-busy={saving}>
+      <select aria-label={label} value={value} onChange={(e) => setDraft(e.target.value)} disabled={saving} data-testid={testId}>
         <option value="">none</option>
         {options.map((t) => (
           <option key={t} value={t}>
@@ -316,11 +349,83 @@ export function TierEditor({ tier }: { tier: string | null | undefined }) {
         ))}
       </select>
       {value !== shown && (
-        <button type="submit" disabled={edit.saving}>
-          {edit.saving ? "Saving…" : "Set tier"}
+        <button type="submit" disabled={saving}>
+          {saving ? "Saving…" : `Set ${what}`}
         </button>
       )}
+    </form>
+  );
+}
+
+/** The tier, picked from gold, silver and bronze. */
+export function TierEditor({ tier }: { tier: string | null | undefined }) {
+  const { namespace, name } = useDataset();
+  const edit = useEdit(SetTier);
+  return (
+    <>
+      <SelectEditor
+        label="Tier"
+        testId="tier-select"
+        value={tier}
+        options={TIERS}
+        what="tier"
+        save={(value) => edit.run({ namespace, dataset: name, tier: value })}
+      />
       <EditError error={edit.error} what="set the tier" />
+    </>
+  );
+}
+
+/** The classification, picked from those the server allows. */
+export function ClassificationEditor({ classification, allowed }: { classification: string | null | undefined; allowed: string[] }) {
+  const { namespace, name } = useDataset();
+  const edit = useEdit(SetClassification);
+  return (
+    <>
+      <SelectEditor
+        label="Classification"
+        testId="classification-select"
+        value={classification}
+        options={allowed}
+        what="classification"
+        save={(value) => edit.run({ namespace, dataset: name, classification: value })}
+      />
+      <EditError error={edit.error} what="set the classification" />
+    </>
+  );
+}
+
+/** The retention as typed: an ISO 8601 duration (P30D, P1Y6M) or `none`; empty returns
+ * to the producer's. The server checks it and says what is wrong. */
+export function RetentionEditor({ retention }: { retention: string | null | undefined }) {
+  const { namespace, name } = useDataset();
+  const [shown, setPending] = usePending(retention ?? "");
+  const [draft, setDraft] = useState<string | null>(null);
+  const edit = useEdit(SetRetention);
+  const value = draft ?? shown;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(value.trim());
+    if (await edit.run({ namespace, dataset: name, retention: value.trim() || null })) setDraft(null);
+    else setPending(null);
+  };
+  return (
+    <form className="ds-inline-form" onSubmit={save} aria-busy={edit.saving}>
+      <input
+        aria-label="Retention"
+        placeholder="P30D, P1Y or none"
+        size={10}
+        value={value}
+        onChange={(e) => setDraft(e.target.value)}
+        disabled={edit.saving}
+        data-testid="retention-input"
+      />
+      {value !== shown && (
+        <button type="submit" disabled={edit.saving}>
+          {edit.saving ? "Saving…" : "Set retention"}
+        </button>
+      )}
+      <EditError error={edit.error} what="set the retention" />
     </form>
   );
 }

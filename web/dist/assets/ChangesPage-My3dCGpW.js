@@ -1,4 +1,4 @@
-import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{c as r,f as i,g as a,i as o,n as s,p as c,s as l,t as u,u as d,x as f}from"./index-CiMze9tH.js";import{t as p}from"./changes-entity--5ghT3eG.js";import{t as m}from"./live-B-5qhHzE.js";var h=n(e(),1),g=d(`
+import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{c as r,f as i,g as a,i as o,n as s,p as c,s as l,t as u,u as d,x as f}from"./index-BV1SxsM5.js";import{t as p}from"./changes-entity--5ghT3eG.js";import{t as m}from"./live-BM32hEP7.js";var h=n(e(),1),g=d(`
   query ChangesProbe {
     changes(first: 0) {
       lastSeq
