@@ -171,6 +171,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub policy_params: Vec<String>,
+    /// The built-in policy library on or off (`[policy] builtin`) [default: true]
+    #[arg(long, env = "WEFT_POLICY_BUILTIN")]
+    pub policy_builtin: Option<bool>,
     /// The classifications a dataset may have (repeatable; WEFT_CLASSIFICATIONS takes a
     /// comma-separated list) [default: public, internal, confidential, restricted]
     #[arg(
@@ -772,6 +775,7 @@ impl Config {
         let policy = crate::policy_config::settings(
             file.policy,
             serve.policy_dir.clone(),
+            serve.policy_builtin,
             &serve.policy_params,
         )?;
         let search = file.search.unwrap_or_default();

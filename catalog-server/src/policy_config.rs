@@ -70,6 +70,7 @@ fn parse_param(p: &str) -> Result<(String, serde_json::Value), ConfigError> {
 pub fn settings(
     file: Option<PolicyFileConfig>,
     dir_flag: Option<PathBuf>,
+    builtin_flag: Option<bool>,
     param_flags: &[String],
 ) -> Result<PolicySettings, ConfigError> {
     let file = file.unwrap_or_default();
@@ -96,7 +97,7 @@ pub fn settings(
     Ok(PolicySettings {
         dir,
         options: PolicyOptions {
-            builtin: file.builtin.unwrap_or(true),
+            builtin: builtin_flag.or(file.builtin).unwrap_or(true),
             params: serde_json::Value::Object(params.into_iter().collect()),
             time_limit,
         },
@@ -116,6 +117,7 @@ mod tests {
         let s = settings(
             Some(file),
             None,
+            None,
             &["unowned_days=0".into(), "mode=warn".into()],
         )
         .expect("valid");
@@ -129,16 +131,21 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let e = settings(None, None, &["nokey".into()]).expect_err("refused");
+        let e = settings(None, None, None, &["nokey".into()]).expect_err("refused");
         assert!(e.to_string().contains("--policy-param"), "{e}");
         let file = PolicyFileConfig {
             time_limit: Some("0ms".into()),
             ..PolicyFileConfig::default()
         };
-        let e = settings(Some(file), None, &[]).expect_err("refused");
+        let e = settings(Some(file), None, Some(true), &[]).expect_err("refused");
         assert!(e.to_string().contains("policy.time_limit"), "{e}");
-        let e = settings(None, Some(PathBuf::from("/nonexistent/weft-policies")), &[])
-            .expect_err("refused");
+        let e = settings(
+            None,
+            Some(PathBuf::from("/nonexistent/weft-policies")),
+            None,
+            &[],
+        )
+        .expect_err("refused");
         assert!(e.to_string().contains("policy.dir"), "{e}");
     }
 }

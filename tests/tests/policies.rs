@@ -376,7 +376,11 @@ fn governance_journey(b: Backend) {
     ] {
         let opened = logged(&s, policy, dataset, "open").len();
         let cleared = logged(&s, policy, dataset, "cleared").len();
-        assert_eq!((opened, cleared), (findings, findings), "{policy} {dataset}");
+        assert_eq!(
+            (opened, cleared),
+            (findings, findings),
+            "{policy} {dataset}"
+        );
     }
     assert!(
         s.metric("weft_policy_violations_open{policy=\"pii_public\",severity=\"deny\"}") >= 1.0
