@@ -90,10 +90,19 @@ echo "== 200 single-dataset edits, 100 ms apart"
 python3 - "$url" "$work/catalog.ndjson" <<'PY'
 import json, random, sys, time, urllib.request
 url, path = sys.argv[1], sys.argv[2]
-events = [json.loads(l) for l in open(path) if '"dataset"' in l[:400]]
-events = [e for e in events if "dataset" in e]
+# Reservoir-sample 200 DatasetEvents without holding the whole catalog in memory.
 random.seed(7)
-for e in random.sample(events, 200):
+sample = []
+seen = 0
+for line in open(path):
+    if '"dataset": {' not in line:
+        continue
+    seen += 1
+    if len(sample) < 200:
+        sample.append(line)
+    elif random.randrange(seen) < 200:
+        sample[random.randrange(200)] = line
+for e in map(json.loads, sample):
     g = e["dataset"]["facets"]["weft_governance"]
     g["classification"] = "internal" if g["classification"] == "public" else "public"
     e["eventTime"] = "2026-12-01T00:00:00Z"
