@@ -90,12 +90,6 @@ pub enum EvalError {
         /// regorus' message, with its location.
         message: String,
     },
-    /// The input could not be turned into a Rego document.
-    #[error("the policy input cannot be converted: {message}")]
-    Input {
-        /// Why.
-        message: String,
-    },
 }
 
 fn culprit(policy: &Option<String>, file: &Option<String>) -> String {
@@ -121,7 +115,7 @@ impl PolicySet {
     /// `data.weft.policies`, bounded by the set's time limit. Findings are sorted by
     /// severity (deny first), policy, column, message.
     pub fn evaluate(&self, input: &PolicyInput) -> Result<Vec<Finding>, EvalError> {
-        let document = crate::value::input_value(input)?;
+        let document = crate::value::input_value(input);
         let mut engine = self.engine();
         engine.set_input(document.clone());
         let result = engine.eval_query("data.weft.policies".to_owned(), false);

@@ -287,3 +287,22 @@ fn a_builtin_error_at_run_time_names_the_policy() {
         "{error:?}"
     );
 }
+
+#[test]
+fn a_call_to_a_builtin_left_out_is_an_evaluation_error_naming_the_policy() {
+    let dir = policy_dir(&[(
+        "web.rego",
+        "package weft.policies.web\n\nimport rego.v1\n\ndeny contains \"x\" if {\n\thttp.send({\"url\": \"http://example.com\"})\n}\n",
+    )]);
+    let set = load(&dir, &PolicyOptions::default())
+        .expect("loads: unknown functions are found when called");
+    match set.evaluate(&fixture("gold_revenue")) {
+        Err(EvalError::Rego {
+            policy, message, ..
+        }) => {
+            assert_eq!(policy.as_deref(), Some("web"));
+            assert!(message.contains("http.send"), "{message}");
+        }
+        other => panic!("expected a Rego error, got {other:?}"),
+    }
+}
