@@ -161,6 +161,19 @@ pub struct ServeArgs {
     /// The change feed's topic (`[kafka_feed] topic`)
     #[arg(long, env = "WEFT_CHANGE_FEED_TOPIC")]
     pub change_feed_topic: Option<String>,
+    /// Directory of user policies, `*.rego`, reloaded on change (`[policy] dir`)
+    #[arg(long, env = "WEFT_POLICY_DIR")]
+    pub policy_dir: Option<PathBuf>,
+    /// A policy parameter, KEY=VALUE, over `[policy.params]` (repeatable; e.g. unowned_days=0)
+    #[arg(
+        long = "policy-param",
+        env = "WEFT_POLICY_PARAMS",
+        value_delimiter = ','
+    )]
+    pub policy_params: Vec<String>,
+    /// The built-in policy library on or off (`[policy] builtin`) [default: true]
+    #[arg(long, env = "WEFT_POLICY_BUILTIN")]
+    pub policy_builtin: Option<bool>,
     /// The classifications a dataset may have (repeatable; WEFT_CLASSIFICATIONS takes a
     /// comma-separated list) [default: public, internal, confidential, restricted]
     #[arg(
@@ -226,6 +239,8 @@ pub struct FileConfig {
     pub kafka: Vec<KafkaFileConfig>,
     /// `[kafka_feed]`: the change log published to a Kafka topic.
     pub kafka_feed: Option<KafkaFeedFileConfig>,
+    /// `[policy]`: the policies evaluated over the catalog.
+    pub policy: Option<crate::policy_config::PolicyFileConfig>,
     /// `[governance]`: what a dataset's governed attributes may be.
     pub governance: Option<GovernanceFileConfig>,
 }
@@ -617,6 +632,8 @@ pub struct Config {
     pub kafka: Vec<weft_kafka::ConsumerSettings>,
     /// Where the change feed is published, if anywhere.
     pub kafka_feed: Option<weft_kafka::FeedSettings>,
+    /// Where policies come from and how they are evaluated.
+    pub policy: weft_views::policy::PolicySettings,
     /// The classifications a dataset may have, lower case, in the configured order.
     pub classifications: Vec<String>,
 }
@@ -755,6 +772,12 @@ impl Config {
         );
         let kafka = kafka_consumers(&file.kafka, serve)?;
         let kafka_feed = kafka_feed(file.kafka_feed.as_ref(), serve)?;
+        let policy = crate::policy_config::settings(
+            file.policy,
+            serve.policy_dir.clone(),
+            serve.policy_builtin,
+            &serve.policy_params,
+        )?;
         let search = file.search.unwrap_or_default();
         let search_refresh = parse_interval(search.refresh_every.as_deref().unwrap_or("6h"))
             .map_err(|e| ConfigError::Invalid(format!("search.refresh_every: {e}")))?;
@@ -855,6 +878,7 @@ impl Config {
             classifications,
             kafka,
             kafka_feed,
+            policy,
             http,
             max_position_wait,
             graphql,

@@ -18,6 +18,7 @@ pub mod export;
 pub mod graphql;
 pub mod metrics;
 pub mod offline;
+pub mod policy_config;
 pub mod server;
 pub mod web;
 

@@ -19,7 +19,7 @@ pub struct Metrics {
     accepted: AtomicU64,
     duplicates: AtomicU64,
     rejected: Mutex<BTreeMap<&'static str, u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    latency: Mutex<BTreeMap<String, Histogram<{ BUCKETS.len() }>>>,
     seq: AtomicI64,
     commits: AtomicU64,
     commit_micros: AtomicU64,
@@ -31,6 +31,22 @@ pub struct Metrics {
     log_notifications: AtomicU64,
     log_listener_reconnects: AtomicU64,
     leader: std::sync::atomic::AtomicBool,
+    policy: PolicyMetrics,
+}
+
+/// Upper bounds (seconds) of the policy evaluation histogram: from one dataset's
+/// incremental evaluation (milliseconds) to a full evaluation of a large catalog.
+const EVAL_BUCKETS: [f64; 15] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 30.0, 60.0,
+];
+
+/// What the policy evaluation reports.
+#[derive(Default)]
+struct PolicyMetrics {
+    /// Evaluation durations, full ([0]) and incremental ([1]).
+    durations: Mutex<[Histogram<{ EVAL_BUCKETS.len() }>; 2]>,
+    reloads: AtomicU64,
+    load_errors: AtomicU64,
 }
 
 /// Held by one open GraphQL subscription; dropping it (the client went away, or the
@@ -56,11 +72,45 @@ pub struct CrawlStatus {
     pub last_success: Option<f64>,
 }
 
-#[derive(Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
+/// Cumulative bucket counts over `N` upper bounds, in seconds.
+#[derive(Clone)]
+struct Histogram<const N: usize> {
+    counts: [u64; N],
     count: u64,
     sum: f64,
+}
+
+impl<const N: usize> Default for Histogram<N> {
+    fn default() -> Self {
+        Histogram {
+            counts: [0; N],
+            count: 0,
+            sum: 0.0,
+        }
+    }
+}
+
+impl<const N: usize> Histogram<N> {
+    fn observe(&mut self, bounds: &[f64; N], secs: f64) {
+        for (i, b) in bounds.iter().enumerate() {
+            if secs <= *b {
+                self.counts[i] += 1;
+            }
+        }
+        self.count += 1;
+        self.sum += secs;
+    }
+
+    /// The histogram's samples; `labels` (`route="/x"`) go before `le`.
+    fn write(&self, s: &mut String, name: &str, labels: &str, bounds: &[f64; N]) {
+        use std::fmt::Write;
+        for (i, b) in bounds.iter().enumerate() {
+            let _ = writeln!(s, "{name}_bucket{{{labels},le=\"{b}\"}} {}", self.counts[i]);
+        }
+        let _ = writeln!(s, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", self.count);
+        let _ = writeln!(s, "{name}_sum{{{labels}}} {}", self.sum);
+        let _ = writeln!(s, "{name}_count{{{labels}}} {}", self.count);
+    }
 }
 
 impl Metrics {
@@ -87,14 +137,9 @@ impl Metrics {
     pub fn observe_request(&self, route: &str, took: Duration) {
         let secs = took.as_secs_f64();
         if let Ok(mut m) = self.latency.lock() {
-            let h = m.entry(route.to_owned()).or_default();
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if secs <= *b {
-                    h.counts[i] += 1;
-                }
-            }
-            h.count += 1;
-            h.sum += secs;
+            m.entry(route.to_owned())
+                .or_default()
+                .observe(&BUCKETS, secs);
         }
     }
 
@@ -203,27 +248,11 @@ impl Metrics {
         let _ = writeln!(s, "# TYPE weft_http_request_duration_seconds histogram");
         if let Ok(m) = self.latency.lock() {
             for (route, h) in m.iter() {
-                for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(
-                        s,
-                        "weft_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
-                        h.counts[i]
-                    );
-                }
-                let _ = writeln!(
-                    s,
-                    "weft_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                    h.count
-                );
-                let _ = writeln!(
-                    s,
-                    "weft_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                    h.sum
-                );
-                let _ = writeln!(
-                    s,
-                    "weft_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                    h.count
+                h.write(
+                    &mut s,
+                    "weft_http_request_duration_seconds",
+                    &format!("route=\"{route}\""),
+                    &BUCKETS,
                 );
             }
         }
@@ -366,6 +395,84 @@ impl Metrics {
             }
         }
         s
+    }
+}
+
+impl Metrics {
+    /// The policy metrics' text, with the open violations per (policy, severity) as
+    /// the store counts them when scraped.
+    pub fn render_policy(&self, open: &[(String, String, i64)]) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# HELP weft_policy_violations_open Policy violations standing now, by policy and severity."
+        );
+        let _ = writeln!(s, "# TYPE weft_policy_violations_open gauge");
+        for (policy, severity, n) in open {
+            let _ = writeln!(
+                s,
+                "weft_policy_violations_open{{policy=\"{}\",severity=\"{}\"}} {n}",
+                escape_label(policy),
+                escape_label(severity)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "# HELP weft_policy_evaluation_seconds Policy evaluations: full (every dataset) \
+             and incremental (the datasets a page of the log touched)."
+        );
+        let _ = writeln!(s, "# TYPE weft_policy_evaluation_seconds histogram");
+        let durations = self
+            .policy
+            .durations
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_default();
+        for (kind, h) in ["full", "incremental"].iter().zip(durations.iter()) {
+            h.write(
+                &mut s,
+                "weft_policy_evaluation_seconds",
+                &format!("kind=\"{kind}\""),
+                &EVAL_BUCKETS,
+            );
+        }
+        let _ = writeln!(
+            s,
+            "# HELP weft_policy_reloads_total Policy sets loaded after their files changed."
+        );
+        let _ = writeln!(s, "# TYPE weft_policy_reloads_total counter");
+        let _ = writeln!(
+            s,
+            "weft_policy_reloads_total {}",
+            self.policy.reloads.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "# HELP weft_policy_load_errors_total Changed policy files that did not load \
+             (the previous set stayed in force)."
+        );
+        let _ = writeln!(s, "# TYPE weft_policy_load_errors_total counter");
+        let _ = writeln!(
+            s,
+            "weft_policy_load_errors_total {}",
+            self.policy.load_errors.load(Ordering::Relaxed)
+        );
+        s
+    }
+}
+
+impl weft_views::policy::PolicyObserver for Metrics {
+    fn evaluated(&self, full: bool, _datasets: usize, took: Duration) {
+        if let Ok(mut d) = self.policy.durations.lock() {
+            d[usize::from(!full)].observe(&EVAL_BUCKETS, took.as_secs_f64());
+        }
+    }
+    fn reloaded(&self) {
+        self.policy.reloads.fetch_add(1, Ordering::Relaxed);
+    }
+    fn load_failed(&self) {
+        self.policy.load_errors.fetch_add(1, Ordering::Relaxed);
     }
 }
 

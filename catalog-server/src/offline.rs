@@ -9,8 +9,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use weft_ingest::openlineage::{normalize, normalize_with_payload};
 use weft_schemas::change::{
-    CatalogEdit, ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange, TagReview,
-    UsageBatch,
+    CatalogEdit, ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange,
+    PolicyViolation, TagReview, UsageBatch,
 };
 use weft_schemas::openlineage::Event;
 
@@ -210,6 +210,10 @@ pub async fn rebuild(
                     ChangeKind::Edit => {
                         let r: CatalogEdit = serde_json::from_str(p).ok()?;
                         return Some(r.into_change());
+                    }
+                    ChangeKind::PolicyViolation => {
+                        let v: PolicyViolation = serde_json::from_str(p).ok()?;
+                        return Some(v.into_change(&e.actor));
                     }
                     _ => {}
                 }

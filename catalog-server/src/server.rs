@@ -22,6 +22,7 @@ use weft_store::Store;
 use weft_store::group_commit as pipeline;
 use weft_views::counters::NamespaceCounters;
 use weft_views::graph::LineageGraphView;
+use weft_views::policy::{PolicyHandle, PolicyView};
 use weft_views::search::SearchView;
 use weft_views::sql_lineage::SqlLineage;
 
@@ -43,6 +44,9 @@ pub enum ServeError {
     /// A Kafka consumer or the change feed could not start.
     #[error(transparent)]
     Kafka(#[from] weft_kafka::KafkaError),
+    /// The policy files do not load (each problem with its file and line).
+    #[error("policies do not load:\n{0}")]
+    Policy(String),
 }
 
 /// Runs the server until a shutdown signal.
@@ -62,6 +66,25 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     // The search index in the data directory is this process's alone.
     let _dir = weft_store::lease::claim_data_dir(&cfg.data_dir)?;
     let metrics = Arc::new(Metrics::default());
+    // Policies that do not load stop the start: serving with none in force would report
+    // no violations, which reads as "all is well".
+    let policies = PolicyHandle::load(cfg.policy.clone()).map_err(|problems| {
+        ServeError::Policy(
+            problems
+                .iter()
+                .map(|p| {
+                    format!(
+                        "  {}:{}:{}: {}",
+                        p.file.as_deref().unwrap_or("?"),
+                        p.line.unwrap_or(0),
+                        p.column.unwrap_or(0),
+                        p.message
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
     let (writer, writer_task) =
         pipeline::spawn(&store_cfg, metrics.clone(), EDGE_REFRESH_MICROS).await?;
     let (stop_views, views_stopped) = watch::channel(false);
@@ -145,6 +168,26 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         leading.clone(),
         crawls_stopped,
     );
+    let policy_reloader = weft_views::policy::reload::spawn_reloader(
+        policies.clone(),
+        Some(metrics.clone()),
+        stop_views.subscribe(),
+    );
+    // Stopped before the writer drains: the view holds a writer handle.
+    let (stop_policy, policy_stopped) = watch::channel(false);
+    let policy_view = weft_views::spawn_while_leading(
+        PolicyView::new(
+            policies.clone(),
+            graph.clone(),
+            writer.clone(),
+            Some(metrics.clone()),
+        ),
+        store.clone(),
+        committed.clone(),
+        policy_stopped,
+        leading.clone(),
+        Some(metrics.clone()),
+    );
     let consumers = kafka::start_consumers(&cfg, &store, &writer)?;
     let feed = kafka::start_feed(
         &cfg,
@@ -180,6 +223,7 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
         max_position_wait: cfg.max_position_wait,
         kafka: Arc::new(consumers.statuses()),
         graph_settings: Arc::new(cfg.graph.clone()),
+        policies,
         classifications: Arc::new(cfg.classifications.clone()),
     };
     let listener = TcpListener::bind(cfg.listen).await?;
@@ -222,6 +266,8 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     // Kafka consumers hold writer handles too: a page in hand is dropped uncommitted
     // (it is read again from the stored position at the next start).
     consumers.stop().await;
+    let _ = stop_policy.send(true);
+    let _ = policy_view.await;
     writer_task.join().await;
     let _ = stop_views.send(true);
     if let Some(f) = feed {
@@ -240,6 +286,9 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
     }
     let _ = token_refresher.await;
     let _ = leadership.await;
+    if let Some(t) = policy_reloader {
+        let _ = t.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -141,46 +141,12 @@ impl DerivedView for ChangeFeed {
 /// stops publishing until it leads again (its successor resumes from the stored cursor,
 /// so a change may be published twice around a takeover, never skipped).
 pub fn spawn_feed(
-    mut feed: ChangeFeed,
+    feed: ChangeFeed,
     store: Store,
     committed: watch::Receiver<i64>,
-    mut shutdown: watch::Receiver<bool>,
-    mut leader: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
+    leader: watch::Receiver<bool>,
     observer: Option<Arc<dyn ViewObserver>>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            let lead = tokio::select! {
-                r = leader.wait_for(|l| *l) => r.is_ok(),
-                _ = shutdown.wait_for(|s| *s) => false,
-            };
-            if !lead || *shutdown.borrow() {
-                return;
-            }
-            // Stops the view's runner on shutdown or when the lease is lost.
-            let (stop_tx, stop_rx) = watch::channel(false);
-            let runner = weft_views::spawn(
-                feed,
-                store.clone(),
-                committed.clone(),
-                stop_rx,
-                observer.clone(),
-                None,
-            );
-            tokio::select! {
-                _ = leader.wait_for(|l| !*l) => {
-                    tracing::warn!("lost the leader lease; the change feed stops publishing");
-                }
-                _ = shutdown.wait_for(|s| *s) => {}
-            }
-            let _ = stop_tx.send(true);
-            match runner.await {
-                Ok(f) => feed = f,
-                Err(_) => return,
-            }
-            if *shutdown.borrow() {
-                return;
-            }
-        }
-    })
+    weft_views::spawn_while_leading(feed, store, committed, shutdown, leader, observer)
 }

@@ -30,6 +30,7 @@ pub mod impact;
 pub mod node;
 pub mod paths;
 pub mod pii;
+pub mod policy;
 pub mod review;
 pub mod search;
 pub mod tags;

@@ -1,6 +1,6 @@
 //! A column's tags, where each comes from, and the lineage paths that explain it.
 
-use weft_lineage::graph::{ColumnRef, ColumnTag, Origin, Rule, TagKey, TagSource, TagStatus};
+use weft_lineage::graph::{ColumnRef, ColumnTag, Origin, TagKey, TagSource, TagStatus};
 use weft_store::Store;
 use weft_store::reviews::ReviewState;
 use weft_views::graph::{GraphCatalog, GraphHandle};
@@ -189,21 +189,6 @@ pub struct ColumnTags {
     pub tags: Vec<ExplainedTag>,
 }
 
-/// How the APIs spell a propagation rule.
-fn rule_code(r: &Rule) -> &'static str {
-    match r {
-        Rule::Identity => "identity",
-        Rule::Transformation => "transformation",
-        Rule::Masking { .. } => "masking",
-        Rule::ValuePreservingAggregate { .. } => "value_preserving_aggregate",
-        Rule::UnknownAggregate { .. } => "unknown_aggregate",
-        Rule::NoInformation => "no_information",
-        Rule::CountingAggregate { .. } => "counting_aggregate",
-        Rule::Aggregate { .. } => "aggregate",
-        Rule::Indirect => "indirect",
-    }
-}
-
 fn path_info(
     cat: &GraphCatalog,
     p: &weft_lineage::graph::ExplanationPath,
@@ -241,7 +226,7 @@ fn path_info(
             job: job_of(h.job, jobs),
             tag_in: h.tag_in.to_string(),
             tag_out: h.tag_out.to_string(),
-            rule: rule_code(&h.rule),
+            rule: h.rule.code(),
             why: h.rule.to_string(),
         })
         .collect();

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+pub use crate::violation::{PolicyViolation, ViolationHop, ViolationState};
+
 /// One unit of metadata to record: an entry for the change log plus what it does to
 /// current state.
 ///
@@ -57,6 +59,8 @@ pub enum ChangeKind {
     /// A person's edit to a dataset or column: description, owners, tier, tags,
     /// deprecation.
     Edit,
+    /// A policy violation that opened or cleared, written by the continuous evaluation.
+    PolicyViolation,
 }
 
 impl ChangeKind {
@@ -71,6 +75,7 @@ impl ChangeKind {
             ChangeKind::Usage => "usage.queries",
             ChangeKind::Crawl => "crawl.run",
             ChangeKind::Edit => "catalog.edit",
+            ChangeKind::PolicyViolation => "policy.violation",
         }
     }
 
@@ -85,6 +90,7 @@ impl ChangeKind {
             "usage.queries" => Some(ChangeKind::Usage),
             "crawl.run" => Some(ChangeKind::Crawl),
             "catalog.edit" => Some(ChangeKind::Edit),
+            "policy.violation" => Some(ChangeKind::PolicyViolation),
             _ => None,
         }
     }
@@ -105,6 +111,8 @@ pub enum ChangeBody {
     Crawl(CrawlRecord),
     /// A person's edit.
     Edit(CatalogEdit),
+    /// A policy violation that opened or cleared.
+    PolicyViolation(PolicyViolation),
 }
 
 /// A person's edit to a dataset or one of its columns: the payload of a `catalog.edit`

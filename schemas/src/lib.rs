@@ -79,6 +79,7 @@ pub mod governance;
 mod json_path;
 pub mod limits;
 pub mod openlineage;
+mod violation;
 
 pub use openlineage::{
     Dataset, DatasetEvent, DecodeError, DecodeErrorKind, Event, EventKind, Extra, Facets, Job,

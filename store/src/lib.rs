@@ -35,6 +35,8 @@ pub mod lookup;
 pub mod namespace_stats;
 pub mod notify;
 mod owners;
+pub mod policy_inputs;
+pub mod policy_violations;
 pub mod read;
 pub mod rebuild;
 pub mod reviews;

@@ -7,7 +7,7 @@ use crate::writer::Writer;
 use crate::{Store, StoreError};
 
 /// Tables that hold current state (everything but the log and its warnings).
-const STATE_TABLES: [&str; 23] = [
+const STATE_TABLES: [&str; 24] = [
     "curations",
     "namespaces",
     "datasets",
@@ -31,6 +31,7 @@ const STATE_TABLES: [&str; 23] = [
     "query_shapes",
     "crawl_runs",
     "facet_tombstones",
+    "policy_violations",
 ];
 
 /// The rebuild's transaction: state wiped, changes replayed into it, then committed.

@@ -331,6 +331,11 @@ impl Writer {
                     self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::edits::apply_edit(conn, &self.store, seq, e, at).await?;
                 }
+                ChangeBody::PolicyViolation(v) => {
+                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
+                    super::policy_violations::apply_violation(conn, &self.store, seq, v, at)
+                        .await?;
+                }
             }
         }
         self.apply_state(conn, &run).await

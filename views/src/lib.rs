@@ -35,6 +35,8 @@
 
 pub mod counters;
 pub mod graph;
+mod live_tags;
+pub mod policy;
 pub mod positions;
 pub mod search;
 pub mod sql_lineage;
@@ -249,6 +251,61 @@ pub fn spawn<V: DerivedView>(
         }
         view
     })
+}
+
+/// Runs a view with [`spawn`] while `leader` says this server holds the leader lease,
+/// until `shutdown`: of several replicas on one store only the leader runs it, and a
+/// server that loses the lease stops it until it leads again (then the view starts
+/// over: [`DerivedView::start`] runs again). For work that must happen once however
+/// many replicas run: publishing the change feed, writing policy violations.
+pub fn spawn_while_leading<V: DerivedView>(
+    mut view: V,
+    store: Store,
+    committed: watch::Receiver<i64>,
+    mut shutdown: watch::Receiver<bool>,
+    mut leader: watch::Receiver<bool>,
+    observer: Option<Arc<dyn ViewObserver>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let lead = tokio::select! {
+                r = leader.wait_for(|l| *l) => r.is_ok(),
+                _ = shutdown.wait_for(|s| *s) => false,
+            };
+            if !lead || *shutdown.borrow() {
+                return;
+            }
+            // Stops the view's runner on shutdown or when the lease is lost.
+            let (stop_tx, stop_rx) = watch::channel(false);
+            let runner = spawn(
+                view,
+                store.clone(),
+                committed.clone(),
+                stop_rx,
+                observer.clone(),
+                None,
+            );
+            tokio::select! {
+                _ = leader.wait_for(|l| !*l) => {
+                    tracing::warn!(view = runner_name::<V>(), "lost the leader lease; the view stops");
+                }
+                _ = shutdown.wait_for(|s| *s) => {}
+            }
+            let _ = stop_tx.send(true);
+            match runner.await {
+                Ok(v) => view = v,
+                Err(_) => return,
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    })
+}
+
+/// A view's type name, for logs where the view itself has moved into its runner.
+fn runner_name<V>() -> &'static str {
+    std::any::type_name::<V>()
 }
 
 /// Waits `due` (or until shutdown); returns whether to stop.

@@ -17,6 +17,8 @@ use weft_search::rank::{Signals, Weights};
 
 use super::DerivedView;
 use super::graph::GraphHandle;
+pub use crate::live_tags::ColumnTags;
+use crate::live_tags::LiveTags;
 use weft_store::log::LogEntry;
 use weft_store::log_subjects::Named;
 use weft_store::state_reader::StateReader;
@@ -187,9 +189,7 @@ impl SearchView {
                 committed_at: std::time::Instant::now(),
                 ranks: Ranks::default(),
                 dirty: false,
-                graph,
-                graph_seq: None,
-                column_tags: ColumnTags::new(),
+                live: LiveTags::new(graph),
             },
             cursor: 0,
             visible: 0,
@@ -216,7 +216,7 @@ impl DerivedView for SearchView {
                 // New, unreadable, or ranked with other weights: rebuilt from current
                 // state, which is much faster than replaying the log.
                 let started = std::time::Instant::now();
-                match reindex(store, &mut index, &self.follow.column_tags).await {
+                match reindex(store, &mut index, self.follow.live.tags()).await {
                     Ok(s) => {
                         if let Err(e) = write_marks(&self.dir, s.seq, &self.weights) {
                             tracing::warn!(error = %e, "search cursor not written");
@@ -249,41 +249,27 @@ impl DerivedView for SearchView {
         Ok(self.cursor)
     }
 
-    /// Tags change without the dataset changing: a review decision, a detection on a
-    /// new column, propagation through an edge of another job. Whenever the graph has
-    /// moved, the datasets whose live column tags differ are re-indexed (not throttled:
-    /// decisions are rare and people look for their effect).
+    /// Tags change without the dataset changing ([`crate::live_tags`]): whenever the
+    /// graph has moved, the datasets whose live column tags differ are re-indexed (not
+    /// throttled: decisions are rare and people look for their effect).
     async fn before(&mut self, store: &Store) -> Result<(), ReindexError> {
         let Follow {
-            ranks,
-            dirty,
-            graph,
-            graph_seq,
-            column_tags,
-            ..
+            ranks, dirty, live, ..
         } = &mut self.follow;
-        // The graph's position moves without its cursor when deferred re-reads land.
-        let seq = (graph.seq(), graph.position());
-        if *graph_seq != Some(seq) {
-            let read = graph.read().ok().map(|g| g.live_column_tags());
-            if let Some(fresh) = read {
-                let changed = changed_column_tags(column_tags, &fresh);
-                *column_tags = fresh;
-                *graph_seq = Some(seq);
-                if !changed.is_empty() {
-                    let mut reader = store.state_reader().await?;
-                    index_datasets(
-                        &mut reader,
-                        store,
-                        &self.handle,
-                        &changed,
-                        ranks,
-                        column_tags,
-                    )
-                    .await?;
-                    *dirty = true;
-                }
-            }
+        if let Some(changed) = live.refresh()
+            && !changed.is_empty()
+        {
+            let mut reader = store.state_reader().await?;
+            index_datasets(
+                &mut reader,
+                store,
+                &self.handle,
+                &changed,
+                ranks,
+                live.tags(),
+            )
+            .await?;
+            *dirty = true;
         }
         Ok(())
     }
@@ -350,7 +336,7 @@ impl DerivedView for SearchView {
         if !*dirty {
             // Everything indexed is committed: searches see up to `reached`, but not
             // what waits to be re-indexed, nor past the graph tags were read at.
-            let tags_at = follow.graph_seq.map_or(0, |(_, position)| position);
+            let tags_at = follow.live.position().unwrap_or(0);
             self.visible = super::below(reached, follow.throttle.floor()).min(tags_at);
         }
         Ok(())
@@ -459,7 +445,7 @@ async fn refresh_all(
                     handle,
                     &ids,
                     &mut follow.ranks,
-                    &follow.column_tags,
+                    follow.live.tags(),
                 )
                 .await?;
             }
@@ -476,14 +462,9 @@ struct Follow {
     ranks: Ranks,
     /// Documents indexed since the last commit.
     dirty: bool,
-    /// The lineage graph, whose column tags (detected, propagated, reviewed) count as
-    /// the tags of their datasets.
-    graph: GraphHandle,
-    /// The graph's cursor and position when `column_tags` was read (`None` before the
-    /// graph is loaded).
-    graph_seq: Option<(i64, i64)>,
-    /// Live column tags per dataset, as last read from the graph.
-    column_tags: ColumnTags,
+    /// The lineage graph's live column tags (detected, propagated, reviewed), which
+    /// count as the tags of their datasets.
+    live: LiveTags,
 }
 
 impl Follow {
@@ -502,26 +483,11 @@ impl Follow {
             handle,
             datasets,
             &mut self.ranks,
-            &self.column_tags,
+            self.live.tags(),
         )
         .await?;
         index_jobs(reader, handle, jobs).await
     }
-}
-
-/// Live column tags per dataset id (see [`super::graph::GraphCatalog::live_column_tags`]).
-pub type ColumnTags = HashMap<i64, Vec<String>>;
-
-/// The datasets whose column tags differ between `old` and `new`.
-fn changed_column_tags(old: &ColumnTags, new: &ColumnTags) -> Vec<i64> {
-    let mut ids: Vec<i64> = new
-        .iter()
-        .filter(|(id, tags)| old.get(id) != Some(tags))
-        .map(|(&id, _)| id)
-        .chain(old.keys().filter(|id| !new.contains_key(id)).copied())
-        .collect();
-    ids.sort_unstable();
-    ids
 }
 
 /// Rebuilds the documents of `ids` and commits them.

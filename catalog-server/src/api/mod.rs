@@ -11,6 +11,7 @@ pub mod graph;
 pub mod kafka;
 pub mod marquez;
 pub mod ops;
+pub mod policy;
 pub mod position;
 pub mod push;
 pub mod read;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub kafka: Arc<Vec<weft_kafka::ConsumerStatus>>,
     /// The lineage graph's PII rules, which a snapshot carries (`GET /api/v1/export`).
     pub graph_settings: Arc<weft_views::graph::GraphSettings>,
+    /// The policies in force and their problems.
+    pub policies: weft_views::policy::PolicyHandle,
     /// The classifications a dataset may have (`[governance] classifications`).
     pub classifications: Arc<Vec<String>>,
 }
@@ -143,6 +146,8 @@ pub fn router(state: AppState) -> Router {
             get(governance::settings).post(governance::apply),
         )
         .route("/api/v1/changes", get(ops::changes))
+        .route("/api/v1/policy-violations", get(policy::violations))
+        .route("/api/v1/policies", get(policy::policies))
         .route("/api/v1/kafka/dead-letters", get(kafka::dead_letters))
         .route("/api/v1/log/head", get(ops::log_head))
         .route("/api/v1/export", get(export::export))

@@ -40,9 +40,20 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     state
         .metrics
         .set_view_pending("graph", state.graph.pending());
+    // Open violations are the store's table, shared by every replica: counted when
+    // scraped. A failed count leaves the gauge out rather than failing the scrape.
+    let open = match state.store.violation_counts().await {
+        Ok(open) => open,
+        Err(e) => {
+            tracing::warn!(error = %e, "counting policy violations for /metrics failed");
+            Vec::new()
+        }
+    };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render() + &super::kafka::metrics(&state.kafka),
+        state.metrics.render()
+            + &super::kafka::metrics(&state.kafka)
+            + &state.metrics.render_policy(&open),
     )
 }
 

@@ -10,9 +10,10 @@ use weft_search::index::{DocKind, Filters};
 
 use super::types::{
     ChangePage, Column, ColumnPaths, Dataset, Impact, Job, KafkaDeadLetter, LineageGraph,
-    Namespace, Page, ReviewItem, Run, SearchFacets, SearchHit, SearchInfo, SearchKind, Suggestion,
-    ViewerInfo, change_page, children_cap, column_paths, impact_of, page_args, page_cost, page_of,
-    page_of_listing, seq_cursor, state, store_page, traverse, wants_payloads,
+    Namespace, Page, Policies, PolicyViolationList, ReviewItem, Run, SearchFacets, SearchHit,
+    SearchInfo, SearchKind, Suggestion, ViewerInfo, change_page, children_cap, column_paths,
+    impact_of, page_args, page_cost, page_of, page_of_listing, seq_cursor, state, store_page,
+    traverse, wants_payloads,
 };
 use super::{bad_input, load_error, query_error, store_error};
 use crate::auth::Scope;
@@ -66,6 +67,19 @@ pub struct SearchFilter {
     pub tier: Option<String>,
     /// Only this classification (`restricted`).
     pub classification: Option<String>,
+}
+
+/// Which violations `policyViolations` lists; every condition given must hold.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct PolicyViolationFilter {
+    /// Only this policy's.
+    pub policy: Option<String>,
+    /// Only this severity (`deny`, `warn`).
+    pub severity: Option<String>,
+    /// Only on datasets this owner owns (`user:alice`, or just `alice`).
+    pub owner: Option<String>,
+    /// Only on datasets of this namespace.
+    pub namespace: Option<String>,
 }
 
 /// Review status filter.
@@ -360,6 +374,43 @@ impl QueryRoot {
             offset,
             total,
         ))
+    }
+
+    /// Policy violations standing now: deny before warn, then by dataset, policy and
+    /// column. `first` is 1 to 1000 (default 100).
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn policy_violations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PolicyViolationFilter>,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<PolicyViolationList> {
+        can_read(ctx)?;
+        let f = filter.unwrap_or_default();
+        let filter = weft_store::policy_violations::ViolationFilter {
+            policy: f.policy,
+            severity: f.severity,
+            owner: f.owner,
+            namespace: f.namespace,
+            ..Default::default()
+        };
+        let page = weft_query::policy::violations(
+            &state(ctx).store,
+            &filter,
+            first.map(i64::from),
+            offset.map(i64::from),
+        )
+        .await
+        .map_err(query_error)?;
+        Ok(page.into())
+    }
+
+    /// The policies in force, the files that do not load and the policies whose
+    /// evaluation failed.
+    async fn policies(&self, ctx: &Context<'_>) -> Result<Policies> {
+        can_read(ctx)?;
+        Ok(weft_query::policy::policies(&state(ctx).policies).into())
     }
 
     /// Every namespace, by name.

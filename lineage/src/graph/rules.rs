@@ -149,6 +149,22 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rule as a stable code (`identity`, `masking`…): how the APIs and the policy
+    /// input name it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rule::Identity => "identity",
+            Rule::Transformation => "transformation",
+            Rule::Masking { .. } => "masking",
+            Rule::ValuePreservingAggregate { .. } => "value_preserving_aggregate",
+            Rule::UnknownAggregate { .. } => "unknown_aggregate",
+            Rule::NoInformation => "no_information",
+            Rule::CountingAggregate { .. } => "counting_aggregate",
+            Rule::Aggregate { .. } => "aggregate",
+            Rule::Indirect => "indirect",
+        }
+    }
+
     /// Whether the rule lets a tag through.
     pub fn carries(&self) -> bool {
         !matches!(

@@ -314,6 +314,11 @@ export type Dataset = {
   /** The platform, from the namespace's scheme (`postgres`, `s3`). */
   platform?: Maybe<Scalars['String']['output']>;
   /**
+   * The policy violations standing on the dataset and its columns, deny first (at
+   * most 1000).
+   */
+  policyViolations: Array<PolicyViolation>;
+  /**
    * How long its data is kept: an ISO 8601 duration (`P30D`, `P1Y6M`) or `none`
    * (kept forever, on purpose); a person's, else the producer's.
    */
@@ -825,6 +830,17 @@ export type LineageNode = {
   usage: Scalars['Int']['output'];
 };
 
+/** A policy in force. */
+export type LoadedPolicy = {
+  __typename?: 'LoadedPolicy';
+  /** Whether it comes from the built-in library. */
+  builtin: Scalars['Boolean']['output'];
+  /** The file it was loaded from. */
+  file: Scalars['String']['output'];
+  /** Its name (the last part of its package, `weft.policies.<name>`). */
+  name: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -1064,6 +1080,105 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The policies in force and their problems. */
+export type Policies = {
+  __typename?: 'Policies';
+  /**
+   * Files that do not load as they are now (the previous set stays in force), and
+   * policies whose evaluation failed or timed out.
+   */
+  errors: Array<PolicyError>;
+  /** The fingerprint of the set in force: changes whenever a policy or parameter does. */
+  fingerprint?: Maybe<Scalars['String']['output']>;
+  /** The policies in force. */
+  loaded: Array<LoadedPolicy>;
+  /** When the set in force was loaded. */
+  loadedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A policy file that does not load, or a policy whose evaluation failed. */
+export type PolicyError = {
+  __typename?: 'PolicyError';
+  /** 1-based column, when known. */
+  column?: Maybe<Scalars['Int']['output']>;
+  /** The file, when known. */
+  file?: Maybe<Scalars['String']['output']>;
+  /** 1-based line, when known. */
+  line?: Maybe<Scalars['Int']['output']>;
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+};
+
+/** One column on a violation's lineage path. */
+export type PolicyHop = {
+  __typename?: 'PolicyHop';
+  /** The column. */
+  column: Scalars['String']['output'];
+  /** `namespace/name` of the dataset. */
+  dataset: Scalars['String']['output'];
+  /** The tag the column holds on this path. */
+  tag: Scalars['String']['output'];
+  /**
+   * How the edge into the column transforms the data (`identity`, `masking`…);
+   * null at the start of the path.
+   */
+  transformation?: Maybe<Scalars['String']['output']>;
+};
+
+/** When a violation opened. */
+export type PolicySince = {
+  __typename?: 'PolicySince';
+  /** The change-log entry (`policy.violation`, state `open`). */
+  seq: Scalars['Int']['output'];
+  /** The time. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** A policy finding standing now on a dataset (or one of its columns). */
+export type PolicyViolation = {
+  __typename?: 'PolicyViolation';
+  /** The column it is about, when it names one. */
+  column?: Maybe<Scalars['String']['output']>;
+  /** The dataset it is about. */
+  dataset: Dataset;
+  /** What the policy says. */
+  message: Scalars['String']['output'];
+  /** The dataset's owners: who must act. */
+  owners: Array<Owner>;
+  /**
+   * The lineage path that brought the data here, upstream first (empty when the
+   * finding has none).
+   */
+  path: Array<PolicyHop>;
+  /** The policy (`pii_public`, or a user module's name). */
+  policy: Scalars['String']['output'];
+  /** `deny` or `warn`. */
+  severity: Scalars['String']['output'];
+  /** Since when it stands: the change-log entry that opened it. */
+  since: PolicySince;
+};
+
+/** Which violations `policyViolations` lists; every condition given must hold. */
+export type PolicyViolationFilter = {
+  /** Only on datasets of this namespace. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  /** Only on datasets this owner owns (`user:alice`, or just `alice`). */
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** Only this policy's. */
+  policy?: InputMaybe<Scalars['String']['input']>;
+  /** Only this severity (`deny`, `warn`). */
+  severity?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of violations and how many the filter admits in all. */
+export type PolicyViolationList = {
+  __typename?: 'PolicyViolationList';
+  /** This page: deny before warn, then by dataset, policy and column. */
+  items: Array<PolicyViolation>;
+  /** How many the filter admits. */
+  total: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -1115,6 +1230,16 @@ export type Query = {
    * (`owner`, or `unowned: true`), dataset name, tag prefix and status.
    */
   piiReviewQueue: ReviewItemConnection;
+  /**
+   * The policies in force, the files that do not load and the policies whose
+   * evaluation failed.
+   */
+  policies: Policies;
+  /**
+   * Policy violations standing now: deny before warn, then by dataset, policy and
+   * column. `first` is 1 to 1000 (default 100).
+   */
+  policyViolations: PolicyViolationList;
   /** One run, by its id (or the id its producer sent). */
   run?: Maybe<Run>;
   /**
@@ -1222,6 +1347,13 @@ export type QueryPiiReviewQueueArgs = {
   status?: ReviewStatus;
   tag?: InputMaybe<Scalars['String']['input']>;
   unowned?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryPolicyViolationsArgs = {
+  filter?: InputMaybe<PolicyViolationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -421,6 +421,24 @@ impl Dataset {
         let id = self.node_id(ctx).await?;
         impact_of(ctx, &id).await
     }
+
+    /// The policy violations standing on the dataset and its columns, deny first (at
+    /// most 1000).
+    async fn policy_violations(&self, ctx: &Context<'_>) -> Result<Vec<PolicyViolation>> {
+        let filter = weft_store::policy_violations::ViolationFilter {
+            dataset_id: Some(self.id),
+            ..Default::default()
+        };
+        let page = weft_query::policy::violations(
+            &state(ctx).store,
+            &filter,
+            Some(weft_query::policy::MAX_LIMIT),
+            None,
+        )
+        .await
+        .map_err(query_error)?;
+        Ok(page.items.into_iter().map(PolicyViolation::from).collect())
+    }
 }
 
 impl Dataset {

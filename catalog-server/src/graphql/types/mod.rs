@@ -13,6 +13,7 @@
 //! - `job.rs`: jobs, runs, what SQL lineage made of a job's SQL; `namespace.rs`;
 //!   `feed.rs`: change-log entries;
 //! - `search.rs`: search hits, suggestions, facets and score explanations;
+//! - `policy.rs`: policy violations and the policies in force;
 //! - `viewer.rs`: who is calling.
 
 mod dataset;
@@ -21,6 +22,7 @@ mod job;
 mod kafka;
 mod lineage;
 mod namespace;
+mod policy;
 mod search;
 mod tags;
 mod viewer;
@@ -31,6 +33,7 @@ pub use job::*;
 pub use kafka::*;
 pub use lineage::*;
 pub use namespace::*;
+pub use policy::*;
 pub use search::*;
 pub use tags::*;
 pub use viewer::*;

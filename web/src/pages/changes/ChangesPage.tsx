@@ -38,6 +38,7 @@ const KINDS: [string, string][] = [
   ["lineage.retract", "Lineage retraction"],
   ["usage.queries", "Query usage"],
   ["crawl.run", "Crawl"],
+  ["policy.violation", "Policy violation"],
 ];
 const KIND_LABEL = new Map(KINDS);
 

@@ -243,6 +243,11 @@ function describe(c: Change, namespace: string, name: string): string {
     }
     case "lineage.retract":
       return "A lineage edge into this dataset was retracted";
+    case "policy.violation": {
+      const where = p.column ? ` on column ${str(p.column)}` : "";
+      const verb = p.state === "cleared" ? "cleared" : "opened";
+      return `Policy ${str(p.policy)} (${str(p.severity)}) ${verb}${where}: ${clip(str(p.message))}`;
+    }
     default:
       return `${c.kind}${on}`;
   }
@@ -259,6 +264,7 @@ const KIND_LABEL: Record<string, string> = {
   "openlineage.dataset": "dataset event",
   "openlineage.job": "job event",
   "lineage.retract": "retraction",
+  "policy.violation": "policy",
 };
 
 function ChangeLog() {

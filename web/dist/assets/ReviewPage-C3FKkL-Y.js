@@ -1,4 +1,4 @@
-import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{_ as r,a as i,b as a,c as o,f as s,g as c,i as l,l as u,m as d,n as f,p,r as m,s as h,t as g,u as _,x as v}from"./index-BV1SxsM5.js";import{t as y}from"./dotted-name-DK97gntZ.js";import{t as b}from"./changes-entity--5ghT3eG.js";var x=n(e(),1),S=t(),C=_(`
+import{a as e,n as t,u as n}from"./preload-helper-C_Qr3eCM.js";import{_ as r,a as i,b as a,c as o,f as s,g as c,i as l,l as u,m as d,n as f,p,r as m,s as h,t as g,u as _,x as v}from"./index-1-KXU5Y-.js";import{t as y}from"./dotted-name-DK97gntZ.js";import{t as b}from"./changes-entity--5ghT3eG.js";var x=n(e(),1),S=t(),C=_(`
   mutation ReviewTags($items: [ReviewTarget!]!, $decision: ReviewDecision!, $reason: String, $reviewer: String) {
     reviewTags(items: $items, decision: $decision, reason: $reason, reviewer: $reviewer) {
       effect {

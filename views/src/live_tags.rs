@@ -1,0 +1,77 @@
+//! Which datasets' live column tags changed because the lineage graph moved.
+//!
+//! Tags change without their dataset changing: a review decision upstream, a
+//! detection on a new column, propagation through an edge of another job. Views that
+//! derive something from a dataset's tags (the search index, the policy evaluation)
+//! keep the last copy of the graph's live column tags they read and, whenever the
+//! graph's position moves, read them again and look at the datasets that differ.
+
+use std::collections::HashMap;
+
+use crate::graph::GraphHandle;
+
+/// Live column tags per dataset id (see [`crate::graph::GraphCatalog::live_column_tags`]).
+pub type ColumnTags = HashMap<i64, Vec<String>>;
+
+/// The graph's live column tags as a view last read them.
+#[derive(Debug)]
+pub(crate) struct LiveTags {
+    graph: GraphHandle,
+    /// The graph's cursor and position when `tags` was read (`None` before the graph is
+    /// loaded).
+    read_at: Option<(i64, i64)>,
+    tags: ColumnTags,
+}
+
+impl LiveTags {
+    /// Nothing read yet from `graph`.
+    pub(crate) fn new(graph: GraphHandle) -> LiveTags {
+        LiveTags {
+            graph,
+            read_at: None,
+            tags: ColumnTags::new(),
+        }
+    }
+
+    /// The graph followed.
+    pub(crate) fn graph(&self) -> &GraphHandle {
+        &self.graph
+    }
+
+    /// The tags as last read.
+    pub(crate) fn tags(&self) -> &ColumnTags {
+        &self.tags
+    }
+
+    /// The graph position the tags were last read at (`None` before the first read).
+    pub(crate) fn position(&self) -> Option<i64> {
+        self.read_at.map(|(_, position)| position)
+    }
+
+    /// When the graph moved since the last read (its position moves without its cursor
+    /// when deferred re-reads land) and is loaded: reads the tags again and returns the
+    /// datasets whose tags differ, sorted. `None` when nothing was read.
+    pub(crate) fn refresh(&mut self) -> Option<Vec<i64>> {
+        let at = (self.graph.seq(), self.graph.position());
+        if self.read_at == Some(at) {
+            return None;
+        }
+        let fresh = self.graph.read().ok()?.live_column_tags();
+        let changed = changed_column_tags(&self.tags, &fresh);
+        self.tags = fresh;
+        self.read_at = Some(at);
+        Some(changed)
+    }
+}
+
+/// The datasets whose column tags differ between `old` and `new`.
+fn changed_column_tags(old: &ColumnTags, new: &ColumnTags) -> Vec<i64> {
+    let mut ids: Vec<i64> = new
+        .iter()
+        .filter(|(id, tags)| old.get(id) != Some(tags))
+        .map(|(&id, _)| id)
+        .chain(old.keys().filter(|id| !new.contains_key(id)).copied())
+        .collect();
+    ids.sort_unstable();
+    ids
+}

@@ -1,0 +1,305 @@
+//! The evaluation as a [`DerivedView`]: full evaluations when needed, then the
+//! datasets each page of the log touched.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use weft_policy::{EvalError, PolicySet};
+use weft_schemas::change::PolicyViolation;
+use weft_store::group_commit::{SubmitError, WriterHandle};
+use weft_store::log::LogEntry;
+use weft_store::log_subjects::Named;
+use weft_store::{Store, StoreError};
+
+use super::evaluate::{Subject, clear, diff, evaluate};
+use super::input::{InputError, build, neighbours_of};
+use super::{ACTOR, FULL_EVERY, PolicyHandle, PolicyObserver, PolicyProblem};
+use crate::DerivedView;
+use crate::graph::GraphHandle;
+use crate::live_tags::LiveTags;
+
+/// Transitions per submission to the writer.
+const SUBMIT_CHUNK: usize = 1000;
+
+/// Why a round of evaluation failed (it is retried on the next round).
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An input could not be built.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The writer refused the transitions.
+    #[error("writing policy violations: {0}")]
+    Submit(#[from] SubmitError),
+    /// The evaluation thread died.
+    #[error("policy evaluation stopped: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// The view that evaluates the policy set over the catalog; see the module documentation.
+pub struct PolicyView {
+    handle: PolicyHandle,
+    writer: WriterHandle,
+    live: LiveTags,
+    observer: Option<Arc<dyn PolicyObserver>>,
+    /// The log position evaluations reflect (in memory: a new leader starts with a
+    /// full evaluation).
+    cursor: i64,
+    /// The fingerprint of the set the last full evaluation used, and when it ran.
+    full: Option<(String, Instant)>,
+}
+
+impl PolicyView {
+    /// A view evaluating the set `handle` holds over the catalog, with tags and
+    /// neighbours from `graph`, writing transitions through `writer`.
+    pub fn new(
+        handle: PolicyHandle,
+        graph: GraphHandle,
+        writer: WriterHandle,
+        observer: Option<Arc<dyn PolicyObserver>>,
+    ) -> PolicyView {
+        PolicyView {
+            handle,
+            writer,
+            live: LiveTags::new(graph),
+            observer,
+            cursor: 0,
+            full: None,
+        }
+    }
+
+    fn graph(&self) -> &GraphHandle {
+        self.live.graph()
+    }
+
+    /// Whether a full evaluation is due with `set`.
+    fn full_due(&self, set: &PolicySet) -> bool {
+        match &self.full {
+            None => true,
+            Some((fingerprint, at)) => {
+                *fingerprint != set.fingerprint() || at.elapsed() >= FULL_EVERY
+            }
+        }
+    }
+
+    /// Evaluates every dataset and writes the differences from the table.
+    async fn evaluate_all(&mut self, store: &Store, set: &PolicySet) -> Result<(), PolicyError> {
+        let started = Instant::now();
+        // Entries up to here are reflected by the graph; the store reads below are at
+        // least as recent. Later entries are evaluated again incrementally.
+        let at = self.graph().position();
+        self.handle.update(|s| s.eval_errors.clear());
+        let mut reader = store.state_reader().await?;
+        let mut after = 0i64;
+        let mut datasets = 0usize;
+        let mut written = 0usize;
+        loop {
+            let ids = reader.id_page(Named::Datasets, after).await?;
+            let Some(&last) = ids.last() else { break };
+            after = last;
+            datasets += ids.len();
+            written += self.evaluate_ids(store, set, &ids).await?;
+        }
+        drop(reader);
+        let took = started.elapsed();
+        tracing::info!(
+            datasets,
+            transitions = written,
+            took_ms = took.as_millis() as u64,
+            fingerprint = %set.fingerprint(),
+            "full policy evaluation done"
+        );
+        if let Some(o) = &self.observer {
+            o.evaluated(true, datasets, took);
+        }
+        self.cursor = self.cursor.max(at);
+        self.full = Some((set.fingerprint(), Instant::now()));
+        // What the graph moved meanwhile is in the full evaluation already.
+        self.live.refresh();
+        Ok(())
+    }
+
+    /// Evaluates `ids` (with the inputs as they are now), writes the transitions from
+    /// the violations standing on them and returns how many.
+    async fn evaluate_ids(
+        &self,
+        store: &Store,
+        set: &PolicySet,
+        ids: &[i64],
+    ) -> Result<usize, PolicyError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let built = build(store, self.graph(), ids, chrono::Utc::now()).await?;
+        let mut standing = store.violations_of(ids).await?;
+        let fingerprint = set.fingerprint();
+        let names: Vec<(i64, String, String)> = built
+            .inputs
+            .iter()
+            .map(|(id, i)| (*id, i.dataset.namespace.clone(), i.dataset.name.clone()))
+            .collect();
+        let eval_set = set.clone();
+        let results =
+            tokio::task::spawn_blocking(move || evaluate(&eval_set, built.inputs)).await?;
+        let mut transitions: Vec<PolicyViolation> = Vec::new();
+        for ((id, namespace, name), (_, result)) in names.iter().zip(results) {
+            let stands = standing.remove(id).unwrap_or_default();
+            match result {
+                Ok(findings) => {
+                    let subject = Subject { namespace, name };
+                    transitions.extend(diff(&subject, &findings, &stands, &fingerprint));
+                }
+                // What stands stays: a policy that failed says nothing either way.
+                Err(e) => self.failed(namespace, name, &e),
+            }
+        }
+        for id in built.gone {
+            for s in standing.remove(&id).unwrap_or_default() {
+                transitions.push(clear(&s, &fingerprint));
+            }
+        }
+        let n = transitions.len();
+        let changes: Vec<_> = transitions
+            .into_iter()
+            .map(|t| t.into_change(ACTOR))
+            .collect();
+        for chunk in changes.chunks(SUBMIT_CHUNK) {
+            self.writer.submit(chunk.to_vec()).await?;
+        }
+        Ok(n)
+    }
+
+    /// Reports a failed evaluation, per policy.
+    fn failed(&self, namespace: &str, name: &str, e: &EvalError) {
+        let (policy, file) = match e {
+            EvalError::TimedOut { policy, file, .. } | EvalError::Rego { policy, file, .. } => {
+                (policy.clone(), file.clone())
+            }
+            EvalError::Shape { policy, file, .. } => (Some(policy.clone()), Some(file.clone())),
+            _ => (None, None),
+        };
+        tracing::error!(
+            policy = policy.as_deref().unwrap_or(""),
+            file = file.as_deref().unwrap_or(""),
+            dataset = %format!("{namespace}/{name}"),
+            error = %e,
+            "policy evaluation failed; the dataset's violations stand as they were"
+        );
+        let problem = PolicyProblem {
+            file,
+            line: None,
+            column: None,
+            message: format!("evaluating {namespace}/{name}: {e}"),
+        };
+        self.handle.update(|s| {
+            s.eval_errors
+                .insert(policy.unwrap_or_else(|| "(policies)".to_owned()), problem);
+        });
+    }
+
+    /// Evaluates `ids`, timed as an incremental evaluation.
+    async fn incremental(
+        &self,
+        store: &Store,
+        set: &PolicySet,
+        ids: &[i64],
+    ) -> Result<(), PolicyError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let transitions = self.evaluate_ids(store, set, ids).await?;
+        let took = started.elapsed();
+        // One line per evaluation, for `bench/policy.sh`'s percentiles.
+        tracing::debug!(
+            datasets = ids.len(),
+            transitions,
+            took_us = took.as_micros() as u64,
+            "incremental policy evaluation done"
+        );
+        if let Some(o) = &self.observer {
+            o.evaluated(false, ids.len(), took);
+        }
+        Ok(())
+    }
+}
+
+impl DerivedView for PolicyView {
+    type Error = PolicyError;
+
+    fn name(&self) -> &'static str {
+        "policy"
+    }
+
+    /// Every (re)start, on becoming the leader, begins with a full evaluation.
+    async fn start(&mut self, _store: &Store) -> Result<bool, PolicyError> {
+        self.full = None;
+        self.cursor = 0;
+        Ok(true)
+    }
+
+    /// Kept in memory: a full evaluation sets it.
+    async fn cursor(&self, _store: &Store) -> Result<i64, PolicyError> {
+        Ok(self.cursor)
+    }
+
+    /// The graph's position: tags and neighbours must reflect what is evaluated.
+    async fn bound(&self, _store: &Store) -> Result<Option<i64>, PolicyError> {
+        Ok(Some(self.graph().position()))
+    }
+
+    /// A full evaluation when due, else the datasets whose live column tags changed.
+    async fn before(&mut self, store: &Store) -> Result<(), PolicyError> {
+        let Some(set) = self.handle.current() else {
+            return Ok(());
+        };
+        if self.graph().read().is_err() {
+            // Not loaded yet: nothing can be evaluated, and the cursor stays at 0, so
+            // the catch-up waits too (the graph's position is 0).
+            return Ok(());
+        }
+        if self.full_due(&set) {
+            return self.evaluate_all(store, &set).await;
+        }
+        if let Some(changed) = self.live.refresh() {
+            self.incremental(store, &set, &changed).await?;
+        }
+        Ok(())
+    }
+
+    async fn apply(&mut self, store: &Store, entries: &[LogEntry]) -> Result<(), PolicyError> {
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(());
+        };
+        let Some(set) = self.handle.current() else {
+            self.cursor = last;
+            return Ok(());
+        };
+        if self.full.is_none() {
+            // No full evaluation yet (the round's `before` failed or found the graph
+            // loading): the one to come covers these entries.
+            self.cursor = last;
+            return Ok(());
+        }
+        let mut reader = store.state_reader().await?;
+        let touched = crate::touched_datasets(&mut reader, store, entries).await?;
+        drop(reader);
+        let touched: Vec<i64> = touched.into_iter().collect();
+        let neighbours = neighbours_of(self.graph(), &touched).map_err(InputError::from)?;
+        let ids: BTreeSet<i64> = touched.into_iter().chain(neighbours).collect();
+        let ids: Vec<i64> = ids.into_iter().collect();
+        self.incremental(store, &set, &ids).await?;
+        self.cursor = last;
+        Ok(())
+    }
+
+    /// Forgets what was evaluated: the next round evaluates everything again.
+    async fn reset(&mut self, _store: &Store) -> Result<(), PolicyError> {
+        self.full = None;
+        self.cursor = 0;
+        Ok(())
+    }
+}
