@@ -19,6 +19,13 @@ use crate::catalog::Catalog;
 use crate::model::{DatasetKey, ModelState};
 use crate::snapshot::ColumnEdgeRecord;
 
+/// How many explanation paths [`PiiGraph::path`] compares to pick the longest.
+const PATHS_CONSIDERED: usize = 16;
+
+/// How many times [`PiiGraph::path`] extends a path upstream past a column that is a
+/// source itself (a bound, for graphs where every column on a long chain is one).
+const MAX_PATH_SEGMENTS: usize = 32;
+
 /// Most dataset edges one job's run I/O puts into the graph, as on the server.
 const MAX_IO_EDGES_PER_JOB: usize = 1_000_000;
 
@@ -295,23 +302,48 @@ impl PiiGraph {
 
     /// One lineage path of `tag` to `column`, upstream first: the source column, then
     /// each hop with the rule that carried the tag.
+    ///
+    /// An explanation path ends at the first source it meets going upstream, and a
+    /// column named like personal data is a source (detected) as well as a place the tag
+    /// flows to: `stg.email` stops the path that comes from `raw.email`. A reviewer needs
+    /// where the data comes from, so the longest of a few paths is taken and extended
+    /// from its start while that start is itself reached along edges.
     pub fn path(&self, catalog: &Catalog, column: &ColumnRef, tag: &str) -> Vec<HopInput> {
         let Ok(key) = TagKey::parse(tag) else {
             return Vec::new();
         };
-        let Ok(explanation) = self.graph.explain(column, &key, 1) else {
+        let longest = |at: &ColumnRef| {
+            let explanation = self.graph.explain(at, &key, PATHS_CONSIDERED).ok()?;
+            explanation
+                .paths
+                .into_iter()
+                .reduce(|a, b| if b.hops.len() > a.hops.len() { b } else { a })
+        };
+        let Some(mut p) = longest(column) else {
             return Vec::new();
         };
-        let Some(p) = explanation.paths.into_iter().next() else {
-            return Vec::new();
-        };
+        // Hops found so far, downstream segment last; the start moves upstream.
+        let mut segments = vec![std::mem::take(&mut p.hops)];
+        let mut seen: HashSet<ColumnRef> = HashSet::from([column.clone()]);
+        while segments.last().is_some_and(|s| !s.is_empty())
+            && segments.len() < MAX_PATH_SEGMENTS
+            && seen.insert(p.start.clone())
+        {
+            match longest(&p.start) {
+                Some(mut up) if !up.hops.is_empty() => {
+                    segments.push(std::mem::take(&mut up.hops));
+                    p = up;
+                }
+                _ => break,
+            }
+        }
         let mut hops = vec![HopInput {
             dataset: self.name_of(catalog, p.start.dataset),
             column: p.start.column.to_string(),
             tag: p.start_tag.to_string(),
             transformation: None,
         }];
-        for h in p.hops {
+        for h in segments.into_iter().rev().flatten() {
             hops.push(HopInput {
                 dataset: self.name_of(catalog, h.to.dataset),
                 column: h.to.column.to_string(),
