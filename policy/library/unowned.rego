@@ -22,7 +22,9 @@ warn contains msg if {
 	age_ns := time.parse_rfc3339_ns(input.now) - time.parse_rfc3339_ns(input.dataset.created_at)
 	days := floor(age_ns / day_ns)
 	days >= data.weft.config.unowned_days
-	msg := sprintf("%s has had no owner for %d days since the catalog first saw it (allowed: %d)", [
-		lib.dataset_id, days, data.weft.config.unowned_days,
+	# The message names the limit, not the age: a finding keeps its message while it
+	# stands, or it would clear and open again every day.
+	msg := sprintf("%s has had no owner for %d days or more since the catalog first saw it (first seen %s)", [
+		lib.dataset_id, data.weft.config.unowned_days, input.dataset.created_at,
 	])
 }

@@ -136,6 +136,8 @@ pub(crate) struct Inner {
     pub policies: Vec<PolicyInfo>,
     pub fingerprint: String,
     pub time_limit: Duration,
+    /// Whether a module reads `upstream` or `downstream` (see [`PolicySet::reads_neighbours`]).
+    pub reads_neighbours: bool,
 }
 
 impl fmt::Debug for PolicySet {
@@ -220,6 +222,40 @@ impl PolicySet {
     pub fn fingerprint(&self) -> String {
         self.inner.fingerprint.clone()
     }
+
+    /// Whether any module mentions `upstream` or `downstream` outside comments, that is,
+    /// whether a finding on one dataset may depend on its lineage neighbours' tier,
+    /// classification or owners. A continuous evaluation re-evaluates the neighbours of
+    /// a changed dataset only then: a hub read by thousands of jobs would otherwise turn
+    /// every edit of it into thousands of evaluations. Conservative: a mention in a
+    /// string counts.
+    pub fn reads_neighbours(&self) -> bool {
+        self.inner.reads_neighbours
+    }
+}
+
+/// Whether `source` names the neighbour fields outside `#` comments.
+fn mentions_neighbours(source: &str) -> bool {
+    source.lines().any(|line| {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut end = line.len();
+        for (i, c) in line.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                '#' if !in_string => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        line[..end]
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| w == "upstream" || w == "downstream")
+    })
 }
 
 /// Parses one module on its own, to report its errors against its own file and to learn
@@ -351,6 +387,9 @@ fn compile(
         .map(|b| format!("{b:02x}"))
         .collect();
     let fingerprint = format!("sha256:{digest}");
+    let reads_neighbours = modules
+        .iter()
+        .any(|p| mentions_neighbours(&p.module.source));
     Ok(PolicySet {
         inner: Arc::new(Inner {
             template: engine,
@@ -358,6 +397,7 @@ fn compile(
             policies,
             fingerprint,
             time_limit,
+            reads_neighbours,
         }),
     })
 }

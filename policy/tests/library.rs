@@ -197,8 +197,16 @@ fn unowned_warns_after_the_configured_number_of_days() {
     assert_eq!(
         of(&builtin(), &input, "unowned"),
         [
-            "warn unowned: shop/mart.revenue has had no owner for 61 days since the catalog first saw it (allowed: 30)"
+            "warn unowned: shop/mart.revenue has had no owner for 30 days or more since the catalog first saw it (first seen 2026-10-01T00:00:00Z)"
         ]
+    );
+    // A standing finding keeps its message as days pass, so it never clears and opens
+    // again just because the dataset got older.
+    let mut later = input.clone();
+    later.now = "2027-01-15T00:00:00Z".into();
+    assert_eq!(
+        of(&builtin(), &later, "unowned"),
+        of(&builtin(), &input, "unowned")
     );
     assert_eq!(
         of(&with_params(json!({"unowned_days": 90})), &input, "unowned"),

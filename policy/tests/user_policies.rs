@@ -306,3 +306,29 @@ fn a_call_to_a_builtin_left_out_is_an_evaluation_error_naming_the_policy() {
         other => panic!("expected a Rego error, got {other:?}"),
     }
 }
+
+#[test]
+fn only_a_policy_that_reads_neighbours_makes_the_set_read_them() {
+    assert!(
+        !builtin().reads_neighbours(),
+        "the library judges a dataset by itself (a comment naming `downstream` does not count)"
+    );
+    let dir = policy_dir(&[("naming.rego", NAMING)]);
+    let set = load(&dir, &PolicyOptions::default()).expect("loads");
+    assert!(!set.reads_neighbours());
+
+    const FEEDS_GOLD: &str = r#"package weft.policies.feeds_gold
+
+import rego.v1
+
+# A dataset that feeds a gold one needs an owner.
+warn contains "feeds gold without an owner" if {
+	count(input.dataset.owners) == 0
+	some d in input.dataset.downstream
+	d.tier == "gold"
+}
+"#;
+    let dir = policy_dir(&[("feeds_gold.rego", FEEDS_GOLD)]);
+    let set = load(&dir, &PolicyOptions::default()).expect("loads");
+    assert!(set.reads_neighbours());
+}

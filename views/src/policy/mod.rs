@@ -7,8 +7,9 @@
 //! `Writer::apply` keeps the standing ones in `policy_violations`, which the APIs read.
 //!
 //! - **What is evaluated**: the datasets a page of the log touched
-//!   ([`crate::touched_datasets`]) and their one-hop lineage neighbours (whose input
-//!   names the touched dataset's tier, classification and owners), and the datasets
+//!   ([`crate::touched_datasets`]), their one-hop lineage neighbours when a policy reads
+//!   them ([`weft_policy::PolicySet::reads_neighbours`]: their input names the touched
+//!   dataset's tier, classification and owners), and the datasets
 //!   whose live column tags changed because the graph moved ([`crate::live_tags`]).
 //!   `policy.violation` entries touch nothing, so the view never feeds on itself.
 //! - **Who writes**: only the server holding the leader lease runs the view

@@ -288,7 +288,13 @@ impl DerivedView for PolicyView {
         let touched = crate::touched_datasets(&mut reader, store, entries).await?;
         drop(reader);
         let touched: Vec<i64> = touched.into_iter().collect();
-        let neighbours = neighbours_of(self.graph(), &touched).map_err(InputError::from)?;
+        // Neighbours' findings can change with this page only when a policy reads the
+        // neighbour fields (`PolicySet::reads_neighbours`); the built-in library does not.
+        let neighbours = if set.reads_neighbours() {
+            neighbours_of(self.graph(), &touched).map_err(InputError::from)?
+        } else {
+            Vec::new()
+        };
         let ids: BTreeSet<i64> = touched.into_iter().chain(neighbours).collect();
         let ids: Vec<i64> = ids.into_iter().collect();
         self.incremental(store, &set, &ids).await?;
