@@ -248,7 +248,9 @@ fn new_pii_flows_are_found_with_their_paths() {
         .find(|f| f.column == "contact")
         .unwrap_or_else(|| panic!("{:#?}", export.changes));
     assert_eq!(flow.tag, "pii.email");
-    // stg_users.email is itself detected as pii.email: the path starts there.
+    // stg_users.email is itself detected as pii.email, and it is reached from the
+    // source table's email: the path runs back to the source, not to the first column
+    // named like personal data.
     let hops: Vec<(&str, &str)> = flow
         .path
         .iter()
@@ -257,6 +259,7 @@ fn new_pii_flows_are_found_with_their_paths() {
     assert_eq!(
         hops,
         [
+            ("postgres://db:5432/shop.public.users", "email"),
             ("postgres://db:5432/analytics.public.stg_users", "email"),
             (
                 "postgres://db:5432/analytics.public.marketing_export",
