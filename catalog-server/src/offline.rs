@@ -186,7 +186,7 @@ pub async fn rebuild(
         let entries = store.read_log(after, BATCH as i64, true).await?;
         let Some(last) = entries.last() else { break };
         after = last.seq;
-        let mut changes: Vec<(i64, MetadataChange)> = Vec::new();
+        let mut changes: Vec<(i64, i64, MetadataChange)> = Vec::new();
         for e in entries {
             let change = e.payload.as_ref().and_then(|p| {
                 let kind = ChangeKind::parse(&e.kind)?;
@@ -223,7 +223,7 @@ pub async fn rebuild(
                 (c.kind == kind).then_some(c)
             });
             match change {
-                Some(c) => changes.push((e.seq, c)),
+                Some(c) => changes.push((e.seq, e.at, c)),
                 None => {
                     // An entry this version cannot read back as a change (a poison facet
                     // an older version accepted): the rest replays, and the operator learns
@@ -233,12 +233,12 @@ pub async fn rebuild(
                 }
             }
         }
-        let items: Vec<(i64, &ChangeBody)> =
-            changes.iter().map(|(seq, c)| (*seq, &c.body)).collect();
+        let items: Vec<(i64, i64, &ChangeBody)> = changes
+            .iter()
+            .map(|(seq, at, c)| (*seq, *at, &c.body))
+            .collect();
         summary.replayed += items.len();
-        rebuild
-            .apply(&mut writer, &items, weft_store::now_micros())
-            .await?;
+        rebuild.apply(&mut writer, &items).await?;
     }
     rebuild.commit().await?;
     weft_views::reset(&mut NamespaceCounters, store).await?;

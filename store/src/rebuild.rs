@@ -69,15 +69,14 @@ impl Store {
 }
 
 impl Rebuild {
-    /// Replays already-logged changes into the wiped state (see
-    /// [`Writer::apply_bodies`]).
+    /// Replays already-logged changes, each `(seq, logged at, body)`, into the wiped
+    /// state (see [`Writer::apply_bodies`]).
     pub async fn apply(
         &mut self,
         writer: &mut Writer,
-        items: &[(i64, &ChangeBody)],
-        at: i64,
+        items: &[(i64, i64, &ChangeBody)],
     ) -> Result<(), StoreError> {
-        writer.apply_bodies(&mut self.tx, items, at).await
+        writer.apply_bodies(&mut self.tx, items).await
     }
 
     /// Commits the rebuilt state.

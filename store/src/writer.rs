@@ -28,7 +28,7 @@
 //! not become current.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
@@ -208,7 +208,7 @@ impl Writer {
         let mut outcomes = Vec::with_capacity(changes.len());
         let mut log_rows = Vec::new();
         let mut warning_rows = Vec::new();
-        let mut applied: Vec<(i64, &ChangeBody)> = Vec::new();
+        let mut applied: Vec<(i64, i64, &ChangeBody)> = Vec::new();
         for p in changes {
             let c = &p.change;
             if let Some(k) = &c.dedupe_key
@@ -236,7 +236,7 @@ impl Writer {
                     ]);
                 }
             }
-            applied.push((seq, &c.body));
+            applied.push((seq, at, &c.body));
             log_rows.push(vec![
                 Val::I64(seq),
                 Val::I64(at),
@@ -283,7 +283,7 @@ impl Writer {
         }
         .run(conn, backend, warning_rows)
         .await?;
-        self.apply_bodies(conn, &applied, at).await?;
+        self.apply_bodies(conn, &applied).await?;
         super::source_positions::write_marks(conn, &self.store, marks).await?;
         if backend == Backend::Postgres && !applied.is_empty() {
             // Delivered at commit (never before), to every replica listening.
@@ -304,56 +304,65 @@ impl Writer {
     pub async fn apply_bodies(
         &mut self,
         conn: &mut AnyConnection,
-        items: &[(i64, &ChangeBody)],
-        at: i64,
+        items: &[(i64, i64, &ChangeBody)],
     ) -> Result<(), StoreError> {
         let mut run: Vec<(i64, &LineageUpdate)> = Vec::new();
-        for &(seq, body) in items {
+        let mut run_at: Vec<i64> = Vec::new();
+        for &(seq, at, body) in items {
+            if let ChangeBody::Lineage(u) = body {
+                run.push((seq, u));
+                run_at.push(at);
+                continue;
+            }
+            self.apply_state(
+                conn,
+                &std::mem::take(&mut run),
+                &std::mem::take(&mut run_at),
+            )
+            .await?;
             match body {
-                ChangeBody::Lineage(u) => run.push((seq, u)),
+                ChangeBody::Lineage(_) => {}
                 ChangeBody::TagReview(r) => {
-                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::reviews::apply_reviews(conn, &self.store, &[(seq, r)], at).await?;
                 }
                 ChangeBody::EdgeRetraction(r) => {
-                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::reviews::apply_retraction(conn, &self.store, seq, r).await?;
                 }
                 ChangeBody::Usage(u) => {
-                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::usage::apply_usage(conn, &self.store, u, at).await?;
                 }
                 ChangeBody::Crawl(r) => {
-                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::usage::apply_crawl(conn, &self.store, seq, r).await?;
                 }
                 ChangeBody::Edit(e) => {
-                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::edits::apply_edit(conn, &self.store, seq, e, at).await?;
                 }
                 ChangeBody::PolicyViolation(v) => {
-                    self.apply_state(conn, &std::mem::take(&mut run)).await?;
                     super::policy_violations::apply_violation(conn, &self.store, seq, v, at)
                         .await?;
                 }
             }
         }
-        self.apply_state(conn, &run).await
+        self.apply_state(conn, &run, &run_at).await
     }
 
     /// Applies already-logged updates to current state, without touching the log: the
-    /// second half of [`Writer::apply`], and all of a rebuild.
+    /// second half of [`Writer::apply`], and all of a rebuild. `at` holds each update's
+    /// log time: what the update creates is dated by it, so a rebuild restores the
+    /// `created_at` the catalog first gave (an "unowned for N days" rule, or anyone
+    /// sorting by age, sees the same dates after a rebuild as before).
     pub async fn apply_state(
         &mut self,
         conn: &mut AnyConnection,
         items: &[(i64, &LineageUpdate)],
+        at: &[i64],
     ) -> Result<(), StoreError> {
-        if items.is_empty() {
+        let Some(&last) = at.last() else {
             return Ok(());
-        }
-        let now = now_micros();
-        self.resolve_ids(conn, items, now).await?;
-        let mut batch = Batch::load(conn, self, items).await?;
+        };
+        debug_assert_eq!(items.len(), at.len());
+        self.resolve_ids(conn, items, at).await?;
+        let mut batch = Batch::load(conn, self, items, last).await?;
         for (seq, update) in items {
             batch.add(self, *seq, update);
         }
@@ -364,25 +373,26 @@ impl Writer {
         &mut self,
         conn: &mut AnyConnection,
         items: &[(i64, &LineageUpdate)],
-        now: i64,
+        at: &[i64],
     ) -> Result<(), StoreError> {
         let backend = self.store.backend();
-        let mut ns: BTreeSet<&str> = BTreeSet::new();
-        for (_, u) in items {
+        // Each name with the log time of the first update that mentions it.
+        let mut ns: BTreeMap<&str, i64> = BTreeMap::new();
+        for ((_, u), &t) in items.iter().zip(at) {
             if let Some(j) = &u.job {
-                ns.insert(&j.namespace);
+                ns.entry(&j.namespace).or_insert(t);
             }
             for d in &u.datasets {
-                ns.insert(&d.namespace);
+                ns.entry(&d.namespace).or_insert(t);
                 for e in &d.edges {
-                    ns.insert(&e.src_namespace);
+                    ns.entry(&e.src_namespace).or_insert(t);
                 }
             }
         }
         let missing: Vec<Vec<Val>> = ns
             .iter()
-            .filter(|n| !self.cache.namespaces.contains_key(**n))
-            .map(|n| vec![Val::from(*n), Val::I64(now)])
+            .filter(|(n, _)| !self.cache.namespaces.contains_key(**n))
+            .map(|(n, t)| vec![Val::from(*n), Val::I64(*t)])
             .collect();
         let rows = Insert {
             table: "namespaces",
@@ -397,16 +407,21 @@ impl Writer {
             self.cache.namespaces.insert(r.try_get(1)?, r.try_get(0)?);
         }
 
-        let mut datasets: BTreeSet<(i64, &str)> = BTreeSet::new();
-        let mut jobs: BTreeSet<(i64, &str)> = BTreeSet::new();
-        for (_, u) in items {
+        let mut datasets: BTreeMap<(i64, &str), i64> = BTreeMap::new();
+        let mut jobs: BTreeMap<(i64, &str), i64> = BTreeMap::new();
+        for ((_, u), &t) in items.iter().zip(at) {
             if let Some(j) = &u.job {
-                jobs.insert((self.ns_id(&j.namespace)?, &j.name));
+                jobs.entry((self.ns_id(&j.namespace)?, &j.name))
+                    .or_insert(t);
             }
             for d in &u.datasets {
-                datasets.insert((self.ns_id(&d.namespace)?, &d.name));
+                datasets
+                    .entry((self.ns_id(&d.namespace)?, &d.name))
+                    .or_insert(t);
                 for e in &d.edges {
-                    datasets.insert((self.ns_id(&e.src_namespace)?, &e.src_name));
+                    datasets
+                        .entry((self.ns_id(&e.src_namespace)?, &e.src_name))
+                        .or_insert(t);
                 }
             }
         }
@@ -418,14 +433,9 @@ impl Writer {
             };
             let missing: Vec<Vec<Val>> = set
                 .iter()
-                .filter(|(ns, name)| !cache.contains_key(&(*ns, (*name).to_owned())))
-                .map(|(ns, name)| {
-                    vec![
-                        Val::I64(*ns),
-                        Val::from(*name),
-                        Val::I64(now),
-                        Val::I64(now),
-                    ]
+                .filter(|((ns, name), _)| !cache.contains_key(&(*ns, (*name).to_owned())))
+                .map(|((ns, name), t)| {
+                    vec![Val::I64(*ns), Val::from(*name), Val::I64(*t), Val::I64(*t)]
                 })
                 .collect();
             let rows = Insert {
@@ -713,6 +723,7 @@ impl Batch {
         conn: &mut AnyConnection,
         w: &Writer,
         items: &[(i64, &LineageUpdate)],
+        now: i64,
     ) -> Result<Batch, StoreError> {
         let backend = w.store.backend();
         let mut ds_ids: BTreeSet<i64> = BTreeSet::new();
@@ -740,7 +751,7 @@ impl Batch {
         let ds_ids: Vec<Val> = ds_ids.into_iter().map(Val::I64).collect();
         let job_ids: Vec<Val> = job_ids.into_iter().map(Val::I64).collect();
         let mut b = Batch {
-            now: now_micros(),
+            now,
             datasets: HashMap::new(),
             jobs: HashMap::new(),
             ds_facets: Facets::default(),
