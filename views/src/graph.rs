@@ -191,25 +191,23 @@ impl GraphCatalog {
     /// The live tags of each dataset's columns (detected, propagated, declared, added
     /// or confirmed; rejected ones are not), sorted and without repeats, for datasets
     /// with any: what search counts as the tags a dataset carries through its columns.
-    /// Walks only tagged columns.
+    /// Walks only the present tags.
     pub fn live_column_tags(&self) -> HashMap<i64, Vec<String>> {
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-        for c in self.graph.tagged_columns() {
-            let Ok(tags) = self.graph.tags_of(&c) else {
-                continue;
-            };
-            let live = tags
-                .into_iter()
-                .filter(|t| t.status != weft_lineage::graph::TagStatus::Rejected)
-                .map(|t| t.tag.to_lowercase());
-            out.entry(c.dataset).or_default().extend(live);
-        }
-        out.retain(|_, tags| {
-            tags.sort_unstable();
-            tags.dedup();
-            !tags.is_empty()
-        });
-        out
+        self.graph
+            .present_tags_by_dataset()
+            .into_iter()
+            .map(|(id, tags)| (id, tags.iter().map(|t| t.to_string()).collect()))
+            .collect()
+    }
+
+    /// The live tags of one dataset's columns, as [`GraphCatalog::live_column_tags`]
+    /// gives them (empty when it has none).
+    pub fn live_column_tags_of(&self, dataset: i64) -> Vec<String> {
+        self.graph
+            .present_tags_of_dataset(dataset)
+            .iter()
+            .map(|t| t.to_string())
+            .collect()
     }
 
     /// Whether a tag counts as personal data in reports: under a propagated prefix, or
@@ -305,6 +303,7 @@ impl LineageGraphView {
                 settings,
                 inner,
                 throttle: Default::default(),
+                position: position.clone(),
             },
             progress: progress_tx,
             pending,
@@ -397,6 +396,10 @@ struct Follower {
     inner: Arc<RwLock<GraphCatalog>>,
     /// Jobs and datasets touched too recently to be re-read yet.
     throttle: std::sync::Mutex<(Throttle, Throttle)>,
+    /// [`GraphHandle::position`], set by a load: a reader that finds the graph ready
+    /// must not find the position of before the load (a view following the graph
+    /// would take the whole log for news).
+    position: Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// What one step read from the store, applied under the write lock.
@@ -550,6 +553,10 @@ impl Follower {
         }
         cat.graph.set_deferred(false);
         cat.cursor = bound;
+        // Nothing waits to be re-read after a load: the graph reflects `bound`. Stored
+        // before `ready` is visible, under the write lock.
+        self.position
+            .store(bound, std::sync::atomic::Ordering::Release);
         cat.ready = true;
         tracing::info!(
             datasets = cat.graph.dataset_count(),
