@@ -4,9 +4,14 @@
 //! detection on a new column, propagation through an edge of another job. Views that
 //! derive something from a dataset's tags (the search index, the policy evaluation)
 //! keep the last copy of the graph's live column tags they read and, whenever the
-//! graph's position moves, read them again and look at the datasets that differ.
+//! graph's position moves, read again the tags of the datasets the graph's tag journal
+//! names ([`weft_lineage::graph::LineageGraph::datasets_with_tag_changes`]) and look at
+//! those that differ. Only on the first read, or when the journal no longer reaches
+//! back, are every dataset's tags read.
 
 use std::collections::HashMap;
+
+use weft_lineage::graph::JournalPosition;
 
 use crate::graph::GraphHandle;
 
@@ -20,6 +25,8 @@ pub(crate) struct LiveTags {
     /// The graph's cursor and position when `tags` was read (`None` before the graph is
     /// loaded).
     read_at: Option<(i64, i64)>,
+    /// Where the graph's tag journal was when `tags` was read.
+    journal: Option<JournalPosition>,
     tags: ColumnTags,
 }
 
@@ -29,6 +36,7 @@ impl LiveTags {
         LiveTags {
             graph,
             read_at: None,
+            journal: None,
             tags: ColumnTags::new(),
         }
     }
@@ -56,9 +64,38 @@ impl LiveTags {
         if self.read_at == Some(at) {
             return None;
         }
-        let fresh = self.graph.read().ok()?.live_column_tags();
-        let changed = changed_column_tags(&self.tags, &fresh);
-        self.tags = fresh;
+        let cat = self.graph.read().ok()?;
+        let journal = cat.graph.tag_journal_position();
+        let changed = match self
+            .journal
+            .and_then(|from| cat.graph.datasets_with_tag_changes(from))
+        {
+            Some(candidates) => {
+                let mut changed = Vec::new();
+                for id in candidates {
+                    let fresh = cat.live_column_tags_of(id);
+                    let old = self.tags.get(&id).map(Vec::as_slice).unwrap_or_default();
+                    if fresh.as_slice() == old {
+                        continue;
+                    }
+                    changed.push(id);
+                    if fresh.is_empty() {
+                        self.tags.remove(&id);
+                    } else {
+                        self.tags.insert(id, fresh);
+                    }
+                }
+                changed
+            }
+            None => {
+                let fresh = cat.live_column_tags();
+                let changed = changed_column_tags(&self.tags, &fresh);
+                self.tags = fresh;
+                changed
+            }
+        };
+        drop(cat);
+        self.journal = Some(journal);
         self.read_at = Some(at);
         Some(changed)
     }

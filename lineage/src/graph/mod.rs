@@ -94,6 +94,7 @@
 mod core;
 mod hash;
 mod intern;
+mod journal;
 mod model;
 mod paths;
 mod propagate;
@@ -106,6 +107,7 @@ mod traverse;
 mod tests;
 
 pub use self::core::LineageGraph;
+pub use journal::JournalPosition;
 pub use model::{
     ColumnEdge, ColumnEdgeKey, ColumnRef, DatasetEdge, DatasetEdgeKey, DatasetId, GraphError,
     JobId, Micros, NodeRef, Origin, Upsert, parse_transformations,

@@ -25,7 +25,8 @@ use petgraph::visit::EdgeRef;
 use super::core::{EdgeKind, Graph, LineageGraph, Tset};
 use super::hash::{FxHashMap, FxHashSet};
 use super::intern::Interner;
-use super::model::{ColumnRef, GraphError, Origin};
+use super::journal::{Journal, JournalPosition};
+use super::model::{ColumnRef, DatasetId, GraphError, Origin};
 use super::paths::{count_paths, first_paths};
 use super::rules::{PLAIN, PSEUDO, PropagationRules, Rule};
 use super::tags::TagKey;
@@ -146,6 +147,8 @@ pub(crate) struct TagState {
     decisions: FxHashMap<u64, Decision>,
     present: FxHashSet<u64>,
     deferred: bool,
+    /// The columns whose present pairs changed, for readers that follow tags.
+    journal: Journal,
 }
 
 #[inline]
@@ -241,6 +244,7 @@ impl TagState {
         }
         let p = pair(n, t);
         if self.present.insert(p) {
+            self.journal.touched(n);
             work.push(p);
         }
     }
@@ -316,6 +320,7 @@ impl TagState {
 
     fn recompute(&mut self, net: &Net<'_>) {
         self.present.clear();
+        self.journal.reset();
         let mut work = Vec::new();
         let sources: Vec<u64> = self
             .seeds
@@ -346,6 +351,7 @@ impl TagState {
             if self.is_source(n, t) || !self.present.remove(&p) {
                 continue;
             }
+            self.journal.touched(n);
             affected.push(p);
             if !self.propagating[t as usize] {
                 continue;
@@ -364,6 +370,7 @@ impl TagState {
             }
             if self.is_source(n, t) || self.supported(net, n, t) {
                 self.present.insert(p);
+                self.journal.touched(n);
                 work.push(p);
             }
         }
@@ -415,6 +422,7 @@ impl TagState {
                 && (self.is_source(n, t) || self.supported(net, n, t))
             {
                 self.present.insert(p);
+                self.journal.touched(n);
                 work.push(p);
             }
         }
@@ -699,6 +707,67 @@ impl LineageGraph {
     /// How many (column, tag) pairs are present: a size figure for metrics.
     pub fn tagged_pair_count(&self) -> usize {
         self.tags.present.len()
+    }
+
+    /// Where the journal of tag changes is now: pass it to
+    /// [`LineageGraph::datasets_with_tag_changes`] later to learn what changed since.
+    pub fn tag_journal_position(&self) -> JournalPosition {
+        self.tags.journal.position()
+    }
+
+    /// The datasets some of whose columns gained or lost a present tag since `from`
+    /// (sorted, without repeats; a change may have been undone since), or `None` when
+    /// that is no longer known (the journal was trimmed, the tags were recomputed, or
+    /// `from` belongs to another graph): then every dataset may have changed.
+    pub fn datasets_with_tag_changes(&self, from: JournalPosition) -> Option<Vec<DatasetId>> {
+        let nodes = self.tags.journal.since(from)?;
+        let mut out: Vec<DatasetId> = nodes
+            .iter()
+            .filter_map(|&n| self.g.node_weight(n).map(|d| d.dataset))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    /// The present tags of each dataset's columns, sorted and without repeats, for the
+    /// datasets with any: rejected tags are not present. Walks the present pairs only.
+    pub fn present_tags_by_dataset(&self) -> Vec<(DatasetId, Vec<Arc<str>>)> {
+        let mut ids: FxHashMap<DatasetId, Vec<u32>> = FxHashMap::default();
+        for &p in &self.tags.present {
+            let (n, t) = unpair(p);
+            if let Some(d) = self.g.node_weight(n) {
+                ids.entry(d.dataset).or_default().push(t);
+            }
+        }
+        let mut out: Vec<(DatasetId, Vec<Arc<str>>)> = ids
+            .into_iter()
+            .map(|(d, tags)| (d, self.tag_names(tags)))
+            .collect();
+        out.sort_unstable_by_key(|(d, _)| *d);
+        out
+    }
+
+    /// The present tags of `dataset`'s columns, sorted and without repeats (empty for a
+    /// dataset the graph does not know).
+    pub fn present_tags_of_dataset(&self, dataset: DatasetId) -> Vec<Arc<str>> {
+        let Some(entry) = self.datasets.get(&dataset) else {
+            return Vec::new();
+        };
+        let keys = self.tags.keys.len() as u32;
+        let mut tags = Vec::new();
+        for &n in &entry.columns {
+            tags.extend((0..keys).filter(|&t| self.tags.present.contains(&pair(n, t))));
+        }
+        self.tag_names(tags)
+    }
+
+    fn tag_names(&self, mut ids: Vec<u32>) -> Vec<Arc<str>> {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut names: Vec<Arc<str>> = ids.into_iter().map(|t| self.tags.keys.resolve(t)).collect();
+        names.sort_unstable();
+        names
     }
 
     /// Why `tag` is on `column`: up to `max_paths` paths from a source, and the total

@@ -904,3 +904,40 @@ fn propagation_rules_load_as_additions_to_the_defaults() {
     assert_eq!(tags_at(&g, &d).len(), 2);
     assert!(serde_json::from_str::<PropagationRules>(r#"{"valu_preserving": []}"#).is_err());
 }
+
+/// What a reader of the tag journal learns matches what the tags became.
+#[test]
+fn tag_journal_names_the_datasets_whose_present_tags_changed() {
+    let (mut g, c) = chain(vec![identity(), identity()]);
+    g.add_column(9, "other");
+    let p0 = g.tag_journal_position();
+    assert_eq!(g.datasets_with_tag_changes(p0), Some(vec![]));
+    // A rejection mid-chain removes the tag there and below.
+    g.reject(&c[1], &tag("pii.email")).unwrap();
+    assert_eq!(g.datasets_with_tag_changes(p0), Some(vec![2, 3]));
+    assert!(g.present_tags_of_dataset(2).is_empty());
+    let p1 = g.tag_journal_position();
+    // Clearing it puts them back; a new source elsewhere is a change there.
+    g.clear_decision(&c[1], &tag("pii.email")).unwrap();
+    g.add_declared(&col(9, "other"), &tag("finance.revenue"));
+    assert_eq!(g.datasets_with_tag_changes(p1), Some(vec![2, 3, 9]));
+    assert_eq!(
+        g.present_tags_of_dataset(3)
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>(),
+        vec!["pii.email"]
+    );
+    // Withdrawing the only source clears the chain.
+    let p2 = g.tag_journal_position();
+    g.remove_source(&c[0], &tag("pii.email"), SourceKind::Detected)
+        .unwrap();
+    assert_eq!(g.datasets_with_tag_changes(p2), Some(vec![1, 2, 3]));
+    // The per-dataset reading agrees with the whole-graph one and with `tags_of`.
+    let all = g.present_tags_by_dataset();
+    assert_eq!(all, vec![(9, g.present_tags_of_dataset(9))]);
+    // A full recomputation sends readers back to a full read.
+    let p3 = g.tag_journal_position();
+    g.recompute();
+    assert_eq!(g.datasets_with_tag_changes(p3), None);
+}
