@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use crate::bulk::{Val, in_list};
 use crate::owners::owned_by;
 use crate::read::{Facets, stored_facet};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
@@ -44,6 +44,9 @@ pub struct DatasetRow {
     /// µs.
     pub updated_at: i64,
 }
+
+/// A column as [`Store::columns_of`] packs it: name, type, description, ordinal.
+type PackedColumn = (String, Option<String>, Option<String>, i64);
 
 /// One current column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,26 +161,45 @@ impl Store {
         &self,
         ids: &[i64],
     ) -> Result<HashMap<i64, Vec<ColumnRow>>, StoreError> {
+        // One row per dataset, its columns packed as JSON by the database: a full policy
+        // evaluation reads 3,000,000 columns, and decoding them one driver row each
+        // cost three times what the database spent finding them.
+        let pack = match self.backend() {
+            Backend::Sqlite => {
+                "json_group_array(json_array(c.name, c.data_type, c.description, c.ordinal))"
+            }
+            Backend::Postgres => {
+                "json_agg(json_build_array(c.name, c.data_type, c.description, c.ordinal))::text"
+            }
+        };
         let rows = self
             .by_ids(ids, |list| {
                 format!(
-                    "SELECT c.dataset_id, c.name, c.data_type, c.description, c.ordinal FROM columns c \
+                    "SELECT c.dataset_id, {pack} FROM columns c \
                      JOIN datasets d ON d.id = c.dataset_id \
                      WHERE c.last_version = d.current_version AND c.dataset_id IN {list} \
-                     ORDER BY c.dataset_id, c.ordinal"
+                     GROUP BY c.dataset_id"
                 )
             })
             .await?;
         let mut out: HashMap<i64, Vec<ColumnRow>> = ids.iter().map(|&k| (k, Vec::new())).collect();
         for r in rows {
-            let c = ColumnRow {
-                dataset_id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                data_type: r.try_get(2)?,
-                description: r.try_get(3)?,
-                ordinal: r.try_get(4)?,
-            };
-            out.entry(c.dataset_id).or_default().push(c);
+            let dataset_id: i64 = r.try_get(0)?;
+            let packed: String = r.try_get(1)?;
+            let list: Vec<PackedColumn> = serde_json::from_str(&packed)
+                .map_err(|e| StoreError::Corrupt(format!("packed columns of {dataset_id}: {e}")))?;
+            let mut columns: Vec<ColumnRow> = list
+                .into_iter()
+                .map(|(name, data_type, description, ordinal)| ColumnRow {
+                    dataset_id,
+                    name,
+                    data_type,
+                    description,
+                    ordinal,
+                })
+                .collect();
+            columns.sort_by_key(|c| c.ordinal);
+            out.insert(dataset_id, columns);
         }
         Ok(out)
     }
