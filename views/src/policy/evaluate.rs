@@ -39,9 +39,26 @@ pub(crate) fn evaluate(set: &PolicySet, inputs: Vec<(i64, PolicyInput)>) -> Resu
                 })
             })
             .collect();
+        // A worker that panicked answers an error for each of its inputs: results stay
+        // in input order, one per input, so findings never land on another dataset.
         workers
             .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
+            .zip(inputs.chunks(per))
+            .flat_map(|(w, chunk)| {
+                w.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|(id, _)| {
+                            let e = EvalError::Rego {
+                                policy: None,
+                                file: None,
+                                message: "the evaluation thread panicked".to_owned(),
+                            };
+                            (*id, Err(e))
+                        })
+                        .collect()
+                })
+            })
             .collect()
     })
 }

@@ -1,18 +1,19 @@
 //! The evaluation as a [`DerivedView`]: full evaluations when needed, then the
 //! datasets each page of the log touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
-use weft_policy::{EvalError, PolicySet};
+use weft_policy::{EvalError, PolicyInput, PolicySet};
 use weft_schemas::change::PolicyViolation;
 use weft_store::group_commit::{SubmitError, WriterHandle};
 use weft_store::log::LogEntry;
 use weft_store::log_subjects::Named;
+use weft_store::policy_violations::ViolationRecord;
 use weft_store::{Store, StoreError};
 
-use super::evaluate::{Subject, clear, diff, evaluate};
+use super::evaluate::{Results, Subject, clear, diff, evaluate};
 use super::input::{InputError, build, neighbours_of};
 use super::{ACTOR, FULL_EVERY, PolicyHandle, PolicyObserver, PolicyProblem};
 use crate::DerivedView;
@@ -21,6 +22,43 @@ use crate::live_tags::LiveTags;
 
 /// Transitions per submission to the writer.
 const SUBMIT_CHUNK: usize = 1000;
+
+/// What one evaluation of a list of datasets wrote, and where its time went.
+#[derive(Debug, Default)]
+struct Round {
+    transitions: usize,
+    /// Reading the store and the graph into inputs.
+    build: std::time::Duration,
+    /// Running the policies.
+    evaluate: std::time::Duration,
+    /// Submitting the transitions and waiting for their commit.
+    write: std::time::Duration,
+}
+
+/// A page read and waiting for (or under) evaluation.
+struct Prepared {
+    /// The inputs, taken out when the evaluation starts.
+    inputs: Vec<(i64, PolicyInput)>,
+    /// (id, namespace, name) of each input, in input order.
+    names: Vec<(i64, String, String)>,
+    /// Ids without an input: what stands on them clears.
+    gone: Vec<i64>,
+    /// The violations standing on the page when it was read.
+    standing: HashMap<i64, Vec<ViolationRecord>>,
+}
+
+/// A running evaluation: its results and how long the policies ran.
+type Evaluation = tokio::task::JoinHandle<(Results, std::time::Duration)>;
+
+/// Starts evaluating `inputs` on the blocking pool.
+fn evaluation(set: &PolicySet, inputs: Vec<(i64, PolicyInput)>) -> Evaluation {
+    let set = set.clone();
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let results = evaluate(&set, inputs);
+        (results, started.elapsed())
+    })
+}
 
 /// Why a round of evaluation failed (it is retried on the next round).
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +124,11 @@ impl PolicyView {
     }
 
     /// Evaluates every dataset and writes the differences from the table.
+    ///
+    /// Pages go through a pipeline: while the policies run over one page (on the
+    /// blocking pool, every core), the next page's inputs are read from the store and the
+    /// graph, and the previous page's transitions are written. Done one after the other,
+    /// the store reads left the cores idle for half of a 100,000-dataset evaluation.
     async fn evaluate_all(&mut self, store: &Store, set: &PolicySet) -> Result<(), PolicyError> {
         let started = Instant::now();
         // Entries up to here are reflected by the graph; the store reads below are at
@@ -95,20 +138,48 @@ impl PolicyView {
         let mut reader = store.state_reader().await?;
         let mut after = 0i64;
         let mut datasets = 0usize;
-        let mut written = 0usize;
+        let mut total = Round::default();
+        let mut running: Option<(Prepared, Evaluation)> = None;
         loop {
             let ids = reader.id_page(Named::Datasets, after).await?;
-            let Some(&last) = ids.last() else { break };
-            after = last;
-            datasets += ids.len();
-            written += self.evaluate_ids(store, set, &ids).await?;
+            let next = match ids.last() {
+                Some(&last) => {
+                    after = last;
+                    datasets += ids.len();
+                    let building = Instant::now();
+                    let p = self.prepare(store, &ids).await?;
+                    total.build += building.elapsed();
+                    Some(p)
+                }
+                None => None,
+            };
+            let finished = match running.take() {
+                Some((prepared, evaluation)) => Some((prepared, evaluation.await?)),
+                None => None,
+            };
+            if let Some(mut p) = next {
+                let evaluation = evaluation(set, std::mem::take(&mut p.inputs));
+                running = Some((p, evaluation));
+            }
+            if let Some((prepared, (results, took))) = finished {
+                total.evaluate += took;
+                let writing = Instant::now();
+                total.transitions += self.finish(prepared, results, set).await?;
+                total.write += writing.elapsed();
+            }
+            if running.is_none() {
+                break;
+            }
         }
         drop(reader);
         let took = started.elapsed();
         tracing::info!(
             datasets,
-            transitions = written,
+            transitions = total.transitions,
             took_ms = took.as_millis() as u64,
+            build_ms = total.build.as_millis() as u64,
+            evaluate_ms = total.evaluate.as_millis() as u64,
+            write_ms = total.write.as_millis() as u64,
             fingerprint = %set.fingerprint(),
             "full policy evaluation done"
         );
@@ -123,27 +194,60 @@ impl PolicyView {
     }
 
     /// Evaluates `ids` (with the inputs as they are now), writes the transitions from
-    /// the violations standing on them and returns how many.
+    /// the violations standing on them and says how many, and where the time went.
     async fn evaluate_ids(
         &self,
         store: &Store,
         set: &PolicySet,
         ids: &[i64],
-    ) -> Result<usize, PolicyError> {
+    ) -> Result<Round, PolicyError> {
+        let mut round = Round::default();
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(round);
         }
+        let started = Instant::now();
+        let mut prepared = self.prepare(store, ids).await?;
+        round.build = started.elapsed();
+        let (results, took) = evaluation(set, std::mem::take(&mut prepared.inputs)).await?;
+        round.evaluate = took;
+        let writing = Instant::now();
+        round.transitions = self.finish(prepared, results, set).await?;
+        round.write = writing.elapsed();
+        Ok(round)
+    }
+
+    /// Reads the inputs of `ids` and the violations standing on them.
+    async fn prepare(&self, store: &Store, ids: &[i64]) -> Result<Prepared, PolicyError> {
         let built = build(store, self.graph(), ids, chrono::Utc::now()).await?;
-        let mut standing = store.violations_of(ids).await?;
-        let fingerprint = set.fingerprint();
-        let names: Vec<(i64, String, String)> = built
+        let standing = store.violations_of(ids).await?;
+        let names = built
             .inputs
             .iter()
             .map(|(id, i)| (*id, i.dataset.namespace.clone(), i.dataset.name.clone()))
             .collect();
-        let eval_set = set.clone();
-        let results =
-            tokio::task::spawn_blocking(move || evaluate(&eval_set, built.inputs)).await?;
+        Ok(Prepared {
+            inputs: built.inputs,
+            names,
+            gone: built.gone,
+            standing,
+        })
+    }
+
+    /// Writes the transitions from what stands to what `results` found, and says how
+    /// many.
+    async fn finish(
+        &self,
+        prepared: Prepared,
+        results: Results,
+        set: &PolicySet,
+    ) -> Result<usize, PolicyError> {
+        let Prepared {
+            names,
+            gone,
+            mut standing,
+            ..
+        } = prepared;
+        let fingerprint = set.fingerprint();
         let mut transitions: Vec<PolicyViolation> = Vec::new();
         for ((id, namespace, name), (_, result)) in names.iter().zip(results) {
             let stands = standing.remove(id).unwrap_or_default();
@@ -156,12 +260,12 @@ impl PolicyView {
                 Err(e) => self.failed(namespace, name, &e),
             }
         }
-        for id in built.gone {
+        for id in gone {
             for s in standing.remove(&id).unwrap_or_default() {
                 transitions.push(clear(&s, &fingerprint));
             }
         }
-        let n = transitions.len();
+        let count = transitions.len();
         let changes: Vec<_> = transitions
             .into_iter()
             .map(|t| t.into_change(ACTOR))
@@ -169,7 +273,7 @@ impl PolicyView {
         for chunk in changes.chunks(SUBMIT_CHUNK) {
             self.writer.submit(chunk.to_vec()).await?;
         }
-        Ok(n)
+        Ok(count)
     }
 
     /// Reports a failed evaluation, per policy.
@@ -211,13 +315,16 @@ impl PolicyView {
             return Ok(());
         }
         let started = Instant::now();
-        let transitions = self.evaluate_ids(store, set, ids).await?;
+        let round = self.evaluate_ids(store, set, ids).await?;
         let took = started.elapsed();
         // One line per evaluation, for `bench/policy.sh`'s percentiles.
         tracing::debug!(
             datasets = ids.len(),
-            transitions,
+            transitions = round.transitions,
             took_us = took.as_micros() as u64,
+            build_us = round.build.as_micros() as u64,
+            evaluate_us = round.evaluate.as_micros() as u64,
+            write_us = round.write.as_micros() as u64,
             "incremental policy evaluation done"
         );
         if let Some(o) = &self.observer {
