@@ -347,7 +347,10 @@ fn check_lifted(server: &Server, expect: &Expect) {
 }
 
 fn run(backend: Backend, set: &EventSet) {
-    let server = Server::start(backend, &[]);
+    // The built-in policies write their violations to the log on their own schedule
+    // (the sets hold personal data without a retention); the log's length is what this
+    // test reads, so they stay off.
+    let server = Server::start(backend, &["--policy-builtin", "false"]);
     let expect = post_all(&server, set);
     check_read_back(&server, set, &expect);
     check_lifted(&server, &expect);
