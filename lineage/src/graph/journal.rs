@@ -50,11 +50,8 @@ impl Journal {
     /// Records that a pair at `n` was inserted or removed.
     #[inline]
     pub(crate) fn touched(&mut self, n: NodeIndex) {
-        // Propagation touches a node once per tag it delivers there; consecutive
-        // repeats are common and cost nothing to skip.
-        if self.nodes.last() == Some(&n) {
-            return;
-        }
+        // No skipping of a repeat of the last entry: a reader may have read up to it
+        // already, and would miss the change recorded now.
         if self.nodes.len() >= LIMIT {
             let half = self.nodes.len() / 2;
             self.nodes.drain(..half);

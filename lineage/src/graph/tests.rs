@@ -936,6 +936,13 @@ fn tag_journal_names_the_datasets_whose_present_tags_changed() {
     // The per-dataset reading agrees with the whole-graph one and with `tags_of`.
     let all = g.present_tags_by_dataset();
     assert_eq!(all, vec![(9, g.present_tags_of_dataset(9))]);
+    // A change at the node the journal last named is still news to a reader that read
+    // up to it.
+    g.add_declared(&col(9, "other"), &tag("finance.cost"));
+    let p4 = g.tag_journal_position();
+    g.remove_source(&col(9, "other"), &tag("finance.cost"), SourceKind::Declared)
+        .unwrap();
+    assert_eq!(g.datasets_with_tag_changes(p4), Some(vec![9]));
     // A full recomputation sends readers back to a full read.
     let p3 = g.tag_journal_position();
     g.recompute();
