@@ -94,7 +94,6 @@ mod tests {
         let mut j = Journal::default();
         let p0 = j.position();
         j.touched(NodeIndex::new(3));
-        j.touched(NodeIndex::new(3));
         j.touched(NodeIndex::new(5));
         let p1 = j.position();
         j.touched(NodeIndex::new(7));
@@ -103,6 +102,10 @@ mod tests {
             Some(&[NodeIndex::new(3), NodeIndex::new(5), NodeIndex::new(7)][..])
         );
         assert_eq!(j.since(p1), Some(&[NodeIndex::new(7)][..]));
+        // A node touched again right after a reader read it is news to that reader.
+        let p2 = j.position();
+        j.touched(NodeIndex::new(7));
+        assert_eq!(j.since(p2), Some(&[NodeIndex::new(7)][..]));
         assert_eq!(j.since(j.position()), Some(&[][..]));
     }
 
