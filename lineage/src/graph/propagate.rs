@@ -704,6 +704,29 @@ impl LineageGraph {
         out
     }
 
+    /// The present (column, tag) pairs whose tag `keep` accepts, unordered; rejected
+    /// tags are not present. Walks the present pairs once and asks `keep` once per tag,
+    /// which is what a "where is personal data" question over a whole catalog needs
+    /// ([`LineageGraph::tags_of`] per column looks at every tag key of every column).
+    pub fn present_pairs(&self, mut keep: impl FnMut(&str) -> bool) -> Vec<(ColumnRef, Arc<str>)> {
+        let names: Vec<Option<Arc<str>>> = (0..self.tags.keys.len() as u32)
+            .map(|t| {
+                let name = self.tags.keys.resolve(t);
+                keep(&name).then_some(name)
+            })
+            .collect();
+        self.tags
+            .present
+            .iter()
+            .filter_map(|&p| {
+                let (n, t) = unpair(p);
+                let name = names.get(t as usize)?.as_ref()?;
+                self.g.node_weight(n)?;
+                Some((self.column_ref(n), name.clone()))
+            })
+            .collect()
+    }
+
     /// How many (column, tag) pairs are present: a size figure for metrics.
     pub fn tagged_pair_count(&self) -> usize {
         self.tags.present.len()
@@ -778,6 +801,29 @@ impl LineageGraph {
         tag: &TagKey,
         max_paths: usize,
     ) -> Result<Explanation, GraphError> {
+        self.explanation(column, tag, max_paths, true)
+    }
+
+    /// Up to `max_paths` paths that brought `tag` to `column`, as [`LineageGraph::explain`]
+    /// finds them, without counting the rest: counting walks the tag's whole upstream,
+    /// which a caller that wants one path (a policy input, a check report) does for
+    /// every propagated column of a catalog.
+    pub fn explain_paths(
+        &self,
+        column: &ColumnRef,
+        tag: &TagKey,
+        max_paths: usize,
+    ) -> Result<Vec<ExplanationPath>, GraphError> {
+        Ok(self.explanation(column, tag, max_paths, false)?.paths)
+    }
+
+    fn explanation(
+        &self,
+        column: &ColumnRef,
+        tag: &TagKey,
+        max_paths: usize,
+        count: bool,
+    ) -> Result<Explanation, GraphError> {
         let n = self.find_column(column)?;
         let Some(t) = self.tags.keys.get(tag.as_str()) else {
             return Ok(Explanation {
@@ -802,8 +848,12 @@ impl LineageGraph {
             let (pn, pt) = unpair(p);
             tags.is_source(pn, pt)
         };
-        let total = count_paths(target, &preds, &is_source);
         let found = first_paths(target, &preds, &is_source, max_paths);
+        let total = if count {
+            count_paths(target, &preds, &is_source)
+        } else {
+            found.len() as u64
+        };
         let paths = found
             .into_iter()
             .map(|steps| self.render_path(target, &steps))

@@ -10,6 +10,7 @@
 //! without a release; every [`Detection`] names the rule that fired, which the review
 //! UI shows.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -105,6 +106,9 @@ pub struct DetectionRule {
 /// A set of detection rules: the defaults plus whatever the deployment adds.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct DetectionRules {
+    /// The patterns indexed by their first word, built on the first detection.
+    #[serde(skip)]
+    matcher: Matcher,
     /// The rules, tried in order; every matching rule yields a detection.
     pub rules: Vec<DetectionRule>,
     /// Words that say a column holds a masked value (`email_hash`, `ssn_token`): no
@@ -138,6 +142,7 @@ fn rule(name: &str, tag: &str, names: &[&str], types: &[&str], exclude: &[&str])
 impl Default for DetectionRules {
     fn default() -> Self {
         DetectionRules {
+            matcher: Matcher::default(),
             rules: vec![
                 rule(
                     "email",
@@ -297,15 +302,103 @@ fn words(name: &str) -> Vec<String> {
     out
 }
 
-/// Where `needle` first occurs in `haystack` as a run of whole words.
-fn find_run(haystack: &[String], needle: &[&str]) -> Option<(usize, usize)> {
-    if needle.is_empty() {
-        return None;
+/// The rules' name patterns indexed by their first word, so that a column name is
+/// looked up word by word instead of scanned once per pattern: detection runs on every
+/// column of a catalog (2 million at 100,000 datasets, on every start and every
+/// `weft check`). Built lazily from the public fields, which are not changed after the
+/// first detection ([`DetectionRules::extend`] starts it again).
+#[derive(Clone, Default)]
+struct Matcher(std::sync::OnceLock<Patterns>);
+
+#[derive(Clone)]
+struct Patterns {
+    /// First word → (rule index, pattern index within the rule, all its words).
+    by_first: HashMap<String, Vec<(usize, usize, Vec<String>)>>,
+}
+
+impl Matcher {
+    fn get(&self, rules: &[DetectionRule]) -> &Patterns {
+        self.0.get_or_init(|| {
+            let mut by_first: HashMap<String, Vec<(usize, usize, Vec<String>)>> = HashMap::new();
+            for (r, rule) in rules.iter().enumerate() {
+                for (i, pattern) in rule.names.iter().enumerate() {
+                    let parts: Vec<String> = pattern
+                        .split('_')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    if let Some(first) = parts.first() {
+                        by_first
+                            .entry(first.clone())
+                            .or_default()
+                            .push((r, i, parts));
+                    }
+                }
+            }
+            Patterns { by_first }
+        })
     }
-    haystack
-        .windows(needle.len())
-        .position(|w| w.iter().zip(needle).all(|(a, b)| a == b))
-        .map(|start| (start, start + needle.len()))
+}
+
+/// The index is derived from the rules, which alone say whether two sets are equal.
+impl PartialEq for Matcher {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Matcher {}
+
+impl fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Matcher")
+    }
+}
+
+impl Patterns {
+    /// Per rule (by index), the span of its best pattern in `words`: each pattern's first
+    /// occurrence as a run of whole words; of those, the longest, the later pattern on a
+    /// tie.
+    fn best_spans(&self, words: &[String]) -> Vec<(usize, (usize, usize))> {
+        // (rule, pattern, span) of each pattern's first occurrence.
+        let mut found: Vec<(usize, usize, (usize, usize))> = Vec::new();
+        for (start, word) in words.iter().enumerate() {
+            let Some(candidates) = self.by_first.get(word) else {
+                continue;
+            };
+            for (r, i, parts) in candidates {
+                let end = start + parts.len();
+                if end <= words.len()
+                    && words[start..end].iter().zip(parts).all(|(a, b)| a == b)
+                    && !found.iter().any(|&(fr, fi, _)| fr == *r && fi == *i)
+                {
+                    found.push((*r, *i, (start, end)));
+                }
+            }
+        }
+        found.sort_unstable_by_key(|&(r, i, _)| (r, i));
+        let mut best: Vec<(usize, (usize, usize))> = Vec::new();
+        for (r, _, span) in found {
+            match best.last_mut() {
+                Some((br, bspan)) if *br == r => {
+                    if span.1 - span.0 >= bspan.1 - bspan.0 {
+                        *bspan = span;
+                    }
+                }
+                _ => best.push((r, span)),
+            }
+        }
+        best
+    }
+}
+
+/// Whether `haystack` (already lower-case) contains `needle` in any case.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 impl DetectionRules {
@@ -331,6 +424,7 @@ impl DetectionRules {
 
     /// Appends `more` (a deployment's additions) after these rules.
     pub fn extend(&mut self, more: DetectionRules) -> &mut Self {
+        self.matcher = Matcher::default();
         self.rules.extend(more.rules);
         for w in more.masked_words {
             if !self.masked_words.contains(&w) {
@@ -355,27 +449,18 @@ impl DetectionRules {
             return Vec::new();
         }
         let ty = data_type.map(str::to_ascii_lowercase).unwrap_or_default();
-        let mut fired: Vec<((usize, usize), &DetectionRule)> = Vec::new();
-        for r in &self.rules {
-            let type_ok = (r.types.is_empty()
-                || r.types.iter().any(|t| ty.contains(&t.to_ascii_lowercase())))
+        let type_ok = |r: &DetectionRule| {
+            (r.types.is_empty() || r.types.iter().any(|t| contains_ignore_case(&ty, t)))
                 && !r
                     .exclude_types
                     .iter()
-                    .any(|t| !ty.is_empty() && ty.contains(&t.to_ascii_lowercase()));
-            if !type_ok {
-                continue;
-            }
-            let best = r
-                .names
-                .iter()
-                .filter_map(|pattern| {
-                    let parts: Vec<&str> = pattern.split('_').filter(|p| !p.is_empty()).collect();
-                    find_run(&w, &parts)
-                })
-                .max_by_key(|(s, e)| e - s);
-            if let Some(span) = best {
-                fired.push((span, r));
+                    .any(|t| !ty.is_empty() && contains_ignore_case(&ty, t))
+        };
+        let mut fired: Vec<((usize, usize), &DetectionRule)> = Vec::new();
+        for (r, span) in self.matcher.get(&self.rules).best_spans(&w) {
+            let rule = &self.rules[r];
+            if type_ok(rule) {
+                fired.push((span, rule));
             }
         }
         let inside = |(s, e): (usize, usize)| {
@@ -482,7 +567,10 @@ mod tests {
             r#"{"rules": [{"name": "iban", "tag": "pii.iban", "names": ["iban"], "types": ["char", "text"]}]}"#,
         );
         let mut rules = DetectionRules::default();
+        // Detecting first builds the pattern index; extending must rebuild it.
+        assert!(rules.detect("payer_iban", Some("VARCHAR(34)")).is_empty());
         rules.extend(extra.unwrap_or(DetectionRules {
+            matcher: Matcher::default(),
             rules: vec![],
             masked_words: vec![],
         }));

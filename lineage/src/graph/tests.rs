@@ -287,6 +287,13 @@ fn with_two_paths_rejecting_one_keeps_the_other() {
     link(&mut g, &b, &d, identity());
     link(&mut g, &c, &d, identity());
     assert_eq!(g.explain(&d, &tag("pii.email"), 10).unwrap().total, 2);
+    // Without the count, the same paths, as many as asked for.
+    let counted = g.explain(&d, &tag("pii.email"), 10).unwrap().paths;
+    assert_eq!(g.explain_paths(&d, &tag("pii.email"), 10).unwrap(), counted);
+    assert_eq!(
+        g.explain_paths(&d, &tag("pii.email"), 1).unwrap()[..],
+        counted[..1]
+    );
     g.reject(&b, &tag("pii.email")).unwrap();
     assert_eq!(tags_at(&g, &d), proposed("pii.email"));
     let e = g.explain(&d, &tag("pii.email"), 10).unwrap();
