@@ -110,6 +110,10 @@ pub(crate) fn timer(limit: Duration) -> ExecutionTimerConfig {
     }
 }
 
+/// Inputs below this many are evaluated on one thread by [`PolicySet::evaluate_many`]:
+/// starting threads costs more than a handful of evaluations.
+const PARALLEL_FROM: usize = 64;
+
 impl PolicySet {
     /// Evaluates every policy of the set on one input: one query of
     /// `data.weft.policies`, bounded by the set's time limit. Findings are sorted by
@@ -146,6 +150,53 @@ impl PolicySet {
         });
         findings.dedup();
         Ok(findings)
+    }
+
+    /// Evaluates `inputs`, spread over the machine's cores, and answers in input order,
+    /// one result per input. A thread that panics answers an error for each of its
+    /// inputs, so findings can never land on another input's dataset.
+    pub fn evaluate_many<I: std::borrow::Borrow<PolicyInput> + Sync>(
+        &self,
+        inputs: &[I],
+    ) -> Vec<Result<Vec<Finding>, EvalError>> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        if inputs.len() < PARALLEL_FROM || threads == 1 {
+            return inputs.iter().map(|i| self.evaluate(i.borrow())).collect();
+        }
+        let per = inputs.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = inputs
+                .chunks(per)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|i| self.evaluate(i.borrow()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .zip(inputs.chunks(per))
+                .flat_map(|(w, chunk)| {
+                    w.join().unwrap_or_else(|_| {
+                        chunk
+                            .iter()
+                            .map(|_| {
+                                Err(EvalError::Rego {
+                                    policy: None,
+                                    file: None,
+                                    message: "the evaluation thread panicked".to_owned(),
+                                })
+                            })
+                            .collect()
+                    })
+                })
+                .collect()
+        })
     }
 
     /// A private engine: one from the pool, or a fresh copy of the template.

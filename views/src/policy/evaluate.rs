@@ -8,59 +8,14 @@ use weft_policy::{EvalError, Finding, PolicyInput, PolicySet, Severity};
 use weft_schemas::change::{PolicyViolation, ViolationHop, ViolationState};
 use weft_store::policy_violations::{ViolationRecord, violation_key};
 
-/// Inputs below this many are evaluated on one thread: starting threads costs more
-/// than a handful of evaluations.
-const PARALLEL_FROM: usize = 64;
-
 /// The findings of each input, or why it could not be evaluated, in input order.
 pub(crate) type Results = Vec<(i64, Result<Vec<Finding>, EvalError>)>;
 
-/// Evaluates `inputs` with `set`, spread over the machine's cores.
+/// Evaluates `inputs` with `set`, spread over the machine's cores
+/// ([`PolicySet::evaluate_many`]).
 pub(crate) fn evaluate(set: &PolicySet, inputs: Vec<(i64, PolicyInput)>) -> Results {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if inputs.len() < PARALLEL_FROM || threads == 1 {
-        return inputs
-            .into_iter()
-            .map(|(id, input)| (id, set.evaluate(&input)))
-            .collect();
-    }
-    let per = inputs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = inputs
-            .chunks(per)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(id, input)| (*id, set.evaluate(input)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        // A worker that panicked answers an error for each of its inputs: results stay
-        // in input order, one per input, so findings never land on another dataset.
-        workers
-            .into_iter()
-            .zip(inputs.chunks(per))
-            .flat_map(|(w, chunk)| {
-                w.join().unwrap_or_else(|_| {
-                    chunk
-                        .iter()
-                        .map(|(id, _)| {
-                            let e = EvalError::Rego {
-                                policy: None,
-                                file: None,
-                                message: "the evaluation thread panicked".to_owned(),
-                            };
-                            (*id, Err(e))
-                        })
-                        .collect()
-                })
-            })
-            .collect()
-    })
+    let (ids, inputs): (Vec<i64>, Vec<PolicyInput>) = inputs.into_iter().unzip();
+    ids.into_iter().zip(set.evaluate_many(&inputs)).collect()
 }
 
 /// How the payload and the API spell a severity: as the rule that gave it.

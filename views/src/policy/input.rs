@@ -202,10 +202,10 @@ fn explain_path(cat: &GraphCatalog, column: &ColumnRef, tag: &str) -> Vec<HopInp
     };
     let Some(path) = cat
         .graph
-        .explain(column, &key, PATHS_LOOKED_AT)
+        .explain_paths(column, &key, PATHS_LOOKED_AT)
         .ok()
-        .and_then(|e| {
-            let mut paths = e.paths.into_iter();
+        .and_then(|paths| {
+            let mut paths = paths.into_iter();
             let first = paths.next()?;
             if first.hops.is_empty() {
                 Some(paths.find(|p| !p.hops.is_empty()).unwrap_or(first))
