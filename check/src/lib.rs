@@ -209,7 +209,7 @@ pub fn check(
         loose.extend(problems);
     }
 
-    let mut pii = PiiGraph::new(catalog);
+    let mut pii = PiiGraph::for_subjects(catalog, &subjects);
     for s in &subjects {
         if let Some(after) = &s.after {
             pii.apply(catalog, &s.key, after);
@@ -218,14 +218,17 @@ pub fn check(
     let mut flows = pii.new_flows(catalog);
 
     let mut models = Vec::new();
-    let mut findings: Vec<FindingReport> = Vec::new();
+    // Each subject's findings, parse findings first; the policies run on all subjects
+    // at once, on every core, after the loop.
+    let mut per_subject: Vec<Vec<FindingReport>> = vec![Vec::new(); subjects.len()];
+    let mut subject_inputs: Vec<(usize, PolicyInput)> = Vec::new();
     let mut notes = Vec::new();
     let mut truncated = Vec::new();
-    for s in &subjects {
+    for (at, s) in subjects.iter().enumerate() {
         for p in &s.problems {
             match p.kind {
                 ProblemKind::Parse => {
-                    findings.push(parse_finding(s.key.qualified(), s.file.clone(), p))
+                    per_subject[at].push(parse_finding(s.key.qualified(), s.file.clone(), p))
                 }
                 ProblemKind::Note => notes.push(format!(
                     "{}:{}: {}",
@@ -266,9 +269,7 @@ pub fn check(
             dataset: policy_input::dataset_input(catalog, &pii, &s.key, Some(s)),
             change: Some(change.clone()),
         };
-        for f in evaluate(policies, &input)? {
-            findings.push(locate(f, s));
-        }
+        subject_inputs.push((at, input));
         cap_change(&mut change, &s.name, options.max_items, &mut truncated);
         models.push(ModelReport {
             name: s.name.clone(),
@@ -278,13 +279,29 @@ pub fn check(
             changes: change,
         });
     }
+    let results =
+        policies.evaluate_many(&subject_inputs.iter().map(|(_, i)| i).collect::<Vec<_>>());
+    for ((at, input), result) in subject_inputs.iter().zip(results) {
+        for f in policy_result(input, result)? {
+            per_subject[*at].push(locate(f, &subjects[*at]));
+        }
+    }
+    let mut findings: Vec<FindingReport> = per_subject.into_iter().flatten().collect();
     for (file, p) in &loose {
         findings.push(parse_finding(String::new(), Some(file.clone()), p));
     }
     // Datasets the change gives new personal data without changing them: only what the
     // new flows cause is reported (their findings with and without the new tags differ).
     let mut gaining: Vec<(i64, Vec<weft_policy::input::FlowInput>)> = flows.into_iter().collect();
+    let mut subject_at: HashMap<String, usize> = HashMap::new();
+    for (i, s) in subjects.iter().enumerate() {
+        subject_at.entry(s.key.qualified()).or_insert(i);
+    }
     gaining.sort_by_key(|(id, _)| *id);
+    // Each gaining dataset is evaluated with and without its new tags, all of them at
+    // once on every core.
+    let mut gainers = Vec::new();
+    let mut gaining_inputs: Vec<PolicyInput> = Vec::new();
     for (id, new) in gaining {
         let Some(record) = catalog.dataset(id) else {
             continue;
@@ -306,12 +323,27 @@ pub fn check(
             dataset: without,
             ..after_input.clone()
         };
-        let before = evaluate(policies, &before_input)?;
-        let origin = subjects.iter().find(|s| {
-            new.iter()
-                .any(|f| f.path.iter().any(|h| h.dataset == s.key.qualified()))
-        });
-        for f in evaluate(policies, &after_input)? {
+        // The first changed model (in subject order) on one of the new flows' paths.
+        let origin = new
+            .iter()
+            .flat_map(|f| &f.path)
+            .filter_map(|h| subject_at.get(h.dataset.as_str()).copied())
+            .min()
+            .map(|i| &subjects[i]);
+        gaining_inputs.push(before_input);
+        gaining_inputs.push(after_input);
+        gainers.push((key, origin));
+    }
+    let mut results = policies.evaluate_many(&gaining_inputs).into_iter();
+    let mut inputs = gaining_inputs.iter();
+    for (key, origin) in gainers {
+        let (Some(before), Some(after), Some(before_input), Some(after_input)) =
+            (results.next(), results.next(), inputs.next(), inputs.next())
+        else {
+            break;
+        };
+        let before = policy_result(before_input, before)?;
+        for f in policy_result(after_input, after)? {
             if before.contains(&f) {
                 continue;
             }
@@ -382,13 +414,15 @@ pub fn check(
     })
 }
 
-fn evaluate(policies: &PolicySet, input: &PolicyInput) -> Result<Vec<Finding>, CheckError> {
-    policies
-        .evaluate(input)
-        .map_err(|source| CheckError::Policy {
-            dataset: format!("{}/{}", input.dataset.namespace, input.dataset.name),
-            source,
-        })
+/// One input's evaluation, its error naming the dataset.
+fn policy_result(
+    input: &PolicyInput,
+    result: Result<Vec<Finding>, EvalError>,
+) -> Result<Vec<Finding>, CheckError> {
+    result.map_err(|source| CheckError::Policy {
+        dataset: format!("{}/{}", input.dataset.namespace, input.dataset.name),
+        source,
+    })
 }
 
 /// A `sql_parse` finding: the change cannot be verified.

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use weft_lineage::FunctionRules;
 use weft_lineage::graph::{
     ColumnEdge, ColumnEdgeKey, ColumnRef, DatasetEdge, DatasetEdgeKey, LineageGraph, Origin,
-    PropagationRules, SourceKind, StoredEdge, TagKey, TagStatus,
+    PropagationRules, SourceKind, StoredEdge, TagKey,
 };
 use weft_policy::input::{FlowInput, HopInput};
 
 use crate::catalog::Catalog;
-use crate::model::{DatasetKey, ModelState};
+use crate::model::{DatasetKey, ModelState, Subject};
 use crate::snapshot::ColumnEdgeRecord;
 
 /// How many explanation paths [`PiiGraph::path`] compares to pick the longest.
@@ -68,12 +68,73 @@ fn stored(e: &ColumnEdgeRecord) -> StoredEdge<'_> {
     }
 }
 
-/// Builds the graph exactly as the server's `lineage_graph` view loads it.
-pub fn build_graph(catalog: &Catalog) -> LineageGraph {
+/// The datasets a change to `subjects` can matter to: those downstream of a changed
+/// dataset (their tags may change), the changed ones, and everything upstream of all
+/// of these and of what the changed models will read (the tags they have come from
+/// there). A column's tags depend only on its upstream, so the graph of these datasets
+/// gives every tag the whole graph gives them, before and after the change, while a
+/// pull request's few hundred models typically reach a small part of a catalog.
+/// Both column edges and jobs' inputs × outputs are followed.
+pub fn region(catalog: &Catalog, subjects: &[Subject]) -> HashSet<i64> {
+    let mut job_inputs: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut job_outputs: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut reads: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut writes: HashMap<i64, Vec<i64>> = HashMap::new();
+    for io in &catalog.job_io {
+        if io.direction == "out" {
+            job_outputs.entry(io.job).or_default().push(io.dataset);
+            writes.entry(io.dataset).or_default().push(io.job);
+        } else {
+            job_inputs.entry(io.job).or_default().push(io.dataset);
+            reads.entry(io.dataset).or_default().push(io.job);
+        }
+    }
+    let jobs_of = |map: &HashMap<i64, Vec<i64>>, d: i64| map.get(&d).cloned().unwrap_or_default();
+    let ends = |map: &HashMap<i64, Vec<i64>>, jobs: Vec<i64>| -> Vec<i64> {
+        jobs.iter()
+            .flat_map(|j| map.get(j).into_iter().flatten().copied())
+            .collect()
+    };
+    let closure = |roots: Vec<i64>, next: &dyn Fn(i64) -> Vec<i64>| -> HashSet<i64> {
+        let mut seen: HashSet<i64> = roots.iter().copied().collect();
+        let mut todo = roots;
+        while let Some(d) = todo.pop() {
+            for n in next(d) {
+                if seen.insert(n) {
+                    todo.push(n);
+                }
+            }
+        }
+        seen
+    };
+    let down = closure(subjects.iter().map(|s| s.key.id).collect(), &|d| {
+        let mut out: Vec<i64> = catalog.edges_from(d).map(|e| e.dst_dataset).collect();
+        out.extend(ends(&job_outputs, jobs_of(&reads, d)));
+        out
+    });
+    let mut roots: Vec<i64> = down.into_iter().collect();
+    roots.extend(
+        subjects
+            .iter()
+            .filter_map(|s| s.after.as_ref())
+            .flat_map(|a| a.columns.iter().flat_map(|c| &c.inputs))
+            .map(|i| i.dataset.id),
+    );
+    closure(roots, &|d| {
+        let mut out: Vec<i64> = catalog.edges_into(d).map(|e| e.src_dataset).collect();
+        out.extend(ends(&job_inputs, jobs_of(&writes, d)));
+        out
+    })
+}
+
+/// Builds the graph exactly as the server's `lineage_graph` view loads it: of the whole
+/// catalog, or of the datasets `within` holds (a set closed upstream, see [`region`]).
+pub fn build_graph(catalog: &Catalog, within: Option<&HashSet<i64>>) -> LineageGraph {
+    let keep = |id: i64| within.is_none_or(|w| w.contains(&id));
     let detection = catalog.detection();
     let mut g = LineageGraph::new(catalog.propagation(), FunctionRules::default());
     g.set_deferred(true);
-    for d in &catalog.datasets {
+    for d in catalog.datasets.iter().filter(|d| keep(d.id)) {
         g.add_dataset(d.id);
         for c in &d.columns {
             g.add_column(d.id, &c.name);
@@ -84,7 +145,7 @@ pub fn build_graph(catalog: &Catalog) -> LineageGraph {
             );
         }
     }
-    for e in &catalog.edges {
+    for e in catalog.edges.iter().filter(|e| keep(e.dst_dataset)) {
         if let Err(err) = g.upsert_stored(&stored(e)) {
             tracing::debug!(error = %err, "column edge not loaded");
         }
@@ -110,6 +171,9 @@ pub fn build_graph(catalog: &Catalog) -> LineageGraph {
                     break 'pairs;
                 }
                 n += 1;
+                if !keep(dst) {
+                    continue;
+                }
                 g.upsert_dataset_edge(&DatasetEdge {
                     key: DatasetEdgeKey {
                         src,
@@ -125,7 +189,7 @@ pub fn build_graph(catalog: &Catalog) -> LineageGraph {
             }
         }
     }
-    for d in &catalog.datasets {
+    for d in catalog.datasets.iter().filter(|d| keep(d.id)) {
         for c in &d.columns {
             for t in &c.tags {
                 if let Ok(tag) =
@@ -136,7 +200,7 @@ pub fn build_graph(catalog: &Catalog) -> LineageGraph {
             }
         }
     }
-    for r in &catalog.reviews {
+    for r in catalog.reviews.iter().filter(|r| keep(r.dataset)) {
         let column = ColumnRef::new(r.dataset, &r.column);
         let Ok(tag) = TagKey::parse(&r.tag) else {
             continue;
@@ -181,24 +245,27 @@ pub fn is_pseudonymised(rules: &PropagationRules, tag: &str) -> bool {
 }
 
 fn pii_pairs(g: &LineageGraph, rules: &PropagationRules) -> HashSet<Pair> {
-    let mut out = HashSet::new();
-    for c in g.tagged_columns() {
-        let Ok(tags) = g.tags_of(&c) else {
-            continue;
-        };
-        for t in tags {
-            if t.status != TagStatus::Rejected && is_pii(rules, &t.tag) {
-                out.insert((c.dataset, c.column.clone(), t.tag.clone()));
-            }
-        }
-    }
-    out
+    g.present_pairs(|tag| is_pii(rules, tag))
+        .into_iter()
+        .map(|(c, tag)| (c.dataset, c.column, tag))
+        .collect()
 }
 
 impl PiiGraph {
     /// The snapshot's graph and its PII pairs before the change.
     pub fn new(catalog: &Catalog) -> PiiGraph {
-        let graph = build_graph(catalog);
+        Self::of(catalog, None)
+    }
+
+    /// The part of the snapshot's graph a change to `subjects` can matter to
+    /// ([`region`]), and its PII pairs before the change: what [`PiiGraph::new`] says
+    /// of those datasets, built from a fraction of the catalog.
+    pub fn for_subjects(catalog: &Catalog, subjects: &[Subject]) -> PiiGraph {
+        Self::of(catalog, Some(&region(catalog, subjects)))
+    }
+
+    fn of(catalog: &Catalog, within: Option<&HashSet<i64>>) -> PiiGraph {
+        let graph = build_graph(catalog, within);
         let rules = catalog.propagation();
         let before = pii_pairs(&graph, &rules);
         PiiGraph {
@@ -313,9 +380,9 @@ impl PiiGraph {
             return Vec::new();
         };
         let longest = |at: &ColumnRef| {
-            let explanation = self.graph.explain(at, &key, PATHS_CONSIDERED).ok()?;
-            explanation
-                .paths
+            self.graph
+                .explain_paths(at, &key, PATHS_CONSIDERED)
+                .ok()?
                 .into_iter()
                 .reduce(|a, b| if b.hops.len() > a.hops.len() { b } else { a })
         };
@@ -352,5 +419,120 @@ impl PiiGraph {
             });
         }
         hops
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::ModelMeta;
+    use crate::model::{ColumnState, InputState};
+    use crate::snapshot::{ColumnRecord, DatasetRecord, JobIoRecord, Record};
+
+    fn dataset(id: i64, name: &str) -> Record {
+        Record::Dataset(DatasetRecord {
+            id,
+            namespace: "pg://db".to_owned(),
+            name: name.to_owned(),
+            description: None,
+            tier: None,
+            classification: None,
+            retention: None,
+            owners: Vec::new(),
+            created_at: None,
+            deprecated: false,
+            deleted: false,
+            tags: Vec::new(),
+            columns: vec![ColumnRecord {
+                name: "email".to_owned(),
+                data_type: Some("text".to_owned()),
+                description: None,
+                tags: Vec::new(),
+            }],
+        })
+    }
+
+    fn edge(src: i64, dst: i64) -> Record {
+        Record::ColumnEdge(ColumnEdgeRecord {
+            dst_dataset: dst,
+            dst_column: "email".to_owned(),
+            src_dataset: src,
+            src_column: "email".to_owned(),
+            job: 0,
+            origin: "sql".to_owned(),
+            transformations: r#"[{"type":"DIRECT","subtype":"IDENTITY"}]"#.to_owned(),
+            first_seen: 1,
+            last_seen: 1,
+        })
+    }
+
+    fn io(job: i64, dataset: i64, direction: &str) -> Record {
+        Record::JobIo(JobIoRecord {
+            job,
+            dataset,
+            direction: direction.to_owned(),
+            updated_at: 1,
+        })
+    }
+
+    fn key(catalog: &Catalog, id: i64) -> DatasetKey {
+        DatasetKey::of(catalog.dataset(id).expect("in the catalog"))
+    }
+
+    /// 1 → 2 → 3 (column edges), 3 → 4 (a job), 5 → 6 apart, 7 read by the new model.
+    fn catalog() -> Catalog {
+        let mut records: Vec<Record> = (1..=7).map(|i| dataset(i, &format!("s.t{i}"))).collect();
+        records.extend([edge(1, 2), edge(2, 3), edge(5, 6)]);
+        records.extend([io(9, 3, "in"), io(9, 4, "out")]);
+        Catalog::from_records(records)
+    }
+
+    #[test]
+    fn the_region_is_downstream_of_the_change_and_everything_upstream_of_that() {
+        let catalog = catalog();
+        let subject = Subject {
+            name: "t2".to_owned(),
+            unique_id: None,
+            file: None,
+            key: key(&catalog, 2),
+            in_catalog: true,
+            meta: ModelMeta::default(),
+            description: None,
+            descriptions: HashMap::new(),
+            after: Some(ModelState {
+                columns: vec![ColumnState {
+                    name: "email".to_owned(),
+                    data_type: None,
+                    inputs: vec![InputState {
+                        dataset: key(&catalog, 7),
+                        column: "email".to_owned(),
+                        transformations: Vec::new(),
+                    }],
+                    line: None,
+                }],
+            }),
+            before: None,
+            problems: Vec::new(),
+        };
+        let mut region: Vec<i64> = region(&catalog, std::slice::from_ref(&subject))
+            .into_iter()
+            .collect();
+        region.sort_unstable();
+        assert_eq!(region, vec![1, 2, 3, 4, 7]);
+        // The region's graph gives its datasets the tags the whole graph gives them.
+        let whole = PiiGraph::new(&catalog);
+        let part = PiiGraph::for_subjects(&catalog, &[subject]);
+        let pairs = |g: &PiiGraph| {
+            let mut p: Vec<Pair> = pii_pairs(&g.graph, &g.rules)
+                .into_iter()
+                .filter(|(d, _, _)| region.contains(d))
+                .collect();
+            p.sort();
+            p
+        };
+        assert_eq!(pairs(&part), pairs(&whole));
+        assert_eq!(pairs(&part).len(), 5, "{:?}", pairs(&part));
+        assert_eq!(part.before, pii_pairs(&part.graph, &part.rules));
+        assert!(part.graph.dataset_count() < whole.graph.dataset_count());
     }
 }
