@@ -513,3 +513,53 @@ fn column_hits_are_named_by_the_column() {
         "{data}"
     );
 }
+
+/// The column tags the index was built with are kept beside it, so a restart re-indexes
+/// only what differs: across restarts (clean, killed, with that file unreadable) the tag
+/// filter answers what the graph says, and a rejection made after a restart lands.
+#[test]
+fn column_tags_hold_across_restarts() {
+    let mut s = Server::start(Backend::Sqlite, &[]);
+    for e in shop_with_email() {
+        assert_eq!(s.post_event(e.to_string()).0, 201);
+    }
+    let both = vec![
+        "shop.public.order_totals".to_string(),
+        "shop.public.orders".to_string(),
+    ];
+    eventually("pii.email found by tag", || {
+        sorted_names(&s, "tag=pii.email").as_ref() == Some(&both)
+    });
+    let baseline = s.data_dir.path().join("search").join("column-tags");
+    eventually("the column-tag baseline written", || baseline.exists());
+    let kept: Value =
+        serde_json::from_slice(&std::fs::read(&baseline).expect("baseline")).expect("json");
+    assert_eq!(kept.as_object().map(|o| o.len()), Some(2), "{kept}");
+
+    s.restart();
+    eventually("found by tag after a restart", || {
+        sorted_names(&s, "tag=pii.email").as_ref() == Some(&both)
+    });
+    reject(&s, "shop.public.order_totals", "customer");
+    let one = vec!["shop.public.orders".to_string()];
+    eventually("a rejection after the restart stops matching", || {
+        sorted_names(&s, "tag=pii.email").as_ref() == Some(&one)
+    });
+
+    s.kill9();
+    s.restart();
+    eventually("the rejection holds after a kill", || {
+        sorted_names(&s, "tag=pii.email").as_ref() == Some(&one)
+    });
+
+    s.kill9();
+    std::fs::write(&baseline, b"{ not json").expect("corrupt");
+    s.restart();
+    eventually(
+        "an unreadable baseline costs a comparison, not an answer",
+        || {
+            sorted_names(&s, "tag=pii.email").as_ref() == Some(&one)
+                && tag_facet(&s, "q=shop") == Some(vec![("pii.email".to_string(), 1)])
+        },
+    );
+}

@@ -56,6 +56,32 @@ impl LiveTags {
         self.read_at.map(|(_, position)| position)
     }
 
+    /// Takes `tags` as the copy last read (one kept beside an index that was built with
+    /// them): the next refresh reads every dataset's tags and reports only those that
+    /// differ from `tags`.
+    pub(crate) fn assume(&mut self, tags: ColumnTags) {
+        self.tags = tags;
+        self.read_at = None;
+        self.journal = None;
+    }
+
+    /// Waits, up to `timeout`, for the graph to finish loading, then reads its tags;
+    /// returns whether they were read. A view about to derive something from every
+    /// dataset (a search index rebuilt from scratch) waits for the tags rather than
+    /// deriving everything twice: once without them and again, dataset by dataset, when
+    /// they arrive.
+    pub(crate) async fn wait_loaded(&mut self, timeout: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.graph.read().is_err() {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.refresh();
+        self.read_at.is_some()
+    }
+
     /// When the graph moved since the last read (its position moves without its cursor
     /// when deferred re-reads land) and is loaded: reads the tags again and returns the
     /// datasets whose tags differ, sorted. `None` when nothing was read.

@@ -125,6 +125,11 @@ pub async fn reindex_dir(
 ) -> Result<ReindexSummary, ReindexError> {
     let mut index = SearchIndex::open(&dir.join("index"))?;
     index.set_weights(*weights);
+    // Documents without column tags: a server started on them compares every dataset's.
+    match std::fs::remove_file(dir.join(BASELINE_FILE)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
     let summary = reindex(store, &mut index, &ColumnTags::new()).await?;
     write_marks(dir, summary.seq, weights)?;
     Ok(summary)
@@ -145,6 +150,10 @@ fn write_marks(dir: &Path, seq: i64, weights: &Weights) -> std::io::Result<()> {
     std::fs::write(dir.join("weights"), weights_stamp(weights))?;
     std::fs::write(dir.join("cursor"), seq.to_string())
 }
+
+/// How long a rebuild waits for the lineage graph's column tags (a 100,000-dataset
+/// graph loads in well under a minute on two cores).
+const GRAPH_LOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// The view over the index in a directory, run by [`crate::spawn`]: opens the index
 /// (rebuilding it from current state when it is new, unreadable or ranked with other
@@ -190,6 +199,7 @@ impl SearchView {
                 ranks: Ranks::default(),
                 dirty: false,
                 live: LiveTags::new(graph),
+                baseline: Baseline::default(),
             },
             cursor: 0,
             visible: 0,
@@ -214,7 +224,16 @@ impl DerivedView for SearchView {
         self.cursor = match open(&self.dir, &self.weights) {
             Ok((mut index, 0)) => {
                 // New, unreadable, or ranked with other weights: rebuilt from current
-                // state, which is much faster than replaying the log.
+                // state, which is much faster than replaying the log. With the graph's
+                // column tags when it loads in time; else datasets are indexed again as
+                // their tags arrive.
+                self.follow.baseline.present = true;
+                self.follow.baseline.invalidate(&self.dir);
+                if !self.follow.live.wait_loaded(GRAPH_LOAD_WAIT).await {
+                    tracing::info!(
+                        "lineage graph still loading; search index rebuilt without column tags first"
+                    );
+                }
                 let started = std::time::Instant::now();
                 match reindex(store, &mut index, self.follow.live.tags()).await {
                     Ok(s) => {
@@ -223,6 +242,9 @@ impl DerivedView for SearchView {
                         }
                         tracing::info!(datasets = s.datasets, jobs = s.jobs, took = ?started.elapsed(), "search index rebuilt");
                         self.install(index);
+                        // The rebuild committed documents with exactly these tags.
+                        let follow = &mut self.follow;
+                        follow.baseline.write(&self.dir, follow.live.tags(), true);
                         s.seq
                     }
                     Err(e) => {
@@ -234,6 +256,10 @@ impl DerivedView for SearchView {
             }
             Ok((index, cursor)) => {
                 self.install(index);
+                if let Some(tags) = Baseline::read(&self.dir) {
+                    self.follow.live.assume(tags);
+                    self.follow.baseline.present = true;
+                }
                 cursor
             }
             Err(e) => {
@@ -254,11 +280,16 @@ impl DerivedView for SearchView {
     /// throttled: decisions are rare and people look for their effect).
     async fn before(&mut self, store: &Store) -> Result<(), ReindexError> {
         let Follow {
-            ranks, dirty, live, ..
+            ranks,
+            dirty,
+            live,
+            baseline,
+            ..
         } = &mut self.follow;
         if let Some(changed) = live.refresh()
             && !changed.is_empty()
         {
+            baseline.invalidate(&self.dir);
             let mut reader = store.state_reader().await?;
             index_datasets(
                 &mut reader,
@@ -336,6 +367,9 @@ impl DerivedView for SearchView {
         if !*dirty {
             // Everything indexed is committed: searches see up to `reached`, but not
             // what waits to be re-indexed, nor past the graph tags were read at.
+            if follow.live.position().is_some() {
+                follow.baseline.write(&self.dir, follow.live.tags(), false);
+            }
             let tags_at = follow.live.position().unwrap_or(0);
             self.visible = super::below(reached, follow.throttle.floor()).min(tags_at);
         }
@@ -380,6 +414,8 @@ impl DerivedView for SearchView {
         {
             index.clear()?;
         }
+        self.follow.baseline.present = true;
+        self.follow.baseline.invalidate(&self.dir);
         self.cursor = 0;
         Ok(())
     }
@@ -465,6 +501,80 @@ struct Follow {
     /// The lineage graph's live column tags (detected, propagated, reviewed), which
     /// count as the tags of their datasets.
     live: LiveTags,
+    /// Whether the `column-tags` file beside the index holds the tags the committed
+    /// documents were built with, and when it was last written.
+    baseline: Baseline,
+}
+
+/// The column tags the committed documents were built with, kept beside the index in
+/// `column-tags`, so that a restart re-indexes only the datasets whose tags differ from
+/// the graph's (without it, every tagged dataset: 100,000 at the benchmark scale,
+/// competing with every other view's start for the cores).
+///
+/// The file is removed before documents are re-indexed for new tags and written again
+/// only after a commit, so whenever it exists it says what the committed index holds. A
+/// missing or unreadable file costs the full comparison, never a stale document.
+#[derive(Debug, Default)]
+struct Baseline {
+    present: bool,
+    written: Option<std::time::Instant>,
+}
+
+/// The baseline's file name in the index directory.
+const BASELINE_FILE: &str = "column-tags";
+
+/// How often, at most, the baseline is written again after tags changed.
+const BASELINE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Baseline {
+    fn read(dir: &Path) -> Option<ColumnTags> {
+        let bytes = match std::fs::read(dir.join(BASELINE_FILE)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                tracing::warn!(error = %e, "search column-tag baseline unreadable; every tagged dataset is re-indexed");
+                return None;
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(tags) => Some(tags),
+            Err(e) => {
+                tracing::warn!(error = %e, "search column-tag baseline unreadable; every tagged dataset is re-indexed");
+                None
+            }
+        }
+    }
+
+    /// Removes the file: documents are about to change for new tags.
+    fn invalidate(&mut self, dir: &Path) {
+        if !self.present {
+            return;
+        }
+        match std::fs::remove_file(dir.join(BASELINE_FILE)) {
+            Ok(()) => self.present = false,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => self.present = false,
+            // Kept as present: the next attempt removes it before anything is indexed.
+            Err(e) => tracing::warn!(error = %e, "search column-tag baseline not removed"),
+        }
+    }
+
+    /// Writes `tags` (what the committed documents were built with), at most every
+    /// [`BASELINE_EVERY`].
+    fn write(&mut self, dir: &Path, tags: &ColumnTags, force: bool) {
+        if self.present || (!force && self.written.is_some_and(|w| w.elapsed() < BASELINE_EVERY)) {
+            return;
+        }
+        self.written = Some(std::time::Instant::now());
+        let tmp = dir.join(format!("{BASELINE_FILE}.tmp"));
+        let written = serde_json::to_vec(tags)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| std::fs::write(&tmp, bytes))
+            .and_then(|()| std::fs::rename(&tmp, dir.join(BASELINE_FILE)));
+        match written {
+            Ok(()) => self.present = true,
+            Err(e) => tracing::warn!(error = %e, "search column-tag baseline not written"),
+        }
+    }
 }
 
 impl Follow {
