@@ -34,7 +34,7 @@ use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 use weft_schemas::change::{
     ChangeBody, ColumnEdge, DatasetRole, DatasetUpdate, FacetValue, JobUpdate, LineageUpdate,
-    MetadataChange, Owner, Tag,
+    MetadataChange, Owner, PolicyViolation, Tag,
 };
 
 use super::bulk::{Insert, Val, execute, select_in};
@@ -308,8 +308,13 @@ impl Writer {
     ) -> Result<(), StoreError> {
         let mut run: Vec<(i64, &LineageUpdate)> = Vec::new();
         let mut run_at: Vec<i64> = Vec::new();
+        // A run of policy transitions is applied together too (a full evaluation writes
+        // them by the thousand); each kind of run is flushed before anything else.
+        let mut violations: Vec<(i64, i64, &PolicyViolation)> = Vec::new();
         for &(seq, at, body) in items {
             if let ChangeBody::Lineage(u) = body {
+                let batch: Vec<_> = std::mem::take(&mut violations);
+                super::policy_violations::apply_violations(conn, &self.store, &batch).await?;
                 run.push((seq, u));
                 run_at.push(at);
                 continue;
@@ -320,6 +325,12 @@ impl Writer {
                 &std::mem::take(&mut run_at),
             )
             .await?;
+            if let ChangeBody::PolicyViolation(v) = body {
+                violations.push((seq, at, v));
+                continue;
+            }
+            let batch: Vec<_> = std::mem::take(&mut violations);
+            super::policy_violations::apply_violations(conn, &self.store, &batch).await?;
             match body {
                 ChangeBody::Lineage(_) => {}
                 ChangeBody::TagReview(r) => {
@@ -337,12 +348,10 @@ impl Writer {
                 ChangeBody::Edit(e) => {
                     super::edits::apply_edit(conn, &self.store, seq, e, at).await?;
                 }
-                ChangeBody::PolicyViolation(v) => {
-                    super::policy_violations::apply_violation(conn, &self.store, seq, v, at)
-                        .await?;
-                }
+                ChangeBody::PolicyViolation(_) => {}
             }
         }
+        super::policy_violations::apply_violations(conn, &self.store, &violations).await?;
         self.apply_state(conn, &run, &run_at).await
     }
 
