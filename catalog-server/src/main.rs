@@ -451,9 +451,16 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<ExitCode> {
             let store = Store::open(&store_config(&cfg))
                 .await
                 .context("opening the store")?;
-            let s = offline::ingest_files(&store, &paths, &actor, &cfg.sql, &cfg.aliases)
-                .await
-                .context("ingest")?;
+            let s = offline::ingest_files(
+                &store,
+                &paths,
+                &actor,
+                &cfg.sql,
+                &cfg.aliases,
+                &cfg.classifications,
+            )
+            .await
+            .context("ingest")?;
             outln!(
                 "{} files: {} events stored, {} already present, {} refused",
                 s.files,

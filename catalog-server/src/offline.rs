@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
-use weft_ingest::openlineage::{normalize, normalize_with_payload};
+use weft_ingest::openlineage::{check_classifications, normalize, normalize_with_payload};
 use weft_schemas::change::{
     CatalogEdit, ChangeBody, ChangeKind, CrawlRecord, EdgeRetraction, MetadataChange,
     PolicyViolation, TagReview, UsageBatch,
@@ -44,6 +44,7 @@ pub async fn ingest_files(
     actor: &str,
     sql: &SqlDefaults,
     aliases: &weft_ingest::aliases::Aliases,
+    classifications: &[String],
 ) -> Result<IngestSummary, StoreError> {
     let mut files = Vec::new();
     for p in paths {
@@ -62,7 +63,9 @@ pub async fn ingest_files(
         let bytes = std::fs::read(file)?;
         for (i, event) in split_events(&bytes).into_iter().enumerate() {
             match event.and_then(|e| {
-                normalize(&e, actor).map_err(|e| (e.path().to_owned(), e.to_string()))
+                check_classifications(&e, classifications)
+                    .and_then(|()| normalize(&e, actor))
+                    .map_err(|e| (e.path().to_owned(), e.message()))
             }) {
                 Ok(mut c) => {
                     aliases.apply(&mut c);

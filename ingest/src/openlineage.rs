@@ -19,6 +19,7 @@ use weft_schemas::change::{
 use weft_schemas::facets::{
     self, ColumnLineageDatasetFacet, DatasetFacetsRead, InputField, SchemaField, Transformation,
 };
+use weft_schemas::governance::{WeftGovernanceDatasetFacet, check_classification};
 use weft_schemas::limits::{self, LimitError};
 use weft_schemas::openlineage::{
     Dataset, Event, FacetJson, Facets, Job, RunEvent, parse_event_time,
@@ -40,6 +41,15 @@ pub enum NormalizeError {
     /// spec defines ([`weft_schemas::limits`]).
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// A `weft_governance` facet states a classification this catalog does not have
+    /// ([`check_classifications`]).
+    #[error("{path}: {message}")]
+    Classification {
+        /// `outputs[0].facets.weft_governance.classification`.
+        path: String,
+        /// The value and the classifications allowed.
+        message: String,
+    },
 }
 
 impl NormalizeError {
@@ -49,6 +59,7 @@ impl NormalizeError {
             NormalizeError::EventTime(_) => "eventTime",
             NormalizeError::Payload(_) => "",
             NormalizeError::Limit(e) => &e.path,
+            NormalizeError::Classification { path, .. } => path,
         }
     }
 
@@ -56,6 +67,7 @@ impl NormalizeError {
     pub fn message(&self) -> String {
         match self {
             NormalizeError::Limit(e) => e.message.clone(),
+            NormalizeError::Classification { message, .. } => message.clone(),
             other => other.to_string(),
         }
     }
@@ -75,6 +87,42 @@ pub fn normalize(event: &Event, actor: &str) -> Result<MetadataChange, Normalize
     let payload = serde_json::to_string(event)?;
     let dedupe_key = Sha256::digest(payload.as_bytes()).to_vec();
     build(event, actor, payload, Some(dedupe_key), Admission::New)
+}
+
+/// Refuses a new event whose `weft_governance` facet states a classification outside
+/// `allowed` (`[governance] classifications`).
+///
+/// The facet's model checks only the spelling (it cannot see the configuration); a
+/// producer's `publc` would otherwise stand as the dataset's classification and slip
+/// past every policy that looks for `public`. Refusing it, with the field's path, makes
+/// the producer fix its configuration instead of the catalog holding a value nobody can
+/// filter or govern by. Replays are not checked: a value the set held when it arrived
+/// stays in the log as it was.
+pub fn check_classifications(event: &Event, allowed: &[String]) -> Result<(), NormalizeError> {
+    let datasets: Vec<&Dataset> = match event {
+        Event::Run(e) => e.inputs.iter().chain(&e.outputs).flatten().collect(),
+        Event::Job(e) => e.inputs.iter().chain(&e.outputs).flatten().collect(),
+        Event::Dataset(e) => vec![&e.dataset],
+    };
+    for (path, d) in dataset_paths(event).iter().zip(datasets) {
+        let Some(Ok(facet)) = facets::typed::<WeftGovernanceDatasetFacet>(
+            d.facets.as_ref(),
+            weft_schemas::governance::FACET_KEY,
+        ) else {
+            // Absent, a deletion marker, or a misfit (flagged by the facet check).
+            continue;
+        };
+        if let Some(c) = &facet.classification {
+            check_classification(c, allowed).map_err(|e| NormalizeError::Classification {
+                path: format!(
+                    "{path}.facets.{}.classification",
+                    weft_schemas::governance::FACET_KEY
+                ),
+                message: e.message,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Like [`normalize`], with the payload already known (a rebuild re-derives changes from

@@ -269,12 +269,14 @@ impl ConsumerHandle {
 }
 
 /// Starts a consumer on a thread of its own. `runtime` runs its store reads and its
-/// submissions to `writer`.
+/// submissions to `writer`. `aliases` and `classifications` are the catalog's, applied
+/// to every event as `POST /api/v1/lineage` applies them.
 pub fn spawn(
     settings: ConsumerSettings,
     store: Store,
     writer: WriterHandle,
     aliases: Aliases,
+    classifications: Vec<String>,
     runtime: Handle,
 ) -> Result<ConsumerHandle, KafkaError> {
     settings.validate()?;
@@ -308,6 +310,7 @@ pub fn spawn(
         settings,
         writer,
         aliases,
+        classifications,
         runtime,
         stop: stop.clone(),
     };
@@ -340,6 +343,7 @@ struct Runner {
     settings: ConsumerSettings,
     writer: WriterHandle,
     aliases: Aliases,
+    classifications: Vec<String>,
     runtime: Handle,
     stop: Arc<AtomicBool>,
 }
@@ -495,7 +499,7 @@ impl Runner {
         } else {
             BodyShape::Json
         };
-        let decoded = match decode_body(value, shape, actor, &self.aliases) {
+        let decoded = match decode_body(value, shape, actor, &self.aliases, &self.classifications) {
             Ok(d) => d,
             Err(r) => {
                 return vec![Refused {

@@ -1,7 +1,8 @@
 //! Classification and retention, end to end through the real binary, on both backends:
 //!
 //! - a producer states them in the `weft_governance` dataset facet; a facet that does
-//!   not fit is flagged in the change log, never refused, and states nothing;
+//!   not fit is flagged in the change log, never refused, and states nothing; a
+//!   well-formed classification outside the configured set is refused naming its field;
 //! - `setClassification` / `setRetention` set them by hand (values outside the allowed
 //!   set or not a duration are refused naming the field), and a producer re-sending its
 //!   facet afterwards does not undo them;
@@ -251,6 +252,32 @@ fn classification_and_retention_from_producers_people_and_files() {
             "{flagged}"
         );
 
+        // A classification the catalog does not have is refused at its field, and the
+        // event does not land (a typo must not stand as a classification no policy knows).
+        let resp = s
+            .http
+            .post(format!("{}/api/v1/lineage", s.url))
+            .bearer_auth(ALICE)
+            .header("Content-Type", "application/json")
+            .body(dataset_event(
+                USERS,
+                Some(json!({"classification": "publc", "retention": "P7D"})),
+            ))
+            .send()
+            .expect("push");
+        assert_eq!(resp.status().as_u16(), 400);
+        let body: Value = resp.json().expect("json error");
+        assert_eq!(
+            body["path"], "dataset.facets.weft_governance.classification",
+            "{body}"
+        );
+        assert!(
+            body.to_string()
+                .contains("`publc` is not one of public, internal"),
+            "{body}"
+        );
+        assert_eq!(read(&s, USERS)["retention"], Value::Null);
+
         // By hand: checked, and winning over a later re-send of the facet.
         let (_, v) = mutate(
             &s,
@@ -386,6 +413,26 @@ fn classification_and_retention_from_producers_people_and_files() {
         )
         .expect("write");
         s.kill9();
+        // `weft ingest` holds producers' files to the same set as the server.
+        let events = dir.path().join("events.ndjson");
+        std::fs::write(
+            &events,
+            format!(
+                "{}\n",
+                dataset_event(USERS, Some(json!({"classification": "Secret"})))
+            ),
+        )
+        .expect("write");
+        let out = s.weft(&["ingest", &events.display().to_string()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{stdout}");
+        assert!(
+            stdout.contains("0 events stored, 0 already present, 1 refused")
+                && stdout.contains(
+                    "#0: dataset.facets.weft_governance.classification: `secret` is not one of"
+                ),
+            "{stdout}"
+        );
         let out = govern_apply(&s, &file);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");

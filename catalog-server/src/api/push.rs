@@ -97,16 +97,17 @@ async fn handle(
     } else {
         BodyShape::Json
     };
-    let decoded = decode_body(&body, shape, &actor, &state.aliases).map_err(|r| {
-        (
-            "invalid",
-            ApiError {
-                status: StatusCode::BAD_REQUEST,
-                message: r.message,
-                path: Some(r.path),
-            },
-        )
-    })?;
+    let decoded = decode_body(&body, shape, &actor, &state.aliases, &state.classifications)
+        .map_err(|r| {
+            (
+                "invalid",
+                ApiError {
+                    status: StatusCode::BAD_REQUEST,
+                    message: r.message,
+                    path: Some(r.path),
+                },
+            )
+        })?;
     if !decoded.batch {
         let mut items = decoded.items;
         let change = match items.pop() {

@@ -724,9 +724,10 @@ impl MutationRoot {
                 ),
             )
         })?;
-        let mut change = weft_ingest::openlineage::normalize(&ev, &actor)
-            .map_err(|e| bad_input("event", format!("{e} (at {})", e.path())))?;
         let s = state(ctx);
+        let mut change = weft_ingest::openlineage::check_classifications(&ev, &s.classifications)
+            .and_then(|()| weft_ingest::openlineage::normalize(&ev, &actor))
+            .map_err(|e| bad_input("event", format!("{} (at {})", e.message(), e.path())))?;
         s.aliases.apply(&mut change);
         let entity = change.entity.clone();
         let seq = submit(ctx, change).await?;

@@ -48,6 +48,7 @@ pub fn start_consumers(
             store.clone(),
             writer.clone(),
             cfg.aliases.clone(),
+            cfg.classifications.clone(),
             tokio::runtime::Handle::current(),
         )?);
     }
