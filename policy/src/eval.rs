@@ -120,6 +120,91 @@ impl PolicySet {
     /// severity (deny first), policy, column, message.
     pub fn evaluate(&self, input: &PolicyInput) -> Result<Vec<Finding>, EvalError> {
         let document = crate::value::input_value(input);
+        let Some(compiled) = &self.inner.compiled else {
+            return self.interpret(document);
+        };
+        let Some(mut findings) = self.evaluate_compiled(compiled, &document) else {
+            return self.interpret(document);
+        };
+        if compiled.entries.len() < self.rule_count() {
+            findings.extend(self.interpret_uncompiled(compiled, document)?);
+        }
+        Ok(sorted(findings))
+    }
+
+    fn rule_count(&self) -> usize {
+        self.policies().iter().map(|p| p.severities.len()).sum()
+    }
+
+    /// The rules the program does not hold (user policies), one `eval_rule` each.
+    fn interpret_uncompiled(
+        &self,
+        compiled: &Compiled,
+        document: Value,
+    ) -> Result<Vec<Finding>, EvalError> {
+        let mut engine = self.engine();
+        engine.set_input(document.clone());
+        let mut findings = Vec::new();
+        for (i, policy) in self.policies().iter().enumerate() {
+            if compiled.entries.iter().any(|e| e.policy == i) {
+                continue;
+            }
+            for severity in &policy.severities {
+                let rule = format!("{}.{}", rule_path(&policy.name), severity.rule());
+                match engine.eval_rule(rule) {
+                    Ok(value) => collect(policy, *severity, &value, &mut findings)?,
+                    Err(e) if is_timeout(&e) => return Err(self.find_runaway(&document)),
+                    Err(e) => return Err(self.rego_failure(&e)),
+                }
+            }
+        }
+        self.give_back(engine);
+        Ok(findings)
+    }
+
+    /// Runs each policy's `deny`/`warn` on a virtual machine loaded with the set's
+    /// compiled program. `None` when the machine reports any error (a time limit, a
+    /// builtin given a wrong type, a misshapen result): the interpreter then evaluates
+    /// the input again, so errors name their policy and file exactly as before and the
+    /// two paths can never disagree on a failure.
+    fn evaluate_compiled(&self, compiled: &Compiled, document: &Value) -> Option<Vec<Finding>> {
+        let mut vm = self
+            .inner
+            .vms
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .map_or_else(|| compiled.machine(&self.inner.template), Ok)
+            .ok()?;
+        vm.set_input(document.clone());
+        let mut findings = Vec::new();
+        let mut ok = true;
+        for entry in &compiled.entries {
+            let Some(policy) = self.policies().get(entry.policy) else {
+                ok = false;
+                break;
+            };
+            match vm.execute_entry_point_by_name(&entry.path) {
+                Ok(value) => {
+                    if collect(policy, entry.severity, &value, &mut findings).is_err() {
+                        ok = false;
+                        break;
+                    }
+                }
+                Err(_) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && let Ok(mut pool) = self.inner.vms.lock() {
+            pool.push(vm);
+        }
+        ok.then_some(findings)
+    }
+
+    /// Evaluates with the interpreter: one query of `data.weft.policies`.
+    fn interpret(&self, document: Value) -> Result<Vec<Finding>, EvalError> {
         let mut engine = self.engine();
         engine.set_input(document.clone());
         let result = engine.eval_query("data.weft.policies".to_owned(), false);
@@ -144,12 +229,7 @@ impl PolicySet {
                 collect(policy, severity, &node[severity.rule()], &mut findings)?;
             }
         }
-        findings.sort_by(|a, b| {
-            (a.severity, &a.policy, &a.column, &a.message, &a.path)
-                .cmp(&(b.severity, &b.policy, &b.column, &b.message, &b.path))
-        });
-        findings.dedup();
-        Ok(findings)
+        Ok(sorted(findings))
     }
 
     /// Evaluates `inputs`, spread over the machine's cores, and answers in input order,
@@ -274,6 +354,107 @@ fn rule_path(name: &str) -> String {
     path
 }
 
+/// Findings by severity (deny first), policy, column, message; repeats dropped.
+fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        (a.severity, &a.policy, &a.column, &a.message, &a.path)
+            .cmp(&(b.severity, &b.policy, &b.column, &b.message, &b.path))
+    });
+    findings.dedup();
+    findings
+}
+
+/// One rule the compiled program runs: a policy's `deny` or `warn`.
+pub(crate) struct Rule {
+    /// Index of the policy in [`PolicySet::policies`].
+    pub policy: usize,
+    /// Which rule.
+    pub severity: Severity,
+    /// `data.weft.policies.<name>.<rule>`.
+    pub path: String,
+}
+
+/// The set compiled for regorus' virtual machine (RVM): the interpreter walks the
+/// syntax tree and re-resolves every reference for every input, which was three
+/// quarters of a full evaluation's CPU; the compiled program evaluated the built-in
+/// library about 2.6 times faster with identical findings (`bench/README.md`).
+pub(crate) struct Compiled {
+    program: std::sync::Arc<regorus::rvm::Program>,
+    /// The rules to run, in policy order.
+    pub entries: Vec<Rule>,
+    time_limit: Duration,
+}
+
+impl Compiled {
+    /// Compiles the prepared `template`'s built-in policies. An error (a construct the
+    /// compiler does not support) leaves the set on the interpreter.
+    ///
+    /// Only the built-in library is compiled, and only while it runs on its own helpers
+    /// (`user_lib` false): the machine treats an error inside a rule body as the body
+    /// not matching, where the interpreter reports it. The library is tested to give the
+    /// interpreter's findings; a user's policy may call a builtin on a value it does not
+    /// take, and that must be reported with its file, never pass silently.
+    pub(crate) fn new(
+        template: &Engine,
+        policies: &[PolicyInfo],
+        user_lib: bool,
+        time_limit: Duration,
+    ) -> Result<Compiled, String> {
+        if user_lib {
+            return Err("a user module replaces or extends weft.lib".to_owned());
+        }
+        let entries: Vec<Rule> = policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.builtin
+                    && p.files
+                        .iter()
+                        .all(|f| f.starts_with(crate::library::BUILTIN_PREFIX))
+            })
+            .flat_map(|(i, p)| {
+                p.severities.iter().map(move |s| Rule {
+                    policy: i,
+                    severity: *s,
+                    path: format!("{}.{}", rule_path(&p.name), s.rule()),
+                })
+            })
+            .collect();
+        let Some(first) = entries.first() else {
+            return Err("no built-in policy has a deny or warn rule".to_owned());
+        };
+        let mut engine = template.clone();
+        let policy = engine
+            .compile_with_entrypoint(&first.path.as_str().into())
+            .map_err(|e| format!("{e:#}"))?;
+        let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+        let program =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &paths)
+                .map_err(|e| format!("{e:#}"))?;
+        let compiled = Compiled {
+            program,
+            entries,
+            time_limit,
+        };
+        compiled.machine(template)?;
+        Ok(compiled)
+    }
+
+    /// A machine loaded with the program, the set's data and its time limit.
+    fn machine(&self, template: &Engine) -> Result<regorus::rvm::RegoVM, String> {
+        let mut vm = regorus::rvm::RegoVM::new();
+        vm.load_program(self.program.clone());
+        vm.set_data(template.get_data())
+            .map_err(|e| format!("{e:#}"))?;
+        vm.set_execution_timer_config(Some(timer(self.time_limit)));
+        // A builtin's error stops the machine (and the interpreter takes over and
+        // reports it) instead of making the expression undefined: a policy that cannot
+        // run must never pass silently.
+        vm.set_strict_builtin_errors(true);
+        Ok(vm)
+    }
+}
+
 /// Whether regorus stopped on its execution timer.
 fn is_timeout<E>(error: &E) -> bool
 where
@@ -378,5 +559,81 @@ fn describe(value: &Value) -> String {
     match value.to_json_str() {
         Ok(text) if text.len() <= 60 => format!("{kind} ({text})"),
         _ => kind.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PolicyOptions;
+
+    /// Inputs that make each built-in policy fire, and some that clear them.
+    fn inputs() -> Vec<PolicyInput> {
+        let base = serde_json::json!({
+            "now": "2026-12-01T00:00:00Z",
+            "dataset": {
+                "namespace": "shop", "name": "mart.customers", "tier": "gold", "classification": "public",
+                "owners": [], "created_at": "2025-01-01T00:00:00Z",
+                "columns": [
+                    {"name": "email", "type": "text", "tags": [{"key": "pii.email", "status": "proposed", "pii": true,
+                        "propagated": true, "path": [{"dataset": "shop/raw.customers", "column": "email", "tag": "pii.email"},
+                        {"dataset": "shop/mart.customers", "column": "email", "tag": "pii.email", "transformation": "DIRECT/IDENTITY"}]}]},
+                    {"name": "email_hash", "tags": [{"key": "pseudonymised.pii.email", "status": "confirmed", "pii": true, "pseudonymised": true}]},
+                    {"name": "id", "type": "int", "tags": []}
+                ],
+                "upstream": [{"namespace": "shop", "name": "raw.customers", "owners": []}]
+            },
+            "change": {"status": "modified",
+                "removed_columns": [{"column": "a", "consumers": [{"dataset": "shop/x", "column": "a", "tier": "gold", "owners": [{"name": "bob"}]}]}],
+                "renamed_columns": [{"column": "b", "new_name": "c", "consumers": [{"dataset": "shop/y", "column": "b", "owners": []}]}],
+                "type_changes": [{"column": "d", "old_type": "int", "new_type": "text", "consumers": []}]}
+        });
+        let mut out = Vec::new();
+        for (tier, class, retention, owners, change) in [
+            ("gold", "public", None, false, true),
+            ("gold", "internal", Some("P30D"), true, false),
+            ("silver", "public", Some("none"), true, false),
+            ("bronze", "confidential", None, false, false),
+        ] {
+            let mut v = base.clone();
+            v["dataset"]["tier"] = tier.into();
+            v["dataset"]["classification"] = class.into();
+            if let Some(r) = retention {
+                v["dataset"]["retention"] = r.into();
+                v["dataset"]["retention_days"] = 30.into();
+                v["dataset"]["description"] = "documented".into();
+            }
+            if owners {
+                v["dataset"]["owners"] = serde_json::json!([{"name": "alice", "type": "technical"}]);
+            }
+            if !change {
+                v.as_object_mut().map(|o| o.remove("change"));
+            }
+            out.push(serde_json::from_value(v).expect("a PolicyInput"));
+        }
+        out
+    }
+
+    #[test]
+    fn the_compiled_library_finds_what_the_interpreter_finds() {
+        let set = PolicySet::load(None, &PolicyOptions::default()).expect("the library loads");
+        assert!(set.inner.compiled.is_some(), "the built-in library compiles");
+        let mut fired = std::collections::BTreeSet::new();
+        for input in inputs() {
+            let compiled = set.evaluate(&input).expect("evaluates");
+            let interpreted = set
+                .interpret(crate::value::input_value(&input))
+                .expect("interprets");
+            assert_eq!(compiled, interpreted, "{}", input.dataset.name);
+            fired.extend(compiled.iter().map(|f| (f.policy.clone(), f.severity)));
+        }
+        // Every built-in policy's rules are exercised, so the comparison means something.
+        for policy in set.policies() {
+            assert!(
+                fired.iter().any(|(p, _)| *p == policy.name),
+                "{} never fired: {fired:?}",
+                policy.name
+            );
+        }
     }
 }

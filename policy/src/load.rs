@@ -133,6 +133,11 @@ pub(crate) struct Inner {
     /// Engines that finished an evaluation, reused by the next one (cloning the template
     /// per evaluation costs more than the evaluation of a small dataset).
     pub pool: Mutex<Vec<Engine>>,
+    /// The set compiled for regorus' virtual machine, when the compiler took it
+    /// (`eval.rs`); evaluations use it first.
+    pub compiled: Option<crate::eval::Compiled>,
+    /// Machines that finished an evaluation, reused like `pool`.
+    pub vms: Mutex<Vec<regorus::rvm::RegoVM>>,
     pub policies: Vec<PolicyInfo>,
     pub fingerprint: String,
     pub time_limit: Duration,
@@ -390,10 +395,22 @@ fn compile(
     let reads_neighbours = modules
         .iter()
         .any(|p| mentions_neighbours(&p.module.source));
+    let user_lib = modules
+        .iter()
+        .any(|p| !p.module.builtin && p.package.get(1).map(String::as_str) == Some("lib"));
+    let compiled = match crate::eval::Compiled::new(&engine, &policies, user_lib, time_limit) {
+        Ok(c) => Some(c),
+        Err(why) => {
+            tracing::info!(%why, "policies evaluated by the interpreter: the compiler refused them");
+            None
+        }
+    };
     Ok(PolicySet {
         inner: Arc::new(Inner {
             template: engine,
             pool: Mutex::new(Vec::new()),
+            compiled,
+            vms: Mutex::new(Vec::new()),
             policies,
             fingerprint,
             time_limit,
