@@ -604,7 +604,8 @@ mod tests {
                 v["dataset"]["description"] = "documented".into();
             }
             if owners {
-                v["dataset"]["owners"] = serde_json::json!([{"name": "alice", "type": "technical"}]);
+                v["dataset"]["owners"] =
+                    serde_json::json!([{"name": "alice", "type": "technical"}]);
             }
             if !change {
                 v.as_object_mut().map(|o| o.remove("change"));
@@ -617,7 +618,10 @@ mod tests {
     #[test]
     fn the_compiled_library_finds_what_the_interpreter_finds() {
         let set = PolicySet::load(None, &PolicyOptions::default()).expect("the library loads");
-        assert!(set.inner.compiled.is_some(), "the built-in library compiles");
+        assert!(
+            set.inner.compiled.is_some(),
+            "the built-in library compiles"
+        );
         let mut fired = std::collections::BTreeSet::new();
         for input in inputs() {
             let compiled = set.evaluate(&input).expect("evaluates");
