@@ -561,6 +561,56 @@ fn ds_link(g: &mut LineageGraph, a: DatasetId, b: DatasetId, seen: Micros) {
 }
 
 #[test]
+fn a_short_walk_on_a_large_graph_visits_each_node_once() {
+    let mut g = LineageGraph::default();
+    // Enough unrelated columns that a walk capped at 5 nodes keeps a hash set of visited
+    // nodes rather than a bit per node; then a diamond with a cycle back to its top.
+    for i in 0..400 {
+        link(
+            &mut g,
+            &col(1_000 + i, "x"),
+            &col(2_000 + i, "x"),
+            identity(),
+        );
+    }
+    let (a, b, c, d) = (col(1, "v"), col(2, "v"), col(3, "v"), col(4, "v"));
+    for (from, to) in [(&a, &b), (&a, &c), (&b, &d), (&c, &d), (&d, &a)] {
+        link(&mut g, from, to, identity());
+    }
+    let start = NodeRef::Column(a.clone());
+    let nodes = |max_nodes| {
+        let s = g
+            .traverse(
+                &start,
+                Direction::Downstream,
+                &TraversalOptions {
+                    depth: 10,
+                    max_nodes,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let mut n: Vec<NodeRef> = s.nodes.iter().map(|n| n.node.clone()).collect();
+        n.sort();
+        (n, s.truncated)
+    };
+    let small = nodes(5);
+    assert_eq!(
+        small,
+        (
+            vec![
+                NodeRef::Column(a),
+                NodeRef::Column(b),
+                NodeRef::Column(c),
+                NodeRef::Column(d)
+            ],
+            false
+        )
+    );
+    assert_eq!(small, nodes(100_000), "both kinds of visited set agree");
+}
+
+#[test]
 fn traversal_honours_depth_filters_and_caps() {
     let mut g = LineageGraph::default();
     let root = col(1, "id");
