@@ -81,6 +81,64 @@ pub(crate) fn ident_pos(i: &Ident) -> Position {
 }
 
 /// The lower-cased last part of a function name (`pg_catalog.MD5` → `md5`).
+/// What one argument of a conditional function does: decides which value is returned
+/// (INDIRECT/CONDITIONAL), is a value that may be returned (DIRECT/TRANSFORMATION), or
+/// both (`NULLIF`'s first argument).
+#[derive(Clone, Copy)]
+struct ArgRole {
+    decides: bool,
+    value: bool,
+}
+
+const DECIDES: ArgRole = ArgRole {
+    decides: true,
+    value: false,
+};
+const VALUE: ArgRole = ArgRole {
+    decides: false,
+    value: true,
+};
+
+/// The dialects' function forms of `CASE`, read as `CASE` is: each argument's role, or
+/// `None` when `name` with `n` arguments is not one of them.
+///
+/// - `IF`/`IFF`/`IIF(cond, a, b)` (BigQuery, MySQL, Spark; Snowflake; SQL Server);
+/// - `DECODE(expr, search, result, …[, default])` (Oracle, Snowflake, Redshift) with at
+///   least three arguments; two-argument `decode` is a character-set or base64 decoding
+///   (PostgreSQL, Spark) and stays an ordinary function;
+/// - `NVL2(expr, if_not_null, if_null)`;
+/// - `NULLIF(a, b)`: `a` is returned and compared, `b` only compared.
+fn conditional_roles(name: &str, n: usize) -> Option<Vec<ArgRole>> {
+    match name {
+        "if" | "iff" | "iif" if n >= 2 => Some(
+            std::iter::once(DECIDES)
+                .chain(std::iter::repeat_n(VALUE, n - 1))
+                .collect(),
+        ),
+        "nvl2" if n == 3 => Some(vec![DECIDES, VALUE, VALUE]),
+        "nullif" if n == 2 => Some(vec![
+            ArgRole {
+                decides: true,
+                value: true,
+            },
+            DECIDES,
+        ]),
+        "decode" if n >= 3 => Some(
+            (0..n)
+                .map(|i| {
+                    // expr, then (search, result) pairs, then an optional default.
+                    if i == 0 || (i % 2 == 1 && i + 1 < n) {
+                        DECIDES
+                    } else {
+                        VALUE
+                    }
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 fn function_name(f: &Function) -> String {
     match f.name.0.last() {
         Some(ObjectNamePart::Identifier(i)) => i.value.to_lowercase(),
@@ -428,11 +486,16 @@ impl Analyzer<'_> {
             FunctionArguments::List(list) => list.args.iter().filter_map(arg_expr).collect(),
             _ => Vec::new(),
         };
-        if matches!(name.as_str(), "if" | "iif") && args.len() >= 2 {
+        if let Some(roles) = conditional_roles(&name, args.len()) {
             let t = ctx.direct(Subtype::Transformation);
-            self.expr(args[0], scope, ctx.indirect(Subtype::Conditional), sink)?;
-            for a in &args[1..] {
-                self.expr(a, scope, t, sink)?;
+            let cond = ctx.indirect(Subtype::Conditional);
+            for (a, role) in args.iter().zip(roles) {
+                if role.decides {
+                    self.expr(a, scope, cond, sink)?;
+                }
+                if role.value {
+                    self.expr(a, scope, t, sink)?;
+                }
             }
             return Ok(());
         }

@@ -147,6 +147,81 @@ fn a_column_used_two_ways_gets_both_edges() {
 }
 
 #[test]
+fn dialect_conditionals_read_as_case() {
+    let iff = [
+        "x <- DIRECT/TRANSFORMATION t.b",
+        "x <- DIRECT/TRANSFORMATION t.c",
+        "x <- INDIRECT/CONDITIONAL t.a",
+    ];
+    // Snowflake folds unquoted names to upper case.
+    let upper: Vec<String> = iff.iter().map(|l| l.to_uppercase()).collect();
+    let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "SELECT IFF(a > 0, b, c) AS x FROM t",
+        &upper,
+    );
+    check_in(
+        Dialect::MsSql,
+        None,
+        "SELECT IIF(a > 0, b, c) AS x FROM t",
+        &iff,
+    );
+    check_in(
+        Dialect::BigQuery,
+        None,
+        "SELECT IF(a > 0, b, c) AS x FROM t",
+        &iff,
+    );
+    // Inside an aggregate the condition is still only a condition.
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "SELECT SUM(IFF(\"a\" > 0, \"b\", 0)) AS \"x\" FROM \"t\"",
+        &[
+            "x <- DIRECT/AGGREGATION (sum) t.b",
+            "x <- INDIRECT/CONDITIONAL (sum) t.a",
+        ],
+    );
+    check_in(
+        Dialect::Generic,
+        None,
+        "SELECT DECODE(k, 1, a, 2, b, c) AS x, DECODE(k, 1, a, j, b) AS y FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.a",
+            "x <- DIRECT/TRANSFORMATION t.b",
+            "x <- DIRECT/TRANSFORMATION t.c",
+            "x <- INDIRECT/CONDITIONAL t.k",
+            "y <- DIRECT/TRANSFORMATION t.a",
+            "y <- DIRECT/TRANSFORMATION t.b",
+            "y <- INDIRECT/CONDITIONAL t.j",
+            "y <- INDIRECT/CONDITIONAL t.k",
+        ],
+    );
+    check_in(
+        Dialect::Generic,
+        None,
+        "SELECT NVL2(a, b, c) AS x, NULLIF(d, e) AS y FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.b",
+            "x <- DIRECT/TRANSFORMATION t.c",
+            "x <- INDIRECT/CONDITIONAL t.a",
+            "y <- DIRECT/TRANSFORMATION t.d",
+            "y <- INDIRECT/CONDITIONAL t.d",
+            "y <- INDIRECT/CONDITIONAL t.e",
+        ],
+    );
+    // Two-argument decode is decoding bytes, an ordinary function.
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT decode(a, 'base64') AS x FROM t",
+        &["x <- DIRECT/TRANSFORMATION (decode) t.a"],
+    );
+}
+
+#[test]
 fn if_function_condition() {
     check(
         "SELECT IF(a = 1, b, 0) AS x FROM t",
