@@ -13,6 +13,7 @@ use sqlparser::ast::{
     FunctionArguments, Ident, InTarget, ObjectNamePart, Query, WindowSpec, WindowType,
 };
 
+use crate::dialect::Dialect;
 use crate::output::{Position, Severity};
 use crate::scope::{Column, Edge, Hit, Name, Scope, with_fields};
 use crate::statement::{Analyzer, TooDeep};
@@ -136,6 +137,130 @@ fn conditional_roles(name: &str, n: usize) -> Option<Vec<ArgRole>> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// Where a date or time function takes its unit (`day`, `MONTH`, `week(monday)`) as a
+/// bare keyword, which must not be read as a column: first for `DATEADD(day, 1, d)`,
+/// `DATEDIFF(month, a, b)`, `TIMESTAMPADD(MINUTE, 5, t)`, `DATEPART`, `DATENAME`,
+/// `DATETRUNC` and Snowflake's `DATE_TRUNC(week, d)` / `DATE_PART(year, d)`; last for
+/// BigQuery's `DATE_TRUNC(d, MONTH)`, `*_TRUNC`, `*_DIFF(a, b, DAY)` and `LAST_DAY(d,
+/// MONTH)`. MySQL's two-argument `DATEDIFF(a, b)` takes no unit.
+fn date_part_position(name: &str, n: usize, dialect: Dialect) -> Option<usize> {
+    match name {
+        "dateadd" | "datediff" | "datediff_big" | "timestampadd" | "timestampdiff" if n >= 3 => {
+            Some(0)
+        }
+        "datepart" | "datename" | "datetrunc" | "date_part" if n == 2 => Some(0),
+        "date_trunc" if n == 2 => Some(if dialect == Dialect::BigQuery { 1 } else { 0 }),
+        "datetime_trunc" | "timestamp_trunc" | "time_trunc" | "date_diff" | "datetime_diff"
+        | "timestamp_diff" | "time_diff" | "last_day"
+            if n >= 2 =>
+        {
+            Some(n - 1)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `e` is a date or time unit written as a keyword: an unquoted name from the
+/// dialects' unit lists (with their abbreviations), or BigQuery's `WEEK(<weekday>)`.
+fn is_date_part(e: &Expr) -> bool {
+    const UNITS: &[&str] = &[
+        "year",
+        "years",
+        "yy",
+        "yyyy",
+        "y",
+        "yr",
+        "yrs",
+        "quarter",
+        "quarters",
+        "qq",
+        "q",
+        "qtr",
+        "qtrs",
+        "month",
+        "months",
+        "mm",
+        "m",
+        "mon",
+        "mons",
+        "week",
+        "weeks",
+        "wk",
+        "ww",
+        "w",
+        "isoweek",
+        "weekiso",
+        "isoyear",
+        "yearofweek",
+        "yearofweekiso",
+        "day",
+        "days",
+        "dd",
+        "d",
+        "dayofmonth",
+        "dayofweek",
+        "dayofweekiso",
+        "weekday",
+        "dw",
+        "dow",
+        "dayofyear",
+        "dy",
+        "doy",
+        "hour",
+        "hours",
+        "hh",
+        "h",
+        "hr",
+        "hrs",
+        "minute",
+        "minutes",
+        "mi",
+        "n",
+        "min",
+        "mins",
+        "second",
+        "seconds",
+        "ss",
+        "s",
+        "sec",
+        "secs",
+        "millisecond",
+        "milliseconds",
+        "ms",
+        "msec",
+        "microsecond",
+        "microseconds",
+        "mcs",
+        "us",
+        "usec",
+        "nanosecond",
+        "nanoseconds",
+        "ns",
+        "nsec",
+        "epoch",
+        "date",
+        "time",
+        "datetime",
+    ];
+    match e {
+        Expr::Identifier(i) => {
+            i.quote_style.is_none() && UNITS.contains(&i.value.to_ascii_lowercase().as_str())
+        }
+        Expr::Function(f) => {
+            matches!(function_name(f).as_str(), "week" | "isoweek")
+                && match &f.args {
+                    FunctionArguments::List(list) => list
+                        .args
+                        .iter()
+                        .filter_map(arg_expr)
+                        .all(|a| matches!(a, Expr::Identifier(i) if i.quote_style.is_none())),
+                    _ => false,
+                }
+        }
+        _ => false,
     }
 }
 
@@ -482,10 +607,15 @@ impl Analyzer<'_> {
         sink: &mut Sink,
     ) -> Result<(), TooDeep> {
         let name = function_name(f);
-        let args: Vec<&Expr> = match &f.args {
+        let mut args: Vec<&Expr> = match &f.args {
             FunctionArguments::List(list) => list.args.iter().filter_map(arg_expr).collect(),
             _ => Vec::new(),
         };
+        if let Some(at) = date_part_position(&name, args.len(), self.dialect)
+            && args.get(at).is_some_and(|a| is_date_part(a))
+        {
+            args.remove(at);
+        }
         if let Some(roles) = conditional_roles(&name, args.len()) {
             let t = ctx.direct(Subtype::Transformation);
             let cond = ctx.indirect(Subtype::Conditional);

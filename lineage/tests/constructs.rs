@@ -222,6 +222,70 @@ fn dialect_conditionals_read_as_case() {
 }
 
 #[test]
+fn date_and_time_units_are_keywords_not_columns() {
+    // `t` has columns named like units: still never a source.
+    let schema = r#"{"t": ["day", "month", "d", "a", "b"]}"#;
+    let sf = |sql: &str, want: &[&str]| check_in(Dialect::Snowflake, Some(schema), sql, want);
+    sf(
+        "SELECT DATEADD(day, 1, d) AS x, DATEDIFF(month, a, b) AS y, DATE_TRUNC(week, a) AS z, \
+         DATE_PART(year, b) AS w FROM t",
+        &[
+            "X <- DIRECT/TRANSFORMATION (dateadd) t.d",
+            "Y <- DIRECT/TRANSFORMATION (datediff) t.a",
+            "Y <- DIRECT/TRANSFORMATION (datediff) t.b",
+            "Z <- DIRECT/TRANSFORMATION (date_trunc) t.a",
+            "W <- DIRECT/TRANSFORMATION (date_part) t.b",
+        ],
+    );
+    check_in(
+        Dialect::MsSql,
+        Some(schema),
+        "SELECT DATEPART(month, a) AS x FROM t WHERE DATEDIFF(day, a, b) > 3",
+        &[
+            "x <- DIRECT/TRANSFORMATION (datepart) t.a",
+            "dataset (result) <- INDIRECT/FILTER (datediff) t.a",
+            "dataset (result) <- INDIRECT/FILTER (datediff) t.b",
+        ],
+    );
+    check_in(
+        Dialect::MySql,
+        Some(schema),
+        "SELECT TIMESTAMPADD(MINUTE, 5, a) AS x, TIMESTAMPDIFF(day, a, b) AS y, DATEDIFF(a, b) AS z FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION (timestampadd) t.a",
+            "y <- DIRECT/TRANSFORMATION (timestampdiff) t.a",
+            "y <- DIRECT/TRANSFORMATION (timestampdiff) t.b",
+            "z <- DIRECT/TRANSFORMATION (datediff) t.a",
+            "z <- DIRECT/TRANSFORMATION (datediff) t.b",
+        ],
+    );
+    check_in(
+        Dialect::BigQuery,
+        Some(schema),
+        "SELECT DATE_TRUNC(a, MONTH) AS x, DATE_DIFF(a, b, DAY) AS y, \
+         DATE_TRUNC(b, WEEK(MONDAY)) AS z, LAST_DAY(a, month) AS w, EXTRACT(YEAR FROM a) AS v FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION (date_trunc) t.a",
+            "y <- DIRECT/TRANSFORMATION (date_diff) t.a",
+            "y <- DIRECT/TRANSFORMATION (date_diff) t.b",
+            "z <- DIRECT/TRANSFORMATION (date_trunc) t.b",
+            "w <- DIRECT/TRANSFORMATION (last_day) t.a",
+            "v <- DIRECT/TRANSFORMATION t.a",
+        ],
+    );
+    // A unit in quotes is a string; a column named like a unit elsewhere is a column.
+    check_in(
+        Dialect::Postgres,
+        Some(schema),
+        "SELECT date_trunc('week', a) AS x, day AS y FROM t",
+        &[
+            "x <- DIRECT/TRANSFORMATION (date_trunc) t.a",
+            "y <- DIRECT/IDENTITY t.day",
+        ],
+    );
+}
+
+#[test]
 fn if_function_condition() {
     check(
         "SELECT IF(a = 1, b, 0) AS x FROM t",
