@@ -264,6 +264,18 @@ fn is_date_part(e: &Expr) -> bool {
     }
 }
 
+/// Ordered-set and hypothetical-set aggregates: the `WITHIN GROUP` ordering is the
+/// value they aggregate.
+const ORDERED_SET: &[&str] = &[
+    "percentile_cont",
+    "percentile_disc",
+    "mode",
+    "rank",
+    "dense_rank",
+    "percent_rank",
+    "cume_dist",
+];
+
 fn function_name(f: &Function) -> String {
     match f.name.0.last() {
         Some(ObjectNamePart::Identifier(i)) => i.value.to_lowercase(),
@@ -638,16 +650,27 @@ impl Analyzer<'_> {
         if ctx.subtype.kind() == TransformationType::Direct {
             inner.masking |= self.opts.functions.is_masking(&name);
         }
+        // `WITHIN GROUP (ORDER BY v)`: for an ordered-set aggregate the ordered value is
+        // what is aggregated (`percentile_cont(0.5) WITHIN GROUP (ORDER BY v)` is a
+        // median of v); for any other aggregate (`LISTAGG`, `ARRAY_AGG`) it orders the
+        // result, a sort of that output alone, like an `ORDER BY` inside the call.
+        let within = if ORDERED_SET.contains(&name.as_str()) {
+            ctx.direct(Subtype::Aggregation)
+        } else {
+            inner.indirect(Subtype::Sort)
+        };
         self.functions.push(Rc::from(name));
-        let r = self.function_args(f, &args, scope, inner, sink);
+        let r = self
+            .function_args(f, &args, scope, inner, sink)
+            .and_then(|()| {
+                f.within_group
+                    .iter()
+                    .try_for_each(|o| self.expr(&o.expr, scope, within, sink))
+            });
         self.functions.pop();
         r?;
         if let Some(filter) = &f.filter {
             self.expr(filter, scope, ctx.indirect(Subtype::Conditional), sink)?;
-        }
-        let sort = ctx.indirect(Subtype::Sort);
-        for o in &f.within_group {
-            self.expr(&o.expr, scope, sort, sink)?;
         }
         match &f.over {
             Some(WindowType::WindowSpec(spec)) => self.window(spec, scope, ctx, sink),

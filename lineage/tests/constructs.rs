@@ -885,3 +885,51 @@ fn join_using_merges_every_side_with_and_without_a_schema() {
             .any(|d| d.message.contains("ambiguous"))
     );
 }
+
+#[test]
+fn an_ordering_inside_an_aggregate_sorts_that_output_only() {
+    // Not the statement's sort: no dataset-level edge, a SORT of the one output.
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT k, string_agg(x, ',' ORDER BY y) AS s, array_agg(x ORDER BY z DESC) AS a \
+         FROM t GROUP BY k",
+        &[
+            "dataset (result) <- INDIRECT/GROUP_BY t.k",
+            "k <- DIRECT/IDENTITY t.k",
+            "s <- DIRECT/AGGREGATION (string_agg) t.x",
+            "s <- INDIRECT/SORT (string_agg) t.y",
+            "a <- DIRECT/AGGREGATION (array_agg) t.x",
+            "a <- INDIRECT/SORT (array_agg) t.z",
+        ],
+    );
+    check_in(
+        Dialect::BigQuery,
+        None,
+        "SELECT STRING_AGG(x, ',' ORDER BY y LIMIT 3) AS s FROM t",
+        &[
+            "s <- DIRECT/AGGREGATION (string_agg) t.x",
+            "s <- INDIRECT/SORT (string_agg) t.y",
+        ],
+    );
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "SELECT LISTAGG(\"x\", ',') WITHIN GROUP (ORDER BY \"y\") AS \"s\" FROM \"t\"",
+        &[
+            "s <- DIRECT/AGGREGATION (listagg) t.x",
+            "s <- INDIRECT/SORT (listagg) t.y",
+        ],
+    );
+    // An ordered-set aggregate aggregates what it orders: a median of y.
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y) AS m, \
+         mode() WITHIN GROUP (ORDER BY z) AS o FROM t",
+        &[
+            "m <- DIRECT/AGGREGATION (percentile_cont) t.y",
+            "o <- DIRECT/AGGREGATION (mode) t.z",
+        ],
+    );
+}
