@@ -166,83 +166,16 @@ fn date_part_position(name: &str, n: usize, dialect: Dialect) -> Option<usize> {
 /// Whether `e` is a date or time unit written as a keyword: an unquoted name from the
 /// dialects' unit lists (with their abbreviations), or BigQuery's `WEEK(<weekday>)`.
 fn is_date_part(e: &Expr) -> bool {
+    #[rustfmt::skip]
     const UNITS: &[&str] = &[
-        "year",
-        "years",
-        "yy",
-        "yyyy",
-        "y",
-        "yr",
-        "yrs",
-        "quarter",
-        "quarters",
-        "qq",
-        "q",
-        "qtr",
-        "qtrs",
-        "month",
-        "months",
-        "mm",
-        "m",
-        "mon",
-        "mons",
-        "week",
-        "weeks",
-        "wk",
-        "ww",
-        "w",
-        "isoweek",
-        "weekiso",
-        "isoyear",
-        "yearofweek",
-        "yearofweekiso",
-        "day",
-        "days",
-        "dd",
-        "d",
-        "dayofmonth",
-        "dayofweek",
-        "dayofweekiso",
-        "weekday",
-        "dw",
-        "dow",
-        "dayofyear",
-        "dy",
-        "doy",
-        "hour",
-        "hours",
-        "hh",
-        "h",
-        "hr",
-        "hrs",
-        "minute",
-        "minutes",
-        "mi",
-        "n",
-        "min",
-        "mins",
-        "second",
-        "seconds",
-        "ss",
-        "s",
-        "sec",
-        "secs",
-        "millisecond",
-        "milliseconds",
-        "ms",
-        "msec",
-        "microsecond",
-        "microseconds",
-        "mcs",
-        "us",
-        "usec",
-        "nanosecond",
-        "nanoseconds",
-        "ns",
-        "nsec",
-        "epoch",
-        "date",
-        "time",
+        "year", "years", "yy", "yyyy", "y", "yr", "yrs", "quarter", "quarters", "qq", "q",
+        "qtr", "qtrs", "month", "months", "mm", "m", "mon", "mons", "week", "weeks", "wk",
+        "ww", "w", "isoweek", "weekiso", "isoyear", "yearofweek", "yearofweekiso", "day",
+        "days", "dd", "d", "dayofmonth", "dayofweek", "dayofweekiso", "weekday", "dw",
+        "dow", "dayofyear", "dy", "doy", "hour", "hours", "hh", "h", "hr", "hrs", "minute",
+        "minutes", "mi", "n", "min", "mins", "second", "seconds", "ss", "s", "sec", "secs",
+        "millisecond", "milliseconds", "ms", "msec", "microsecond", "microseconds", "mcs",
+        "us", "usec", "nanosecond", "nanoseconds", "ns", "nsec", "epoch", "date", "time",
         "datetime",
     ];
     match e {
@@ -339,21 +272,28 @@ impl Analyzer<'_> {
                 } else if let Expr::CompoundIdentifier(parts) = root.as_ref() {
                     ids.extend(parts.iter().cloned());
                 }
-                let dots: Option<Vec<Ident>> = access_chain
+                // The leading `.name` parts belong to the column's name (`e.tags` in
+                // `e.tags[0]`, `e.v` in `e.v:a.b`); what follows a subscript is a path
+                // inside the value, never a column.
+                let dots = access_chain
                     .iter()
-                    .map(|a| match a {
+                    .take_while(|a| matches!(a, AccessExpr::Dot(Expr::Identifier(_))))
+                    .count();
+                if !ids.is_empty() {
+                    ids.extend(access_chain[..dots].iter().filter_map(|a| match a {
                         AccessExpr::Dot(Expr::Identifier(i)) => Some(i.clone()),
                         _ => None,
-                    })
-                    .collect();
-                match dots {
-                    Some(d) if !ids.is_empty() => {
-                        ids.extend(d);
-                        self.column_ref(&ids, scope, ctx, sink)
-                    }
+                    }));
+                }
+                match dots == access_chain.len() {
+                    true if !ids.is_empty() => self.column_ref(&ids, scope, ctx, sink),
                     _ => {
-                        self.expr(root, scope, t, sink)?;
-                        for a in access_chain {
+                        if ids.is_empty() {
+                            self.expr(root, scope, t, sink)?;
+                        } else {
+                            self.column_ref(&ids, scope, t, sink)?;
+                        }
+                        for a in &access_chain[dots..] {
                             if let AccessExpr::Subscript(sqlparser::ast::Subscript::Index {
                                 index,
                             }) = a

@@ -933,3 +933,49 @@ fn an_ordering_inside_an_aggregate_sorts_that_output_only() {
         ],
     );
 }
+
+#[test]
+fn a_subscript_or_path_reads_the_column_it_starts_from() {
+    // Qualified by an alias, without a schema: the source is the array, map or document
+    // column, never the alias.
+    check_in(
+        Dialect::BigQuery,
+        None,
+        "SELECT e.tags[SAFE_OFFSET(0)] AS x, e.arr[OFFSET(1)] AS y, tags[SAFE_ORDINAL(2)] AS z \
+         FROM t AS e",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.tags",
+            "y <- DIRECT/TRANSFORMATION t.arr",
+            "z <- DIRECT/TRANSFORMATION t.tags",
+        ],
+    );
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT e.arr[1] AS x, e.payload->'a'->>'b' AS y FROM t e JOIN u ON u.id = e.id",
+        &[
+            "dataset (result) <- INDIRECT/JOIN t.id",
+            "dataset (result) <- INDIRECT/JOIN u.id",
+            "x <- DIRECT/TRANSFORMATION t.arr",
+            "y <- DIRECT/TRANSFORMATION t.payload",
+        ],
+    );
+    check_in(
+        Dialect::Spark,
+        None,
+        "SELECT e.m['k'] AS x, e.arr[0] AS y FROM t e",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.m",
+            "y <- DIRECT/TRANSFORMATION t.arr",
+        ],
+    );
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "SELECT \"e\".\"v\":a.b::string AS \"x\", \"v\"['d'] AS \"z\" FROM \"t\" \"e\"",
+        &[
+            "x <- DIRECT/TRANSFORMATION t.v",
+            "z <- DIRECT/TRANSFORMATION t.v",
+        ],
+    );
+}
