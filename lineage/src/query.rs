@@ -446,7 +446,21 @@ impl<'a> Analyzer<'a> {
         self.table_factor(&twj.relation, scope, dataset)?;
         for join in &twj.joins {
             let before = scope.rels.len();
-            self.table_factor(&join.relation, scope, dataset)?;
+            match (&join.join_operator, &join.relation) {
+                // SQL Server's APPLY is a lateral join: the applied subquery sees the
+                // relations before it (`c.CustomerID` inside is the outer `c`).
+                (
+                    JoinOperator::CrossApply | JoinOperator::OuterApply,
+                    TableFactor::Derived {
+                        subquery, alias, ..
+                    },
+                ) => {
+                    let mut d = self.query(subquery, Some(&*scope), false)?;
+                    dataset.append(&mut d.dataset);
+                    self.push_relation(Self::derived_relation(d), alias.as_ref(), scope);
+                }
+                _ => self.table_factor(&join.relation, scope, dataset)?,
+            }
             let (constraint, extra) = match &join.join_operator {
                 JoinOperator::Join(c)
                 | JoinOperator::Inner(c)
@@ -659,7 +673,7 @@ impl<'a> Analyzer<'a> {
                 let mut per_expr = Vec::new();
                 for e in array_exprs {
                     let mut sink = Sink::default();
-                    self.expr(e, scope, Ctx::new(Subtype::Identity), &mut sink)?;
+                    self.expr(e, scope, Ctx::new(Subtype::Transformation), &mut sink)?;
                     dataset.extend(sink.dataset);
                     per_expr.push(sink.edges);
                 }
@@ -768,11 +782,9 @@ impl<'a> Analyzer<'a> {
     ) -> Result<Relation, TooDeep> {
         let fname = name.last().map(|n| n.to_lowercase()).unwrap_or_default();
         let mut sink = Sink::default();
-        let ctx = Ctx::new(Subtype::Identity);
-        let elementwise = matches!(
-            fname.as_str(),
-            "flatten" | "unnest" | "explode" | "explode_outer" | "posexplode" | "inline"
-        );
+        // What a table function produces is computed from its arguments (the elements
+        // of an array, the fields of a document, the parts of a split string).
+        let ctx = Ctx::new(Subtype::Transformation);
         let relevant: &[&Expr] = if fname == "flatten" {
             &args[..args.len().min(1)]
         } else {
@@ -782,6 +794,10 @@ impl<'a> Analyzer<'a> {
             self.expr(a, scope, ctx, &mut sink)?;
         }
         dataset.extend(sink.dataset);
+        let elementwise = matches!(
+            fname.as_str(),
+            "unnest" | "explode" | "explode_outer" | "posexplode" | "posexplode_outer" | "inline"
+        );
         let columns: Vec<Column> = if fname == "flatten" {
             ["value", "key", "path", "index", "this", "seq"]
                 .iter()
@@ -794,14 +810,20 @@ impl<'a> Analyzer<'a> {
                     },
                 })
                 .collect()
-        } else if elementwise {
+        } else {
+            // `UNNEST`/`explode`: the element (and its fields). Any other table function
+            // (`STRING_SPLIT(c.tags, ',')`, `jsonb_array_elements(c.items)`,
+            // `json_each(…)`): whatever column is read from its rows comes from the
+            // columns its arguments read.
             return Ok(Relation {
                 alias: None,
                 written: Vec::new(),
-                kind: RelKind::Element(sink.edges),
+                kind: if elementwise {
+                    RelKind::Element(sink.edges)
+                } else {
+                    RelKind::Computed(sink.edges)
+                },
             });
-        } else {
-            Vec::new()
         };
         Ok(Self::derived_relation(Derived {
             columns,

@@ -63,6 +63,9 @@ pub(crate) enum RelKind {
     /// The element of an unnested array: the relation's name denotes the element and
     /// any other name a field of it.
     Element(Vec<Edge>),
+    /// The rows of a table function (`STRING_SPLIT`, `jsonb_array_elements`,
+    /// `json_each`): every column it has comes from what its arguments read.
+    Computed(Vec<Edge>),
 }
 
 /// A relation visible in a scope.
@@ -200,6 +203,7 @@ impl Relation {
                     },
                 }
             }
+            RelKind::Computed(edges) => Hit::Possible(Cow::Borrowed(edges)),
             RelKind::Element(edges) => {
                 if self.alias.as_deref().is_some_and(|a| d.same(a, name)) {
                     Hit::Found(Cow::Borrowed(edges))
@@ -230,6 +234,13 @@ impl Relation {
                 columns: None,
             } => (Vec::new(), vec![vec![name.clone()]]),
             RelKind::Derived(d) => (d.columns.clone(), d.stars.clone()),
+            RelKind::Computed(edges) => (
+                vec![Column {
+                    name: Rc::from("value"),
+                    edges: edges.clone(),
+                }],
+                Vec::new(),
+            ),
             RelKind::Element(edges) => (
                 vec![Column {
                     name: self.alias.clone().unwrap_or_else(|| Rc::from("value")),

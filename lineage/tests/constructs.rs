@@ -519,7 +519,7 @@ fn lateral_unnest_flatten() {
         None,
         "SELECT e.id, p.code FROM ev e, UNNEST(e.items) AS p",
         &[
-            "code <- DIRECT/IDENTITY ev.items.code",
+            "code <- DIRECT/TRANSFORMATION ev.items.code",
             "id <- DIRECT/IDENTITY ev.id",
         ],
     );
@@ -527,7 +527,7 @@ fn lateral_unnest_flatten() {
         Dialect::Snowflake,
         None,
         "SELECT f.value AS v FROM ev e, LATERAL FLATTEN(input => e.tags) f",
-        &["V <- DIRECT/IDENTITY EV.TAGS"],
+        &["V <- DIRECT/TRANSFORMATION EV.TAGS"],
     );
     check_in(
         Dialect::Postgres,
@@ -976,6 +976,65 @@ fn a_subscript_or_path_reads_the_column_it_starts_from() {
         &[
             "x <- DIRECT/TRANSFORMATION t.v",
             "z <- DIRECT/TRANSFORMATION t.v",
+        ],
+    );
+}
+
+#[test]
+fn lateral_scopes_see_the_outer_relations_and_table_functions_read_their_arguments() {
+    // APPLY is lateral: the outer alias inside is the outer table.
+    check_in(
+        Dialect::MsSql,
+        None,
+        "SELECT c.CustomerID, o.Total FROM Sales.Customers c CROSS APPLY \
+         (SELECT TOP 1 x.Total FROM Sales.Orders x WHERE x.CustomerID = c.CustomerID) o",
+        &[
+            "CustomerID <- DIRECT/IDENTITY Sales.Customers.CustomerID",
+            "Total <- DIRECT/IDENTITY Sales.Orders.Total",
+            "dataset (result) <- INDIRECT/FILTER Sales.Customers.CustomerID",
+            "dataset (result) <- INDIRECT/FILTER Sales.Orders.CustomerID",
+        ],
+    );
+    check_in(
+        Dialect::MsSql,
+        None,
+        "SELECT c.id, s.value AS tag FROM c OUTER APPLY STRING_SPLIT(c.tags, ',') s",
+        &[
+            "id <- DIRECT/IDENTITY c.id",
+            "tag <- DIRECT/TRANSFORMATION c.tags",
+        ],
+    );
+    check_in(
+        Dialect::Postgres,
+        None,
+        "SELECT c.id, j.value AS v, k.key AS kk FROM c CROSS JOIN LATERAL jsonb_array_elements(c.items) j \
+         CROSS JOIN LATERAL json_each(c.doc) k",
+        &[
+            "id <- DIRECT/IDENTITY c.id",
+            "kk <- DIRECT/TRANSFORMATION c.doc",
+            "v <- DIRECT/TRANSFORMATION c.items",
+        ],
+    );
+    for join in ["CROSS JOIN", "LEFT JOIN"] {
+        check_in(
+            Dialect::BigQuery,
+            None,
+            &format!(
+                "SELECT c.id, tag, pos FROM c {join} UNNEST(c.tags) AS tag WITH OFFSET AS pos"
+            ),
+            &[
+                "id <- DIRECT/IDENTITY c.id",
+                "tag <- DIRECT/TRANSFORMATION c.tags",
+            ],
+        );
+    }
+    check_in(
+        Dialect::Spark,
+        None,
+        "SELECT c.id, t AS tag FROM c LATERAL VIEW explode(c.tags) tt AS t",
+        &[
+            "id <- DIRECT/IDENTITY c.id",
+            "tag <- DIRECT/TRANSFORMATION (explode) c.tags",
         ],
     );
 }
