@@ -126,14 +126,10 @@ impl PolicySet {
         let Some(mut findings) = self.evaluate_compiled(compiled, &document) else {
             return self.interpret(document);
         };
-        if compiled.entries.len() < self.rule_count() {
+        if !compiled.covers_all {
             findings.extend(self.interpret_uncompiled(compiled, document)?);
         }
         Ok(sorted(findings))
-    }
-
-    fn rule_count(&self) -> usize {
-        self.policies().iter().map(|p| p.severities.len()).sum()
     }
 
     /// The rules the program does not hold (user policies), one `eval_rule` each.
@@ -146,7 +142,7 @@ impl PolicySet {
         engine.set_input(document.clone());
         let mut findings = Vec::new();
         for (i, policy) in self.policies().iter().enumerate() {
-            if compiled.entries.iter().any(|e| e.policy == i) {
+            if compiled.holds.get(i).copied().unwrap_or(false) {
                 continue;
             }
             for severity in &policy.severities {
@@ -382,6 +378,10 @@ pub(crate) struct Compiled {
     program: std::sync::Arc<regorus::rvm::Program>,
     /// The rules to run, in policy order.
     pub entries: Vec<Rule>,
+    /// Per policy (by index in [`PolicySet::policies`]): whether the program runs it.
+    holds: Vec<bool>,
+    /// Whether the program runs every policy (no interpreter pass needed).
+    covers_all: bool,
     time_limit: Duration,
 }
 
@@ -431,9 +431,21 @@ impl Compiled {
         let program =
             regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &paths)
                 .map_err(|e| format!("{e:#}"))?;
+        let mut holds = vec![false; policies.len()];
+        for e in &entries {
+            if let Some(h) = holds.get_mut(e.policy) {
+                *h = true;
+            }
+        }
+        let covers_all = policies
+            .iter()
+            .zip(&holds)
+            .all(|(p, held)| *held || p.severities.is_empty());
         let compiled = Compiled {
             program,
             entries,
+            holds,
+            covers_all,
             time_limit,
         };
         compiled.machine(template)?;
