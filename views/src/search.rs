@@ -69,6 +69,17 @@ pub async fn reindex(
     index: &mut SearchIndex,
     column_tags: &ColumnTags,
 ) -> Result<ReindexSummary, ReindexError> {
+    rebuild(store, index, column_tags).await.map(|(s, _)| s)
+}
+
+/// [`reindex`], also returning the PageRank the documents were ranked with: a view that
+/// goes on following the log keeps it, so documents it indexes next agree with the
+/// rebuilt ones until the next scheduled recomputation.
+async fn rebuild(
+    store: &Store,
+    index: &mut SearchIndex,
+    column_tags: &ColumnTags,
+) -> Result<(ReindexSummary, Ranks), ReindexError> {
     let seq = store.last_seq().await?;
     index.clear()?;
     index.begin_bulk(2, 256_000_000)?;
@@ -99,7 +110,7 @@ pub async fn reindex(
         }
     }
     index.end_bulk()?;
-    Ok(summary)
+    Ok((summary, ranks))
 }
 
 /// Why a full rebuild, or following the log, failed.
@@ -235,8 +246,9 @@ impl DerivedView for SearchView {
                     );
                 }
                 let started = std::time::Instant::now();
-                match reindex(store, &mut index, self.follow.live.tags()).await {
-                    Ok(s) => {
+                match rebuild(store, &mut index, self.follow.live.tags()).await {
+                    Ok((s, ranks)) => {
+                        self.follow.ranks = ranks;
                         if let Err(e) = write_marks(&self.dir, s.seq, &self.weights) {
                             tracing::warn!(error = %e, "search cursor not written");
                         }
