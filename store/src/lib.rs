@@ -151,6 +151,10 @@ impl Backend {
 /// (`journal_size_limit`, bytes).
 pub const JOURNAL_SIZE_LIMIT: u64 = 32 * 1024 * 1024;
 
+/// How much of an SQLite database each connection maps into memory (SQLite caps it at
+/// its compile-time maximum, 2 GB by default); see `Store::open`.
+const MMAP_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
 /// A SQLite WAL checkpoint mode (see [`Store::checkpoint_wal`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checkpoint {
@@ -233,10 +237,14 @@ impl Store {
                 } else {
                     8_000
                 };
+                // Reads map the database file instead of copying each page through a
+                // `pread`: a full policy evaluation's random lookups over a 2 GB catalog
+                // spent a quarter of its CPU in that system call. Mapped pages are the OS
+                // page cache itself, so this adds no private memory.
                 let setup = format!(
                     "PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA cache_size=-{cache_kib}; \
                      PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={checkpoint}; \
-                     PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}"
+                     PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}; PRAGMA mmap_size={MMAP_BYTES}"
                 );
                 AnyPoolOptions::new()
                     .max_connections(cfg.max_connections.max(1))
