@@ -568,6 +568,19 @@ impl Analyzer<'_> {
         {
             args.remove(at);
         }
+        // MySQL's `VALUES(x)` in `ON DUPLICATE KEY UPDATE`: the value proposed for x.
+        if name == "values"
+            && let [Expr::Identifier(i)] = args.as_slice()
+            && let Some(row) = &self.inserted_row
+        {
+            let column = self.dialect.normalized(i);
+            let edges = match row.column(&column, self.dialect) {
+                Hit::Found(e) | Hit::Possible(e) => e.into_owned(),
+                Hit::Ambiguous | Hit::Missing => Vec::new(),
+            };
+            self.emit(&edges, ctx, &mut sink.edges);
+            return Ok(());
+        }
         if let Some(roles) = conditional_roles(&name, args.len()) {
             let t = ctx.direct(Subtype::Transformation);
             let cond = ctx.indirect(Subtype::Conditional);

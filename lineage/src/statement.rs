@@ -10,8 +10,8 @@ use std::rc::Rc;
 use sqlparser::ast::{
     AlterTableOperation, AssignmentTarget, CreateTable, CreateView, Delete, Expr, FromTable, Ident,
     Insert, MergeAction, MergeInsertKind, MergeUpdateKind, ObjectName, ObjectNamePart, ObjectType,
-    Query, RenameTableNameKind, SetExpr, Statement, TableFactor, TableObject, Update,
-    UpdateTableFromKind,
+    OnConflict, OnConflictAction, OnInsert, Query, RenameTableNameKind, SetExpr, Statement,
+    TableFactor, TableObject, Update, UpdateTableFromKind,
 };
 
 use crate::Options;
@@ -20,7 +20,7 @@ use crate::dialect::Dialect;
 use crate::expr::{Ctx, Sink, dedup, ident_pos};
 use crate::output::{ColumnLineage, Diagnostic, InputColumn, Lineage, Position, StatementKind};
 use crate::schema::{SchemaCache, SchemaProvider, TableLookup};
-use crate::scope::{Column, Derived, Edge, Name, RelKind, Relation, Scope};
+use crate::scope::{Column, Derived, Edge, Hit, Name, RelKind, Relation, Scope};
 use crate::transform::Subtype;
 
 /// How deep the analysis may recurse (expressions, subqueries, relations) before it
@@ -54,6 +54,9 @@ pub(crate) struct Analyzer<'a> {
     pub functions: Vec<Name>,
     /// Lambda parameters in scope (`x -> x + 1`): names that are not columns.
     pub lambda_params: Vec<Name>,
+    /// The row an upsert proposed, while its update half is read: what MySQL's
+    /// `VALUES(x)` names.
+    pub inserted_row: Option<Relation>,
     /// Where the statement starts, for diagnostics about the statement as a whole.
     pub position: Position,
     depth: usize,
@@ -77,6 +80,7 @@ impl<'a> Analyzer<'a> {
             diagnostics: Vec::new(),
             functions: Vec::new(),
             lambda_params: Vec::new(),
+            inserted_row: None,
             position: Position::default(),
             depth: 0,
         }
@@ -443,6 +447,7 @@ impl<'a> Analyzer<'a> {
         let Some(source) = &ins.source else {
             return Ok(StatementKind::Insert);
         };
+        let target_columns = known.clone();
         let d = self.query(source, None, true)?;
         let listed: Vec<Name> = ins
             .columns
@@ -489,6 +494,9 @@ impl<'a> Analyzer<'a> {
             None => d,
         };
         w.write_all(&target, &d);
+        if let Some(on) = &ins.on {
+            self.upsert(on, ins, name, target_columns, &d, w)?;
+        }
         if let Some(t) = self.catalog.get_mut(&target)
             && t.temporary
         {
@@ -538,12 +546,18 @@ impl<'a> Analyzer<'a> {
                 dataset.append(&mut sink.dataset);
             }
             match &clause.action {
-                MergeAction::Update(u) => {
-                    if let MergeUpdateKind::Set(assignments) = &u.kind {
+                MergeAction::Update(u) => match &u.kind {
+                    MergeUpdateKind::Set(assignments) => {
                         for a in assignments {
                             self.assignment(&a.target, &a.value, &scope, &target, w, &mut dataset)?;
                         }
                     }
+                    MergeUpdateKind::Wildcard => {
+                        self.by_name(&scope.rels[1..], known.as_deref(), &target, w)
+                    }
+                },
+                MergeAction::Insert(ins) if matches!(ins.kind, MergeInsertKind::Wildcard) => {
+                    self.by_name(&scope.rels[1..], known.as_deref(), &target, w)
                 }
                 MergeAction::Insert(ins) => {
                     let cols: Vec<Name> = if ins.columns.is_empty() {
@@ -568,6 +582,126 @@ impl<'a> Analyzer<'a> {
         }
         w.dataset.extend(dataset);
         Ok(())
+    }
+
+    /// The update half of an upsert: PostgreSQL's and SQLite's `ON CONFLICT DO UPDATE
+    /// SET x = EXCLUDED.x`, MySQL's `ON DUPLICATE KEY UPDATE x = VALUES(x)` (or a row
+    /// alias, `AS new … x = new.x`). The row proposed for insertion is a relation whose
+    /// columns carry the inserted values' lineage; the target's own columns are the
+    /// existing row's (`SET n = t.n + 1` reads the target).
+    fn upsert(
+        &mut self,
+        on: &OnInsert,
+        ins: &Insert,
+        name: &ObjectName,
+        known: Option<Vec<Name>>,
+        inserted: &Derived,
+        w: &mut Writes,
+    ) -> Result<(), TooDeep> {
+        let (assignments, selection) = match on {
+            OnInsert::DuplicateKeyUpdate(a) => (a, None),
+            OnInsert::OnConflict(OnConflict {
+                action: OnConflictAction::DoUpdate(u),
+                ..
+            }) => (&u.assignments, u.selection.as_ref()),
+            _ => return Ok(()),
+        };
+        let target = self.target(name).0;
+        let mut existing = self.table(name, None);
+        if let Some(a) = &ins.table_alias {
+            existing.alias = Some(Rc::from(self.norm(&a.alias)));
+        }
+        if let (RelKind::Table { columns, .. }, Some(k)) = (&mut existing.kind, known) {
+            *columns = Some(Rc::from(k));
+        }
+        let row_alias = match &ins.insert_alias {
+            Some(a) => self.name_parts(&a.row_alias).last().cloned(),
+            // Only PostgreSQL and SQLite name the proposed row `excluded`.
+            None if matches!(on, OnInsert::OnConflict(_)) => Some(Rc::from(
+                self.dialect.normalized(&Ident::new("excluded")).as_ref(),
+            )),
+            None => None,
+        };
+        let mut row = Relation {
+            alias: row_alias,
+            written: Vec::new(),
+            kind: RelKind::Derived(Rc::new(Derived {
+                columns: inserted.columns.clone(),
+                stars: inserted.stars.clone(),
+                dataset: Vec::new(),
+            })),
+        };
+        if let Some(cols) = ins
+            .insert_alias
+            .as_ref()
+            .and_then(|a| a.col_aliases.as_ref())
+        {
+            let names: Vec<Name> = cols.iter().map(|c| Rc::from(self.norm(c))).collect();
+            row.rename(&names);
+        }
+        let mut scope = Scope::new(None);
+        scope.rels.push(existing);
+        if row.alias.is_some() {
+            scope.rels.push(row.clone());
+        }
+        let mut dataset = Vec::new();
+        let outer = self.inserted_row.replace(row);
+        let r = assignments.iter().try_for_each(|a| {
+            self.assignment(&a.target, &a.value, &scope, &target, w, &mut dataset)
+        });
+        self.inserted_row = outer;
+        r?;
+        if let Some(sel) = selection {
+            let mut sink = Sink::default();
+            self.expr(sel, &scope, Ctx::new(Subtype::Filter), &mut sink)?;
+            dataset.append(&mut sink.edges);
+            dataset.append(&mut sink.dataset);
+        }
+        w.dataset.extend(dataset);
+        Ok(())
+    }
+
+    /// Delta's `UPDATE SET *` and `INSERT *` of a MERGE: each target column takes the
+    /// source column of the same name, as is. With the target's columns known, those
+    /// the source has (a column the source lacks keeps its value); otherwise every
+    /// column the source has, and its unknown ones as `target.*`.
+    fn by_name(
+        &mut self,
+        sources: &[Relation],
+        known: Option<&[Name]>,
+        target: &Name,
+        w: &mut Writes,
+    ) {
+        let d = self.dialect;
+        let mut written = Derived::default();
+        match known {
+            Some(cols) => {
+                for col in cols {
+                    let hits = sources.iter().map(|r| r.column(col, d));
+                    let edges: Vec<Edge> = hits
+                        .filter_map(|h| match h {
+                            Hit::Found(e) | Hit::Possible(e) => Some(e.into_owned()),
+                            Hit::Ambiguous | Hit::Missing => None,
+                        })
+                        .flatten()
+                        .collect();
+                    if !edges.is_empty() {
+                        written.columns.push(Column {
+                            name: col.clone(),
+                            edges,
+                        });
+                    }
+                }
+            }
+            None => {
+                for r in sources {
+                    let (columns, stars) = r.expand();
+                    written.columns.extend(columns);
+                    written.stars.extend(stars);
+                }
+            }
+        }
+        w.write_all(target, &written);
     }
 
     /// `SET col = expr` (or `(a, b) = (x, y)`) of an UPDATE or MERGE.

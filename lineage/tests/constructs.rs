@@ -1038,3 +1038,102 @@ fn lateral_scopes_see_the_outer_relations_and_table_functions_read_their_argumen
         ],
     );
 }
+
+#[test]
+fn upserts_that_name_no_columns() {
+    let schema =
+        Some(r#"{"tgt": ["k", "v", "n"], "src": ["k", "v", "extra"], "stage": ["k", "v", "n"]}"#);
+    // Delta's SET * / INSERT *: each target column from the source column of its name; a
+    // target column the source lacks (n) keeps its value, a source column the target
+    // lacks (extra) goes nowhere.
+    check_in(
+        Dialect::Databricks,
+        schema,
+        "MERGE INTO tgt t USING src s ON t.k = s.k \
+         WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *",
+        &[
+            "dataset tgt <- INDIRECT/JOIN src.k",
+            "dataset tgt <- INDIRECT/JOIN tgt.k",
+            "tgt.k <- DIRECT/IDENTITY src.k",
+            "tgt.v <- DIRECT/IDENTITY src.v",
+        ],
+    );
+    // Through a subquery source, its lineage composes.
+    check_in(
+        Dialect::Databricks,
+        schema,
+        "MERGE INTO tgt USING (SELECT k, upper(v) AS v FROM stage WHERE n > 0) s ON tgt.k = s.k \
+         WHEN MATCHED THEN UPDATE SET *",
+        &[
+            "dataset tgt <- INDIRECT/FILTER stage.n",
+            "dataset tgt <- INDIRECT/JOIN stage.k",
+            "dataset tgt <- INDIRECT/JOIN tgt.k",
+            "tgt.k <- DIRECT/IDENTITY stage.k",
+            "tgt.v <- DIRECT/TRANSFORMATION (upper) stage.v",
+        ],
+    );
+    // Without the target's schema, the source's known columns; without either, a star.
+    check_in(
+        Dialect::Databricks,
+        Some(r#"{"src": ["k", "v"]}"#),
+        "MERGE INTO tgt USING src ON tgt.k = src.k WHEN NOT MATCHED THEN INSERT *",
+        &[
+            "dataset tgt <- INDIRECT/JOIN src.k",
+            "dataset tgt <- INDIRECT/JOIN tgt.k",
+            "tgt.k <- DIRECT/IDENTITY src.k",
+            "tgt.v <- DIRECT/IDENTITY src.v",
+        ],
+    );
+    check_in(
+        Dialect::Databricks,
+        None,
+        "MERGE INTO tgt USING src ON tgt.k = src.k WHEN MATCHED THEN UPDATE SET *",
+        &[
+            "dataset tgt <- INDIRECT/JOIN src.k",
+            "dataset tgt <- INDIRECT/JOIN tgt.k",
+            "tgt.* <- DIRECT/IDENTITY src.*",
+        ],
+    );
+    // PostgreSQL / SQLite: EXCLUDED is the proposed row; the target's own columns are the
+    // existing row; the DO UPDATE's WHERE filters.
+    check_in(
+        Dialect::Postgres,
+        schema,
+        "INSERT INTO tgt AS t (k, v, n) SELECT k, lower(v), 1 FROM src \
+         ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, n = t.n + EXCLUDED.n \
+         WHERE t.v <> EXCLUDED.v",
+        &[
+            "dataset tgt <- INDIRECT/FILTER (lower) src.v",
+            "dataset tgt <- INDIRECT/FILTER tgt.v",
+            "tgt.k <- DIRECT/IDENTITY src.k",
+            "tgt.n <- DIRECT/TRANSFORMATION tgt.n",
+            "tgt.v <- DIRECT/TRANSFORMATION (lower) src.v",
+        ],
+    );
+    // SQLite wants a WHERE on the SELECT of an upsert (`FROM src ON` would be a join).
+    check_in(
+        Dialect::Sqlite,
+        schema,
+        "INSERT INTO tgt (k, v) SELECT k, v FROM src WHERE true \
+         ON CONFLICT (k) DO UPDATE SET n = excluded.v || tgt.n",
+        &[
+            "tgt.k <- DIRECT/IDENTITY src.k",
+            "tgt.n <- DIRECT/TRANSFORMATION src.v",
+            "tgt.n <- DIRECT/TRANSFORMATION tgt.n",
+            "tgt.v <- DIRECT/IDENTITY src.v",
+        ],
+    );
+    // MySQL: VALUES(x) is the proposed value, a bare name the existing row's.
+    check_in(
+        Dialect::MySql,
+        schema,
+        "INSERT INTO tgt (k, v) SELECT k, v FROM src \
+         ON DUPLICATE KEY UPDATE n = n + VALUES(v)",
+        &[
+            "tgt.k <- DIRECT/IDENTITY src.k",
+            "tgt.n <- DIRECT/TRANSFORMATION src.v",
+            "tgt.n <- DIRECT/TRANSFORMATION tgt.n",
+            "tgt.v <- DIRECT/IDENTITY src.v",
+        ],
+    );
+}
