@@ -41,6 +41,7 @@ mod facet;
 pub mod graph;
 mod output;
 mod query;
+mod rewrite;
 mod schema;
 mod scope;
 mod script;

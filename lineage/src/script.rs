@@ -43,6 +43,8 @@ pub(crate) const MAX_STATEMENT_TOKENS: usize = 300_000;
 
 /// One parsed statement, or where and why parsing failed.
 pub(crate) struct Parsed {
+    /// A warning about how the statement was read (see [`crate::rewrite`]).
+    pub note: Option<(Position, String)>,
     pub position: Position,
     pub result: Result<Statement, (Position, String)>,
 }
@@ -60,6 +62,7 @@ pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed
     if sql.len() > MAX_SCRIPT_BYTES {
         let start = Position { line: 1, column: 1 };
         out.push(Parsed {
+            note: None,
             position: start,
             result: Err((
                 start,
@@ -95,6 +98,7 @@ pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed
                         let first = first_token_offset(piece);
                         let at = shift(e.location, start);
                         out.push(Parsed {
+                            note: None,
                             position: pos(shift(first, start)),
                             result: Err((pos(at), e.message)),
                         });
@@ -224,7 +228,7 @@ fn split(mut tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
     chunks
 }
 
-fn is_trivia(t: &Token) -> bool {
+pub(crate) fn is_trivia(t: &Token) -> bool {
     matches!(t, Token::Whitespace(_) | Token::EOF)
 }
 
@@ -242,15 +246,43 @@ fn opens_block(t: &Token) -> bool {
         || w.value.eq_ignore_ascii_case("loop"))
 }
 
+/// Parses one semicolon-free piece, as [`parse_statements`] does; when that fails and the
+/// piece is valid DDL sqlparser refuses ([`crate::rewrite`]), the rewritten piece is used
+/// if it reads better, with a note on its first statement.
+fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut Vec<Parsed>) {
+    let rewrite = crate::rewrite::create_table_as(&chunk);
+    let mark = out.len();
+    parse_statements(chunk, dialect, out);
+    let Some(rw) = rewrite else { return };
+    let errors = |ps: &[Parsed]| ps.iter().filter(|p| p.result.is_err()).count();
+    if errors(&out[mark..]) == 0 {
+        return;
+    }
+    let mut again = Vec::new();
+    parse_statements(rw.tokens, dialect, &mut again);
+    let Some(Ok(first)) = again.first_mut().map(|p| p.result.as_mut()) else {
+        return;
+    };
+    if !crate::rewrite::restore_columns(first, &rw.columns)
+        || errors(&again) >= errors(&out[mark..])
+    {
+        return;
+    }
+    again[0].note = Some((pos(rw.at), rw.note));
+    out.truncate(mark);
+    out.extend(again);
+}
+
 /// Parses one semicolon-free piece, which may hold several statements (T-SQL scripts
 /// often omit semicolons), recovering after an error at the next block body.
-fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut Vec<Parsed>) {
+fn parse_statements(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut Vec<Parsed>) {
     if let Some(at) = overlong_chain(&chunk) {
         let start = chunk
             .iter()
             .find(|t| !is_trivia(&t.token))
             .map_or(at, |t| t.span.start);
         out.push(Parsed {
+            note: None,
             position: pos(start),
             result: Err((
                 pos(at),
@@ -268,6 +300,7 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
             .find(|t| !is_trivia(&t.token))
             .map_or(Position { line: 1, column: 1 }, |t| pos(t.span.start));
         out.push(Parsed {
+            note: None,
             position: start,
             result: Err((
                 start,
@@ -303,6 +336,7 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
                 Ok(st) => {
                     ok_any = true;
                     out.push(Parsed {
+                        note: None,
                         position: at,
                         result: Ok(st),
                     });
@@ -310,6 +344,7 @@ fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut
                 Err(e) => {
                     let (where_, message) = locate(&e, at);
                     out.push(Parsed {
+                        note: None,
                         position: if ok_any { at } else { start_pos },
                         result: Err((where_, message)),
                     });

@@ -467,6 +467,16 @@ impl<'a> ScriptAnalyzer<'a> {
                     a.position = p.position;
                     a.statement(&st)
                         .map(|mut l| {
+                            if let Some((at, message)) = p.note {
+                                l.diagnostics.insert(
+                                    0,
+                                    crate::output::Diagnostic {
+                                        severity: crate::output::Severity::Warning,
+                                        message,
+                                        position: at,
+                                    },
+                                );
+                            }
                             for d in &mut l.diagnostics {
                                 d.position = shift(d.position, base);
                             }

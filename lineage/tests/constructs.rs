@@ -1137,3 +1137,98 @@ fn upserts_that_name_no_columns() {
         ],
     );
 }
+
+/// `sql` is read as one statement that warns with `needle`.
+#[track_caller]
+fn one_statement_warning(dialect: Dialect, sql: &str, needle: &str) {
+    let options = Options {
+        dialect,
+        ..Options::default()
+    };
+    let script = analyze(sql, &options, &weft_lineage::NoSchema);
+    assert_eq!(script.statements.len(), 1, "{dialect:?} {sql}");
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert!(
+        l.diagnostics.iter().any(|d| d.message.contains(needle)),
+        "{dialect:?} {sql}: {:?}",
+        l.diagnostics
+    );
+}
+
+#[test]
+fn column_lists_on_ddl_name_the_targets() {
+    let expected = [
+        "t.a <- DIRECT/IDENTITY src.x",
+        "t.b <- DIRECT/TRANSFORMATION src.y",
+    ];
+    // sqlparser refuses an untyped column list on CREATE TABLE … AS: rewritten, with a
+    // warning, and the one statement keeps its target.
+    for dialect in [
+        Dialect::Postgres,
+        Dialect::Redshift,
+        Dialect::Generic,
+        Dialect::DuckDb,
+    ] {
+        let sql = "CREATE TABLE t (a, b) AS SELECT x, y + 1 FROM src";
+        check_in(dialect, None, sql, &expected);
+        one_statement_warning(dialect, sql, "column list has no types");
+    }
+    check_in(
+        Dialect::Snowflake,
+        None,
+        "CREATE OR REPLACE TRANSIENT TABLE t (a, b) AS SELECT x, y + 1 FROM src",
+        &[
+            "T.A <- DIRECT/IDENTITY SRC.X",
+            "T.B <- DIRECT/TRANSFORMATION SRC.Y",
+        ],
+    );
+    // Views take their column list in every dialect's grammar already.
+    for dialect in [
+        Dialect::Generic,
+        Dialect::Postgres,
+        Dialect::BigQuery,
+        Dialect::MsSql,
+    ] {
+        check_in(
+            dialect,
+            None,
+            "CREATE VIEW t (a, b) AS SELECT x, y + 1 FROM src",
+            &expected,
+        );
+    }
+    // Spark / Databricks storage clauses before AS SELECT: not read, the target kept.
+    for sql in [
+        "CREATE TABLE t USING DELTA AS SELECT x AS a, y + 1 AS b FROM src",
+        "CREATE OR REPLACE TABLE t USING delta PARTITIONED BY (a) LOCATION '/lake/t' \
+         TBLPROPERTIES ('delta.appendOnly' = 'true') AS SELECT x AS a, y + 1 AS b FROM src",
+    ] {
+        for dialect in [Dialect::Spark, Dialect::Databricks] {
+            check_in(dialect, None, sql, &expected);
+            one_statement_warning(dialect, sql, "storage clauses");
+        }
+    }
+    // What parsed before is not rewritten (Hive's STORED AS, a typed column list).
+    let script = analyze(
+        "CREATE TABLE t STORED AS ORC AS SELECT x AS a FROM src",
+        &Options {
+            dialect: Dialect::Hive,
+            ..Options::default()
+        },
+        &weft_lineage::NoSchema,
+    );
+    let l = script.statements[0].result.as_ref().unwrap();
+    assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+    // A bad statement after the rewrite is still its own error; nothing is lost.
+    let script = analyze(
+        "CREATE TABLE t (a, b) AS SELECT x, y FROM src; SELECT FROM WHERE; INSERT INTO u SELECT a FROM t",
+        &Options {
+            dialect: Dialect::Postgres,
+            ..Options::default()
+        },
+        &weft_lineage::NoSchema,
+    );
+    let kinds: Vec<bool> = script.statements.iter().map(|s| s.result.is_ok()).collect();
+    assert_eq!(kinds, [true, false, true]);
+    let u = script.statements[2].result.as_ref().unwrap();
+    assert_eq!(u.columns[0].inputs[0].dataset, "src");
+}
