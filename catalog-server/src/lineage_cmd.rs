@@ -40,7 +40,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct LineageArgs {
     /// SQL dialect (generic, postgres, snowflake, bigquery, redshift, mysql, mssql, hive,
-    /// spark, databricks, duckdb, sqlite, clickhouse).
+    /// spark, databricks, duckdb, sqlite, clickhouse, teradata).
     #[arg(long, default_value = "generic")]
     dialect: String,
     /// JSON schema: {"db.schema.table": ["col", …]} or {"db.schema.table": {"col": "type"}}.

@@ -43,6 +43,9 @@ pub enum Dialect {
     Sqlite,
     /// ClickHouse.
     ClickHouse,
+    /// Teradata: the generic grammar after its abbreviations and attribute phrases are
+    /// rewritten (`crate::rewrite::teradata`).
+    Teradata,
 }
 
 /// How a dialect treats the case of unquoted identifiers.
@@ -77,6 +80,7 @@ impl Dialect {
         "duckdb",
         "sqlite",
         "clickhouse",
+        "teradata",
     ];
 
     /// The sqlparser grammar for this dialect.
@@ -94,13 +98,16 @@ impl Dialect {
             Dialect::DuckDb => Box::new(sp::DuckDbDialect {}),
             Dialect::Sqlite => Box::new(sp::SQLiteDialect {}),
             Dialect::ClickHouse => Box::new(sp::ClickHouseDialect {}),
+            Dialect::Teradata => Box::new(sp::GenericDialect {}),
         }
     }
 
     fn fold(self) -> Fold {
         match self {
             Dialect::Snowflake => Fold::Upper,
-            Dialect::Generic | Dialect::Postgres | Dialect::Redshift => Fold::Lower,
+            Dialect::Generic | Dialect::Postgres | Dialect::Redshift | Dialect::Teradata => {
+                Fold::Lower
+            }
             Dialect::Hive | Dialect::Spark | Dialect::Databricks => Fold::Lower,
             _ => Fold::Keep,
         }
@@ -167,6 +174,7 @@ impl FromStr for Dialect {
             "duckdb" => Dialect::DuckDb,
             "sqlite" => Dialect::Sqlite,
             "clickhouse" => Dialect::ClickHouse,
+            "teradata" => Dialect::Teradata,
             _ => return Err(UnknownDialect(s.to_owned())),
         })
     }
@@ -188,6 +196,7 @@ impl fmt::Display for Dialect {
             Dialect::DuckDb => "duckdb",
             Dialect::Sqlite => "sqlite",
             Dialect::ClickHouse => "clickhouse",
+            Dialect::Teradata => "teradata",
         })
     }
 }

@@ -1,4 +1,4 @@
-//! Valid DDL that sqlparser refuses, rewritten into a form it reads.
+//! Valid statements that sqlparser refuses, rewritten into a form it reads.
 //!
 //! `CREATE TABLE t (a, b) AS SELECT …` (PostgreSQL, Snowflake, Redshift: a column list
 //! without types names the query's columns) and Spark/Databricks'
@@ -6,8 +6,10 @@
 //! parse, and the whole statement's target was lost (only its `SELECT` was recovered, as
 //! a query of its own). Neither the column list nor the storage clauses change what the
 //! query reads, so the tokens are rewritten to `CREATE TABLE t AS SELECT …` and the
-//! names put back as the table's columns after parsing. The script parser only uses the
-//! rewrite when the statement as written did not parse, and says what it did.
+//! names put back as the table's columns after parsing. `INSERT INTO t (WITH … SELECT
+//! …)` (a parenthesised query, PostgreSQL, Teradata, Oracle) is read as a column list
+//! and fails; the parentheses are dropped. The script parser only uses a rewrite when
+//! the statement as written did not parse, and says what it did.
 
 use sqlparser::ast::{ColumnDef, DataType, Ident, Statement};
 use sqlparser::keywords::Keyword;
@@ -15,14 +17,125 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 
 use crate::script::is_trivia;
 
-/// A rewritten `CREATE TABLE … AS` and what the rewrite took out.
+/// A rewritten statement and what the rewrite took out.
 pub(crate) struct Rewrite {
     pub tokens: Vec<TokenWithSpan>,
-    /// The untyped column list's names, in order (empty when there was none).
-    pub columns: Vec<Ident>,
+    /// What the parsed statement must be, and what to put back into it.
+    expect: Expect,
     /// Where the first removed token was, and what was done, for a warning.
     pub at: Location,
     pub note: String,
+}
+
+enum Expect {
+    /// A `CREATE TABLE … AS`, with the untyped column list's names in order (empty
+    /// when there was none).
+    CreateTableAs(Vec<Ident>),
+    /// An `INSERT` with a query.
+    InsertQuery,
+}
+
+/// The rewrite of one statement's tokens (trivia included), if it is a form this module
+/// knows.
+pub(crate) fn rewrite(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
+    create_table_as(tokens).or_else(|| insert_query(tokens))
+}
+
+impl Rewrite {
+    /// Puts back what the rewrite took out of `st`; `false` when `st` is not what the
+    /// rewrite was for (it is then not used).
+    pub(crate) fn restore(&self, st: &mut Statement) -> bool {
+        match (&self.expect, st) {
+            (Expect::CreateTableAs(columns), Statement::CreateTable(ct)) if ct.query.is_some() => {
+                if ct.columns.is_empty() {
+                    ct.columns = columns
+                        .iter()
+                        .map(|name| ColumnDef {
+                            name: name.clone(),
+                            data_type: DataType::Unspecified,
+                            options: Vec::new(),
+                        })
+                        .collect();
+                }
+                true
+            }
+            (Expect::InsertQuery, Statement::Insert(ins)) => ins.source.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// The significant (non-trivia) token positions of `tokens`.
+fn significant(tokens: &[TokenWithSpan]) -> Vec<usize> {
+    (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect()
+}
+
+/// `tokens` without the significant tokens at the given positions of `sig`.
+fn without(
+    tokens: &[TokenWithSpan],
+    sig: &[usize],
+    removed: &[(usize, usize)],
+) -> Vec<TokenWithSpan> {
+    let cut = |i: usize| {
+        removed
+            .iter()
+            .any(|&(from, to)| i >= sig[from] && i <= sig[to])
+    };
+    (0..tokens.len())
+        .filter(|&i| !cut(i))
+        .map(|i| tokens[i].clone())
+        .collect()
+}
+
+/// `INSERT [INTO] name (WITH|SELECT …)`: the parentheses around the query dropped.
+fn insert_query(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
+    let sig = significant(tokens);
+    let token = |k: usize| sig.get(k).map(|&i| &tokens[i].token);
+    let keyword = |k: usize| match token(k) {
+        Some(Token::Word(w)) => Some(w.keyword),
+        _ => None,
+    };
+    if keyword(0)? != Keyword::INSERT {
+        return None;
+    }
+    let mut k = 1;
+    if keyword(k) == Some(Keyword::INTO) {
+        k += 1;
+    }
+    keyword(k)?;
+    k += 1;
+    while token(k) == Some(&Token::Period) {
+        keyword(k + 1)?;
+        k += 2;
+    }
+    if token(k)? != &Token::LParen || !matches!(keyword(k + 1)?, Keyword::WITH | Keyword::SELECT) {
+        return None;
+    }
+    let open = k;
+    let mut depth = 0usize;
+    let close = loop {
+        match token(k)? {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    break k;
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    };
+    Some(Rewrite {
+        tokens: without(tokens, &sig, &[(open, open), (close, close)]),
+        expect: Expect::InsertQuery,
+        at: tokens[sig[open]].span.start,
+        note:
+            "INSERT rewritten to parse: the parentheses around its query were read as a column list"
+                .to_owned(),
+    })
 }
 
 /// Words that may stand between `CREATE` and `TABLE`.
@@ -43,10 +156,8 @@ const TABLE_MODIFIERS: &[&str] = &[
 /// The rewrite of `tokens` (one statement's, trivia included), when it is a `CREATE
 /// TABLE name` followed by an untyped column list, storage clauses, or both, before
 /// `AS` and a query.
-pub(crate) fn create_table_as(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
-    let sig: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !is_trivia(&tokens[i].token))
-        .collect();
+fn create_table_as(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
+    let sig = significant(tokens);
     let word = |k: usize| match sig.get(k).map(|&i| &tokens[i].token) {
         Some(Token::Word(w)) => Some(w),
         _ => None,
@@ -123,44 +234,12 @@ pub(crate) fn create_table_as(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
         what.push("its storage clauses are not read (they hold no lineage)");
     }
     let (first, _) = *removed.first()?;
-    let at = tokens[sig[first]].span.start;
-    let cut = |i: usize| {
-        removed
-            .iter()
-            .any(|&(from, to)| i >= sig[from] && i <= sig[to])
-    };
-    let kept = (0..tokens.len())
-        .filter(|&i| !cut(i))
-        .map(|i| tokens[i].clone())
-        .collect();
     Some(Rewrite {
-        tokens: kept,
-        columns,
-        at,
+        tokens: without(tokens, &sig, &removed),
+        expect: Expect::CreateTableAs(columns),
+        at: tokens[sig[first]].span.start,
         note: format!("CREATE TABLE … AS rewritten to parse: {}", what.join("; ")),
     })
-}
-
-/// Puts the column list's names back on the parsed table; `false` when the statement
-/// is not a `CREATE TABLE … AS` (the rewrite is then not used).
-pub(crate) fn restore_columns(st: &mut Statement, columns: &[Ident]) -> bool {
-    let Statement::CreateTable(ct) = st else {
-        return false;
-    };
-    if ct.query.is_none() {
-        return false;
-    }
-    if ct.columns.is_empty() {
-        ct.columns = columns
-            .iter()
-            .map(|name| ColumnDef {
-                name: name.clone(),
-                data_type: DataType::Unspecified,
-                options: Vec::new(),
-            })
-            .collect();
-    }
-    true
 }
 
 fn starts_query(t: &Token) -> bool {
@@ -169,4 +248,58 @@ fn starts_query(t: &Token) -> bool {
         Token::Word(w) => matches!(w.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES),
         _ => false,
     }
+}
+
+/// Teradata's abbreviations and attribute phrases, in place: `SEL`, `INS`, `UPD`, `DEL`
+/// are `SELECT`, `INSERT`, `UPDATE`, `DELETE`; `EQ`, `NE`, `LT`, `LE`, `GT`, `GE` are
+/// comparison operators (all reserved words in Teradata, so never names); a `(TITLE
+/// '…')` or `(FORMAT '…')` phrase after an expression only changes how a client shows
+/// it and is dropped, and `(NAMED x)` is the alias `AS x`.
+pub(crate) fn teradata(tokens: &mut Vec<TokenWithSpan>) {
+    for t in tokens.iter_mut() {
+        let Token::Word(w) = &t.token else { continue };
+        if w.quote_style.is_some() {
+            continue;
+        }
+        let replacement = match w.value.to_ascii_lowercase().as_str() {
+            "sel" => Token::make_keyword("SELECT"),
+            "ins" => Token::make_keyword("INSERT"),
+            "upd" => Token::make_keyword("UPDATE"),
+            "del" => Token::make_keyword("DELETE"),
+            "eq" => Token::Eq,
+            "ne" => Token::Neq,
+            "lt" => Token::Lt,
+            "le" => Token::LtEq,
+            "gt" => Token::Gt,
+            "ge" => Token::GtEq,
+            _ => continue,
+        };
+        t.token = replacement;
+    }
+    let sig = significant(tokens);
+    let token = |k: usize| sig.get(k).map(|&i| &tokens[i].token);
+    let word = |k: usize, name: &str| matches!(token(k), Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(name));
+    let mut removed = Vec::new();
+    let mut named = Vec::new();
+    for k in 0..sig.len() {
+        if token(k) != Some(&Token::LParen) || token(k + 3) != Some(&Token::RParen) {
+            continue;
+        }
+        let string = matches!(token(k + 2), Some(Token::SingleQuotedString(_)));
+        if (word(k + 1, "title") || word(k + 1, "format")) && string {
+            removed.push((k, k + 3));
+        } else if word(k + 1, "named") && matches!(token(k + 2), Some(Token::Word(_))) {
+            removed.push((k, k));
+            removed.push((k + 3, k + 3));
+            named.push(sig[k + 1]);
+        }
+    }
+    if removed.is_empty() {
+        return;
+    }
+    for &i in &named {
+        tokens[i].token = Token::make_keyword("AS");
+    }
+    let kept = without(tokens, &sig, &removed);
+    *tokens = kept;
 }

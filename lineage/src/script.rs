@@ -13,6 +13,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
+use crate::dialect::Dialect;
 use crate::output::Position;
 
 /// sqlparser's own nesting limit; deeper input becomes an error, not a stack overflow.
@@ -57,7 +58,7 @@ fn pos(l: Location) -> Position {
 }
 
 /// Parses a whole script into statements in order.
-pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed> {
+pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect, weft: Dialect) -> Vec<Parsed> {
     let mut out = Vec::new();
     if sql.len() > MAX_SCRIPT_BYTES {
         let start = Position { line: 1, column: 1 };
@@ -75,7 +76,10 @@ pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed
         return out;
     }
     match tokenize(dialect, sql) {
-        Ok(tokens) => {
+        Ok(mut tokens) => {
+            if weft == Dialect::Teradata {
+                crate::rewrite::teradata(&mut tokens);
+            }
             for chunk in split(tokens) {
                 parse_chunk(chunk, dialect, &mut out);
             }
@@ -89,6 +93,9 @@ pub(crate) fn parse_script(sql: &str, dialect: &dyn ParserDialect) -> Vec<Parsed
                         for t in &mut tokens {
                             t.span.start = shift(t.span.start, start);
                             t.span.end = shift(t.span.end, start);
+                        }
+                        if weft == Dialect::Teradata {
+                            crate::rewrite::teradata(&mut tokens);
                         }
                         for chunk in split(tokens) {
                             parse_chunk(chunk, dialect, &mut out);
@@ -250,22 +257,20 @@ fn opens_block(t: &Token) -> bool {
 /// piece is valid DDL sqlparser refuses ([`crate::rewrite`]), the rewritten piece is used
 /// if it reads better, with a note on its first statement.
 fn parse_chunk(chunk: Vec<TokenWithSpan>, dialect: &dyn ParserDialect, out: &mut Vec<Parsed>) {
-    let rewrite = crate::rewrite::create_table_as(&chunk);
+    let rewrite = crate::rewrite::rewrite(&chunk);
     let mark = out.len();
     parse_statements(chunk, dialect, out);
-    let Some(rw) = rewrite else { return };
+    let Some(mut rw) = rewrite else { return };
     let errors = |ps: &[Parsed]| ps.iter().filter(|p| p.result.is_err()).count();
     if errors(&out[mark..]) == 0 {
         return;
     }
     let mut again = Vec::new();
-    parse_statements(rw.tokens, dialect, &mut again);
+    parse_statements(std::mem::take(&mut rw.tokens), dialect, &mut again);
     let Some(Ok(first)) = again.first_mut().map(|p| p.result.as_mut()) else {
         return;
     };
-    if !crate::rewrite::restore_columns(first, &rw.columns)
-        || errors(&again) >= errors(&out[mark..])
-    {
+    if !rw.restore(first) || errors(&again) >= errors(&out[mark..]) {
         return;
     }
     again[0].note = Some((pos(rw.at), rw.note));
@@ -458,7 +463,7 @@ mod tests {
     use sqlparser::dialect::GenericDialect;
 
     fn parse(sql: &str) -> Vec<Result<String, (Position, String)>> {
-        parse_script(sql, &GenericDialect {})
+        parse_script(sql, &GenericDialect {}, Dialect::Generic)
             .into_iter()
             .map(|p| p.result.map(|s| s.to_string()))
             .collect()
@@ -518,7 +523,7 @@ mod tests {
     #[test]
     fn recovery_resumes_with_positions_in_script_coordinates() {
         let sql = "SELECT 1;\nCREATE PROCEDURE p() AS BEGIN\n  INSERT INTO a SELECT x FROM b;\n  UPDATE c SET y = 1;\nEND";
-        let parsed = parse_script(sql, &GenericDialect {});
+        let parsed = parse_script(sql, &GenericDialect {}, Dialect::Generic);
         let ok: Vec<(Position, String)> = parsed
             .iter()
             .filter_map(|p| p.result.as_ref().ok().map(|s| (p.position, s.to_string())))

@@ -451,7 +451,7 @@ impl<'a> ScriptAnalyzer<'a> {
 
     /// The lineage of the statements in `sql`, which starts at `base` in the script.
     pub(crate) fn text(&mut self, sql: &str, base: Position) -> Vec<StatementLineage> {
-        let parsed = script::parse_script(sql, self.parser.as_ref());
+        let parsed = script::parse_script(sql, self.parser.as_ref(), self.options.dialect);
         let mut out = Vec::with_capacity(parsed.len());
         for p in parsed {
             let index = self.take_index();

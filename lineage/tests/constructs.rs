@@ -1232,3 +1232,73 @@ fn column_lists_on_ddl_name_the_targets() {
     let u = script.statements[2].result.as_ref().unwrap();
     assert_eq!(u.columns[0].inputs[0].dataset, "src");
 }
+
+#[test]
+fn a_parenthesised_query_after_insert_is_the_query() {
+    let sql = "INSERT INTO tab3 (WITH tab1 AS (SELECT a, b FROM tab2) SELECT a, b + 1 FROM tab1)";
+    for dialect in [Dialect::Generic, Dialect::Postgres, Dialect::Redshift] {
+        check_in(
+            dialect,
+            None,
+            sql,
+            &[
+                "tab3.a <- DIRECT/IDENTITY tab2.a",
+                "tab3.b + 1 <- DIRECT/TRANSFORMATION tab2.b",
+            ],
+        );
+        one_statement_warning(dialect, sql, "parentheses around its query");
+    }
+    // A column list followed by a parenthesised query is still a column list.
+    check_in(
+        Dialect::Postgres,
+        None,
+        "INSERT INTO t (a) (SELECT x FROM s)",
+        &["t.a <- DIRECT/IDENTITY s.x"],
+    );
+}
+
+#[test]
+fn teradata_abbreviations_and_attribute_phrases() {
+    let td = |sql: &str, expected: &[&str]| check_in(Dialect::Teradata, None, sql, expected);
+    td(
+        "sel a, b from db.t1 where a eq 'x' minus select a, b from db.t2",
+        &[
+            "a <- DIRECT/IDENTITY db.t1.a",
+            "a <- DIRECT/IDENTITY db.t2.a",
+            "b <- DIRECT/IDENTITY db.t1.b",
+            "b <- DIRECT/IDENTITY db.t2.b",
+            "dataset (result) <- INDIRECT/FILTER db.t1.a",
+        ],
+    );
+    td(
+        "CREATE VIEW v AS SEL name, dob (TITLE 'Birthdate'), pay (FORMAT 'ZZZ9.99'), \
+         dept (NAMED department) FROM employee WHERE pay GE 10 AND dept NE 'x'",
+        &[
+            "dataset v <- INDIRECT/FILTER employee.dept",
+            "dataset v <- INDIRECT/FILTER employee.pay",
+            "v.department <- DIRECT/IDENTITY employee.dept",
+            "v.dob <- DIRECT/IDENTITY employee.dob",
+            "v.name <- DIRECT/IDENTITY employee.name",
+            "v.pay <- DIRECT/IDENTITY employee.pay",
+        ],
+    );
+    td(
+        "INS INTO tgt (a) SEL x FROM src; UPD tgt SET a = 1 WHERE a LT 0; DEL FROM tgt WHERE a GT 9",
+        &[
+            "dataset tgt <- INDIRECT/FILTER tgt.a",
+            "dataset tgt <- INDIRECT/FILTER tgt.a",
+            "tgt.a <- DIRECT/IDENTITY src.x",
+        ],
+    );
+    // Quoted, they are names; other dialects read them as names.
+    td(
+        "SELECT \"sel\", \"eq\" FROM t",
+        &["eq <- DIRECT/IDENTITY t.eq", "sel <- DIRECT/IDENTITY t.sel"],
+    );
+    check_in(
+        Dialect::Generic,
+        None,
+        "SELECT eq, ne FROM t",
+        &["eq <- DIRECT/IDENTITY t.eq", "ne <- DIRECT/IDENTITY t.ne"],
+    );
+}

@@ -12,7 +12,7 @@ use weft_lineage::{Dialect, NoSchema, Options, SchemaProvider, SchemaSnapshot, a
 /// Gold's dialect labels → Weft's dialects.
 pub fn dialect(label: &str) -> Dialect {
     match label {
-        "ansi" | "sqlglot" | "oracle" | "teradata" => Dialect::Generic,
+        "ansi" | "sqlglot" | "oracle" => Dialect::Generic,
         other => other.parse().unwrap_or(Dialect::Generic),
     }
 }
