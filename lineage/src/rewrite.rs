@@ -10,6 +10,9 @@
 //! …)` (a parenthesised query, PostgreSQL, Teradata, Oracle) is read as a column list
 //! and fails; the parentheses are dropped. The script parser only uses a rewrite when
 //! the statement as written did not parse, and says what it did.
+//!
+//! Teradata's abbreviations and attribute phrases ([`teradata`]) are a token pass over
+//! every script in that dialect instead: there they are keywords, never names.
 
 use sqlparser::ast::{ColumnDef, DataType, Ident, Statement};
 use sqlparser::keywords::Keyword;
@@ -38,7 +41,13 @@ enum Expect {
 /// The rewrite of one statement's tokens (trivia included), if it is a form this module
 /// knows.
 pub(crate) fn rewrite(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
-    create_table_as(tokens).or_else(|| insert_query(tokens))
+    // Every statement of every script passes here: decide on its first word before
+    // looking further.
+    match &tokens.iter().find(|t| !is_trivia(&t.token))?.token {
+        Token::Word(w) if w.keyword == Keyword::CREATE => create_table_as(tokens),
+        Token::Word(w) if w.keyword == Keyword::INSERT => insert_query(tokens),
+        _ => None,
+    }
 }
 
 impl Rewrite {
@@ -91,29 +100,17 @@ fn without(
 
 /// `INSERT [INTO] name (WITH|SELECT …)`: the parentheses around the query dropped.
 fn insert_query(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
+    // The form is decided within the first dozen tokens; only then is the whole
+    // statement indexed.
+    let head: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .take(12)
+        .collect();
+    insert_query_open(tokens, &head)?;
     let sig = significant(tokens);
+    let open = insert_query_open(tokens, &sig)?;
     let token = |k: usize| sig.get(k).map(|&i| &tokens[i].token);
-    let keyword = |k: usize| match token(k) {
-        Some(Token::Word(w)) => Some(w.keyword),
-        _ => None,
-    };
-    if keyword(0)? != Keyword::INSERT {
-        return None;
-    }
-    let mut k = 1;
-    if keyword(k) == Some(Keyword::INTO) {
-        k += 1;
-    }
-    keyword(k)?;
-    k += 1;
-    while token(k) == Some(&Token::Period) {
-        keyword(k + 1)?;
-        k += 2;
-    }
-    if token(k)? != &Token::LParen || !matches!(keyword(k + 1)?, Keyword::WITH | Keyword::SELECT) {
-        return None;
-    }
-    let open = k;
+    let mut k = open;
     let mut depth = 0usize;
     let close = loop {
         match token(k)? {
@@ -136,6 +133,31 @@ fn insert_query(tokens: &[TokenWithSpan]) -> Option<Rewrite> {
             "INSERT rewritten to parse: the parentheses around its query were read as a column list"
                 .to_owned(),
     })
+}
+
+/// Where `INSERT [INTO] name (` opens a parenthesised `WITH`/`SELECT`, as a position of
+/// `sig` (the significant positions, or a prefix of them).
+fn insert_query_open(tokens: &[TokenWithSpan], sig: &[usize]) -> Option<usize> {
+    let token = |k: usize| sig.get(k).map(|&i| &tokens[i].token);
+    let keyword = |k: usize| match token(k) {
+        Some(Token::Word(w)) => Some(w.keyword),
+        _ => None,
+    };
+    if keyword(0)? != Keyword::INSERT {
+        return None;
+    }
+    let mut k = 1;
+    if keyword(k) == Some(Keyword::INTO) {
+        k += 1;
+    }
+    keyword(k)?;
+    k += 1;
+    while token(k) == Some(&Token::Period) {
+        keyword(k + 1)?;
+        k += 2;
+    }
+    (token(k)? == &Token::LParen && matches!(keyword(k + 1)?, Keyword::WITH | Keyword::SELECT))
+        .then_some(k)
 }
 
 /// Words that may stand between `CREATE` and `TABLE`.
