@@ -495,7 +495,7 @@ impl<'a> Analyzer<'a> {
         };
         w.write_all(&target, &d);
         if let Some(on) = &ins.on {
-            self.upsert(on, ins, name, target_columns, &d, w)?;
+            self.upsert(on, ins, name, (&target, target_columns), &d, w)?;
         }
         if let Some(t) = self.catalog.get_mut(&target)
             && t.temporary
@@ -594,7 +594,7 @@ impl<'a> Analyzer<'a> {
         on: &OnInsert,
         ins: &Insert,
         name: &ObjectName,
-        known: Option<Vec<Name>>,
+        (target, known): (&Name, Option<Vec<Name>>),
         inserted: &Derived,
         w: &mut Writes,
     ) -> Result<(), TooDeep> {
@@ -606,7 +606,6 @@ impl<'a> Analyzer<'a> {
             }) => (&u.assignments, u.selection.as_ref()),
             _ => return Ok(()),
         };
-        let target = self.target(name).0;
         let mut existing = self.table(name, None);
         if let Some(a) = &ins.table_alias {
             existing.alias = Some(Rc::from(self.norm(&a.alias)));
@@ -647,7 +646,7 @@ impl<'a> Analyzer<'a> {
         let mut dataset = Vec::new();
         let outer = self.inserted_row.replace(row);
         let r = assignments.iter().try_for_each(|a| {
-            self.assignment(&a.target, &a.value, &scope, &target, w, &mut dataset)
+            self.assignment(&a.target, &a.value, &scope, target, w, &mut dataset)
         });
         self.inserted_row = outer;
         r?;
