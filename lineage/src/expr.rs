@@ -81,7 +81,6 @@ pub(crate) fn ident_pos(i: &Ident) -> Position {
     }
 }
 
-/// The lower-cased last part of a function name (`pg_catalog.MD5` → `md5`).
 /// What one argument of a conditional function does: decides which value is returned
 /// (INDIRECT/CONDITIONAL), is a value that may be returned (DIRECT/TRANSFORMATION), or
 /// both (`NULLIF`'s first argument).
@@ -209,6 +208,7 @@ const ORDERED_SET: &[&str] = &[
     "cume_dist",
 ];
 
+/// The lower-cased last part of a function name (`pg_catalog.MD5` → `md5`).
 fn function_name(f: &Function) -> String {
     match f.name.0.last() {
         Some(ObjectNamePart::Identifier(i)) => i.value.to_lowercase(),

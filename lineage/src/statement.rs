@@ -664,13 +664,7 @@ impl<'a> Analyzer<'a> {
     /// source column of the same name, as is. With the target's columns known, those
     /// the source has (a column the source lacks keeps its value); otherwise every
     /// column the source has, and its unknown ones as `target.*`.
-    fn by_name(
-        &mut self,
-        sources: &[Relation],
-        known: Option<&[Name]>,
-        target: &Name,
-        w: &mut Writes,
-    ) {
+    fn by_name(&self, sources: &[Relation], known: Option<&[Name]>, target: &Name, w: &mut Writes) {
         let d = self.dialect;
         let mut written = Derived::default();
         match known {
